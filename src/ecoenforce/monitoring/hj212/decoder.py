@@ -133,13 +133,11 @@ class FrameDecoder:
                 self._slow(out, buf[start : crlf + 2], base + start)
                 pos = crlf + 2
                 continue
-            if not self.strict and n >= end:
-                # no CR LF (yet): accept the declared length if its CRC verifies, e.g. "...&&D581**"
-                segment, check = buf[start + 6 : end - 4], buf[end - 4 : end]
-                if _hex(check) == crc(segment):
-                    self._slow(out, buf[start:end], base + start)
-                    pos = end
-                    continue
+            if not self.strict and n >= end + 2 and self._unterminated_ok(buf, start, end):
+                # no CR LF but other bytes follow a frame whose CRC verifies, e.g. "...&&D581**"
+                self._slow(out, buf[start:end], base + start)
+                pos = end
+                continue
             if n >= limit:
                 self._reject(out, buf[start : start + 6], base + start, E.TRUNCATED,
                              f"no CR LF within {maxseg + 12} bytes of the frame start at byte {base + start}")  # fmt: skip
@@ -161,9 +159,27 @@ class FrameDecoder:
         out.append(RawFrame(raw, Frame(frame.segment, frame.declared_length, frame.actual_length,
                                        frame.declared_crc, frame.computed_crc, at, frame.warnings), at))  # fmt: skip
 
+    @staticmethod
+    def _unterminated_ok(buf: bytes, start: int, end: int) -> bool:
+        """True when the declared length ends in a CRC that verifies (a frame sent without CR LF)."""
+        return _hex(buf[end - 4 : end]) == crc(buf[start + 6 : end - 4])
+
+    def flush(self) -> list[RawFrame | Rejection]:
+        """Quiet line: accept a buffered frame that verifies but never got its CR LF (lenient mode only)."""
+        buf = self._buf
+        if self.strict or len(buf) < 10 or not buf.startswith(b"##") or not buf[2:6].isdigit():
+            return []
+        end = 6 + int(buf[2:6]) + 4
+        if len(buf) < end or not self._unterminated_ok(buf, 0, end):
+            return []
+        out: list[RawFrame | Rejection] = []
+        self._slow(out, buf[:end], self._base)
+        self._buf, self._base = buf[end:], self._base + end
+        return out + self.feed(b"")
+
     def close(self) -> list[RawFrame | Rejection]:
         """End of stream: whatever is left is a truncated frame or garbage."""
-        out: list[RawFrame | Rejection] = []
+        out: list[RawFrame | Rejection] = self.flush()
         rest = self._buf
         if rest.strip(_BLANK):
             if rest.startswith(b"##"):
