@@ -1,0 +1,227 @@
+"""Canonical JSON forms, digests and the seed commitment: the bytes anyone can recompute."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .records import (
+    POSITIVE_LIST_TAG,
+    RISK_CLASSES,
+    DrawError,
+    DrawPolicy,
+    DrawResult,
+    EntityRecord,
+    InspectorRecord,
+)
+
+SEED_BYTES = 32
+
+
+def seed_new() -> bytes:
+    """Return a fresh 32-byte seed from the operating system's CSPRNG."""
+    return secrets.token_bytes(SEED_BYTES)
+
+
+def commitment(seed: bytes) -> str:
+    """Return the published commitment to a seed: lowercase hex SHA-256 of the raw seed bytes."""
+    check_seed(seed)
+    return hashlib.sha256(seed).hexdigest()
+
+
+def check_seed(seed: Any) -> None:
+    """Raise DrawError unless `seed` is exactly 32 raw bytes."""
+    if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
+        raise DrawError(
+            "seed.invalid",
+            f"The seed must be exactly {SEED_BYTES} bytes (64 hex digits). Generate it with seed_new().",
+            {"length": len(seed) if isinstance(seed, bytes | bytearray | str) else None},
+        )
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Serialise to canonical JSON: sorted keys, no spaces, UTF-8, no ASCII escaping."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    """Lowercase hex SHA-256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def ratio_text(ratio: Decimal) -> str:
+    """Write a ratio without exponent or trailing zeros, so 0.250 and 0.25 hash the same."""
+    text = format(ratio.normalize(), "f")
+    return text
+
+
+def parse_ratio(value: Any, risk_class: str) -> Decimal:
+    """Read a ratio from a Decimal, int or string (never a float: binary fractions are not exact)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise DrawError(
+            "policy.ratio_invalid",
+            f"The ratio for class '{risk_class}' must be a decimal such as \"0.25\", not {value!r}.",
+            {"class": risk_class, "value": repr(value)},
+        )
+    try:
+        ratio = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise DrawError(
+            "policy.ratio_invalid",
+            f"The ratio for class '{risk_class}' must be a decimal such as \"0.25\", not {value!r}.",
+            {"class": risk_class, "value": repr(value)},
+        ) from None
+    if not ratio.is_finite():
+        raise DrawError(
+            "policy.ratio_invalid",
+            f"The ratio for class '{risk_class}' must be a finite decimal between 0 and 1.",
+            {"class": risk_class, "value": str(value)},
+        )
+    return ratio
+
+
+def entity_to_canonical(entity: EntityRecord) -> dict[str, Any]:
+    """The fields of an entity that the algorithm reads, and nothing else."""
+    return {
+        "id": entity.id,
+        "class": entity.risk_class,
+        "region": entity.region_code,
+        "positive_list": entity.positive_list,
+        "recent_inspectors": sorted(entity.recent_inspectors),
+    }
+
+
+def entity_from_canonical(data: Mapping[str, Any]) -> EntityRecord:
+    """Rebuild an EntityRecord from its canonical form."""
+    return EntityRecord(
+        id=str(data["id"]),
+        risk_class=str(data["class"]),
+        region_code=str(data["region"]),
+        tags=frozenset({POSITIVE_LIST_TAG}) if data.get("positive_list") else frozenset(),
+        recent_inspectors=frozenset(str(x) for x in data.get("recent_inspectors", ())),
+    )
+
+
+def inspector_to_canonical(inspector: InspectorRecord) -> dict[str, Any]:
+    """The fields of an inspector that recusal reads: certificate number, region, ties, certification."""
+    return {
+        "id": inspector.id,
+        "region": inspector.region_code,
+        "certified": inspector.certified,
+        "ties": sorted(inspector.ties),
+    }
+
+
+def inspector_from_canonical(data: Mapping[str, Any]) -> InspectorRecord:
+    """Rebuild an InspectorRecord from its canonical form (the unit is not published)."""
+    return InspectorRecord(
+        id=str(data["id"]),
+        region_code=str(data["region"]),
+        ties=frozenset(str(x) for x in data.get("ties", ())),
+        certified=bool(data["certified"]),
+    )
+
+
+def policy_to_canonical(policy: DrawPolicy) -> dict[str, Any]:
+    """The policy as canonical JSON data; ratios as normalised decimal strings."""
+    return {
+        "ratios": {c: ratio_text(parse_ratio(v, c)) for c, v in sorted(policy.ratios.items())},
+        "inspectors_per_target": policy.inspectors_per_target,
+        "recent_window_days": policy.recent_window_days,
+        "cross_region": policy.cross_region,
+        "positive_list_mode": policy.positive_list_mode,
+        "max_targets": policy.max_targets,
+    }
+
+
+def policy_from_canonical(data: Mapping[str, Any]) -> DrawPolicy:
+    """Rebuild a DrawPolicy from its canonical form."""
+    return DrawPolicy(
+        ratios={str(c): parse_ratio(v, str(c)) for c, v in data["ratios"].items()},
+        inspectors_per_target=int(data["inspectors_per_target"]),
+        recent_window_days=int(data["recent_window_days"]),
+        cross_region=bool(data["cross_region"]),
+        positive_list_mode=data["positive_list_mode"],
+        max_targets=None if data.get("max_targets") is None else int(data["max_targets"]),
+    )
+
+
+def pools_to_canonical(
+    entities: Iterable[EntityRecord], inspectors: Iterable[InspectorRecord]
+) -> dict[str, list[dict[str, Any]]]:
+    """Both frozen pools in canonical form, each sorted by id."""
+    return {
+        "entities": [entity_to_canonical(e) for e in sorted(entities, key=lambda e: e.id)],
+        "inspectors": [inspector_to_canonical(i) for i in sorted(inspectors, key=lambda i: i.id)],
+    }
+
+
+def pools_digest(entities: Iterable[EntityRecord], inspectors: Iterable[InspectorRecord]) -> str:
+    """SHA-256 (hex) of the canonical JSON of both pools; publish it with the commitment."""
+    return sha256_hex(canonical_json(pools_to_canonical(entities, inspectors)))
+
+
+def policy_digest(policy: DrawPolicy) -> str:
+    """SHA-256 (hex) of the canonical JSON of the policy; publish it with the commitment."""
+    return sha256_hex(canonical_json(policy_to_canonical(policy)))
+
+
+def result_to_canonical(result: DrawResult) -> dict[str, Any]:
+    """The selection as canonical JSON data: class summaries, then targets in draw order."""
+    return {
+        "algorithm": result.algorithm,
+        "classes": [
+            {
+                "class": s.risk_class,
+                "pool_size": s.pool_size,
+                "excluded_positive_list": s.excluded_positive_list,
+                "ratio": ratio_text(s.ratio),
+                "count": s.count,
+                "rounding": s.rounding,
+            }
+            for s in result.classes
+        ],
+        "inspector_order": list(result.inspectors_in_order),
+        "uncertified": list(result.uncertified),
+        "targets": [
+            {
+                "entity": t.entity_id,
+                "class": t.risk_class,
+                "rank": t.rank_in_class,
+                "rank_hash": t.rank_hash,
+                "positive_list": t.positive_list,
+                "offset": t.offset,
+                "inspectors": [
+                    {"id": a.inspector_id, "load_before": a.load_before, "distance": a.distance}
+                    for a in t.inspectors
+                ],
+                "recusals": {code: n for code, n in t.recusals},
+            }
+            for t in result.targets
+        ],
+    }
+
+
+def result_bytes(result: DrawResult) -> bytes:
+    """Canonical JSON bytes of a result; identical inputs give identical bytes."""
+    return canonical_json(result_to_canonical(result))
+
+
+def selection_digest(result: DrawResult) -> str:
+    """SHA-256 (hex) of the canonical result bytes."""
+    return sha256_hex(result_bytes(result))
+
+
+def check_classes(names: Iterable[str]) -> None:
+    """Raise DrawError for an unknown risk class name."""
+    for name in names:
+        if name not in RISK_CLASSES:
+            raise DrawError(
+                "pool.invalid_risk_class",
+                f"Unknown risk class '{name}'. Use one of: {', '.join(RISK_CLASSES)}.",
+                {"class": name},
+            )
