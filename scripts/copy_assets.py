@@ -1,0 +1,35 @@
+"""Copy the pinned npm front-end assets into static/vendor (run by `make assets`; nothing is fetched at run time)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = ROOT / "node_modules"
+DEST = ROOT / "src" / "ecoenforce" / "static" / "vendor"
+
+FILES = {
+    "@tabler/core/dist/css/tabler.min.css": "tabler/tabler.min.css",
+    "@tabler/core/dist/js/tabler.min.js": "tabler/tabler.min.js",
+    "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+    "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+}
+
+
+def main() -> int:
+    missing = [src for src in FILES if not (NODE / src).exists()]
+    if missing:
+        print("missing npm files (run `npm ci` first):", *missing, sep="\n  ", file=sys.stderr)
+        return 1
+    for src, dst in FILES.items():
+        target = DEST / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(NODE / src, target)
+    print(f"copied {len(FILES)} asset files into {DEST.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

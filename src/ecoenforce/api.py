@@ -1,0 +1,59 @@
+"""The JSON API under /api/v1/ (django-ninja, OpenAPI at /api/v1/docs): entities, leads, cases.
+
+Authentication: a bearer token (`Authorization: Bearer ee_...`, issued on the API tokens page) for
+the mobile app, or the browser session. Errors use the one vocabulary of core.errors.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import APIKeyCookie, HttpBearer
+
+from ecoenforce.cases.api import router as cases_router
+from ecoenforce.core.errors import ApplicationError
+from ecoenforce.core.services import api_token_authenticate
+from ecoenforce.leads.api import router as leads_router
+from ecoenforce.registry.api import router as registry_router
+
+
+class TokenAuth(HttpBearer):
+    """Bearer tokens issued on the API tokens page."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session (CSRF-checked for unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="ecoenforce API",
+    version="1",
+    description="Eco-environmental enforcement platform: regulated entities, leads, cases.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError):
+    """Render any ApplicationError as {code, message, details} with its HTTP status."""
+    return api.create_response(
+        request, {"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.status
+    )
+
+
+api.add_router("/entities", registry_router)
+api.add_router("/leads", leads_router)
+api.add_router("/cases", cases_router)

@@ -1,0 +1,89 @@
+"""Case endpoints: list, read and move cases through the workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Query, Router, Schema
+
+from ecoenforce.cases import services
+from ecoenforce.cases.selectors import CaseFilters, case_actions_for_user, case_get_for_user, case_list_for_user
+from ecoenforce.core.access import STAFF_ROLES, require_role
+
+router = Router(tags=["cases"])
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    title: str
+    stage: str
+    entity_id: int
+    entity_name: str
+    region_code: str
+    filed_on: dt.date
+    decision_due: dt.date
+    decision_due_provisional: bool
+    stage_due: dt.date | None
+    outcome: str
+    fine_amount: Decimal | None
+    decision_number: str
+    allowed_actions: list[str]
+
+    @staticmethod
+    def from_model(case, user) -> CaseOut:
+        return CaseOut(
+            id=case.pk, number=case.number, title=case.title, stage=case.stage, entity_id=case.entity_id,
+            entity_name=case.entity.name, region_code=case.region.code, filed_on=case.filed_on,
+            decision_due=case.decision_due, decision_due_provisional=case.decision_due_provisional,
+            stage_due=case.stage_due, outcome=case.outcome, fine_amount=case.fine_amount,
+            decision_number=case.decision_number,
+            allowed_actions=[t.action for t in case_actions_for_user(user=user, case=case)],
+        )
+
+
+class CaseQuery(Schema):
+    q: str = ""
+    stage: str = ""
+    region: str = ""
+    overdue: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class TransitionIn(Schema):
+    action: str
+    expected_stage: str | None = None
+    reason: str = ""
+    fine_amount: str | None = None
+    decision_text: str = ""
+
+
+@router.get("/", response=CasePage, summary="List cases")
+def list_cases(request, query: Query[CaseQuery]):
+    require_role(request.user, STAFF_ROLES)
+    qs = case_list_for_user(user=request.user, filters=CaseFilters(**query.dict(exclude={"limit", "offset"})))
+    limit = max(1, min(query.limit, 500))
+    return {"count": qs.count(), "items": [CaseOut.from_model(c, request.user) for c in qs[query.offset: query.offset + limit]]}
+
+
+@router.get("/{case_id}", response=CaseOut, summary="Read one case")
+def get_case(request, case_id: int):
+    require_role(request.user, STAFF_ROLES)
+    return CaseOut.from_model(case_get_for_user(user=request.user, case_id=case_id), request.user)
+
+
+@router.post("/{case_id}/transition", response=CaseOut, summary="Take one workflow step")
+def transition_case(request, case_id: int, payload: TransitionIn):
+    require_role(request.user, STAFF_ROLES)
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    services.case_transition(case_id=case.pk, actor=request.user, action=payload.action, reason=payload.reason,
+                             expected_stage=payload.expected_stage, fine_amount=payload.fine_amount,
+                             decision_text=payload.decision_text)
+    return CaseOut.from_model(case_get_for_user(user=request.user, case_id=case_id), request.user)

@@ -1,0 +1,12 @@
+"""App configuration for cases: case handling."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    """Case handling."""
+
+    name = "ecoenforce.cases"
+    label = "cases"
+    verbose_name = _("Cases")

@@ -1,0 +1,97 @@
+"""Case models: the case file with its stage and deadlines, and the deadline policy per stage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.cases.workflow import Stage
+from ecoenforce.core.models import Organization, Region
+from ecoenforce.registry.models import RegulatedEntity
+
+STAGE_LABELS = {
+    Stage.FILED: _("Filed"),
+    Stage.INVESTIGATION: _("Investigation"),
+    Stage.REVIEW: _("Case review"),
+    Stage.LEGAL_REVIEW: _("Legal review"),
+    Stage.NOTICE: _("Advance notice"),
+    Stage.DECISION: _("Decided"),
+    Stage.SERVICE: _("Served"),
+    Stage.EXECUTION: _("Execution"),
+    Stage.CLOSED: _("Closed"),
+}
+STAGE_CHOICES = [(s.value, STAGE_LABELS[s]) for s in Stage]
+
+
+class Case(models.Model):
+    """A case (案件): from filing to closure, with the statutory deadlines it runs against."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PENALTY = "penalty", _("Penalty")
+        NO_PENALTY = "no_penalty", _("No penalty")
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    entity = models.ForeignKey(RegulatedEntity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, verbose_name=_("handling organization"), on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=200)
+    facts = models.TextField(_("facts"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    source = models.CharField(_("source"), max_length=64, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=STAGE_CHOICES, default=Stage.FILED)
+    handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("handlers"), related_name="cases")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+")
+    filed_on = models.DateField(_("filed on"))
+    decision_due = models.DateField(_("decision due"))
+    decision_due_provisional = models.BooleanField(default=False)
+    stage_due = models.DateField(_("stage due"), null=True, blank=True)
+    stage_due_provisional = models.BooleanField(default=False)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
+    decision_text = models.TextField(_("decision"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["stage"]), models.Index(fields=["published_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(fine_amount__isnull=True) | models.Q(fine_amount__gte=0),
+                                   name="case_fine_not_negative"),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def stage_label(self):
+        """The translated stage name."""
+        return STAGE_LABELS[Stage(self.stage)]
+
+
+class StageDeadline(models.Model):
+    """Policy: how long a case may stay in a stage, in working or natural days, and the law behind it."""
+
+    class DayKind(models.TextChoices):
+        WORKING = "working", _("Working days")
+        CALENDAR = "calendar", _("Calendar days")
+
+    stage = models.CharField(_("stage"), max_length=16, choices=STAGE_CHOICES, unique=True)
+    days = models.PositiveIntegerField(_("days"))
+    day_kind = models.CharField(_("counted in"), max_length=16, choices=DayKind.choices)
+    basis = models.CharField(_("legal basis"), max_length=200)
+
+    class Meta:
+        ordering = ["stage"]
+        verbose_name = _("stage deadline")
+        verbose_name_plural = _("stage deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {self.days} {self.day_kind}"

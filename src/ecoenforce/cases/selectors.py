@@ -1,0 +1,71 @@
+"""Case reads through the user's jurisdiction, and the figures the dashboard shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ecoenforce.cases.models import Case
+from ecoenforce.cases.workflow import OPEN_STAGES, Stage, Transition, transitions_from
+from ecoenforce.core.access import get_in_scope, has_role, scope_by_region
+from ecoenforce.core.models import User
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """One filter definition for the case list, its export and the API."""
+
+    q: str = ""
+    stage: str = ""
+    region: str = ""
+    overdue: str = ""  # "yes" → only overdue
+
+    @classmethod
+    def from_query(cls, params) -> CaseFilters:
+        """Read the filters from request.GET (or any mapping)."""
+        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+
+
+def overdue_q() -> Q:
+    """Open cases past their stage deadline or past the statutory decision date without a decision."""
+    today = timezone.localdate()
+    undecided = [Stage.FILED, Stage.INVESTIGATION, Stage.REVIEW, Stage.LEGAL_REVIEW, Stage.NOTICE]
+    return Q(stage__in=OPEN_STAGES) & (Q(stage_due__lt=today) | Q(stage__in=undecided, decision_due__lt=today))
+
+
+def case_list_for_user(*, user: User, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
+    """Cases the user may see, filtered."""
+    qs = scope_by_region(Case.objects.select_related("entity", "region", "organization"), user=user)
+    if filters.q:
+        qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q) | Q(entity__name__icontains=filters.q))
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.region:
+        qs = qs.filter(region__code=filters.region)
+    if filters.overdue == "yes":
+        qs = qs.filter(overdue_q())
+    return qs.order_by("-filed_on", "-id")
+
+
+def case_get_for_user(*, user: User, case_id: object) -> Case:
+    """One case, or NotFound if it is outside the user's reach."""
+    return get_in_scope(Case.objects.select_related("entity", "entity__industry", "region", "organization", "opened_by"),
+                        user=user, pk=case_id)
+
+
+def case_actions_for_user(*, user: User, case: Case) -> list[Transition]:
+    """The steps this user may take on this case now."""
+    return [t for t in transitions_from(case.stage) if has_role(user, t.roles)]
+
+
+def case_stats_for_user(*, user: User) -> dict:
+    """Open cases by stage and overdue count, for the dashboard."""
+    qs = scope_by_region(Case.objects.all(), user=user)
+    by_stage = dict(qs.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    return {
+        "by_stage": {s.value: by_stage.get(s.value, 0) for s in Stage},
+        "open": sum(n for s, n in by_stage.items() if s in OPEN_STAGES),
+        "overdue": qs.filter(overdue_q()).count(),
+    }

@@ -1,0 +1,161 @@
+"""Case writes: opening a case and moving it through the transition table, every step audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
+from ecoenforce.cases.workflow import Stage, Transition, transition_for
+from ecoenforce.core.access import has_role
+from ecoenforce.core.audit import audit_record
+from ecoenforce.core.calendar import calendar_current
+from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ecoenforce.core.models import Role, User
+from ecoenforce.core.numbering import document_number_next
+from ecoenforce.registry.models import EntityEvent, RegulatedEntity
+from ecoenforce.registry.services import entity_event_record
+
+# 行政处罚法 art. 60: a decision within 90 days of filing (natural days; art. 85 lists only 2/3/5/7-day periods as working days).
+DECISION_WITHIN_DAYS = 90
+# 行政处罚法 art. 42: at least two certified officers.
+MIN_HANDLERS = 2
+
+TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "decision_number", "decided_on", "closed_on", "stage_due", "published_at")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _snapshot(case: Case) -> dict:
+    return {f: getattr(case, f) for f in TRACKED_FIELDS}
+
+
+def _set_stage_due(case: Case, stage: Stage, start: dt.date) -> None:
+    policy = StageDeadline.objects.filter(stage=stage).first()
+    if policy is None or stage == Stage.CLOSED:
+        case.stage_due, case.stage_due_provisional = None, False
+        return
+    calendar = calendar_current()
+    if policy.day_kind == StageDeadline.DayKind.WORKING:
+        deadline = calendar.add_working_days(start, policy.days)
+    else:
+        deadline = calendar.add_calendar_days(start, policy.days)
+    case.stage_due, case.stage_due_provisional = deadline.due, deadline.provisional
+
+
+def _validate_handlers(handlers: Sequence[User], organization_id: int) -> None:
+    certified = {h.pk for h in handlers if h.certificate_no and h.is_active}
+    if len(certified) < MIN_HANDLERS:
+        raise ValidationFailed(
+            _("A case needs at least two certified inspectors (Administrative Penalty Law art. 42). Add a co-handler."),
+            details={"handlers": [_("Choose at least two certified inspectors.")]},
+        )
+
+
+@transaction.atomic
+def case_open(*, entity: RegulatedEntity, opened_by: User, title: str, facts: str = "", source: str = "",
+              handlers: Sequence[User], filed_on: dt.date | None = None) -> Case:
+    """File a case (立案) against an entity; deadlines are computed from the filing date."""
+    if not has_role(opened_by, [Role.INSPECTOR, Role.UNIT_LEADER]):
+        raise PermissionDenied()
+    if opened_by.organization_id is None:
+        raise ValidationFailed(_("Your account belongs to no organization; ask an administrator to set it."))
+    title = title.strip()
+    if not title:
+        raise ValidationFailed(_("Give the case a title that names the suspected violation."), details={"title": [_("Required.")]})
+    _validate_handlers(handlers, opened_by.organization_id)
+    filed_on = filed_on or _today()
+    decision = calendar_current().add_calendar_days(filed_on, DECISION_WITHIN_DAYS)
+    case = Case(
+        entity=entity, region=entity.region, organization=opened_by.organization, title=title[:200], facts=facts,
+        source=source[:64], stage=Stage.FILED, opened_by=opened_by, filed_on=filed_on,
+        decision_due=decision.due, decision_due_provisional=decision.provisional,
+    )
+    case.number = document_number_next(organization=opened_by.organization, kind="filing", year=filed_on.year)
+    _set_stage_due(case, Stage.FILED, filed_on)
+    case.save()
+    case.handlers.set(handlers)
+    audit_record(actor=opened_by, obj=case, action="case.open", after=_snapshot(case) | {
+        "entity": entity.pk, "handlers": sorted(h.pk for h in handlers), "source": source})
+    entity_event_record(entity=entity, kind=EntityEvent.Kind.CASE_OPENED, date=filed_on, ref=case.number)
+    return case
+
+
+def _parse_fine(raw: object) -> Decimal:
+    try:
+        fine = Decimal(str(raw).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Enter the fine in yuan as a number, e.g. 50000 or 12500.50."),
+                               details={"fine_amount": [_("Not a number.")]}) from None
+    if fine < 0 or fine.as_tuple().exponent < -2 or fine >= Decimal("1e12"):
+        raise ValidationFailed(_("The fine must be zero or more, in yuan with at most two decimals."),
+                               details={"fine_amount": [_("Out of range.")]})
+    return fine
+
+
+def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | None) -> Transition:
+    if expected_stage is not None and expected_stage != case.stage:
+        raise InvalidTransition(
+            _("This case has moved on since you opened it: it is now at “%(stage)s”. Reload the page to see what can be done next.")
+            % {"stage": STAGE_LABELS[Stage(case.stage)]},
+            code="stale_stage",
+        )
+    step = transition_for(case.stage, action)
+    if step is None:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the case is at “%(stage)s”.")
+            % {"action": action, "stage": STAGE_LABELS[Stage(case.stage)]},
+        )
+    if not has_role(actor, step.roles):
+        raise PermissionDenied(_("Your role cannot take this step; it is for: %(roles)s.")
+                               % {"roles": "、".join(str(Role(r).label) for r in sorted(step.roles))})
+    return step
+
+
+@transaction.atomic
+def case_transition(*, case_id: int, actor: User, action: str, reason: str = "", expected_stage: str | None = None,
+                    fine_amount: object = None, decision_text: str = "", effective_date: dt.date | None = None) -> Case:
+    """Take one step of the workflow: lock the case, check the table, save, audit, update deadlines.
+
+    `effective_date` records a step taken earlier on paper (entering historical files); it defaults to today.
+    """
+    case = Case.objects.select_for_update().select_related("organization", "entity").get(pk=case_id)
+    step = _check_allowed(case, actor, action, expected_stage)
+    reason = reason.strip()
+    if step.needs_reason and not reason:
+        raise ValidationFailed(_("Write the reason or opinion for this step; it goes into the case record."),
+                               details={"reason": [_("Required.")]})
+    before = _snapshot(case)
+    today = effective_date or _today()
+    update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
+    if step.needs_decision:
+        fine = _parse_fine(fine_amount if fine_amount not in (None, "") else "")
+        if not decision_text.strip():
+            raise ValidationFailed(_("Write the decision: the violation found, the legal basis and the penalty."),
+                                   details={"decision_text": [_("Required.")]})
+        case.fine_amount, case.decision_text = fine, decision_text.strip()
+        case.outcome, case.decided_on = Case.Outcome.PENALTY, today
+        case.decision_number = document_number_next(organization=case.organization, kind="penalty", year=today.year)
+        # 行政处罚法 art. 48: decisions are made public; personal data is masked by the portal's selectors.
+        case.published_at = timezone.now()
+        update += ["fine_amount", "decision_text", "outcome", "decided_on", "decision_number", "published_at"]
+    if step.target == Stage.CLOSED:
+        case.closed_on = today
+        update.append("closed_on")
+        if case.outcome == Case.Outcome.PENDING:
+            case.outcome = Case.Outcome.NO_PENALTY
+            update.append("outcome")
+    case.stage = step.target
+    _set_stage_due(case, step.target, today)
+    case.save(update_fields=update)
+    audit_record(actor=actor, obj=case, action=f"case.{action}", before=before, after=_snapshot(case), reason=reason)
+    if step.needs_decision:
+        entity_event_record(entity=case.entity, kind=EntityEvent.Kind.PENALTY, date=today, ref=case.decision_number)
+    return case

@@ -1,0 +1,12 @@
+"""Case URLs."""
+
+from django.urls import path
+
+from ecoenforce.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+]

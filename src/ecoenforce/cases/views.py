@@ -1,0 +1,88 @@
+"""Case pages: the list (filters, export) and the case file with its workflow actions and timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoenforce.cases import services
+from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS
+from ecoenforce.cases.selectors import CaseFilters, case_actions_for_user, case_get_for_user, case_list_for_user
+from ecoenforce.cases.workflow import ORDER, Stage, stage_index
+from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.audit import audit_timeline
+from ecoenforce.core.errors import ApplicationError, ValidationFailed
+from ecoenforce.core.export import export_response
+from ecoenforce.core.models import Region
+
+ACTION_LABELS = {
+    "start_investigation": _("Start investigation"),
+    "submit_for_review": _("Submit for case review"),
+    "return_for_evidence": _("Return for more evidence"),
+    "send_to_legal_review": _("Send to legal review"),
+    "close_without_penalty": _("Close without penalty"),
+    "legal_review_pass": _("Legal review: approve"),
+    "legal_review_return": _("Legal review: return"),
+    "decide": _("Issue penalty decision"),
+    "serve": _("Record service of the decision"),
+    "start_execution": _("Start execution"),
+    "close": _("Close the case"),
+}
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases in the jurisdiction, filterable by stage, county and overdue."""
+    require_role(request.user, STAFF_ROLES)
+    filters = CaseFilters.from_query(request.GET)
+    qs = case_list_for_user(user=request.user, filters=filters)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [_("Case number"), _("Title"), _("Entity"), _("County"), _("Stage"), _("Filed on"),
+                   _("Decision due"), _("Fine (yuan)"), _("Decision number")]
+        rows = ((c.number, c.title, c.entity.name, c.region.name, c.stage_label, c.filed_on, c.decision_due,
+                 c.fine_amount, c.decision_number) for c in qs.iterator(chunk_size=2000))
+        return export_response(fmt=request.GET["export"], basename="cases", headers=headers, rows=rows)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    prefix = request.user.jurisdiction_prefix or ""
+    return render(request, "cases/case_list.html", {
+        "page": page, "filters": filters, "stages": STAGE_CHOICES, "today": timezone.localdate(),
+        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
+    })
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case file: facts, deadlines, the steps this user may take, and the audited timeline."""
+    require_role(request.user, STAFF_ROLES)
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    errors: dict = {}
+    posted: dict = {}
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            services.case_transition(
+                case_id=case.pk, actor=request.user, action=request.POST.get("action", ""),
+                reason=request.POST.get("reason", ""), expected_stage=request.POST.get("expected_stage"),
+                fine_amount=request.POST.get("fine_amount"), decision_text=request.POST.get("decision_text", ""),
+            )
+        except ValidationFailed as exc:
+            errors = {"action": request.POST.get("action"), "message": str(exc.message), "fields": exc.details}
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("cases:detail", case_id=case.pk)
+        else:
+            messages.success(request, _("Done: the case record was updated."))
+            return redirect("cases:detail", case_id=case.pk)
+    actions = [{"t": t, "label": ACTION_LABELS.get(t.action, t.action)} for t in case_actions_for_user(user=request.user, case=case)]
+    current = stage_index(case.stage)
+    steps = [{"label": STAGE_LABELS[s], "done": i < current, "current": i == current} for i, s in enumerate(ORDER)]
+    return render(request, "cases/case_detail.html", {
+        "case": case, "actions": actions, "steps": steps, "timeline": audit_timeline(obj=case),
+        "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
+        "is_closed": case.stage == Stage.CLOSED,
+    })

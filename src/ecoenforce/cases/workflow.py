@@ -1,0 +1,76 @@
+"""The case workflow as an explicit transition table (pure: no Django models).
+
+立案 → 调查取证 → 案件审查 → 法制审核 → 告知 → 决定 → 送达 → 执行 → 结案, with the returns and early
+closures a real bureau needs. Every change of stage goes through `cases.services.case_transition`,
+which checks this table; nothing else moves a case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a case stands."""
+
+    FILED = "filed"  # 立案
+    INVESTIGATION = "investigation"  # 调查取证
+    REVIEW = "review"  # 案件审查
+    LEGAL_REVIEW = "legal_review"  # 法制审核
+    NOTICE = "notice"  # 告知 (事先告知, 陈述申辩/听证)
+    DECISION = "decision"  # 决定 (decision issued)
+    SERVICE = "service"  # 送达 (decision served)
+    EXECUTION = "execution"  # 执行
+    CLOSED = "closed"  # 结案
+
+
+ORDER = list(Stage)
+OPEN_STAGES = frozenset(ORDER[:-1])
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: its action name, the roles that may take it, and what it needs from the person."""
+
+    action: str
+    source: Stage
+    target: Stage
+    roles: frozenset[str]
+    needs_reason: bool = False
+    needs_decision: bool = False
+    forward: bool = True
+
+
+INSPECTOR, LEADER, LEGAL = "inspector", "unit_leader", "legal_reviewer"
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("start_investigation", Stage.FILED, Stage.INVESTIGATION, frozenset({INSPECTOR, LEADER})),
+    Transition("submit_for_review", Stage.INVESTIGATION, Stage.REVIEW, frozenset({INSPECTOR, LEADER})),
+    Transition("return_for_evidence", Stage.REVIEW, Stage.INVESTIGATION, frozenset({LEADER}), needs_reason=True, forward=False),
+    Transition("send_to_legal_review", Stage.REVIEW, Stage.LEGAL_REVIEW, frozenset({LEADER})),
+    Transition("close_without_penalty", Stage.REVIEW, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
+    Transition("legal_review_pass", Stage.LEGAL_REVIEW, Stage.NOTICE, frozenset({LEGAL}), needs_reason=True),
+    Transition("legal_review_return", Stage.LEGAL_REVIEW, Stage.INVESTIGATION, frozenset({LEGAL}), needs_reason=True, forward=False),
+    Transition("decide", Stage.NOTICE, Stage.DECISION, frozenset({LEADER}), needs_decision=True),
+    Transition("serve", Stage.DECISION, Stage.SERVICE, frozenset({INSPECTOR, LEADER})),
+    Transition("start_execution", Stage.SERVICE, Stage.EXECUTION, frozenset({INSPECTOR, LEADER})),
+    Transition("close", Stage.EXECUTION, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
+)
+
+_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+
+
+def transition_for(source: Stage | str, action: str) -> Transition | None:
+    """The table entry for taking `action` from `source`, or None if the table has no such move."""
+    return _BY_KEY.get((Stage(source), action))
+
+
+def transitions_from(source: Stage | str) -> list[Transition]:
+    """Every move the table allows out of `source`, in table order."""
+    return [t for t in TRANSITIONS if t.source == Stage(source)]
+
+
+def stage_index(stage: Stage | str) -> int:
+    """Position of a stage on the main road (for progress bars and 'at least at' checks)."""
+    return ORDER.index(Stage(stage))

@@ -1,0 +1,12 @@
+"""App configuration for core: regions, organizations, users, audit chain, calendar."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Regions, organizations, users, audit chain, calendar."""
+
+    name = "ecoenforce.core"
+    label = "core"
+    verbose_name = _("Core")

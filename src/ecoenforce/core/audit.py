@@ -1,0 +1,139 @@
+"""The whole-process record (全过程记录): append audit events to a SHA-256 hash chain, and verify the chain.
+
+Each event's hash covers its own content and its predecessor's hash, so editing, deleting or reordering
+any row breaks every link after it; `audit_verify` names the first broken one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from ecoenforce.core.models import AuditChainHead, AuditEvent, User
+
+GENESIS_HASH = "0" * 64
+
+
+def jsonable(value: Any) -> Any:
+    """Normalise a value so that what is stored is exactly what was hashed (no floats, no Decimals, no dates)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, (decimal.Decimal, float)):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def _event_hash(*, seq: int, at: dt.datetime, actor_id: int | None, actor_label: str, object_type: str,
+                object_id: str, action: str, before: Any, after: Any, reason: str, prev_hash: str) -> str:
+    body = {
+        "seq": seq,
+        "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": action,
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def object_ref(obj: models.Model) -> tuple[str, str]:
+    """The (type, id) pair an event is filed under, e.g. ("cases.case", "42")."""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def audit_record(*, actor: User | None, obj: models.Model | None = None, object_type: str = "",
+                 object_id: str = "", action: str, before: Any = None, after: Any = None,
+                 reason: str = "") -> AuditEvent:
+    """Append one event to the chain; must run inside the caller's transaction so it commits with the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must be called inside transaction.atomic() with the change it records")
+    if obj is not None:
+        object_type, object_id = object_ref(obj)
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+    )
+    at = timezone.now()
+    before_j, after_j = jsonable(before), jsonable(after)
+    actor_label = actor.display_name if actor is not None else "system"
+    seq = head.seq + 1
+    digest = _event_hash(
+        seq=seq, at=at, actor_id=actor.pk if actor else None, actor_label=actor_label,
+        object_type=object_type, object_id=object_id, action=action, before=before_j, after=after_j,
+        reason=reason, prev_hash=head.hash,
+    )
+    event = AuditEvent.objects.create(
+        seq=seq, at=at, actor=actor, actor_label=actor_label, object_type=object_type, object_id=object_id,
+        action=action, before=before_j, after=after_j, reason=reason, prev_hash=head.hash, hash=digest,
+    )
+    head.seq, head.hash = seq, digest
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    """The result of walking the chain: ok, how many events, and the first broken link if any."""
+
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def _events() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+
+
+def audit_verify() -> ChainVerdict:
+    """Recompute every hash in order; stop at the first event whose content, order or link does not match."""
+    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    for event in _events():
+        if event.seq != expected_seq:
+            return ChainVerdict(False, checked, event.seq, f"sequence gap: expected #{expected_seq}, found #{event.seq}")
+        if event.prev_hash != prev_hash:
+            return ChainVerdict(False, checked, event.seq, "link broken: prev_hash does not match the previous event")
+        recomputed = _event_hash(
+            seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
+            object_type=event.object_type, object_id=event.object_id, action=event.action,
+            before=event.before, after=event.after, reason=event.reason, prev_hash=event.prev_hash,
+        )
+        if recomputed != event.hash:
+            return ChainVerdict(False, checked, event.seq, "content altered: the stored hash does not match the event")
+        prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq != checked or head.hash != prev_hash):
+        return ChainVerdict(False, checked, checked + 1, "events missing at the end: the chain head is further on")
+    return ChainVerdict(True, checked)
+
+
+def audit_timeline(*, obj: models.Model) -> list[AuditEvent]:
+    """Every event filed under one object, oldest first (case timelines are built from these)."""
+    object_type, object_id = object_ref(obj)
+    return list(
+        AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor").order_by("seq")
+    )

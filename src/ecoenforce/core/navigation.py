@@ -1,0 +1,56 @@
+"""Left navigation per role: what each role sees in the menu (the views check access again themselves)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.core.models import Role
+
+STAFF = {Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER, Role.MONITORING_OPERATOR}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One menu entry: label, URL name, icon and the roles that see it."""
+
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[str]
+
+
+NAV_ITEMS = [
+    NavItem(_("Dashboard"), "dashboard:home", "gauge", frozenset(STAFF)),
+    NavItem(_("Leads"), "leads:list", "inbox", frozenset(STAFF)),
+    NavItem(_("Cases"), "cases:list", "briefcase", frozenset(STAFF)),
+    NavItem(_("Regulated entities"), "registry:entity_list", "building-factory", frozenset(STAFF)),
+    NavItem(_("Audit record"), "core:audit_list", "shield-check", frozenset({Role.UNIT_LEADER, Role.LEGAL_REVIEWER})),
+    NavItem(_("API tokens"), "core:token_list", "key", frozenset(STAFF)),
+    NavItem(_("Public portal"), "disclosure:home", "world", frozenset(Role.values)),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor: the menu entries for the signed-in user, the current one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    is_admin = user.is_superuser or user.role == Role.ADMINISTRATOR
+    items = []
+    for item in NAV_ITEMS:
+        if not (is_admin or user.role in item.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    if is_admin:
+        items.append({"label": _("Administration"), "url": reverse("admin:index"), "icon": "settings", "active": False})
+    return {"nav_items": items}

@@ -1,0 +1,17 @@
+"""Core URLs."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from ecoenforce.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("home/", views.home, name="home"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+]

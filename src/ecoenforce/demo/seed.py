@@ -1,0 +1,322 @@
+"""Seed the demo city (常州市, 320400): organizations, one user per role, 48 certified inspectors, 2,050
+regulated entities with valid credit codes, and a year of inspections, leads and cases at every stage.
+
+Everything with a workflow goes through the real services, so the audit chain covers the demo too.
+The random generator is seeded: two fresh installs get the same city.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ecoenforce.cases.services import case_transition
+from ecoenforce.cases.workflow import Stage
+from ecoenforce.core.models import Organization, Region, Role, User
+from ecoenforce.inspections.models import Inspection
+from ecoenforce.leads.models import Lead
+from ecoenforce.leads.services import lead_close, lead_convert, lead_create
+from ecoenforce.registry.models import EntityEvent, Industry, PermitClass, RegulatedEntity
+from ecoenforce.registry.uscc import uscc_make
+
+CITY = "320400"
+DEMO_PASSWORD = "Demo@2026"
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+# county code → (short name for document numbers, number of entities, real towns and streets)
+COUNTIES = {
+    "320412": ("武", 700, ["湖塘镇", "横林镇", "洛阳镇", "礼嘉镇", "雪堰镇", "前黄镇", "牛塘镇"]),
+    "320411": ("新", 450, ["春江街道", "孟河镇", "薛家镇", "罗溪镇", "西夏墅镇"]),
+    "320481": ("溧", 300, ["天目湖镇", "上兴镇", "社渚镇", "别桥镇", "埭头镇"]),
+    "320413": ("坛", 250, ["儒林镇", "直溪镇", "朱林镇", "薛埠镇", "指前镇"]),
+    "320402": ("天", 180, ["郑陆镇", "青龙街道", "茶山街道", "雕庄街道"]),
+    "320404": ("钟", 170, ["邹区镇", "北港街道", "西林街道", "五星街道"]),
+}
+ROADS = ["长江路", "人民路", "常武路", "滆湖路", "龙锦路", "工业大道", "兴业路", "科技路", "花园路", "东方大道"]
+TRADE_NAMES = [
+    "恒泰", "华宇", "金鑫", "永兴", "天成", "新越", "宏达", "瑞丰", "中天", "龙城", "运河", "武澄", "茅山", "天目",
+    "润华", "东昇", "协和", "嘉润", "博源", "盛世", "鼎盛", "环宇", "三和", "万通", "振华", "明珠", "正昌", "聚丰",
+    "长荣", "金坛", "创新", "恒润", "荣达", "佳禾", "富源", "国茂", "汇丰", "凯迪", "锦程", "新城",
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华",
+         "志强", "海燕", "晓东", "文杰", "国栋", "婷婷", "雪梅", "卫东", "春华", "立新", "振宇", "丽娟", "红军"]
+
+
+@dataclass(frozen=True)
+class ViolationType:
+    """A kind of violation the demo cases are about, with its legal basis and the statutory fine range."""
+
+    title: str
+    basis: str
+    low: int
+    high: int
+
+
+VIOLATIONS = [
+    ViolationType("超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条第二项", 100_000, 1_000_000),
+    ViolationType("超标排放水污染物", "《中华人民共和国水污染防治法》第八十三条第二项", 100_000, 1_000_000),
+    ViolationType("未按规定贮存危险废物", "《中华人民共和国固体废物污染环境防治法》第一百一十二条第一款第六项", 100_000, 1_000_000),
+    ViolationType("未按排污许可证规定开展自行监测", "《排污许可管理条例》第三十六条第六项", 20_000, 200_000),
+    ViolationType("挥发性有机物无组织排放未采取密闭措施", "《中华人民共和国大气污染防治法》第一百零八条第一项", 20_000, 200_000),
+    ViolationType("不正常运行大气污染防治设施", "《中华人民共和国大气污染防治法》第九十九条第三项", 100_000, 1_000_000),
+]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _org_body(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+
+
+class DemoSeeder:
+    """Builds the demo city step by step; `run` is the only entry point."""
+
+    def __init__(self, *, today: dt.date | None = None, entity_scale: float = 1.0, log=print):
+        self.rng = random.Random(20260101)
+        self.today = today or timezone.localdate()
+        self.scale = entity_scale
+        self.log = log
+        self.users: dict[str, User] = {}
+
+    # --- organizations and people -------------------------------------------------------------
+    def organizations(self) -> None:
+        city_region = Region.objects.get(code=CITY)
+        self.city_org = Organization.objects.create(
+            name="常州市生态环境综合行政执法支队", short_name="常", kind=Organization.Kind.CITY_BUREAU, region=city_region)
+        self.county_orgs: dict[str, Organization] = {}
+        for code, (short, _n, _towns) in COUNTIES.items():
+            region = Region.objects.get(code=code)
+            self.county_orgs[code] = Organization.objects.create(
+                name=f"{region.name}生态环境综合行政执法大队", short_name=short, kind=Organization.Kind.COUNTY_BUREAU,
+                region=region, parent=self.city_org)
+        self.police = Organization.objects.create(
+            name="常州市公安局环境食品药品和旅游安全保卫支队", short_name="公", kind=Organization.Kind.PARTNER,
+            region=city_region)
+        self.contractor = Organization.objects.create(
+            name="江苏常环环境技术服务有限公司", short_name="服", kind=Organization.Kind.CONTRACTOR, region=city_region)
+
+    def _user(self, username: str, role: str, org: Organization | None, *, certified: bool, full_name: str = "",
+              superuser: bool = False) -> User:
+        cert = ""
+        if certified:
+            cert = f"{org.region.code}{len(self.users) + 1:05d}"
+        user = User(username=username, role=role, organization=org, full_name=full_name or _name(self.rng),
+                    certificate_no=cert, is_staff=superuser, is_superuser=superuser)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        self.users[username] = user
+        return user
+
+    def people(self) -> None:
+        wj = self.county_orgs["320412"]
+        self._user("inspector", Role.INSPECTOR, wj, certified=True, full_name="周明")
+        self._user("inspector2", Role.INSPECTOR, wj, certified=True, full_name="吴静")
+        self._user("leader", Role.UNIT_LEADER, wj, certified=True, full_name="陈建华")
+        self._user("legal", Role.LEGAL_REVIEWER, wj, certified=True, full_name="林海燕")
+        self._user("cityleader", Role.UNIT_LEADER, self.city_org, certified=True, full_name="王国栋")
+        self._user("operator", Role.MONITORING_OPERATOR, self.city_org, certified=False, full_name="徐晓东")
+        self._user("grid", Role.GRID_MEMBER, wj, certified=False, full_name="蒋春华")
+        self._user("thirdparty", Role.THIRD_PARTY, self.contractor, certified=False, full_name="潘立新")
+        self._user("enterprise", Role.ENTERPRISE, None, certified=False, full_name="曹丽娟")
+        self._user("partner", Role.PARTNER, self.police, certified=False, full_name="彭振宇")
+        self._user("admin", Role.ADMINISTRATOR, self.city_org, certified=False, full_name="系统管理员", superuser=True)
+        # 8 certified inspectors per county (the Wujin ones above count toward theirs), plus 4 at the city.
+        self.inspectors: dict[str, list[User]] = {code: [] for code in COUNTIES}
+        self.inspectors["320412"] += [self.users["inspector"], self.users["inspector2"], self.users["leader"]]
+        n = 0
+        for code, org in self.county_orgs.items():
+            while len(self.inspectors[code]) < 8:
+                n += 1
+                self.inspectors[code].append(self._user(f"insp{n:02d}", Role.INSPECTOR, org, certified=True))
+        for i in range(4):
+            self._user(f"city{i + 1:02d}", Role.INSPECTOR, self.city_org, certified=True)
+        self.leaders = {code: self._user(f"leader_{code}", Role.UNIT_LEADER, org, certified=True)
+                        for code, org in self.county_orgs.items() if code != "320412"}
+        self.leaders["320412"] = self.users["leader"]
+        self.legals = {code: self._user(f"legal_{code}", Role.LEGAL_REVIEWER, org, certified=True)
+                       for code, org in self.county_orgs.items() if code != "320412"}
+        self.legals["320412"] = self.users["legal"]
+
+    # --- entities -------------------------------------------------------------------------------
+    def _permit_class(self, industry: Industry) -> str:
+        rule = industry.permit_class_rule
+        roll = self.rng.random()
+        if "重点" in rule and "无" not in rule.split("重点")[1][:3]:
+            return (PermitClass.KEY if roll < 0.25 else PermitClass.SIMPLIFIED if roll < 0.55 else PermitClass.REGISTRATION)
+        if "简化" in rule:
+            return PermitClass.SIMPLIFIED if roll < 0.35 else PermitClass.REGISTRATION
+        return PermitClass.REGISTRATION if roll < 0.85 else PermitClass.NONE
+
+    def entities(self) -> None:
+        industries = list(Industry.objects.all())
+        weights = [3 if "13" <= i.code[:2] <= "43" else 1 for i in industries]
+        used: set[str] = set()
+        rows = []
+        regions = {r.code: r for r in Region.objects.filter(code__in=COUNTIES)}
+        for code, (_short, count, towns) in COUNTIES.items():
+            region = regions[code]
+            for _ in range(max(1, int(count * self.scale))):
+                industry = self.rng.choices(industries, weights)[0]
+                while True:
+                    uscc = uscc_make("91" + code, _org_body(self.rng))
+                    if uscc not in used:
+                        used.add(uscc)
+                        break
+                short_name = industry.name_zh.removesuffix("制造").removesuffix("加工")[:6]
+                name = f"常州{self.rng.choice(TRADE_NAMES)}{self.rng.choice(TRADE_NAMES)}{short_name}有限公司"
+                permit_class = self._permit_class(industry)
+                permit_no = f"{uscc}{self.rng.randint(1, 3):03d}{'P' if permit_class == PermitClass.KEY else 'Q' if permit_class == PermitClass.SIMPLIFIED else 'W'}" if permit_class != PermitClass.NONE else ""
+                rows.append(RegulatedEntity(
+                    uscc=uscc, name=name, industry=industry, region=region,
+                    address=f"常州市{region.name}{self.rng.choice(towns)}{self.rng.choice(ROADS)}{self.rng.randint(1, 999)}号",
+                    legal_representative=_name(self.rng),
+                    contact_phone=f"1{self.rng.choice('3589')}{self.rng.randint(0, 999999999):09d}",
+                    permit_class=permit_class, permit_number=permit_no,
+                    is_key_unit=(permit_class == PermitClass.KEY and self.rng.random() < 0.7)
+                    or (permit_class == PermitClass.SIMPLIFIED and self.rng.random() < 0.08),
+                    latitude=Decimal("31.78") + Decimal(self.rng.randint(-3000, 3000)) / 10000,
+                    longitude=Decimal("119.95") + Decimal(self.rng.randint(-4000, 4000)) / 10000,
+                ))
+        RegulatedEntity.objects.bulk_create(rows, batch_size=500)
+        self.entities_by_county = {code: list(RegulatedEntity.objects.filter(region__code=code)) for code in COUNTIES}
+
+    # --- a year of inspections ------------------------------------------------------------------
+    def inspections(self) -> list[Inspection]:
+        found: list[Inspection] = []
+        through = Inspection.inspectors.through
+        links = []
+        events = []
+        for code, entities in self.entities_by_county.items():
+            for entity in entities:
+                per_year = {PermitClass.KEY: 3, PermitClass.SIMPLIFIED: 1}.get(entity.permit_class, 0)
+                if per_year == 0 and self.rng.random() < 0.3:
+                    per_year = 1
+                for _ in range(per_year):
+                    when = self.today - dt.timedelta(days=self.rng.randint(1, 364))
+                    rate = 0.07 if entity.permit_class == PermitClass.KEY else 0.045
+                    violation = self.rng.random() < rate
+                    inspection = Inspection.objects.create(
+                        entity=entity, region=entity.region, kind=Inspection.Kind.ROUTINE, inspected_on=when,
+                        violation_found=violation,
+                        findings="现场检查发现违法行为，已制作现场检查笔录并拍照取证。" if violation else "现场检查未发现环境违法行为。")
+                    for inspector in self.rng.sample(self.inspectors[code], 2):
+                        links.append(through(inspection_id=inspection.pk, user_id=inspector.pk))
+                    events.append(EntityEvent(entity=entity, date=when, ref=f"INSP-{inspection.pk}",
+                                              kind=EntityEvent.Kind.INSPECTION_VIOLATION if violation else EntityEvent.Kind.INSPECTION_CLEAN))
+                    if violation:
+                        found.append(inspection)
+        through.objects.bulk_create(links, batch_size=1000)
+        EntityEvent.objects.bulk_create(events, batch_size=1000)
+        return found
+
+    # --- leads and cases ------------------------------------------------------------------------
+    def _walk(self, case, code: str, filed_on: dt.date) -> None:
+        """Move a case along as far as its age suggests, on dates that follow the filing date."""
+        age = (self.today - filed_on).days
+        target_index = min(8, age // 14) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
+        inspector, leader, legal = self.inspectors[code][0], self.leaders[code], self.legals[code]
+        violation = self.rng.choice(VIOLATIONS)
+        fine = Decimal(self.rng.randrange(violation.low, violation.high // 2 + 1, 10_000))
+        steps = [
+            ("start_investigation", inspector, "", {}),
+            ("submit_for_review", inspector, "证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。", {}),
+            ("send_to_legal_review", leader, "案件事实清楚，拟作出行政处罚，送法制审核。", {}),
+            ("legal_review_pass", legal, "事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。", {}),
+            ("decide", leader, "当事人未提出陈述申辩，依法作出处罚决定。", {
+                "fine_amount": fine,
+                "decision_text": (f"经查，你单位（法定代表人：{case.entity.legal_representative}）存在{violation.title}的行为，"
+                                  f"违反了相关规定。依据{violation.basis}，决定处以罚款人民币{fine}元。"
+                                  f"限于收到本决定书之日起十五日内缴至指定银行。"),
+            }),
+            ("serve", inspector, "直接送达，当事人签收。", {}),
+            ("start_execution", inspector, "", {}),
+            ("close", leader, "罚款已缴纳，案件执行完毕，予以结案。", {}),
+        ]
+        day = filed_on
+        for index, (action, actor, reason, extra) in enumerate(steps[:target_index]):
+            day = min(self.today, day + dt.timedelta(days=self.rng.randint(3, 12)))
+            if action == "send_to_legal_review" and self.rng.random() < 0.08:
+                case_transition(case_id=case.pk, actor=leader, action="close_without_penalty", effective_date=day,
+                                reason="违法情节轻微并及时改正，没有造成危害后果，依法不予行政处罚。")
+                return
+            case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=day, **extra)
+            del index
+
+    def leads_and_cases(self, violations: list[Inspection]) -> None:
+        sources = ([Lead.Source.INSPECTION] * len(violations) + [Lead.Source.TIP] * 160 + [Lead.Source.WARNING] * 70
+                   + [Lead.Source.GRID] * 40 + [Lead.Source.THIRD_PARTY] * 15 + [Lead.Source.REFERRAL] * 10)
+        for i, source in enumerate(sources):
+            if source == Lead.Source.INSPECTION:
+                inspection = violations[i]
+                entity, when = inspection.entity, inspection.inspected_on
+            else:
+                code = self.rng.choice(list(COUNTIES))
+                entity = self.rng.choice(self.entities_by_county[code])
+                when = self.today - dt.timedelta(days=self.rng.randint(0, 364))
+            code = entity.region.code
+            received = timezone.make_aware(dt.datetime.combine(when, dt.time(self.rng.randint(8, 17), self.rng.randint(0, 59))))
+            title = {
+                Lead.Source.INSPECTION: "现场检查发现涉嫌环境违法行为",
+                Lead.Source.TIP: self.rng.choice(["群众举报夜间偷排废水", "群众举报厂区异味扰民", "举报危险废物随意堆放"]),
+                Lead.Source.WARNING: self.rng.choice(["自动监控小时均值超标预警", "自动监测数据恒值异常", "治污设施停运而生产设施运行"]),
+                Lead.Source.GRID: "网格员巡查发现雨水排口有异常排水",
+                Lead.Source.THIRD_PARTY: "第三方辅助检查发现废气收集设施破损",
+                Lead.Source.REFERRAL: "市公安局移送涉嫌环境违法线索",
+            }[source]
+            lead, _ = lead_create(source=source, title=title, entity=entity, received_at=received,
+                                  description=f"{entity.name}：{title}。",
+                                  reporter_name=_name(self.rng) if source == Lead.Source.TIP else "",
+                                  created_by=self.inspectors[code][1], external_ref=f"demo:{i}")
+            recent = (self.today - when).days < 10
+            convert = source == Lead.Source.INSPECTION or self.rng.random() < 0.18
+            if recent and not convert:
+                continue  # still in the inbox
+            if not convert:
+                lead_close(lead_id=lead.pk, actor=self.inspectors[code][0], reason=self.rng.choice(
+                    [Lead.CloseReason.NO_VIOLATION] * 4 + [Lead.CloseReason.MINOR_GUIDANCE, Lead.CloseReason.DUPLICATE]),
+                    note="现场核查：未发现举报所述违法行为，已向举报人反馈。")
+                continue
+            filed_on = min(self.today, when + dt.timedelta(days=self.rng.randint(0, 5)))
+            handlers = self.inspectors[code][:2]
+            case = lead_convert(lead_id=lead.pk, actor=handlers[0], title=f"{entity.name}涉嫌{self.rng.choice(VIOLATIONS).title}案",
+                                facts=lead.description, handlers=handlers, filed_on=filed_on)
+            self._walk(case, code, filed_on)
+
+    @transaction.atomic
+    def run(self) -> bool:
+        """Seed everything once; returns False (and changes nothing) if the demo city is already there."""
+        if Organization.objects.filter(region__code=CITY, kind=Organization.Kind.CITY_BUREAU).exists():
+            return False
+        self.organizations()
+        self.people()
+        self.entities()
+        self.log(f"entities: {RegulatedEntity.objects.count()}")
+        violations = self.inspections()
+        self.log(f"inspections: {Inspection.objects.count()} ({len(violations)} with a violation)")
+        self.leads_and_cases(violations)
+        self.log(f"leads: {Lead.objects.count()}")
+        return True
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(user name, role, what to try) for the README and the `up` banner."""
+    return [
+        ("inspector", "执法人员 Inspector", "武进区大队: leads, cases, on-site work"),
+        ("leader", "执法机构负责人 Unit leader", "武进区大队: approves reviews and decisions"),
+        ("legal", "法制审核人员 Legal reviewer", "武进区大队: legal review of decisions"),
+        ("cityleader", "支队负责人 City unit leader", "sees all six counties"),
+        ("operator", "监控中心值班员 Monitoring operator", "off-site warnings"),
+        ("grid", "网格员 Grid member", "patrols and reports"),
+        ("thirdparty", "第三方辅助人员 Third-party assistant", "assisted inspections"),
+        ("enterprise", "企业用户 Enterprise user", "its own facility"),
+        ("partner", "公安 Partner department", "transfers and referrals"),
+        ("admin", "系统管理员 Administrator", "reference data, users, policy (/admin/)"),
+    ]

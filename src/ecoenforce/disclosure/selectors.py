@@ -1,0 +1,60 @@
+"""Public-portal reads: only what is cleared for publication, with personal data masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from ecoenforce.cases.models import Case
+from ecoenforce.core.errors import NotFound
+from ecoenforce.core.masking import mask_free_text
+
+
+@dataclass(frozen=True)
+class PublicDecision:
+    """A penalty decision as the public sees it."""
+
+    id: int
+    decision_number: str
+    entity_name: str
+    uscc: str
+    region_name: str
+    title: str
+    decision_text: str
+    fine_amount: Decimal | None
+    decided_on: dt.date | None
+
+
+def _public(case: Case) -> PublicDecision:
+    names = [case.entity.legal_representative]
+    return PublicDecision(
+        id=case.pk, decision_number=case.decision_number, entity_name=case.entity.name, uscc=case.entity.uscc,
+        region_name=case.region.name, title=case.title,
+        decision_text=mask_free_text(case.decision_text, names=names), fine_amount=case.fine_amount,
+        decided_on=case.decided_on,
+    )
+
+
+def _published():
+    return Case.objects.select_related("entity", "region").filter(published_at__isnull=False).exclude(decision_number="")
+
+
+def public_decision_list(*, q: str = "", region: str = "") -> list[PublicDecision]:
+    """Published decisions, newest first (at most 200; the portal pages them)."""
+    qs = _published()
+    if q:
+        qs = qs.filter(Q(entity__name__icontains=q) | Q(decision_number__icontains=q) | Q(entity__uscc__icontains=q))
+    if region:
+        qs = qs.filter(region__code=region)
+    return [_public(c) for c in qs.order_by("-decided_on", "-id")[:200]]
+
+
+def public_decision_get(*, decision_id: int) -> PublicDecision:
+    """One published decision, or NotFound."""
+    case = _published().filter(pk=decision_id).first()
+    if case is None:
+        raise NotFound()
+    return _public(case)

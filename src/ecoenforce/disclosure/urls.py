@@ -1,0 +1,12 @@
+"""Public portal URLs."""
+
+from django.urls import path
+
+from ecoenforce.disclosure import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="decision_detail"),
+]

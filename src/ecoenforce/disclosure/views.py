@@ -1,0 +1,23 @@
+"""The public portal (公示): no sign-in, only published, masked information."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ecoenforce.core.models import Region
+from ecoenforce.disclosure.selectors import public_decision_get, public_decision_list
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Published penalty decisions, searchable by entity, credit code or number."""
+    q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
+    return render(request, "disclosure/home.html", {
+        "decisions": public_decision_list(q=q, region=region), "q": q, "region": region,
+        "regions": Region.objects.filter(level=Region.Level.COUNTY),
+    })
+
+
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """One published decision."""
+    return render(request, "disclosure/decision_detail.html", {"d": public_decision_get(decision_id=decision_id)})

@@ -1,0 +1,13 @@
+"""Leads in the admin: read-mostly, for support staff."""
+
+from django.contrib import admin
+
+from ecoenforce.leads.models import Lead
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = ("number", "source", "title", "region", "status", "received_at")
+    list_filter = ("source", "status")
+    search_fields = ("number", "title")
+    readonly_fields = ("status", "case", "close_reason", "close_note", "triaged_at")

@@ -1,0 +1,1 @@
+"""Models of the planning app (none yet: see the open issues)."""

@@ -1,0 +1,63 @@
+"""Registry endpoints: list and read regulated entities in the caller's jurisdiction."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.registry.selectors import EntityFilters, entity_get_for_user, entity_list_for_user
+
+router = Router(tags=["entities"])
+
+
+class EntityOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    industry_code: str
+    industry_name: str
+    region_code: str
+    region_name: str
+    address: str
+    permit_class: str
+    permit_number: str
+    is_key_unit: bool
+
+    @staticmethod
+    def from_model(e) -> EntityOut:
+        return EntityOut(
+            id=e.pk, uscc=e.uscc, name=e.name, industry_code=e.industry.code, industry_name=e.industry.name_zh,
+            region_code=e.region.code, region_name=e.region.name, address=e.address, permit_class=e.permit_class,
+            permit_number=e.permit_number, is_key_unit=e.is_key_unit,
+        )
+
+
+class EntityQuery(Schema):
+    q: str = ""
+    region: str = ""
+    industry: str = ""
+    permit_class: str = ""
+    key_unit: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+class EntityPage(Schema):
+    count: int
+    items: list[EntityOut]
+
+
+@router.get("/", response=EntityPage, summary="List regulated entities")
+def list_entities(request, query: Query[EntityQuery]):
+    require_role(request.user, STAFF_ROLES)
+    filters = EntityFilters(**query.dict(exclude={"limit", "offset"}))
+    qs = entity_list_for_user(user=request.user, filters=filters)
+    limit = max(1, min(query.limit, 500))
+    page = qs[query.offset: query.offset + limit]
+    return {"count": qs.count(), "items": [EntityOut.from_model(e) for e in page]}
+
+
+@router.get("/{entity_id}", response=EntityOut, summary="Read one regulated entity")
+def get_entity(request, entity_id: int):
+    require_role(request.user, STAFF_ROLES)
+    return EntityOut.from_model(entity_get_for_user(user=request.user, entity_id=entity_id))

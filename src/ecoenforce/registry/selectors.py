@@ -1,0 +1,48 @@
+"""Registry reads, always through the user's jurisdiction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from ecoenforce.core.access import get_in_scope, scope_by_region
+from ecoenforce.core.models import User
+from ecoenforce.registry.models import RegulatedEntity
+
+
+@dataclass(frozen=True)
+class EntityFilters:
+    """One filter definition for the list page, its export and the API."""
+
+    q: str = ""
+    region: str = ""
+    industry: str = ""
+    permit_class: str = ""
+    key_unit: str = ""  # "", "yes", "no"
+
+    @classmethod
+    def from_query(cls, params) -> EntityFilters:
+        """Read the filters from request.GET (or any mapping)."""
+        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+
+
+def entity_list_for_user(*, user: User, filters: EntityFilters = EntityFilters()) -> QuerySet[RegulatedEntity]:
+    """Entities the user may see, filtered."""
+    qs = scope_by_region(RegulatedEntity.objects.select_related("industry", "region"), user=user)
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(uscc__icontains=filters.q.upper()) | Q(address__icontains=filters.q))
+    if filters.region:
+        qs = qs.filter(region__code=filters.region)
+    if filters.industry:
+        qs = qs.filter(industry__code=filters.industry)
+    if filters.permit_class:
+        qs = qs.filter(permit_class=filters.permit_class)
+    if filters.key_unit in ("yes", "no"):
+        qs = qs.filter(is_key_unit=filters.key_unit == "yes")
+    return qs.order_by("name")
+
+
+def entity_get_for_user(*, user: User, entity_id: object) -> RegulatedEntity:
+    """One entity, or NotFound if it is outside the user's reach."""
+    return get_in_scope(RegulatedEntity.objects.select_related("industry", "region"), user=user, pk=entity_id)

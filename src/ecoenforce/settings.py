@@ -1,0 +1,138 @@
+"""Django settings: everything that differs between machines comes from the environment (see config.py)."""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.config import REPO_ROOT, env_bool, env_list, env_path, env_str
+
+BASE_DIR = REPO_ROOT
+VAR_DIR = env_path("ECOENFORCE_VAR_DIR", REPO_ROOT / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "ecoenforce.core",
+    "ecoenforce.registry",
+    "ecoenforce.planning",
+    "ecoenforce.monitoring",
+    "ecoenforce.inspections",
+    "ecoenforce.leads",
+    "ecoenforce.cases",
+    "ecoenforce.social",
+    "ecoenforce.compliance",
+    "ecoenforce.disclosure",
+    "ecoenforce.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ecoenforce.core.middleware.ApplicationErrorMiddleware",
+]
+
+ROOT_URLCONF = "ecoenforce.urls"
+WSGI_APPLICATION = "ecoenforce.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [REPO_ROOT / "src" / "ecoenforce" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ecoenforce.core.navigation.navigation",
+            ],
+        },
+    }
+]
+
+# SQLite is the embedded default; DATABASE_URL=postgres://... moves to PostgreSQL without code changes.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ecoenforce.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions serialise writers up front, so the audit chain's read-head-then-append
+    # never races; WAL lets readers go on while one writer works.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [REPO_ROOT / "src" / "ecoenforce" / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [REPO_ROOT / "src" / "ecoenforce" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+FILES_DIR = VAR_DIR / "files"
+
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+X_FRAME_OPTIONS = "DENY"
+
+# Where the monitoring side keeps its files (the gateway reads the device snapshot, writes the spool).
+SPOOL_DIR = env_path("ECOENFORCE_SPOOL_DIR", VAR_DIR / "spool")
+LAKE_DIR = env_path("ECOENFORCE_LAKE_DIR", VAR_DIR / "lake")
+DEVICE_SNAPSHOT = env_path("ECOENFORCE_DEVICE_SNAPSHOT", VAR_DIR / "gateway" / "devices.json")
+
+# Demo city (GB/T 2260): 常州市.
+DEMO_CITY_CODE = env_str("ECOENFORCE_DEMO_CITY", "320400")
+
+PRODUCT_NAME = _("Eco-environmental Enforcement Platform")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,1 @@
+"""Models of the social app (none yet: see the open issues)."""

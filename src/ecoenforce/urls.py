@@ -1,0 +1,18 @@
+"""Top-level URL map: staff UI per app, the public portal, the JSON API and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from ecoenforce.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("ecoenforce.dashboard.urls")),
+    path("accounts/", include("ecoenforce.core.urls")),
+    path("registry/", include("ecoenforce.registry.urls")),
+    path("leads/", include("ecoenforce.leads.urls")),
+    path("cases/", include("ecoenforce.cases.urls")),
+    path("public/", include("ecoenforce.disclosure.urls")),
+]
