@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecoenforce.planning.draw import draw
+from ecoenforce.planning.draw import draw, draw_seed, result_to_canonical
 from ecoenforce.planning.draw.example import ENTITIES, INSPECTORS, POLICY, SEED
 from ecoenforce.planning.roundfile import (
     build_round_file,
     cli_main,
+    commit_record,
     dump_round_file,
     verify_round_file,
     write_round_file,
@@ -49,6 +50,7 @@ def test_round_file_contents():
     assert doc["format"] == "ecoenforce-draw-round/1"
     assert doc["algorithm"] == "ecoenforce-draw/1"
     assert doc["seed"] == SEED.hex()
+    assert doc["public_entropy"] is None
     assert doc["commitment"] == "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"
     assert doc["committed_at"] == "2026-01-05T02:00:00+00:00"
     assert doc["selection_digest"] == "78280a537c3f62f4a4f2b88b615befd99aba6185d82673a924fc955087bff384"
@@ -68,6 +70,20 @@ def test_round_file_contents():
     }
     assert doc["policy"]["ratios"] == {"general": "0.5", "key": "0.34", "special": "1"}
     assert [t["entity"] for t in doc["selection"]["targets"]] == ["E05", "E03", "E04", "E07", "E06", "E09"]
+
+
+def test_commit_record_matches_the_later_round_file():
+    record = commit_record(
+        round_id="R-2026-Q1-001",
+        seed=SEED,
+        entities=ENTITIES,
+        inspectors=INSPECTORS,
+        policy=POLICY,
+        committed_at=T1,
+    )
+    assert "seed" not in record
+    for key in ("commitment", "pools_digest", "policy_digest", "committed_at", "algorithm", "round_id"):
+        assert record[key] == DOC[key]
 
 
 def test_naive_timestamps_are_refused():
@@ -200,6 +216,29 @@ def test_result_passed_in_is_used_as_is():
     assert doc["selection"] == DOC["selection"]
 
 
+def test_public_entropy_changes_the_draw_and_is_verified():
+    doc = build_round_file(
+        round_id="R",
+        title="t",
+        created_at=T0,
+        committed_at=T1,
+        revealed_at=T2,
+        seed=SEED,
+        entities=ENTITIES,
+        inspectors=INSPECTORS,
+        policy=POLICY,
+        public_entropy="witness: 4 7 1 9",
+    )
+    assert doc["public_entropy"] == "witness: 4 7 1 9"
+    assert doc["selection"] == result_to_canonical(
+        draw(draw_seed(SEED, "witness: 4 7 1 9"), ENTITIES, INSPECTORS, POLICY)
+    )
+    assert doc["selection"] != DOC["selection"]
+    assert verify_round_file(doc).ok
+    doc["public_entropy"] = "witness: 4 7 1 8"
+    assert _fails(doc)[0] == "selection"
+
+
 def test_cli_ok_and_failure(tmp_path):
     good = tmp_path / "good.json"
     write_round_file(DOC, good)
@@ -207,6 +246,7 @@ def test_cli_ok_and_failure(tmp_path):
     assert cli_main(["draw", "verify", str(good)], out=out) == 0
     text = out.getvalue()
     assert "[OK] commitment" in text and "VERDICT: OK" in text
+    assert "Round R-2026-Q1-001: 2026年第一季度双随机抽查" in text
 
     bad_doc = copy.deepcopy(DOC)
     bad_doc["seed"] = bytes(32).hex()

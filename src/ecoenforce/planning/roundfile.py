@@ -20,6 +20,7 @@ from .draw import (
     InspectorRecord,
     commitment,
     draw,
+    draw_seed,
     entity_from_canonical,
     inspector_from_canonical,
     policy_digest,
@@ -41,6 +42,27 @@ def _iso(ts: datetime) -> str:
     return ts.isoformat()
 
 
+def commit_record(
+    *,
+    round_id: str,
+    seed: bytes,
+    entities: Sequence[EntityRecord],
+    inspectors: Sequence[InspectorRecord],
+    policy: DrawPolicy,
+    committed_at: datetime,
+) -> dict[str, Any]:
+    """What to publish before the draw: the seed commitment bound to the frozen pools and policy."""
+    return {
+        "format": FORMAT_VERSION,
+        "algorithm": ALGORITHM_VERSION,
+        "round_id": round_id,
+        "committed_at": _iso(committed_at),
+        "commitment": commitment(seed),
+        "pools_digest": pools_digest(entities, inspectors),
+        "policy_digest": policy_digest(policy),
+    }
+
+
 def build_round_file(
     *,
     round_id: str,
@@ -52,11 +74,12 @@ def build_round_file(
     entities: Sequence[EntityRecord],
     inspectors: Sequence[InspectorRecord],
     policy: DrawPolicy,
+    public_entropy: str | None = None,
     result: DrawResult | None = None,
 ) -> dict[str, Any]:
     """Assemble the publishable round document; runs the draw if `result` is not given."""
     if result is None:
-        result = draw(seed, entities, inspectors, policy)
+        result = draw(draw_seed(seed, public_entropy), entities, inspectors, policy)
     return {
         "format": FORMAT_VERSION,
         "algorithm": ALGORITHM_VERSION,
@@ -69,6 +92,7 @@ def build_round_file(
         "pools_digest": pools_digest(entities, inspectors),
         "policy_digest": policy_digest(policy),
         "seed": bytes(seed).hex(),
+        "public_entropy": public_entropy or None,
         "policy": policy_to_canonical(policy),
         "pools": pools_to_canonical(entities, inspectors),
         "selection": result_to_canonical(result),
@@ -231,7 +255,10 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
 
     # 4. Re-run the draw and compare the selection field by field.
     try:
-        result = draw(seed, entities, inspectors, policy)
+        public_entropy = doc.get("public_entropy")
+        if public_entropy is not None and not isinstance(public_entropy, str):
+            return fail("public_entropy", "public_entropy must be a string or null")
+        result = draw(draw_seed(seed, public_entropy), entities, inspectors, policy)
     except DrawError as exc:
         return fail("selection", f"the draw cannot be re-run from this file: {exc.code}: {exc.message}")
     expected = result_to_canonical(result)
@@ -271,5 +298,10 @@ def cli_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         return 1
     report = verify_round_file(path)
     print(f"Round file {path} (sha256 {file_sha256(path)})", file=out)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        print(f"Round {doc.get('round_id')}: {doc.get('title')}", file=out)
+    except (OSError, ValueError, AttributeError):
+        pass  # the report below already says the file cannot be read
     print(report.render(), file=out)
     return 0 if report.ok else 1

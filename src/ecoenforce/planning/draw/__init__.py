@@ -3,6 +3,7 @@
 from .canonical import (
     canonical_json,
     commitment,
+    draw_seed,
     entity_from_canonical,
     entity_to_canonical,
     inspector_from_canonical,
@@ -51,6 +52,7 @@ __all__ = [
     "class_count",
     "commitment",
     "draw",
+    "draw_seed",
     "entity_from_canonical",
     "entity_to_canonical",
     "explain_target",

@@ -33,6 +33,21 @@ def commitment(seed: bytes) -> str:
     return hashlib.sha256(seed).hexdigest()
 
 
+def draw_seed(seed: bytes, public_entropy: str | None = None) -> bytes:
+    """The seed the draw runs on: the committed seed, or SHA-256(seed ‖ "ecoenforce-draw/1|entropy|" + entropy).
+
+    Public entropy is a value fixed only after the commitment was published (a witness's input at the draw
+    ceremony, a public lottery result); mixing it in stops the bureau from trying many seeds in private and
+    committing to the one it likes.
+    """
+    check_seed(seed)
+    if not public_entropy:
+        return bytes(seed)
+    return hashlib.sha256(
+        bytes(seed) + ("ecoenforce-draw/1|entropy|" + public_entropy).encode("utf-8")
+    ).digest()
+
+
 def check_seed(seed: Any) -> None:
     """Raise DrawError unless `seed` is exactly 32 raw bytes."""
     if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
