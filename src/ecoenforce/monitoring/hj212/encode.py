@@ -84,3 +84,18 @@ def set_time(packet: Packet, now: datetime) -> bytes:
     flag = None if packet.flag is None else (packet.flag & ~0b11) | 1
     return encode_frame(build_segment(qn=make_qn(now), st=packet.st, cn="1012", pw=packet.pw,
                                       mn=packet.mn or "", flag=flag, cp=cp))  # fmt: skip
+
+
+def answer_for_header(qn: bytes | None, pw: bytes | None, mn: bytes, flag: int | None, cn: bytes) -> bytes:
+    """Hot-path answer (9013/9014) from raw header bytes, without building a Packet."""
+    parts = []
+    if qn is not None:
+        parts.append(b"QN=" + qn)
+    parts.append(b"ST=91;CN=" + cn)
+    if pw is not None:
+        parts.append(b"PW=" + pw)
+    parts.append(b"MN=" + mn)
+    if flag is not None:
+        parts.append(b"Flag=%d" % (flag & ~0b11))
+    parts.append(b"CP=&&&&")
+    return encode_frame(b";".join(parts))

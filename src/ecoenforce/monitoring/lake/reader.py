@@ -1,0 +1,57 @@
+"""Lake readers: filtered pyarrow tables (or lists of dicts) of readings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from .schema import PARTITIONING_SCHEMA, SCHEMA
+
+
+def _dataset(lake_dir: Path | str) -> ds.Dataset | None:
+    """The lake as a Hive-partitioned dataset (None when nothing has been loaded)."""
+    lake = Path(lake_dir)
+    if not any(lake.glob("kind=*/date=*/part-*.parquet")):
+        return None
+    return ds.dataset(lake, format="parquet", schema=pa.unify_schemas([SCHEMA, PARTITIONING_SCHEMA]),
+                      partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"))  # fmt: skip
+
+
+def read_readings(
+    lake_dir: Path | str,
+    *,
+    mn: str | None = None,
+    kind: str | None = None,
+    pollutant: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    as_dicts: bool = False,
+) -> pa.Table | list[dict]:
+    """Readings filtered by device, kind, pollutant and data time in [start, end) (aware datetimes)."""
+    dataset = _dataset(lake_dir)
+    if dataset is None:
+        table = pa.Table.from_pylist([], schema=pa.unify_schemas([SCHEMA, PARTITIONING_SCHEMA]))
+        return table.to_pylist() if as_dicts else table
+    expr = None
+
+    def both(e):
+        return e if expr is None else expr & e
+
+    if mn is not None:
+        expr = both(pc.field("mn") == mn)
+    if kind is not None:
+        expr = both(pc.field("kind") == kind)
+    if pollutant is not None:
+        expr = both(pc.field("pollutant") == pollutant)
+    if start is not None:
+        expr = both(pc.field("data_time") >= pa.scalar(start, pa.timestamp("s", tz="UTC")))
+    if end is not None:
+        expr = both(pc.field("data_time") < pa.scalar(end, pa.timestamp("s", tz="UTC")))
+    table = dataset.to_table(filter=expr)
+    table = table.sort_by([("mn", "ascending"), ("kind", "ascending"), ("pollutant", "ascending"),
+                           ("data_time", "ascending")])  # fmt: skip
+    return table.to_pylist() if as_dicts else table
