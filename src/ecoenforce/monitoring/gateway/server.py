@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 from ..hj212 import FrameDecoder, HJ212Error, RawFrame, parse_header, parse_segment, set_time
@@ -205,7 +205,7 @@ class DeviceConnection(asyncio.Protocol):
         if cn == b"1013":
             answers = [answer_for_header(header.qn, header.pw, header.mn, header.flag, b"9013")]
             with contextlib.suppress(HJ212Error):
-                answers.append(set_time(parse_segment(segment), datetime.now(timezone.utc)))
+                answers.append(set_time(parse_segment(segment), datetime.now(UTC)))
         elif header.flag is not None and header.flag & 1 and not cn.startswith(b"9"):
             answers = [answer_for_header(header.qn, header.pw, header.mn, header.flag, b"9014")]
         else:

@@ -201,7 +201,7 @@ class _Device:
             wait = min(cfg.ack_timeout / 2, max(0.001, next_send - now) if cfg.rate > 0 else cfg.ack_timeout / 2)
             try:
                 await asyncio.wait_for(self.changed.wait(), wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         self.result.unacked += len(self.inflight)
         if self.transport is not None:

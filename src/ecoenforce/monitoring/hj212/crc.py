@@ -82,7 +82,7 @@ def crc(data: bytes) -> int:
 
 def crc_hex(data: bytes) -> str:
     """CRC as the frame carries it: four upper-case hex digits, high byte first."""
-    return "%04X" % crc(data)
+    return f"{crc(data):04X}"
 
 
 def plausible_crc(value: int) -> bool:

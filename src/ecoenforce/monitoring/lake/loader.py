@@ -11,7 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -55,7 +55,7 @@ def _rows(record: SpoolRecord, sm4_key: KeyFn | None, overrides, report: LoadRep
         return []
     if not readings:
         report.frames_without_readings += 1
-    received = datetime.fromtimestamp(record.received_at, timezone.utc)
+    received = datetime.fromtimestamp(record.received_at, UTC)
     rows = []
     for r in readings:
         row = {"mn": r.mn, "st": r.st, "cn": r.cn, "kind": r.data_kind, "pollutant": r.pollutant,
@@ -79,7 +79,7 @@ def _existing_keys(partition: Path, skip_prefix: str) -> set[tuple]:
             continue
         table = pq.read_table(path, columns=list(KEY_COLUMNS))
         cols = [table.column(c).to_pylist() for c in KEY_COLUMNS]
-        keys.update(zip(*cols))
+        keys.update(zip(*cols, strict=True))
     return keys
 
 
