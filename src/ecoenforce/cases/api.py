@@ -8,7 +8,12 @@ from decimal import Decimal
 from ninja import Query, Router, Schema
 
 from ecoenforce.cases import services
-from ecoenforce.cases.selectors import CaseFilters, case_actions_for_user, case_get_for_user, case_list_for_user
+from ecoenforce.cases.selectors import (
+    CaseFilters,
+    case_actions_for_user,
+    case_get_for_user,
+    case_list_for_user,
+)
 from ecoenforce.core.access import STAFF_ROLES, require_role
 
 router = Router(tags=["cases"])

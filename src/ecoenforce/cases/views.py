@@ -8,11 +8,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases import services
 from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS
-from ecoenforce.cases.selectors import CaseFilters, case_actions_for_user, case_get_for_user, case_list_for_user
+from ecoenforce.cases.selectors import (
+    CaseFilters,
+    case_actions_for_user,
+    case_get_for_user,
+    case_list_for_user,
+)
 from ecoenforce.cases.workflow import ORDER, Stage, stage_index
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.audit import audit_timeline
@@ -21,6 +26,7 @@ from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Region
 
 ACTION_LABELS = {
+    "open": _("Case filed"),
     "start_investigation": _("Start investigation"),
     "submit_for_review": _("Submit for case review"),
     "return_for_evidence": _("Return for more evidence"),
@@ -81,8 +87,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     actions = [{"t": t, "label": ACTION_LABELS.get(t.action, t.action)} for t in case_actions_for_user(user=request.user, case=case)]
     current = stage_index(case.stage)
     steps = [{"label": STAGE_LABELS[s], "done": i < current, "current": i == current} for i, s in enumerate(ORDER)]
+    timeline = [
+        {"event": e, "label": ACTION_LABELS.get(e.action.removeprefix("case."), e.action),
+         "stage": STAGE_LABELS.get((e.after or {}).get("stage"), "")}
+        for e in audit_timeline(obj=case)
+    ]
     return render(request, "cases/case_detail.html", {
-        "case": case, "actions": actions, "steps": steps, "timeline": audit_timeline(obj=case),
+        "case": case, "actions": actions, "steps": steps, "timeline": timeline,
         "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
         "is_closed": case.stage == Stage.CLOSED,
     })

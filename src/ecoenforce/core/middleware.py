@@ -21,3 +21,27 @@ class ApplicationErrorMiddleware:
         if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
             return None
         return render(request, "core/error.html", {"error": exception}, status=exception.status)
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the person chose otherwise: the browser's Accept-Language is ignored on purpose.
+
+    Bureau PCs and phones are often set to English system locales; the product's first language is
+    Chinese, and the language switch (stored in the language cookie) is the one way to change it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

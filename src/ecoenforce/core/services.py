@@ -7,11 +7,11 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.models import ApiToken, User
-from django.utils.translation import gettext as _
 
 
 def token_hash(raw: str) -> str:

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecoenforce.cases.services import case_transition
-from ecoenforce.cases.workflow import Stage
 from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead

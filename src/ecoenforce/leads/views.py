@@ -18,7 +18,7 @@ from ecoenforce.leads.forms import LeadCloseForm, LeadConvertForm, LeadCreateFor
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.selectors import LeadFilters, lead_get_for_user, lead_list_for_user
 from ecoenforce.registry.models import RegulatedEntity
-from ecoenforce.registry.selectors import entity_list_for_user, EntityFilters
+from ecoenforce.registry.selectors import EntityFilters, entity_list_for_user
 
 
 def _entity_by_uscc(user, uscc: str) -> RegulatedEntity | None:

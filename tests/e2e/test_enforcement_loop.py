@@ -1,0 +1,150 @@
+"""The whole loop in a real browser: a lead becomes a case, is decided, and the decision is public."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ecoenforce.cases.models import Case
+from ecoenforce.cases.workflow import Stage
+from ecoenforce.core.audit import audit_verify
+from ecoenforce.core.models import Organization, Region, Role, User
+from ecoenforce.leads.models import Lead
+from ecoenforce.leads.services import lead_create
+from ecoenforce.registry.models import Industry, PermitClass
+from ecoenforce.registry.services import entity_create
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "Loop@2026x"
+
+
+def _people():
+    city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
+                                       kind=Organization.Kind.CITY_BUREAU, region=Region.objects.get(code="320400"))
+    wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
+                                        kind=Organization.Kind.COUNTY_BUREAU, region=Region.objects.get(code="320412"))
+    people = {}
+    for username, role, name, cert in [
+        ("zhou", Role.INSPECTOR, "周明", "32041200001"), ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+        ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"), ("lin", Role.LEGAL_REVIEWER, "林海燕", "32041200004"),
+    ]:
+        user = User(username=username, role=role, full_name=name, organization=wujin, certificate_no=cert)
+        user.set_password(PASSWORD)
+        user.save()
+        people[username] = user
+    entity = entity_create(actor=None, uscc=_valid_uscc(), name="常州恒泰印染有限公司",
+                           industry=Industry.objects.get(code="1713"), region=Region.objects.get(code="320412"),
+                           address="常州市武进区湖塘镇长江路88号", permit_class=PermitClass.KEY,
+                           legal_representative="张卫东", is_key_unit=True)
+    lead, _ = lead_create(source=Lead.Source.TIP, title="群众举报夜间偷排印染废水", entity=entity,
+                          description="举报人称每晚十点后雨水排口有深色废水排出。", reporter_name="李芳",
+                          reporter_phone="13912345678")
+    return people, entity, lead
+
+
+def _valid_uscc() -> str:
+    from ecoenforce.registry.uscc import uscc_make
+
+    return uscc_make("91320412", "MA1XQ8LU")
+
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def _sign_out(page) -> None:
+    page.click("form[action$='/logout/'] button")
+    page.wait_for_url(re.compile(r".*/accounts/login/$"))
+
+
+def _step(page, action: str, reason: str = "") -> None:
+    form = page.locator(f"form:has(button[data-action={action}])")
+    if reason:
+        form.locator("textarea[name=reason]").fill(reason)
+    form.locator(f"button[data-action={action}]").click()
+    page.wait_for_load_state("load")
+
+
+def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, shot):
+    people, entity, lead = _people()
+    base = live_server.url
+
+    # The inspector opens the lead from the inbox (Chinese is the default language) and files a case.
+    _sign_in(page, base, "zhou")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.goto(f"{base}/leads/")
+    page.click(f"text={lead.number}")
+    assert page.locator("[data-testid=lead-title]").inner_text() == "群众举报夜间偷排印染废水"
+    page.select_option("#id_convert-co_handlers", str(people["wu"].pk))
+    page.click("[data-testid=convert]")
+    page.wait_for_url(re.compile(r".*/cases/\d+/$"))
+    case = Case.objects.get()
+    assert case.number == "武环立〔%d〕1号" % case.filed_on.year
+    shot(page, "01-case-filed")
+    _step(page, "start_investigation")
+    _step(page, "submit_for_review", "现场检查笔录、询问笔录、水质监测报告已入卷。")
+    case.refresh_from_db()
+    assert case.stage == Stage.REVIEW
+    _sign_out(page)
+
+    # The unit leader sends it to legal review; the legal reviewer approves.
+    _sign_in(page, base, "chen")
+    page.goto(f"{base}/cases/{case.pk}/")
+    _step(page, "send_to_legal_review", "事实清楚，拟处罚款。")
+    _sign_out(page)
+    _sign_in(page, base, "lin")
+    page.goto(f"{base}/cases/{case.pk}/")
+    _step(page, "legal_review_pass", "事实清楚，证据确凿，适用法律正确，同意。")
+    _sign_out(page)
+
+    # The leader decides: first without the decision text (the typed fine is kept), then complete.
+    _sign_in(page, base, "chen")
+    page.goto(f"{base}/cases/{case.pk}/")
+    form = page.locator("form:has(button[data-action=decide])")
+    form.locator("input[name=fine_amount]").fill("150000")
+    form.locator("button[data-action=decide]").click()
+    page.wait_for_load_state("load")
+    assert page.locator("[data-testid=form-error]").is_visible()
+    form = page.locator("form:has(button[data-action=decide])")
+    assert form.locator("input[name=fine_amount]").input_value() == "150000"
+    form.locator("textarea[name=decision_text]").fill(
+        "经查，你单位（法定代表人：张卫东，电话13912345678）通过雨水排口排放印染废水，"
+        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币150000元。")
+    form.locator("button[data-action=decide]").click()
+    page.wait_for_load_state("load")
+    case.refresh_from_db()
+    assert case.stage == Stage.DECISION
+    assert case.decision_number == "武环罚〔%d〕1号" % case.decided_on.year
+    assert page.locator("[data-testid=decision-number]").inner_text() == case.decision_number
+    shot(page, "02-decided")
+    _sign_out(page)
+
+    # Anyone can read it on the public portal, with personal data masked.
+    page.goto(f"{base}/public/?q={entity.uscc}")
+    page.click(f"text={case.decision_number}")
+    text = page.locator("[data-testid=public-decision-text]").inner_text()
+    assert "张**" in text and "张卫东" not in text
+    assert "139****5678" in text and "13912345678" not in text
+    shot(page, "03-public-portal")
+    assert audit_verify().ok
+
+
+def test_the_same_pages_read_in_english(live_server, page, shot):
+    _people()
+    _sign_in(page, live_server.url, "zhou")
+    page.click("button[data-lang=en]")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto(f"{live_server.url}/leads/")
+    assert page.locator(".navbar-brand").first.inner_text().strip() == "Enforcement Platform"
+    assert "Leads inbox" in page.content()
+    shot(page, "04-leads-english")
+    page.click("button[data-lang=zh-hans]")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert "Leads inbox" not in page.content()
