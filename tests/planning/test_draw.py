@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +16,12 @@ from ecoenforce.planning.draw import (
     DrawPolicy,
     EntityRecord,
     InspectorRecord,
+    attach_recent_inspections,
     class_count,
     commitment,
     draw,
     explain_target,
+    inspector_loads,
     label_hash,
     policy_digest,
     pools_digest,
@@ -246,3 +252,24 @@ def test_same_pools_without_cross_region_can_be_staffed_by_three():
         len(draw(SEED, ENTITIES, INSPECTORS, policy(cross_region=False, inspectors_per_target=3)).targets)
         == 6
     )
+
+
+def test_inspector_loads_in_round_order():
+    result = draw(SEED, ENTITIES, INSPECTORS, POLICY)
+    assert list(inspector_loads(result).items()) == [("C3", 3), ("C2", 5), ("C4", 2), ("C1", 2)]
+
+
+def test_attach_recent_inspections_from_pairs():
+    entities = attach_recent_inspections(ENTITIES[:2], [("C1", "E01"), ("C3", "E01"), ("C2", "E09")])
+    assert entities[0].recent_inspectors == frozenset({"C1", "C3"})
+    assert entities[1] is ENTITIES[1]
+
+
+def test_pure_modules_do_not_import_django():
+    code = (
+        "import sys; import ecoenforce.planning.draw, ecoenforce.planning.roundfile; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import Counter
+from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -16,9 +18,11 @@ from ecoenforce.planning.draw import (
     EntityRecord,
     InspectorRecord,
     draw,
+    inspector_loads,
     recusal_reasons,
     result_bytes,
 )
+from ecoenforce.planning.roundfile import build_round_file, verify_round_file
 
 REGIONS = ("330102", "330105", "330106")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -199,3 +203,66 @@ def test_changing_the_seed_changes_the_selection(a, b):
     ids_a = [t.entity_id for t in draw(seed_a, entities, inspectors, policy).targets]
     ids_b = [t.entity_id for t in draw(seed_b, entities, inspectors, policy).targets]
     assert ids_a != ids_b
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=4, max_value=30), st.integers(min_value=20, max_value=200), seeds)
+def test_without_recusals_loads_differ_by_at_most_one(n_insp, n_ent, seed):
+    entities = [EntityRecord(f"E{i:03d}", RISK_CLASSES[i % 3], "330102") for i in range(n_ent)]
+    inspectors = [InspectorRecord(f"C{i:02d}", "330105") for i in range(n_insp)]
+    policy = DrawPolicy(ratios=dict.fromkeys(RISK_CLASSES, Decimal("0.5")))
+    loads = inspector_loads(draw(seed, entities, inspectors, policy)).values()
+    assert max(loads) - min(loads) <= 1
+
+
+T = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def _round_doc(seed, entities, inspectors, policy):
+    return build_round_file(
+        round_id="R",
+        title="t",
+        created_at=T,
+        committed_at=T,
+        revealed_at=T,
+        seed=seed,
+        entities=entities,
+        inspectors=inspectors,
+        policy=policy,
+    )
+
+
+@SETTINGS
+@given(rounds(), seeds, seeds, st.data())
+def test_verify_detects_wrong_seed_tampered_pool_and_tampered_selection(round_, seed, other_seed, data):
+    entities, inspectors, policy = round_
+    if isinstance(_try(seed, entities, inspectors, policy), DrawError):
+        return
+    doc = _round_doc(seed, entities, inspectors, policy)
+    assert verify_round_file(doc).ok
+
+    if other_seed != seed:
+        wrong = copy.deepcopy(doc)
+        wrong["seed"] = other_seed.hex()
+        assert verify_round_file(wrong).first_mismatch.name == "commitment"
+
+    pool = copy.deepcopy(doc)
+    i = data.draw(st.integers(min_value=0, max_value=len(entities) - 1))
+    cls = pool["pools"]["entities"][i]["class"]
+    pool["pools"]["entities"][i]["class"] = next(c for c in RISK_CLASSES if c != cls)
+    assert verify_round_file(pool).first_mismatch.name == "pools_digest"
+
+    sel = copy.deepcopy(doc)
+    t = data.draw(st.integers(min_value=0, max_value=len(sel["selection"]["targets"]) - 1))
+    row = sel["selection"]["targets"][t]
+    field = data.draw(st.sampled_from(["entity", "inspector", "rank_hash", "offset"]))
+    if field == "entity":
+        row["entity"] += "x"
+    elif field == "inspector":
+        row["inspectors"][0]["id"] += "x"
+    elif field == "rank_hash":
+        row["rank_hash"] = "0" * 64
+    else:
+        row["offset"] += 1
+    first = verify_round_file(sel).first_mismatch
+    assert first.name == "selection" and first.detail.startswith(f"selection/targets/{t}/")

@@ -18,7 +18,7 @@ from .canonical import (
     seed_new,
     selection_digest,
 )
-from .engine import class_count, draw, label_hash, validate_policy
+from .engine import class_count, draw, inspector_loads, label_hash, validate_policy
 from .records import (
     ALGORITHM_VERSION,
     POSITIVE_LIST_TAG,
@@ -32,7 +32,7 @@ from .records import (
     EntityRecord,
     InspectorRecord,
 )
-from .recusal import REASON_CODES, REASON_TEXT, explain_target, recusal_reasons
+from .recusal import REASON_CODES, REASON_TEXT, attach_recent_inspections, explain_target, recusal_reasons
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -48,6 +48,7 @@ __all__ = [
     "DrawnTarget",
     "EntityRecord",
     "InspectorRecord",
+    "attach_recent_inspections",
     "canonical_json",
     "class_count",
     "commitment",
@@ -57,6 +58,7 @@ __all__ = [
     "entity_to_canonical",
     "explain_target",
     "inspector_from_canonical",
+    "inspector_loads",
     "inspector_to_canonical",
     "label_hash",
     "policy_digest",

@@ -179,37 +179,24 @@ def _not_enough(failures: list[dict[str, Any]], k: int) -> DrawError:
     )
 
 
-def draw(
-    seed: bytes,
-    entities: Sequence[EntityRecord],
-    inspectors: Sequence[InspectorRecord],
-    policy: DrawPolicy,
-) -> DrawResult:
-    """Run the documented draw (docs/draw-algorithm.md); same inputs give the same result, byte for byte."""
-    check_seed(seed)
-    seed = bytes(seed)
-    ratios = validate_policy(policy)
-    _check_unique([e.id for e in entities], "entity")
-    _check_unique([i.id for i in inspectors], "inspector")
-    summaries, chosen = _select_targets(seed, entities, policy, ratios)
-
-    k = policy.inspectors_per_target
-    certified = [i for i in inspectors if i.certified]
-    uncertified = tuple(sorted(i.id for i in inspectors if not i.certified))
-    n_insp = len(certified)
-    if n_insp < k:
-        raise DrawError(
-            "pool.too_few_inspectors",
-            f"The inspector pool has {n_insp} certified inspector(s) but each target needs {k}. "
-            "Add certified inspectors to the pool.",
-            {"certified": n_insp, "needed": k, "uncertified": len(uncertified)},
-        )
-
-    # Stage 2a: the round's inspector order, by label_hash("inspector|id").
+def _inspector_order(seed: bytes, certified: list[InspectorRecord]) -> list[InspectorRecord]:
+    """Stage 2a: the round's inspector order, by (label_hash("inspector|id"), id)."""
+    prefix = seed + f"{_PREFIX}inspector|".encode()
     sha = hashlib.sha256
-    iprefix = seed + f"{_PREFIX}inspector|".encode()
-    order = sorted(certified, key=lambda i: (sha(iprefix + i.id.encode()).digest(), i.id))
+    return sorted(certified, key=lambda i: (sha(prefix + i.id.encode()).digest(), i.id))
+
+
+def _staff(
+    seed: bytes,
+    chosen: list[tuple[EntityRecord, int, bytes]],
+    order: list[InspectorRecord],
+    policy: DrawPolicy,
+) -> list[DrawnTarget]:
+    """Stage 2b: give each target the k eligible inspectors with the smallest (load, (pos - offset) mod N)."""
+    k = policy.inspectors_per_target
+    n_insp = len(order)
     pos = {insp.id: p for p, insp in enumerate(order)}
+    # Indexes turn the per-target eligibility check into a few set unions instead of N rule checks.
     ties_idx: dict[str, list[int]] = {}
     region_idx: dict[str, list[int]] = {}
     for p, insp in enumerate(order):
@@ -217,10 +204,11 @@ def draw(
             ties_idx.setdefault(eid, []).append(p)
         region_idx.setdefault(insp.region_code, []).append(p)
 
-    # Inspectors bucketed by current load; each bucket is kept sorted by position in the round order.
+    # Inspectors bucketed by current load; each bucket is kept sorted by position in the round order,
+    # so the cyclic scan from the offset visits them in ascending (position - offset) mod N.
     levels: list[list[int]] = [list(range(n_insp))]
-    load = [0] * n_insp
     min_level = 0
+    sha = hashlib.sha256
     aprefix = seed + f"{_PREFIX}assign|".encode()
     targets: list[DrawnTarget] = []
     failures: list[dict[str, Any]] = []
@@ -249,7 +237,6 @@ def draw(
                 }
             )
             continue
-        # Pick the k eligible inspectors with the smallest (load, (position - offset) mod N).
         picks: list[tuple[int, int]] = []
         lvl = min_level
         while len(picks) < k:
@@ -268,7 +255,6 @@ def draw(
             if lv + 1 == len(levels):
                 levels.append([])
             insort(levels[lv + 1], p)
-            load[p] += 1
         while not levels[min_level]:
             min_level += 1
         targets.append(
@@ -285,10 +271,47 @@ def draw(
         )
     if failures:
         raise _not_enough(failures, k)
+    return targets
+
+
+def draw(
+    seed: bytes,
+    entities: Sequence[EntityRecord],
+    inspectors: Sequence[InspectorRecord],
+    policy: DrawPolicy,
+) -> DrawResult:
+    """Run the documented draw (docs/draw-algorithm.md); same inputs give the same result, byte for byte."""
+    check_seed(seed)
+    seed = bytes(seed)
+    ratios = validate_policy(policy)
+    _check_unique([e.id for e in entities], "entity")
+    _check_unique([i.id for i in inspectors], "inspector")
+    summaries, chosen = _select_targets(seed, entities, policy, ratios)
+
+    k = policy.inspectors_per_target
+    certified = [i for i in inspectors if i.certified]
+    uncertified = tuple(sorted(i.id for i in inspectors if not i.certified))
+    if len(certified) < k:
+        raise DrawError(
+            "pool.too_few_inspectors",
+            f"The inspector pool has {len(certified)} certified inspector(s) but each target needs {k}. "
+            "Add certified inspectors to the pool.",
+            {"certified": len(certified), "needed": k, "uncertified": len(uncertified)},
+        )
+    order = _inspector_order(seed, certified)
     return DrawResult(
         algorithm=ALGORITHM_VERSION,
         classes=tuple(summaries),
-        targets=tuple(targets),
+        targets=tuple(_staff(seed, chosen, order, policy)),
         inspectors_in_order=tuple(i.id for i in order),
         uncertified=uncertified,
     )
+
+
+def inspector_loads(result: DrawResult) -> dict[str, int]:
+    """Assignments per certified inspector in a result (zero included), in round order."""
+    loads = dict.fromkeys(result.inspectors_in_order, 0)
+    for t in result.targets:
+        for a in t.inspectors:
+            loads[a.inspector_id] += 1
+    return loads

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from .records import DrawPolicy, EntityRecord, InspectorRecord
@@ -46,3 +47,18 @@ def explain_target(
         if reasons:
             out.append((inspector.id, reasons))
     return out
+
+
+def attach_recent_inspections(
+    entities: Iterable[EntityRecord], pairs: Iterable[tuple[str, str]]
+) -> list[EntityRecord]:
+    """Fill each entity's recent_inspectors from (inspector id, entity id) pairs inspected within the window."""
+    recent: dict[str, set[str]] = {}
+    for inspector_id, entity_id in pairs:
+        recent.setdefault(entity_id, set()).add(inspector_id)
+    return [
+        dataclasses.replace(e, recent_inspectors=e.recent_inspectors | frozenset(recent[e.id]))
+        if e.id in recent
+        else e
+        for e in entities
+    ]
