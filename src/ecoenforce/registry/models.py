@@ -37,6 +37,14 @@ class PermitClass(models.TextChoices):
     NONE = "none", _("No permit required")
 
 
+class RiskClass(models.TextChoices):
+    """Supervision classes of classified supervision (分类监管)."""
+
+    KEY = "key", _("Key (重点)")
+    GENERAL = "general", _("General (一般)")
+    SPECIAL = "special", _("Special (特殊)")
+
+
 class RegulatedEntity(models.Model):
     """A regulated entity (监管对象): a firm or site identified by its unified social credit code."""
 
@@ -52,11 +60,18 @@ class RegulatedEntity(models.Model):
     is_key_unit = models.BooleanField(_("key discharging unit"), default=False)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Written only by the risk classification service (with its reasons); read by planning and draws.
+    risk_class = models.CharField(_("supervision class"), max_length=16, choices=RiskClass.choices,
+                                  default=RiskClass.GENERAL)
+    risk_score = models.DecimalField(_("risk score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    risk_scored_on = models.DateField(_("risk scored on"), null=True, blank=True)
+    on_positive_list = models.BooleanField(_("on the positive list"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["permit_class"]), models.Index(fields=["name"])]
+        indexes = [models.Index(fields=["permit_class"]), models.Index(fields=["name"]),
+                   models.Index(fields=["risk_class"])]
         verbose_name = _("regulated entity")
         verbose_name_plural = _("regulated entities")
 
