@@ -19,7 +19,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+def pytest_collection_modifyitems(session, config, items):
+    """Run the browser tests last: Playwright's sync API keeps an event loop in the main thread while open."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make system-deps` installs Debian's chromium package")

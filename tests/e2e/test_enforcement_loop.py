@@ -84,7 +84,7 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     page.click("[data-testid=convert]")
     page.wait_for_url(re.compile(r".*/cases/\d+/$"))
     case = Case.objects.get()
-    assert case.number == "武环立〔%d〕1号" % case.filed_on.year
+    assert case.number == f"武环立〔{case.filed_on.year}〕1号"
     shot(page, "01-case-filed")
     _step(page, "start_investigation")
     _step(page, "submit_for_review", "现场检查笔录、询问笔录、水质监测报告已入卷。")
@@ -119,7 +119,7 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     page.wait_for_load_state("load")
     case.refresh_from_db()
     assert case.stage == Stage.DECISION
-    assert case.decision_number == "武环罚〔%d〕1号" % case.decided_on.year
+    assert case.decision_number == f"武环罚〔{case.decided_on.year}〕1号"
     assert page.locator("[data-testid=decision-number]").inner_text() == case.decision_number
     shot(page, "02-decided")
     _sign_out(page)
