@@ -240,14 +240,17 @@ class DemoSeeder:
             ("close", leader, "罚款已缴纳，案件执行完毕，予以结案。", {}),
         ]
         day = filed_on
-        for index, (action, actor, reason, extra) in enumerate(steps[:target_index]):
+        taken = steps[:target_index]
+        for index, (action, actor, reason, extra) in enumerate(taken):
             day = min(self.today, day + dt.timedelta(days=self.rng.randint(3, 12)))
+            if index == len(taken) - 1 and action != "close" and self.rng.random() < 0.8:
+                # Most open cases moved recently; the rest are the stuck ones a dashboard should flag.
+                day = max(day, self.today - dt.timedelta(days=self.rng.randint(0, 4)))
             if action == "send_to_legal_review" and self.rng.random() < 0.08:
                 case_transition(case_id=case.pk, actor=leader, action="close_without_penalty", effective_date=day,
                                 reason="违法情节轻微并及时改正，没有造成危害后果，依法不予行政处罚。")
                 return
             case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=day, **extra)
-            del index
 
     def leads_and_cases(self, violations: list[Inspection]) -> None:
         sources = ([Lead.Source.INSPECTION] * len(violations) + [Lead.Source.TIP] * 160 + [Lead.Source.WARNING] * 70
