@@ -95,3 +95,15 @@ def test_split_flags_round_trip(pnum, data):
                         cp="DataTime=20260101000000")  # fmt: skip
     packet = parse(encode_frame(seg), strict=True)
     assert (packet.pnum, packet.pno, packet.split, packet.ack_required, packet.version) == (pnum, pno, True, True, 1)
+
+
+@FAST
+@given(qn=token, pw=token, mn=token, flag=st.one_of(st.none(), st.integers(0, 255)), cn=st.sampled_from([b"9013", b"9014"]))
+def test_hot_path_answer_equals_the_plain_encoder(qn, pw, mn, flag, cn):
+    from ecoenforce.monitoring.hj212.encode import answer_for_header
+
+    fields = [f"QN={qn}", "ST=91", f"CN={cn.decode()}", f"PW={pw}", f"MN={mn}"]
+    if flag is not None:
+        fields.append(f"Flag={flag & ~3}")
+    expected = encode_frame(";".join(fields) + ";CP=&&&&")
+    assert answer_for_header(qn.encode(), pw.encode(), mn.encode(), flag, cn) == expected

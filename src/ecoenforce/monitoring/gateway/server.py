@@ -115,7 +115,13 @@ class DeviceConnection(asyncio.Protocol):
         now = time.time()
         try:
             items = self.decoder.feed(data)
-            self._handle(items, now)
+            for item in items:  # inlined _handle: this is the per-frame hot path
+                if self.closed:
+                    break
+                if type(item) is RawFrame:
+                    self._frame(item, now)
+                else:
+                    self._reject(item.raw, item.error.code, item.error.message, now)
         except Exception as exc:  # noqa: BLE001 - a bug or spool failure closes this connection only
             self._close("INTERNAL_ERROR", repr(exc))
             return

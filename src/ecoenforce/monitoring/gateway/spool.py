@@ -139,12 +139,13 @@ class SpoolWriter:
     @property
     def segment(self) -> str:
         """Name of the segment being written."""
-        return segment_name(self._seq)
+        return self._segment
 
     def _open_next(self) -> None:
         """Start a new segment (every process start and every rotation: a crashed segment is never appended to)."""
         self._seq += 1
-        path = self.directory / segment_name(self._seq)
+        self._segment = segment_name(self._seq)
+        path = self.directory / self._segment
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         self._size = 0
         dir_fd = os.open(self.directory, os.O_RDONLY)

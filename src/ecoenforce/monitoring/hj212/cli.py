@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--mn-prefix", default="SIM")
     sim.add_argument("--password", default="123456")
     sim.add_argument("--connect-spread", type=float, default=1.0)
+    sim.add_argument("--warmup", type=float, default=0.0, help="seconds before acks count toward rate/latency")
+    sim.add_argument("--fast", action="store_true", help="benchmark mode: fixed values per device, only times vary")
     sim.add_argument("--acked-file", help="write acknowledged (mn, cn, DataTime) as JSON lines here")
     return p
 
@@ -55,7 +57,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
     cfg = SimConfig(host=args.host, port=args.port, devices=args.devices, frames=args.frames, duration=args.duration,
                     rate=args.rate, window=args.window, ack_timeout=args.ack_timeout, cns=tuple(args.cns.split(",")),
-                    mn_prefix=args.mn_prefix, password=args.password, connect_spread=args.connect_spread)  # fmt: skip
+                    mn_prefix=args.mn_prefix, password=args.password, connect_spread=args.connect_spread,
+                    warmup=args.warmup, fast=args.fast)  # fmt: skip
     result = run(simulate(cfg))
     if args.acked_file:
         with open(args.acked_file, "w", encoding="utf-8") as fh:

