@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from ecoenforce.cases.models import Case
 from ecoenforce.core.errors import NotFound
 from ecoenforce.core.masking import mask_free_text
+from ecoenforce.core.models import Region
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,25 @@ def _published():
     return Case.objects.select_related("entity", "region").filter(published_at__isnull=False).exclude(decision_number="")
 
 
-def public_decision_list(*, q: str = "", region: str = "") -> list[PublicDecision]:
-    """Published decisions, newest first (at most 200; the portal pages them)."""
+def _search(q: str, region: str):
     qs = _published()
     if q:
         qs = qs.filter(Q(entity__name__icontains=q) | Q(decision_number__icontains=q) | Q(entity__uscc__icontains=q))
     if region:
         qs = qs.filter(region__code=region)
-    return [_public(c) for c in qs.order_by("-decided_on", "-id")[:200]]
+    return qs.order_by("-decided_on", "-id")
+
+
+def public_decision_list(*, q: str = "", region: str = "") -> list[PublicDecision]:
+    """Published decisions, newest first (at most 200)."""
+    return [_public(c) for c in _search(q, region)[:200]]
+
+
+def public_decision_page(*, q: str = "", region: str = "", page: object = 1, per_page: int = 30) -> Page:
+    """One page of published decisions, newest first, as public records."""
+    result = Paginator(_search(q, region), per_page).get_page(page)
+    result.object_list = [_public(c) for c in result.object_list]
+    return result
 
 
 def public_decision_get(*, decision_id: int) -> PublicDecision:
@@ -58,3 +71,8 @@ def public_decision_get(*, decision_id: int) -> PublicDecision:
     if case is None:
         raise NotFound()
     return _public(case)
+
+
+def public_regions():
+    """Counties that have at least one published decision (the portal's county filter)."""
+    return Region.objects.filter(pk__in=_published().values("region_id")).order_by("code")

@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ecoenforce.core.models import Region
-from ecoenforce.disclosure.selectors import public_decision_get, public_decision_list
+from ecoenforce.disclosure.selectors import public_decision_get, public_decision_page, public_regions
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Published penalty decisions, searchable by entity, credit code or number."""
     q, region = request.GET.get("q", "").strip(), request.GET.get("region", "").strip()
     return render(request, "disclosure/home.html", {
-        "decisions": public_decision_list(q=q, region=region), "q": q, "region": region,
-        "regions": Region.objects.filter(level=Region.Level.COUNTY),
+        "page": public_decision_page(q=q, region=region, page=request.GET.get("page")), "q": q, "region": region,
+        "regions": public_regions(),
     })
 
 
