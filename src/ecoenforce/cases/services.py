@@ -126,7 +126,7 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
 
     `effective_date` records a step taken earlier on paper (entering historical files); it defaults to today.
     """
-    case = Case.objects.select_for_update().select_related("organization", "entity").get(pk=case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("organization", "entity").get(pk=case_id)
     step = _check_allowed(case, actor, action, expected_stage)
     reason = reason.strip()
     if step.needs_reason and not reason:

@@ -72,7 +72,7 @@ def lead_create(*, source: str, title: str, region: Region | None = None, entity
 def _lock_new_lead(lead_id: int, actor: User) -> Lead:
     if not has_role(actor, STAFF_ROLES):
         raise PermissionDenied()
-    lead = Lead.objects.select_for_update().select_related("entity", "region").get(pk=lead_id)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("entity", "region").get(pk=lead_id)
     if lead.status != Lead.Status.NEW:
         raise InvalidTransition(
             _("This lead has already been triaged (%(status)s). Reload the page to see what happened to it.")
