@@ -1,0 +1,173 @@
+"""Personas per role and factory fixtures for the foundation's tests (core, registry, leads, cases, disclosure, API).
+
+Two county brigades (武进区 320412, 新北区 320411) under the 常州市 (320400) detachment, on the regions the
+migrations seed. Users get no password (tests sign in with force_login), which keeps fixtures fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/factories.py, whatever the import mode
+
+from factories import advance_case, make_case, make_entity, make_lead  # noqa: E402
+
+from ecoenforce.core.models import Organization, Region, Role, User  # noqa: E402
+
+
+@pytest.fixture
+def region_city(db) -> Region:
+    return Region.objects.get(code="320400")
+
+
+@pytest.fixture
+def region_wj(db) -> Region:
+    return Region.objects.get(code="320412")
+
+
+@pytest.fixture
+def region_xb(db) -> Region:
+    return Region.objects.get(code="320411")
+
+
+@pytest.fixture
+def org_city(region_city) -> Organization:
+    return Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
+                                       kind=Organization.Kind.CITY_BUREAU, region=region_city)
+
+
+@pytest.fixture
+def org_wj(region_wj, org_city) -> Organization:
+    return Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武",
+                                       kind=Organization.Kind.COUNTY_BUREAU, region=region_wj, parent=org_city)
+
+
+@pytest.fixture
+def org_xb(region_xb, org_city) -> Organization:
+    return Organization.objects.create(name="新北区生态环境综合行政执法大队", short_name="新",
+                                       kind=Organization.Kind.COUNTY_BUREAU, region=region_xb, parent=org_city)
+
+
+def _user(username: str, role: str, org: Organization | None, *, cert: str = "", full_name: str = "",
+          **extra) -> User:
+    user = User(username=username, role=role, organization=org, certificate_no=cert, full_name=full_name, **extra)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def inspector_wj(org_wj) -> User:
+    return _user("inspector_wj", Role.INSPECTOR, org_wj, cert="32041200001", full_name="周明")
+
+
+@pytest.fixture
+def inspector2_wj(org_wj) -> User:
+    return _user("inspector2_wj", Role.INSPECTOR, org_wj, cert="32041200002", full_name="吴静")
+
+
+@pytest.fixture
+def uncertified_wj(org_wj) -> User:
+    return _user("uncertified_wj", Role.INSPECTOR, org_wj, full_name="见习员")
+
+
+@pytest.fixture
+def leader_wj(org_wj) -> User:
+    return _user("leader_wj", Role.UNIT_LEADER, org_wj, cert="32041200003", full_name="陈建华")
+
+
+@pytest.fixture
+def legal_wj(org_wj) -> User:
+    return _user("legal_wj", Role.LEGAL_REVIEWER, org_wj, cert="32041200004", full_name="林海燕")
+
+
+@pytest.fixture
+def inspector_xb(org_xb) -> User:
+    return _user("inspector_xb", Role.INSPECTOR, org_xb, cert="32041100001", full_name="赵强")
+
+
+@pytest.fixture
+def inspector2_xb(org_xb) -> User:
+    return _user("inspector2_xb", Role.INSPECTOR, org_xb, cert="32041100002", full_name="钱磊")
+
+
+@pytest.fixture
+def city_leader(org_city) -> User:
+    return _user("city_leader", Role.UNIT_LEADER, org_city, cert="32040000001", full_name="王国栋")
+
+
+@pytest.fixture
+def operator(org_city) -> User:
+    return _user("operator", Role.MONITORING_OPERATOR, org_city, full_name="徐晓东")
+
+
+@pytest.fixture
+def grid_member(org_wj) -> User:
+    return _user("grid_member", Role.GRID_MEMBER, org_wj, full_name="蒋春华")
+
+
+@pytest.fixture
+def enterprise_user(db) -> User:
+    return _user("enterprise_user", Role.ENTERPRISE, None, full_name="曹丽娟")
+
+
+@pytest.fixture
+def admin_user(org_city) -> User:
+    return _user("admin_user", Role.ADMINISTRATOR, org_city, full_name="系统管理员", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def personas(inspector_wj, inspector2_wj, leader_wj, legal_wj, inspector_xb, city_leader, operator, grid_member,
+             enterprise_user, admin_user) -> dict[str, User]:
+    """Every persona by fixture name (for parametrized matrices)."""
+    return {u.username: u for u in (inspector_wj, inspector2_wj, leader_wj, legal_wj, inspector_xb, city_leader,
+                                    operator, grid_member, enterprise_user, admin_user)}
+
+
+# --- factories -------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def entity_wj(region_wj, admin_user):
+    return make_entity(region=region_wj, actor=admin_user, name="常州恒泰化工有限公司")
+
+
+@pytest.fixture
+def entity_xb(region_xb, admin_user):
+    return make_entity(region=region_xb, actor=admin_user, name="常州华宇印染有限公司")
+
+
+@pytest.fixture
+def lead_wj(entity_wj, inspector_wj):
+    return make_lead(entity=entity_wj, created_by=inspector_wj)
+
+
+@pytest.fixture
+def lead_xb(entity_xb, inspector_xb):
+    return make_lead(entity=entity_xb, created_by=inspector_xb, title="网格员发现雨水排口异常排水")
+
+
+@pytest.fixture
+def case_wj(entity_wj, inspector_wj, inspector2_wj):
+    return make_case(entity=entity_wj, opener=inspector_wj, handlers=[inspector_wj, inspector2_wj])
+
+
+@pytest.fixture
+def case_xb(entity_xb, inspector_xb, inspector2_xb):
+    return make_case(entity=entity_xb, opener=inspector_xb, handlers=[inspector_xb, inspector2_xb])
+
+
+@pytest.fixture
+def advance(inspector_wj, leader_wj, legal_wj):
+    """advance(case, to=Stage.X): walk a 武进 case along the main road with the right personas."""
+    def _advance(case, *, to):
+        return advance_case(case, to=to, inspector=inspector_wj, leader=leader_wj, legal=legal_wj)
+    return _advance
+
+
+@pytest.fixture
+def decided_case_wj(case_wj, advance):
+    from ecoenforce.cases.workflow import Stage
+    return advance(case_wj, to=Stage.DECISION)

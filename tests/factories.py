@@ -1,0 +1,76 @@
+"""Factories for the foundation's tests: every object with a workflow is made through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+from ecoenforce.cases.models import Case
+from ecoenforce.cases.services import case_transition
+from ecoenforce.cases.workflow import ORDER, Stage
+from ecoenforce.core.models import Region, User
+from ecoenforce.leads.models import Lead
+from ecoenforce.leads.services import lead_convert, lead_create
+from ecoenforce.registry.models import Industry, PermitClass, RegulatedEntity
+from ecoenforce.registry.services import entity_create
+from ecoenforce.registry.uscc import uscc_make
+
+_counter = itertools.count(1)
+
+# A date inside the 2026 official schedule, so deadlines are not provisional and numbers carry 〔2026〕.
+FILED_ON = dt.date(2026, 11, 2)
+DECISION_TEXT = "经查，你单位（法定代表人：张三丰，电话13912345678）超标排放大气污染物，决定罚款人民币50000元。"
+
+
+def make_entity(*, region: Region, actor: User | None = None, name: str = "", industry_code: str = "",
+                permit_class: str = PermitClass.KEY, legal_representative: str = "张三丰",
+                contact_phone: str = "13912345678", is_key_unit: bool = False) -> RegulatedEntity:
+    """A regulated entity with a fresh valid credit code in `region` (a county)."""
+    n = next(_counter)
+    industry = Industry.objects.get(code=industry_code) if industry_code else Industry.objects.order_by("code").first()
+    return entity_create(
+        actor=actor, uscc=uscc_make("91" + region.code, f"{n:08d}"), name=name or f"常州测试化工有限公司{n:04d}",
+        industry=industry, region=region, address=f"常州市{region.name}测试路{n}号", permit_class=permit_class,
+        legal_representative=legal_representative, contact_phone=contact_phone, is_key_unit=is_key_unit,
+    )
+
+
+def make_lead(*, entity: RegulatedEntity | None = None, region: Region | None = None, created_by: User | None = None,
+              source: str = Lead.Source.MANUAL, title: str = "群众反映厂区异味", external_ref: str | None = None) -> Lead:
+    """A new lead through lead_create."""
+    lead, created = lead_create(source=source, title=title, entity=entity, region=region, created_by=created_by,
+                                external_ref=external_ref, description="现场有刺鼻气味。")
+    assert created is True
+    return lead
+
+
+def make_case(*, entity: RegulatedEntity, opener: User, handlers: list[User], filed_on: dt.date = FILED_ON) -> Case:
+    """A filed case, opened from a fresh lead through lead_convert."""
+    lead = make_lead(entity=entity, created_by=opener)
+    return lead_convert(lead_id=lead.pk, actor=opener, title=f"{entity.name}涉嫌超标排放案", facts="监测超标。",
+                        handlers=handlers, filed_on=filed_on)
+
+
+def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, User, dict]]:
+    """The steps from FILED to CLOSED along the main road: (action, actor, extra kwargs)."""
+    return [
+        ("start_investigation", inspector, {}),
+        ("submit_for_review", inspector, {}),
+        ("send_to_legal_review", leader, {}),
+        ("legal_review_pass", legal, {"reason": "事实清楚，证据确凿，同意。"}),
+        ("decide", leader, {"fine_amount": Decimal("50000"), "decision_text": DECISION_TEXT}),
+        ("serve", inspector, {}),
+        ("start_execution", inspector, {}),
+        ("close", leader, {"reason": "罚款已缴纳，予以结案。"}),
+    ]
+
+
+def advance_case(case: Case, *, to: Stage, inspector: User, leader: User, legal: User,
+                 on: dt.date = FILED_ON) -> Case:
+    """Move a FILED case along the main road until it stands at `to`."""
+    steps = main_road(inspector=inspector, leader=leader, legal=legal)[: ORDER.index(Stage(to))]
+    for action, actor, extra in steps:
+        case = case_transition(case_id=case.pk, actor=actor, action=action, effective_date=on, **extra)
+    assert case.stage == Stage(to)
+    return case
