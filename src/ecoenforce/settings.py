@@ -137,4 +137,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # fontTools logs every glyph it subsets while PDFs are rendered.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
+
+PDF_CJK_FONT = env_str("ECOENFORCE_PDF_FONT", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")

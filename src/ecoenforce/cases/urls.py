@@ -9,4 +9,5 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),
 ]

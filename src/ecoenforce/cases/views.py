@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.cases import services
+from ecoenforce.cases import documents, services
 from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS
 from ecoenforce.cases.selectors import (
     CaseFilters,
@@ -59,6 +59,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters, "stages": STAGE_CHOICES, "today": timezone.localdate(),
         "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
     })
+
+
+@login_required
+def decision_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The penalty decision as a printable PDF."""
+    require_role(request.user, STAFF_ROLES)
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    response = HttpResponse(documents.decision_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{case.pk}.pdf"'
+    return response
 
 
 @login_required
