@@ -189,3 +189,16 @@ def test_answers():
     assert b"Flag=8;" in answer_data(sample_2025_ack)
     no_flag = parse(_frame(4))
     assert answer_data(no_flag) == encode_frame("ST=91;CN=9014;PW=123456;MN=LD130133000015;CP=&&&&")
+
+
+def test_parse_cli_prints_the_breakdown(capsys):
+    from ecoenforce.monitoring.hj212.cli import main
+
+    assert main(["parse", sample_lines()[30]]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["length   declared 118, actual 118", "CRC      declared A001, computed A001 -> OK"]
+    assert "Flag     5 = version 1 (2017), A=1 (answer wanted), D=0 (split)" in out
+    assert "  [2] SB1-RS = 1" in out
+    assert out[-1] == "reading  status SB2 (SB2) @ 2021-04-07 11:20:00 rs=1.0 flag=None"
+    assert main(["parse", sample_lines()[2]]) == 1
+    assert capsys.readouterr().out == "REJECTED CRC_MISMATCH: declared 4980, computed 3C00 over 136 bytes\n"

@@ -124,3 +124,19 @@ def test_reader_filters_and_encrypted_frames(tmp_path):
     assert [r["mn"] for r in read_readings(tmp_path / "lake", start=start, end=end, as_dicts=True)] == ["DEV1"]
     assert read_readings(tmp_path / "lake", kind="day").num_rows == 0
     assert read_readings(tmp_path / "nothing").num_rows == 0
+
+
+def test_combined_filters_and_the_lake_cli(tmp_path, capsys):
+    from ecoenforce.monitoring.lake.cli import main
+
+    frames = [(ACCEPTED, upload(cn="2061", cp=f"DataTime=202601020{h}0000;w01018-Avg={h}.5"), "") for h in range(5)]
+    _spool(tmp_path, frames)
+    assert main(["load", "--spool", str(tmp_path / "spool"), "--lake", str(tmp_path / "lake")]) == 0
+    assert '"rows_written": 5' in capsys.readouterr().out
+    rows = read_readings(tmp_path / "lake", mn="DEV1", kind="hour", pollutant="w01018",
+                         start=datetime(2026, 1, 2, 1, tzinfo=CST), end=datetime(2026, 1, 2, 3, tzinfo=CST),
+                         as_dicts=True)  # fmt: skip
+    assert [r["avg"] for r in rows] == [1.5, 2.5]
+    assert main(["show", "--lake", str(tmp_path / "lake"), "--mn", "DEV1", "--start", "2026-01-02T04:00"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and '"avg": 4.5' in out[0] and '"data_time": "2026-01-02 04:00:00+08:00"' in out[0]

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from .schema import PARTITIONING_SCHEMA, SCHEMA
+from .schema import DATA_TZ, PARTITIONING_SCHEMA, SCHEMA
 
 
 def _dataset(lake_dir: Path | str) -> ds.Dataset | None:
@@ -48,9 +48,9 @@ def read_readings(
     if pollutant is not None:
         expr = both(pc.field("pollutant") == pollutant)
     if start is not None:
-        expr = both(pc.field("data_time") >= pa.scalar(start, pa.timestamp("s", tz="UTC")))
+        expr = both(pc.field("data_time") >= pa.scalar(start, pa.timestamp("ms", tz=DATA_TZ)))
     if end is not None:
-        expr = both(pc.field("data_time") < pa.scalar(end, pa.timestamp("s", tz="UTC")))
+        expr = both(pc.field("data_time") < pa.scalar(end, pa.timestamp("ms", tz=DATA_TZ)))
     table = dataset.to_table(filter=expr)
     table = table.sort_by([("mn", "ascending"), ("kind", "ascending"), ("pollutant", "ascending"),
                            ("data_time", "ascending")])  # fmt: skip

@@ -19,7 +19,7 @@ SCHEMA = pa.schema(
         ("cn", pa.string()),
         ("pollutant", pa.string()),
         ("pollutant_raw", pa.string()),
-        ("data_time", pa.timestamp("s", tz=DATA_TZ)),
+        ("data_time", pa.timestamp("ms", tz=DATA_TZ)),  # Parquet has no seconds unit: ms round-trips exactly
         *[(c, pa.float64()) for c in VALUE_COLUMNS],
         *[(c, pa.string()) for c in TEXT_COLUMNS],
         ("backfill", pa.bool_()),
