@@ -133,3 +133,19 @@ def test_slowloris_is_closed_by_the_frame_timeout(tmp_path):
     assert 1.5 <= closed_after < 4.5 and latency < 0.5
     events = [json.loads(line) for line in (tmp_path / "conn.jsonl").read_text().splitlines()]
     assert [e["reason"] for e in events if e["event"] == "close"] == ["FRAME_TIMEOUT"]
+
+
+def test_idle_connection_is_closed(tmp_path):
+    async def scenario():
+        async with running_gateway(tmp_path, DIRECTORY, idle_timeout=1.0) as gw:
+            reader, writer = await asyncio.open_connection("127.0.0.1", gw.port)
+            writer.write(upload())
+            [answer] = await read_answers(reader, 1)
+            t0 = time.monotonic()
+            rest = await asyncio.wait_for(reader.read(), 5)
+            return answer.cn, rest, time.monotonic() - t0
+
+    cn, rest, waited = asyncio.run(scenario())
+    assert (cn, rest) == ("9014", b"") and 0.9 <= waited < 3.5  # 1 s after the last frame, 1 s tick
+    events = [json.loads(line) for line in (tmp_path / "conn.jsonl").read_text().splitlines()]
+    assert [e["reason"] for e in events if e["event"] == "close"] == ["IDLE_TIMEOUT"]
