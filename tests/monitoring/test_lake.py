@@ -140,3 +140,25 @@ def test_combined_filters_and_the_lake_cli(tmp_path, capsys):
     assert main(["show", "--lake", str(tmp_path / "lake"), "--mn", "DEV1", "--start", "2026-01-02T04:00"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and '"avg": 4.5' in out[0] and '"data_time": "2026-01-02 04:00:00+08:00"' in out[0]
+
+
+def test_rotation_seals_segments_and_all_are_loaded(tmp_path):
+    from ecoenforce.monitoring.gateway.spool import SEAL, read_records
+
+    async def go():
+        writer = SpoolWriter(tmp_path / "spool", segment_bytes=400)  # about 2 records per segment
+        writer.start()
+        for h in range(6):
+            writer.append(ACCEPTED, upload(cn="2061", cp=f"DataTime=202601020{h}0000;w01018-Avg={h}"), received_at=1e9)
+        await writer.commit()
+        return writer
+
+    writer = asyncio.run(go())
+    segments = list_segments(tmp_path / "spool")
+    assert len(segments) == 3
+    assert [[r.kind for r in read_records(s)][-1] for s in segments[:-1]] == [SEAL, SEAL]
+    report = load(tmp_path / "spool", tmp_path / "lake")
+    assert (report.ranges, report.rows_written) == (3, 6)
+    assert sorted(read_readings(tmp_path / "lake").column("avg").to_pylist()) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    asyncio.run(writer.close())
+    assert load(tmp_path / "spool", tmp_path / "lake").ranges == 1  # the now-sealed tail: nothing new, marked final

@@ -141,16 +141,21 @@ class SpoolWriter:
         """Name of the segment being written."""
         return self._segment
 
-    def _open_next(self) -> None:
+    def _open_next(self, *, sync_dir: bool = True) -> None:
         """Start a new segment (every process start and every rotation: a crashed segment is never appended to)."""
         self._seq += 1
         self._segment = segment_name(self._seq)
         path = self.directory / self._segment
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         self._size = 0
+        if sync_dir:
+            self._sync_dir()
+
+    def _sync_dir(self) -> None:
+        """fsync the spool directory: a new file's entry must be durable before records in it are acked."""
         dir_fd = os.open(self.directory, os.O_RDONLY)
         try:
-            os.fsync(dir_fd)  # the new file's directory entry must be durable before records in it are acked
+            os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
 
@@ -175,7 +180,7 @@ class SpoolWriter:
         """Seal the current segment and open the next; the old fd is closed after the batch's fsync."""
         self._batch.append((self._fd, encode_record(SEAL, b"", received_at=now)))
         self._to_close.append(self._fd)
-        self._open_next()
+        self._open_next(sync_dir=False)  # the directory is fsynced by the commit thread, not on the event loop
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once everything appended so far is on disk."""
@@ -201,6 +206,8 @@ class SpoolWriter:
             os.fdatasync(fd)
         for fd in closing:
             os.close(fd)
+        if closing:
+            self._sync_dir()
 
     async def commit(self) -> None:
         """Write and fsync what is queued, then run the callbacks waiting for it."""
