@@ -70,7 +70,9 @@ def start_floor(tmp: Path) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
-def run_load(port: int, *, devices: int, duration: float, warmup: float, rate: float = 0.0, window: int = 1) -> dict:
+def run_load(
+    port: int, *, devices: int, duration: float, warmup: float, rate: float = 0.0, window: int = 1
+) -> dict:
     """One load-generator process; returns its JSON summary."""
     cmd = [sys.executable, "-m", "ecoenforce.monitoring.hj212.cli", "simulate", "--port", str(port),
            "--devices", str(devices), "--frames", "0", "--duration", str(duration), "--warmup", str(warmup),
@@ -85,7 +87,9 @@ def measure(name: str, start, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"hj212bench-{name}-") as tmp:
         proc, port = start(Path(tmp)) if name == "floor" else start(Path(tmp), args.devices)
         try:
-            sustained = run_load(port, devices=args.devices, duration=args.duration, warmup=2.0, window=args.window)
+            sustained = run_load(
+                port, devices=args.devices, duration=args.duration, warmup=2.0, window=args.window
+            )
             fixed = run_load(port, devices=args.devices, duration=args.duration, warmup=2.0,
                              rate=args.offered / args.devices)  # fmt: skip
         finally:
@@ -119,9 +123,15 @@ def main(argv: list[str] | None = None) -> int:
             runs[name].append(measure(name, start, args))
             print(f"round {r + 1} {name}: {json.dumps(runs[name][-1])}", flush=True)
     ours, floor = (_median(runs[name]) for name in ("gateway", "floor"))
-    ratio = ours["sustained_acked_per_s"] / floor["sustained_acked_per_s"] if floor["sustained_acked_per_s"] else 0.0
-    print(f"devices={args.devices} duration={args.duration}s offered={args.offered:.0f}/s window={args.window} "
-          f"rounds={args.rounds} (medians)")
+    ratio = (
+        ours["sustained_acked_per_s"] / floor["sustained_acked_per_s"]
+        if floor["sustained_acked_per_s"]
+        else 0.0
+    )
+    print(
+        f"devices={args.devices} duration={args.duration}s offered={args.offered:.0f}/s window={args.window} "
+        f"rounds={args.rounds} (medians)"
+    )
     print(f"{'':24}{'gateway':>12}{'floor':>12}")
     for key in ("sustained_acked_per_s", "fixed_load_acked_per_s", "p50_ms", "p99_ms", "sustained_p99_ms"):
         print(f"{key:24}{ours[key]!s:>12}{floor[key]!s:>12}")

@@ -14,7 +14,9 @@ def sample_lines() -> list[str]:
 def std_examples() -> list[tuple[int, bool, str]]:
     """(line number, has std defects '#!', frame) for every frame line of std_examples_derived.txt."""
     out = []
-    for no, line in enumerate((HJ212_DATA / "std_examples_derived.txt").read_text(encoding="utf-8").split("\n"), 1):
+    for no, line in enumerate(
+        (HJ212_DATA / "std_examples_derived.txt").read_text(encoding="utf-8").split("\n"), 1
+    ):
         if line.startswith("##"):
             out.append((no, False, line))
         elif line.startswith("#! ##"):

@@ -60,13 +60,17 @@ def test_unknown_mn_is_quarantined_and_answered_wrong_password_is_refused(tmp_pa
     assert [(a.cn, a.mn) for a in inactive] == [("9014", "OLD")]
     assert refused == [] and closed == b""
     assert [(r.kind, r.reason) for r in spool_records(tmp_path)] == [
-        (QUARANTINE, "UNKNOWN_MN"), (QUARANTINE, "INACTIVE_DEVICE"), (REJECTED, "AUTH_PASSWORD"),
+        (QUARANTINE, "UNKNOWN_MN"),
+        (QUARANTINE, "INACTIVE_DEVICE"),
+        (REJECTED, "AUTH_PASSWORD"),
         (REJECTED, "AUTH_PASSWORD"),
     ]
     assert (stats["quarantined"], stats["auth_failed"], stats["acked"]) == (2, 2, 2)
     events = [json.loads(line) for line in (tmp_path / "conn.jsonl").read_text().splitlines()]
     assert [e["event"] for e in events if e["event"] in ("auth_failure", "close")] == [
-        "auth_failure", "auth_failure", "close"
+        "auth_failure",
+        "auth_failure",
+        "close",
     ]
     assert [e["reason"] for e in events if e["event"] == "close"] == ["AUTH_FAILURES"]
 

@@ -24,9 +24,23 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
 
 def _start_gateway(tmp: Path, port: int) -> tuple[subprocess.Popen, int]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ecoenforce.monitoring.gateway.cli", "--host", "127.0.0.1", "--port", str(port),
-         "--spool", str(tmp / "spool"), "--devices", str(tmp / "devices.json")],  # fmt: skip
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True,
+        [
+            sys.executable,
+            "-m",
+            "ecoenforce.monitoring.gateway.cli",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--spool",
+            str(tmp / "spool"),
+            "--devices",
+            str(tmp / "devices.json"),
+        ],  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        text=True,
     )
     line = proc.stdout.readline()
     assert line.startswith("LISTENING"), proc.stderr.read()
@@ -43,10 +57,32 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
     write_snapshot(tmp_path / "devices.json", [DeviceInfo(f"SIM{i:08d}", "123456") for i in range(devices)])
     gateway, port = _start_gateway(tmp_path, 0)
     sim = subprocess.Popen(
-        [sys.executable, "-m", "ecoenforce.monitoring.hj212.cli", "simulate", "--port", str(port), "--devices",
-         str(devices), "--frames", str(frames), "--duration", "45", "--ack-timeout", "1.0", "--connect-spread", "0.3",
-         "--rate", "20", "--acked-file", str(tmp_path / "acked.jsonl")],  # fmt: skip
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True,
+        [
+            sys.executable,
+            "-m",
+            "ecoenforce.monitoring.hj212.cli",
+            "simulate",
+            "--port",
+            str(port),
+            "--devices",
+            str(devices),
+            "--frames",
+            str(frames),
+            "--duration",
+            "45",
+            "--ack-timeout",
+            "1.0",
+            "--connect-spread",
+            "0.3",
+            "--rate",
+            "20",
+            "--acked-file",
+            str(tmp_path / "acked.jsonl"),
+        ],  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 20
@@ -73,7 +109,9 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
     acked = [tuple(json.loads(line)) for line in (tmp_path / "acked.jsonl").read_text().splitlines()]
     assert len(acked) == len(set(acked)) == devices * frames
     rows = read_readings(tmp_path / "lake", as_dicts=True)
-    keys = Counter((r["mn"], r["kind"], r["pollutant"], r["data_time"].strftime("%Y%m%d%H%M%S")) for r in rows)
+    keys = Counter(
+        (r["mn"], r["kind"], r["pollutant"], r["data_time"].strftime("%Y%m%d%H%M%S")) for r in rows
+    )
     assert max(keys.values()) == 1  # exactly once
     expected = set()
     for mn, cn, data_time in acked:
@@ -81,9 +119,17 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
         expected.update((mn, KINDS[cn], code, data_time) for code in factors)
     assert set(keys) == expected
     # retransmissions reached the spool and were dropped by the loader, not by luck
-    accepted = [parse(r.raw) for s in list_segments(tmp_path / "spool") for r in read_records(s) if r.kind == ACCEPTED]
+    accepted = [
+        parse(r.raw) for s in list_segments(tmp_path / "spool") for r in read_records(s) if r.kind == ACCEPTED
+    ]
     extra = len(accepted) - devices * frames
     assert extra >= 0
-    per_frame = {(p.mn, p.cn, p.get("DataTime")): len(WATER if int(p.mn[3:]) % 2 == 0 else GAS) for p in accepted}
-    assert report.duplicates == sum(per_frame[(p.mn, p.cn, p.get("DataTime"))] for p in accepted) - len(expected)
-    assert len(list_segments(tmp_path / "spool")) == 2  # the restarted gateway never appends to the killed segment
+    per_frame = {
+        (p.mn, p.cn, p.get("DataTime")): len(WATER if int(p.mn[3:]) % 2 == 0 else GAS) for p in accepted
+    }
+    assert report.duplicates == sum(per_frame[(p.mn, p.cn, p.get("DataTime"))] for p in accepted) - len(
+        expected
+    )
+    assert (
+        len(list_segments(tmp_path / "spool")) == 2
+    )  # the restarted gateway never appends to the killed segment

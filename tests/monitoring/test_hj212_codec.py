@@ -53,7 +53,8 @@ def test_readings_of_2005_water_minute_data():
 def test_status_readings_and_ms_datatime():
     status = packet_readings(parse(_frame(31)))
     assert [(r.pollutant, r.data_kind, dict(r.values)) for r in status] == [
-        ("SB1", "status", {"rs": 1.0}), ("SB2", "status", {"rs": 1.0})
+        ("SB1", "status", {"rs": 1.0}),
+        ("SB2", "status", {"rs": 1.0}),
     ]
     ms = packet_readings(parse(_frame(4)))
     assert ms[0].data_time == datetime(2016, 8, 24, 0, 38, 17, tzinfo=CST)
@@ -61,7 +62,9 @@ def test_status_readings_and_ms_datatime():
 
 def test_non_data_cn_has_no_readings_and_missing_datatime_is_typed():
     assert packet_readings(parse(_frame(10))) == []
-    seg = build_segment(qn="20240101000000000", st="32", cn="2051", pw="1", mn="M1", flag=5, cp="w01018-Avg=1")
+    seg = build_segment(
+        qn="20240101000000000", st="32", cn="2051", pw="1", mn="M1", flag=5, cp="w01018-Avg=1"
+    )
     with pytest.raises(HJ212Error) as info:
         packet_readings(parse(encode_frame(seg)))
     assert info.value.code == "MISSING_FIELD"
@@ -72,18 +75,32 @@ def test_lenient_defects_table():
     good = encode_frame(seg)
     # wrong declared length but the CRC of the actual segment verifies
     wrong_len = b"##0999" + good[6:]
-    assert parse(wrong_len).frame.warnings == ("LENGTH_MISMATCH: declared 0999, actual 86; CRC of actual verifies",)
+    assert parse(wrong_len).frame.warnings == (
+        "LENGTH_MISMATCH: declared 0999, actual 86; CRC of actual verifies",
+    )
     with pytest.raises(HJ212Error) as info:
         parse(wrong_len, strict=True)
     assert info.value.code == "LENGTH_MISMATCH"
     # garbage before ##, NUL padding after CR LF
     noisy = parse(b"Hour" + good + b"\x00" * 1000)
-    assert noisy.frame.warnings == ("GARBAGE: skipped 4 bytes before '##'", "TRAILING_BYTES: ignored 1000 NUL bytes")
+    assert noisy.frame.warnings == (
+        "GARBAGE: skipped 4 bytes before '##'",
+        "TRAILING_BYTES: ignored 1000 NUL bytes",
+    )
     # fields out of order, ',' for ';', epoch-ms QN
     odd = "QN=1617936069734,MN=X1;ST=21;CN=2011;PW=1;CP=&&DataTime=20210101000000,w01018-Rtd=1;&&"
     packet = parse(encode_frame(odd))
-    assert (packet.qn, packet.mn, packet.st, packet.cn, packet.pw) == ("1617936069734", "X1", "21", "2011", "1")
-    assert packet.warnings == ("MISSING_FLAG: no Flag field", "QN_EPOCH_MS: QN is a 13-digit epoch-milliseconds value")
+    assert (packet.qn, packet.mn, packet.st, packet.cn, packet.pw) == (
+        "1617936069734",
+        "X1",
+        "21",
+        "2011",
+        "1",
+    )
+    assert packet.warnings == (
+        "MISSING_FLAG: no Flag field",
+        "QN_EPOCH_MS: QN is a 13-digit epoch-milliseconds value",
+    )
     assert [r.values for r in packet_readings(packet)] == [{"rtd": 1.0}]
     with pytest.raises(HJ212Error) as info:
         parse(encode_frame(odd), strict=True)
@@ -143,13 +160,18 @@ def test_sm4_round_trip_and_2025_parse():
     cipher = encrypt_cp(plain, key)
     assert len(cipher) == 96 + 5  # 53 bytes = 3 blocks as hex + a 5-byte clear tail
     assert cipher.endswith("lag=N") and decrypt_cp(cipher, key) == plain
-    seg = build_segment(qn="20260101000000000", st="32", cn="2011", pw="123456", mn="M25", flag=9, rf=1, cp=cipher)
+    seg = build_segment(
+        qn="20260101000000000", st="32", cn="2011", pw="123456", mn="M25", flag=9, rf=1, cp=cipher
+    )
     packet = parse(encode_frame(seg), sm4_key=key)
     assert packet.encrypted and packet.backfill and packet.get("w01018-Rtd") == "12.5"
     assert packet_readings(packet)[0].backfill is True
     with pytest.raises(HJ212Error) as info:
         parse(encode_frame(seg), sm4_key=b"1" * 16)
-    assert (info.value.code, info.value.message) == ("DECRYPT_FAILED", "decrypted CP is not UTF-8 text (wrong key?)")
+    assert (info.value.code, info.value.message) == (
+        "DECRYPT_FAILED",
+        "decrypted CP is not UTF-8 text (wrong key?)",
+    )
 
 
 def test_reassembly_by_mn_cn_datatime_pnum():

@@ -22,7 +22,11 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 
 frame_like = st.one_of(
     st.binary(max_size=600),
-    st.builds(lambda a, b: a + b, st.sampled_from([b"##", b"##0100", b"##0010QN=", b"##9999"]), st.binary(max_size=300)),
+    st.builds(
+        lambda a, b: a + b,
+        st.sampled_from([b"##", b"##0100", b"##0010QN=", b"##9999"]),
+        st.binary(max_size=300),
+    ),
     st.builds(lambda seg, cut: encode_frame(seg)[:cut], st.text(max_size=200), st.integers(0, 220)),
 )
 
@@ -68,8 +72,10 @@ token = st.from_regex(r"[A-Za-z0-9_]{1,24}", fullmatch=True)
 
 @FAST
 @given(
-    qn=st.from_regex(r"20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9][0-9]{3}",
-                     fullmatch=True),  # fmt: skip
+    qn=st.from_regex(
+        r"20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9][0-9]{3}",
+        fullmatch=True,
+    ),  # fmt: skip
     st_=st.sampled_from(["21", "22", "31", "32", "91"]),
     cn=st.from_regex(r"[0-9]{4}", fullmatch=True),
     pw=token,
@@ -94,11 +100,23 @@ def test_split_flags_round_trip(pnum, data):
     seg = build_segment(qn="20260101000000000", st="32", cn="2061", pw="1", mn="M", flag=7, pnum=pnum, pno=pno,
                         cp="DataTime=20260101000000")  # fmt: skip
     packet = parse(encode_frame(seg), strict=True)
-    assert (packet.pnum, packet.pno, packet.split, packet.ack_required, packet.version) == (pnum, pno, True, True, 1)
+    assert (packet.pnum, packet.pno, packet.split, packet.ack_required, packet.version) == (
+        pnum,
+        pno,
+        True,
+        True,
+        1,
+    )
 
 
 @FAST
-@given(qn=token, pw=token, mn=token, flag=st.one_of(st.none(), st.integers(0, 255)), cn=st.sampled_from([b"9013", b"9014"]))
+@given(
+    qn=token,
+    pw=token,
+    mn=token,
+    flag=st.one_of(st.none(), st.integers(0, 255)),
+    cn=st.sampled_from([b"9013", b"9014"]),
+)
 def test_hot_path_answer_equals_the_plain_encoder(qn, pw, mn, flag, cn):
     from ecoenforce.monitoring.hj212.encode import answer_for_header
 

@@ -6,7 +6,9 @@ from hj212_data import sample_lines, std_examples
 from ecoenforce.monitoring.hj212 import HJ212Error, crc, crc_hex, crc_reference, parse, split_frame
 from ecoenforce.monitoring.hj212.crc import crc_table, plausible_crc
 
-STD_1C80 = b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
+STD_1C80 = (
+    b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
+)
 STD_2200 = b"QN=20240601085857223;ST=32;CN=1011;PW=123456;MN=010000A8900016F000169DC0;Flag=9;CP=&&&&"
 
 
@@ -154,7 +156,9 @@ def test_std_errata_are_read_leniently():
     assert (truncated_mn.mn, truncated_mn.flag) == ("010000A8900016", 5)
     bare = parse(by_line[58] + "\r\n")
     assert [(i.name, i.value) for i in bare.items()] == [
-        ("DataTime", "20100301145000"), ("PolId", "w01018"), ("i11001//", None)
+        ("DataTime", "20100301145000"),
+        ("PolId", "w01018"),
+        ("i11001//", None),
     ]
 
 

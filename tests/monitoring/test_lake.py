@@ -39,9 +39,13 @@ def test_minute_frame_becomes_rows_and_retransmission_is_dropped(tmp_path):
     report = load(tmp_path / "spool", tmp_path / "lake")
     assert (report.ranges, report.records, report.rows_written, report.duplicates) == (1, 5, 2, 2)
     size = (tmp_path / "spool" / "seg-0000000001.hjs").stat().st_size
-    assert report.files == [f"kind=minute/date=2026-01-02/part-seg-0000000001-000000000000-{size:012d}.parquet"]
+    assert report.files == [
+        f"kind=minute/date=2026-01-02/part-seg-0000000001-000000000000-{size:012d}.parquet"
+    ]
     rows = read_readings(tmp_path / "lake", as_dicts=True)
-    assert [(r["mn"], r["kind"], r["pollutant"], r["avg"], r["min"], r["max"], r["cou"], r["flag"]) for r in rows] == [
+    assert [
+        (r["mn"], r["kind"], r["pollutant"], r["avg"], r["min"], r["max"], r["cou"], r["flag"]) for r in rows
+    ] == [
         ("DEV1", "minute", "w01018", 41.5, 40.1, 43.0, 10.5, "N"),  # the first received value wins
         ("DEV1", "minute", "w21003", 1.8, None, None, None, "M"),
     ]
@@ -62,7 +66,9 @@ def test_duplicates_across_loads_and_the_active_segment(tmp_path):
     async def more():
         writer2.start()
         writer2.append(ACCEPTED, first, received_at=2e9)  # retransmitted after a gateway restart
-        writer2.append(ACCEPTED, upload(cn="2061", cp="DataTime=20260102090000;w01018-Avg=41.0"), received_at=2e9)
+        writer2.append(
+            ACCEPTED, upload(cn="2061", cp="DataTime=20260102090000;w01018-Avg=41.0"), received_at=2e9
+        )
         await writer2.close()
 
     asyncio.run(more())
@@ -121,7 +127,9 @@ def test_reader_filters_and_encrypted_frames(tmp_path):
     rows = read_readings(tmp_path / "lake", mn="GAS25", as_dicts=True)
     assert [(r["pollutant"], r["rtd"], r["kind"]) for r in rows] == [("a21026", 35.5, "realtime")]
     start, end = datetime(2026, 1, 1, tzinfo=CST), datetime(2026, 1, 2, tzinfo=CST)
-    assert [r["mn"] for r in read_readings(tmp_path / "lake", start=start, end=end, as_dicts=True)] == ["DEV1"]
+    assert [r["mn"] for r in read_readings(tmp_path / "lake", start=start, end=end, as_dicts=True)] == [
+        "DEV1"
+    ]
     assert read_readings(tmp_path / "lake", kind="day").num_rows == 0
     assert read_readings(tmp_path / "nothing").num_rows == 0
 
@@ -129,7 +137,9 @@ def test_reader_filters_and_encrypted_frames(tmp_path):
 def test_combined_filters_and_the_lake_cli(tmp_path, capsys):
     from ecoenforce.monitoring.lake.cli import main
 
-    frames = [(ACCEPTED, upload(cn="2061", cp=f"DataTime=202601020{h}0000;w01018-Avg={h}.5"), "") for h in range(5)]
+    frames = [
+        (ACCEPTED, upload(cn="2061", cp=f"DataTime=202601020{h}0000;w01018-Avg={h}.5"), "") for h in range(5)
+    ]
     _spool(tmp_path, frames)
     assert main(["load", "--spool", str(tmp_path / "spool"), "--lake", str(tmp_path / "lake")]) == 0
     assert '"rows_written": 5' in capsys.readouterr().out
@@ -137,7 +147,9 @@ def test_combined_filters_and_the_lake_cli(tmp_path, capsys):
                          start=datetime(2026, 1, 2, 1, tzinfo=CST), end=datetime(2026, 1, 2, 3, tzinfo=CST),
                          as_dicts=True)  # fmt: skip
     assert [r["avg"] for r in rows] == [1.5, 2.5]
-    assert main(["show", "--lake", str(tmp_path / "lake"), "--mn", "DEV1", "--start", "2026-01-02T04:00"]) == 0
+    assert (
+        main(["show", "--lake", str(tmp_path / "lake"), "--mn", "DEV1", "--start", "2026-01-02T04:00"]) == 0
+    )
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and '"avg": 4.5' in out[0] and '"data_time": "2026-01-02 04:00:00+08:00"' in out[0]
 
@@ -149,7 +161,9 @@ def test_rotation_seals_segments_and_all_are_loaded(tmp_path):
         writer = SpoolWriter(tmp_path / "spool", segment_bytes=400)  # about 2 records per segment
         writer.start()
         for h in range(6):
-            writer.append(ACCEPTED, upload(cn="2061", cp=f"DataTime=202601020{h}0000;w01018-Avg={h}"), received_at=1e9)
+            writer.append(
+                ACCEPTED, upload(cn="2061", cp=f"DataTime=202601020{h}0000;w01018-Avg={h}"), received_at=1e9
+            )
         await writer.commit()
         return writer
 
@@ -159,6 +173,15 @@ def test_rotation_seals_segments_and_all_are_loaded(tmp_path):
     assert [[r.kind for r in read_records(s)][-1] for s in segments[:-1]] == [SEAL, SEAL]
     report = load(tmp_path / "spool", tmp_path / "lake")
     assert (report.ranges, report.rows_written) == (3, 6)
-    assert sorted(read_readings(tmp_path / "lake").column("avg").to_pylist()) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert sorted(read_readings(tmp_path / "lake").column("avg").to_pylist()) == [
+        0.0,
+        1.0,
+        2.0,
+        3.0,
+        4.0,
+        5.0,
+    ]
     asyncio.run(writer.close())
-    assert load(tmp_path / "spool", tmp_path / "lake").ranges == 1  # the now-sealed tail: nothing new, marked final
+    assert (
+        load(tmp_path / "spool", tmp_path / "lake").ranges == 1
+    )  # the now-sealed tail: nothing new, marked final

@@ -21,7 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--spool", type=Path, default=Path("var/spool"), help="spool directory")
     p.add_argument("--devices", type=Path, default=None,
                    help="device snapshot JSON; without it every MN is accepted (testing only)")  # fmt: skip
-    p.add_argument("--log", type=Path, default=None, help="connection log (JSON lines); default SPOOL/connections.jsonl")
+    p.add_argument(
+        "--log", type=Path, default=None, help="connection log (JSON lines); default SPOOL/connections.jsonl"
+    )
     p.add_argument("--max-connections", type=int, default=20_000)
     p.add_argument("--max-frame", type=int, default=4096, help="maximum data segment bytes")
     p.add_argument("--idle-timeout", type=float, default=900.0)
@@ -62,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_args(args)
     directory = FileDeviceDirectory(args.devices) if args.devices else None
     if args.devices and not args.devices.exists():
-        print(f"warning: device snapshot {args.devices} does not exist yet; all MNs quarantined", file=sys.stderr)
+        print(
+            f"warning: device snapshot {args.devices} does not exist yet; all MNs quarantined",
+            file=sys.stderr,
+        )
     stats = run(serve(config, directory), use_uvloop=not args.no_uvloop)
     print(json.dumps(stats), flush=True)
     return 0

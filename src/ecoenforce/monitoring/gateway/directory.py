@@ -76,8 +76,13 @@ def write_snapshot(path: Path | str, devices: Iterable[DeviceInfo]) -> None:
     payload = {
         "version": 1,
         "devices": [
-            {"mn": d.mn, "password": d.password, "protocol": d.protocol,
-             "sm4_key": d.sm4_key.hex() if d.sm4_key else None, "active": d.active}
+            {
+                "mn": d.mn,
+                "password": d.password,
+                "protocol": d.protocol,
+                "sm4_key": d.sm4_key.hex() if d.sm4_key else None,
+                "active": d.active,
+            }
             for d in devices
         ],  # fmt: skip
     }

@@ -17,7 +17,9 @@ class GatewayConfig:
     log_path: Path | None = None
     max_connections: int = 20_000
     max_segment: int = 4096  # lenient: real devices exceed the std's 1024
-    idle_timeout: float = 900.0  # no complete frame for this long -> close (devices send at least every 10 min)
+    idle_timeout: float = (
+        900.0  # no complete frame for this long -> close (devices send at least every 10 min)
+    )
     frame_timeout: float = 30.0  # a partial frame pending this long -> close (slowloris)
     rate: float = 50.0  # frames/s per device, sustained
     burst: float = 200.0  # frames per device allowed in a burst (history back-fill)

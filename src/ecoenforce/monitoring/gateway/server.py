@@ -177,7 +177,9 @@ class DeviceConnection(asyncio.Protocol):
             gw.stats["rate_limited"] += 1
             self.rate_limited += 1
             if self.rate_limited & (self.rate_limited - 1) == 0:  # log 1st, 2nd, 4th, 8th... occurrence
-                gw.log.event("rate_limited", peer=self.peer, mn=mn.decode(errors="replace"), count=self.rate_limited)
+                gw.log.event(
+                    "rate_limited", peer=self.peer, mn=mn.decode(errors="replace"), count=self.rate_limited
+                )
             return
         self.frames += 1
         gw.stats["frames"] += 1
@@ -195,7 +197,9 @@ class DeviceConnection(asyncio.Protocol):
                 gw.spool.append(REJECTED, item.raw, received_at=now, peer=self.peer, reason="AUTH_PASSWORD")
                 gw.stats["auth_failed"] += 1
                 self.auth_failures += 1
-                gw.log.event("auth_failure", peer=self.peer, mn=mn_text, cn=header.cn.decode(errors="replace"))
+                gw.log.event(
+                    "auth_failure", peer=self.peer, mn=mn_text, cn=header.cn.decode(errors="replace")
+                )
                 if self.auth_failures >= gw.config.max_auth_failures:
                     self._close("AUTH_FAILURES", f"{self.auth_failures} wrong passwords")
                 return
@@ -254,7 +258,10 @@ class DeviceConnection(asyncio.Protocol):
             if not self.decoder.buffered:
                 self.partial_since = None
             elif now - self.partial_since > cfg.frame_timeout:
-                self._close("FRAME_TIMEOUT", f"partial frame of {self.decoder.buffered} bytes for {cfg.frame_timeout}s")
+                self._close(
+                    "FRAME_TIMEOUT",
+                    f"partial frame of {self.decoder.buffered} bytes for {cfg.frame_timeout}s",
+                )
                 return
         if now - self.last_frame > cfg.idle_timeout:
             self._close("IDLE_TIMEOUT", f"no complete frame for {cfg.idle_timeout}s")

@@ -64,6 +64,7 @@ class SimResult:
         lat = sorted(self.latencies)
 
         def pct(p: float) -> float | None:
+            """Latency percentile in ms."""
             return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2) if lat else None
 
         return {"sent": self.sent, "acked": self.acked, "retransmits": self.retransmits,
@@ -84,7 +85,11 @@ def frame_cp(cn: str, when: datetime, water: bool, rng: random.Random) -> str:
         if cn == "2011":
             groups.append(f"{code}-Rtd={level:.3f},{code}-Flag=N")
         else:
-            items = [f"{code}-Min={level * 0.9:.3f}", f"{code}-Avg={level:.3f}", f"{code}-Max={level * 1.1:.3f}"]
+            items = [
+                f"{code}-Min={level * 0.9:.3f}",
+                f"{code}-Avg={level:.3f}",
+                f"{code}-Max={level * 1.1:.3f}",
+            ]
             if load:
                 items.append(f"{code}-Cou={level * STEP[cn].total_seconds() / 1000:.3f}")
             groups.append(",".join(items + [f"{code}-Flag=N"]))
@@ -99,13 +104,17 @@ class _AckReader(asyncio.Protocol):
         self.decoder = FrameDecoder()
 
     def data_received(self, data: bytes) -> None:
+        """Cut answers out of the stream and pass on each 9014's QN."""
         for item in self.decoder.feed(data):
             if isinstance(item, RawFrame):
-                fields = dict(t.partition(b"=")[::2] for t in item.frame.segment.split(b"CP=", 1)[0].split(b";"))
+                fields = dict(
+                    t.partition(b"=")[::2] for t in item.frame.segment.split(b"CP=", 1)[0].split(b";")
+                )
                 if fields.get(b"CN") == b"9014" and fields.get(b"QN"):
                     self.device.acked(fields[b"QN"])
 
     def connection_lost(self, exc: Exception | None) -> None:
+        """Tell the device so it reconnects and resends what is unacknowledged."""
         self.device.lost()
 
 
@@ -145,6 +154,7 @@ class _Device:
         return qn.encode(), encode_frame(segment), (self.mn, cn, f"{when:%Y%m%d%H%M%S}")
 
     def acked(self, qn: bytes) -> None:
+        """A 9014 arrived: record latency and, in closed loop, send the next frame right away."""
         entry = self.inflight.pop(qn, None)
         if entry is None:
             return
@@ -164,10 +174,12 @@ class _Device:
             self.changed.set()
 
     def lost(self) -> None:
+        """The connection dropped."""
         self.transport = None
         self.changed.set()
 
     def send(self, qn: bytes, raw: bytes, key: tuple[str, str, str]) -> None:
+        """Send a frame and remember it until acknowledged."""
         self.inflight[qn] = (raw, time.perf_counter(), key)
         self.result.sent += 1
         if self.transport is not None:
@@ -179,7 +191,9 @@ class _Device:
         delay = 0.05
         while time.monotonic() < deadline:
             try:
-                transport, _ = await loop.create_connection(lambda: _AckReader(self), self.cfg.host, self.cfg.port)
+                transport, _ = await loop.create_connection(
+                    lambda: _AckReader(self), self.cfg.host, self.cfg.port
+                )
             except OSError:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.5)
@@ -223,7 +237,9 @@ class _Device:
                     while len(self.inflight) < cfg.window and not (cfg.frames and self.made >= cfg.frames):
                         self.send(*self.next_frame())
             self.changed.clear()
-            wait = min(cfg.ack_timeout / 2, max(0.001, next_send - now) if cfg.rate > 0 else cfg.ack_timeout / 2)
+            wait = min(
+                cfg.ack_timeout / 2, max(0.001, next_send - now) if cfg.rate > 0 else cfg.ack_timeout / 2
+            )
             try:
                 await asyncio.wait_for(self.changed.wait(), wait)
             except TimeoutError:

@@ -56,7 +56,12 @@ class SpoolRecord:
 def encode_record(kind: int, raw: bytes, *, received_at: float, peer: str = "", reason: str = "") -> bytes:
     """Serialise one record (sha256 computed here so every stored frame carries its digest)."""
     peer_b, reason_b = peer.encode()[:255], reason.encode()[:255]
-    body = BODY.pack(received_at, hashlib.sha256(raw).digest(), len(peer_b), len(reason_b)) + peer_b + reason_b + raw
+    body = (
+        BODY.pack(received_at, hashlib.sha256(raw).digest(), len(peer_b), len(reason_b))
+        + peer_b
+        + reason_b
+        + raw
+    )
     return HEAD.pack(MAGIC, VERSION, kind, len(body), zlib.crc32(body)) + body
 
 
@@ -90,7 +95,9 @@ def read_records(path: Path | str, start: int = 0) -> Iterator[SpoolRecord]:
         peer = body[p : p + peer_len].decode(errors="replace")
         reason = body[p + peer_len : p + peer_len + reason_len].decode(errors="replace")
         raw = body[p + peer_len + reason_len :]
-        yield SpoolRecord(path.name, start + pos, kind, received_at, digest.hex(), peer, reason, raw, HEAD.size + length)
+        yield SpoolRecord(
+            path.name, start + pos, kind, received_at, digest.hex(), peer, reason, raw, HEAD.size + length
+        )
         pos = body_at + length
 
 
@@ -180,7 +187,9 @@ class SpoolWriter:
         """Seal the current segment and open the next; the old fd is closed after the batch's fsync."""
         self._batch.append((self._fd, encode_record(SEAL, b"", received_at=now)))
         self._to_close.append(self._fd)
-        self._open_next(sync_dir=False)  # the directory is fsynced by the commit thread, not on the event loop
+        self._open_next(
+            sync_dir=False
+        )  # the directory is fsynced by the commit thread, not on the event loop
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once everything appended so far is on disk."""

@@ -30,8 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--mn-prefix", default="SIM")
     sim.add_argument("--password", default="123456")
     sim.add_argument("--connect-spread", type=float, default=1.0)
-    sim.add_argument("--warmup", type=float, default=0.0, help="seconds before acks count toward rate/latency")
-    sim.add_argument("--fast", action="store_true", help="benchmark mode: fixed values per device, only times vary")
+    sim.add_argument(
+        "--warmup", type=float, default=0.0, help="seconds before acks count toward rate/latency"
+    )
+    sim.add_argument(
+        "--fast", action="store_true", help="benchmark mode: fixed values per device, only times vary"
+    )
     sim.add_argument("--acked-file", help="write acknowledged (mn, cn, DataTime) as JSON lines here")
     return p
 

@@ -58,9 +58,7 @@ def _build_map() -> dict[tuple[str, str], str]:
 CODE_MAP_2005: Mapping[tuple[str, str], str] = _build_map()
 
 
-def normalise_code(
-    st: str | None, code: str, overrides: Mapping[tuple[str, str], str] | None = None
-) -> str:
+def normalise_code(st: str | None, code: str, overrides: Mapping[tuple[str, str], str] | None = None) -> str:
     """Map a factor code to its 2017 form: per-deployment overrides first, then the 2005 table, else unchanged."""
     key = (st or "", code)
     if overrides and key in overrides:

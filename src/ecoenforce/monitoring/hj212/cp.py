@@ -74,7 +74,10 @@ def _parse_strict(body: str, offset: int) -> Groups:
                 continue
             if not eq or not name or name != name.strip():
                 raise E.HJ212Error(
-                    E.BAD_ITEM, f"expected name=value in CP at byte {pos}, found {token!r}", offset=pos, field="CP"
+                    E.BAD_ITEM,
+                    f"expected name=value in CP at byte {pos}, found {token!r}",
+                    offset=pos,
+                    field="CP",
                 )
             items.append(CpItem(name, value))
             pos += len(token) + 1

@@ -12,7 +12,9 @@ _HEX = frozenset(b"0123456789ABCDEFabcdef")
 _DIGITS = frozenset(b"0123456789")
 
 
-@dataclass(slots=True)  # not frozen: built once per frame on the gateway's hot path (frozen init is 4x slower)
+@dataclass(
+    slots=True
+)  # not frozen: built once per frame on the gateway's hot path (frozen init is 4x slower)
 class Frame:
     """One framed data segment with its length/CRC verdict and the leniencies that were needed to accept it."""
 
@@ -70,7 +72,9 @@ def split_frame(data: bytes | str, *, strict: bool = False, max_segment: int = M
     if len(tail) != body_end:
         if strict:
             raise E.HJ212Error(
-                E.TRAILING_BYTES, f"unexpected {body_end - len(tail)} NUL bytes after the frame", offset=len(tail)
+                E.TRAILING_BYTES,
+                f"unexpected {body_end - len(tail)} NUL bytes after the frame",
+                offset=len(tail),
             )
         warnings.append(f"TRAILING_BYTES: ignored {body_end - len(tail)} NUL bytes")
     if tail.endswith(b"\r\n"):
@@ -80,7 +84,7 @@ def split_frame(data: bytes | str, *, strict: bool = False, max_segment: int = M
     else:
         stripped = tail.rstrip(b"\r\n\t *")
         if stripped != tail:
-            warnings.append(f"MISSING_CRLF: ignored trailing {tail[len(stripped):]!r}")
+            warnings.append(f"MISSING_CRLF: ignored trailing {tail[len(stripped) :]!r}")
         else:
             warnings.append("MISSING_CRLF: no CR LF after the CRC")
         tail = stripped

@@ -111,16 +111,22 @@ def _split_header_strict(header: str, offset: int) -> list[tuple[str, str]]:
     for token in header.split(";"):
         name, eq, value = token.partition("=")
         if not eq or not name.isidentifier():
-            raise E.HJ212Error(E.BAD_SEPARATOR, f"expected Name=value at byte {pos}, found {token!r}", offset=pos)
+            raise E.HJ212Error(
+                E.BAD_SEPARATOR, f"expected Name=value at byte {pos}, found {token!r}", offset=pos
+            )
         if "," in value or "=" in value:
             raise E.HJ212Error(
-                E.BAD_SEPARATOR, f"expected ';' between header fields, found {token!r} at byte {pos}", offset=pos
+                E.BAD_SEPARATOR,
+                f"expected ';' between header fields, found {token!r} at byte {pos}",
+                offset=pos,
             )
         if name in HEADER_ORDER:
             idx = HEADER_ORDER.index(name)
             if idx < last:
                 raise E.HJ212Error(
-                    E.FIELD_ORDER, f"field {name} at byte {pos} must come before {HEADER_ORDER[last]}", field=name
+                    E.FIELD_ORDER,
+                    f"field {name} at byte {pos} must come before {HEADER_ORDER[last]}",
+                    field=name,
                 )
             last = idx
         fields.append((name, value))
@@ -260,7 +266,9 @@ def parse_header(segment: bytes) -> Header | None:
     head = segment[:cp_at] if cp_at >= 0 else segment
     try:
         # common case first: ';'-separated Name=value tokens and a ';' before CP=
-        values = dict(token.split(b"=", 1) for token in head[:-1].split(b";")) if head.endswith(b";") else None
+        values = (
+            dict(token.split(b"=", 1) for token in head[:-1].split(b";")) if head.endswith(b";") else None
+        )
     except ValueError:
         values = None
     if values is None or b"," in head:

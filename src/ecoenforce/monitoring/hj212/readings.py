@@ -73,7 +73,9 @@ def packet_readings(
         raise E.HJ212Error(E.MISSING_FIELD, f"CN={packet.cn} upload without DataTime in CP", field="DataTime")
     data_time = packet.data_time
     if data_time is None:
-        raise E.HJ212Error(E.BAD_FIELD, f"DataTime must be YYYYMMDDhhmmss, found {raw_time!r}", field="DataTime")
+        raise E.HJ212Error(
+            E.BAD_FIELD, f"DataTime must be YYYYMMDDhhmmss, found {raw_time!r}", field="DataTime"
+        )
     by_code: dict[str, tuple[dict[str, float | None], dict[str, str]]] = {}
     for item in packet.items():
         code, suffix = item.code, item.suffix
@@ -88,8 +90,16 @@ def packet_readings(
     assert packet.mn is not None and packet.cn is not None  # parse_segment guarantees both
     return [
         Reading(
-            mn=packet.mn, st=packet.st, cn=packet.cn, data_kind=kind, pollutant=normalise_code(packet.st, code, overrides),
-            pollutant_raw=code, data_time=data_time, values=numbers, texts=texts, backfill=packet.backfill,
+            mn=packet.mn,
+            st=packet.st,
+            cn=packet.cn,
+            data_kind=kind,
+            pollutant=normalise_code(packet.st, code, overrides),
+            pollutant_raw=code,
+            data_time=data_time,
+            values=numbers,
+            texts=texts,
+            backfill=packet.backfill,
         )  # fmt: skip
         for code, (numbers, texts) in by_code.items()
     ]

@@ -46,7 +46,9 @@ def decrypt_cp(body: str, key: bytes) -> str:
     try:
         cipher_bytes = bytes.fromhex(hex_part)
     except ValueError:
-        raise E.HJ212Error(E.DECRYPT_FAILED, "expected hex ciphertext at the start of CP", field="CP") from None
+        raise E.HJ212Error(
+            E.DECRYPT_FAILED, "expected hex ciphertext at the start of CP", field="CP"
+        ) from None
     dec = _cipher(key).decryptor()
     plain = dec.update(cipher_bytes) + dec.finalize()
     try:

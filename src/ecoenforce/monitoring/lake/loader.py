@@ -166,7 +166,9 @@ def load(
     report = LoadReport()
     if cp.pending:
         p = cp.pending  # a crash left this range half-written: redo it exactly
-        _load_range(spool, lake, cp, p["segment"], p["start"], p["end"], p["final"], sm4_key, overrides, report)
+        _load_range(
+            spool, lake, cp, p["segment"], p["start"], p["end"], p["final"], sm4_key, overrides, report
+        )
     segments = [p.name for p in list_segments(spool)]
     for i, segment in enumerate(segments):
         if cp.is_final(segment):
@@ -193,6 +195,7 @@ def directory_keys(directory) -> KeyFn:
     """Adapt a DeviceDirectory to the loader's sm4_key(mn) callable."""
 
     def key(mn: str) -> bytes | None:
+        """SM4 key of `mn`, if the device has one."""
         device = directory.lookup(mn)
         return device.sm4_key if device is not None else None
 

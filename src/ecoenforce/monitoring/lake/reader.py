@@ -39,6 +39,7 @@ def read_readings(
     expr = None
 
     def both(e):
+        """AND a condition onto the filter built so far."""
         return e if expr is None else expr & e
 
     if mn is not None:
