@@ -224,3 +224,15 @@ def test_parse_cli_prints_the_breakdown(capsys):
     assert out[-1] == "reading  status SB2 (SB2) @ 2021-04-07 11:20:00 rs=1.0 flag=None"
     assert main(["parse", sample_lines()[2]]) == 1
     assert capsys.readouterr().out == "REJECTED CRC_MISMATCH: declared 4980, computed 3C00 over 136 bytes\n"
+
+
+def test_decoder_accepts_frames_without_crlf_when_their_crc_verifies():
+    one, two = _frame(1), _frame(21)
+    dec = FrameDecoder()
+    out = dec.feed(one[:-2] + two + one[:-2] + b"**" + two[:-2])
+    assert [x.raw for x in out] == [one[:-2], two, one[:-2]]
+    assert out[0].frame.warnings == ("MISSING_CRLF: no CR LF after the CRC",)
+    assert dec.feed(b"") == [] and dec.buffered == len(two) - 2 + 2  # a quiet line: wait, then flush()
+    flushed = dec.flush()
+    assert [(type(x).__name__, x.raw) for x in flushed] == [("Rejection", b"**"), ("RawFrame", two[:-2])]
+    assert flushed[0].error.message == f"expected '##' at byte {2 * len(one) - 4 + len(two)}, skipped 2 bytes"

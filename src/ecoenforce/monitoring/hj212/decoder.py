@@ -125,6 +125,11 @@ class FrameDecoder:
             crlf = buf.find(b"\r\n", start + 6, limit)
             nxt = buf.find(b"##", start + 2, crlf if crlf >= 0 else min(n, limit))
             if nxt >= 0:
+                if not self.strict and end <= nxt and self._unterminated_ok(buf, start, end):
+                    # a frame sent without CR LF, directly followed by the next one
+                    self._slow(out, buf[start:end], base + start)
+                    pos = end
+                    continue
                 self._reject(out, buf[start:nxt], base + start, E.TRUNCATED,
                              f"frame at byte {base + start} declared {declared} bytes but a new '##' began at byte {base + nxt}")  # fmt: skip
                 pos = nxt
