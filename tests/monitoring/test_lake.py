@@ -185,3 +185,15 @@ def test_rotation_seals_segments_and_all_are_loaded(tmp_path):
     assert (
         load(tmp_path / "spool", tmp_path / "lake").ranges == 1
     )  # the now-sealed tail: nothing new, marked final
+
+
+def test_big_segments_load_in_slices_without_skipping(tmp_path):
+    frames = [(ACCEPTED, upload(cn="2061", cp=f"DataTime=2026010{d}0{h}0000;w01018-Avg={h}"), "")
+              for d in range(1, 4) for h in range(6)]  # fmt: skip
+    _spool(tmp_path, frames)  # one sealed segment of 18 records
+    report = load(tmp_path / "spool", tmp_path / "lake", max_range_bytes=700)
+    assert (report.rows_written, report.ranges) == (18, 6)  # 3,294 bytes in slices of at most 700
+    assert read_readings(tmp_path / "lake").num_rows == 18
+    cp = checkpoint_mod.Checkpoint.load(tmp_path / "lake" / "_checkpoint.json")
+    size = (tmp_path / "spool" / "seg-0000000001.hjs").stat().st_size
+    assert cp.segments == {"seg-0000000001.hjs": {"offset": size, "final": True}}

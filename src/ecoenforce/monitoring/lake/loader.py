@@ -140,15 +140,15 @@ def _load_range(spool: Path, lake: Path, cp: Checkpoint, segment: str, start: in
     report.ranges += 1
 
 
-def _range_end(path: Path, start: int) -> tuple[int, bool]:
-    """End of the last complete record within MAX_RANGE_BYTES from `start`, and whether a SEAL was seen."""
+def _range_end(path: Path, start: int, limit: int) -> tuple[int, bool, bool]:
+    """(end of the last complete record within `limit` bytes of `start`, SEAL seen, stopped by the limit)."""
     end, sealed = start, False
     for record in read_records(path, start):
-        if record.end - start > MAX_RANGE_BYTES and end > start:
-            return end, False
+        if record.end - start > limit and end > start:
+            return end, False, True
         end = record.end
         sealed = sealed or record.kind == SEAL
-    return end, sealed
+    return end, sealed, False
 
 
 def load(
@@ -157,6 +157,7 @@ def load(
     *,
     sm4_key: KeyFn | None = None,
     overrides: Mapping[tuple[str, str], str] | None = None,
+    max_range_bytes: int = MAX_RANGE_BYTES,
 ) -> LoadReport:
     """Load every new complete spool record into the lake; safe to run again and again (and concurrently with
     the gateway writing the active segment). `sm4_key(mn)` supplies 2025 keys, e.g. from a DeviceDirectory."""
@@ -176,8 +177,7 @@ def load(
         superseded = i < len(segments) - 1  # the writer only appends to the newest segment
         while True:
             start = cp.offset(segment)
-            end, sealed = _range_end(spool / segment, start)
-            more = end - start >= MAX_RANGE_BYTES
+            end, sealed, more = _range_end(spool / segment, start, max_range_bytes)
             final = (sealed or superseded) and not more
             if end == start and not final:
                 break
@@ -186,7 +186,7 @@ def load(
                 cp.save()
                 break
             _load_range(spool, lake, cp, segment, start, end, final, sm4_key, overrides, report)
-            if final or not more:
+            if not more:
                 break
     return report
 
