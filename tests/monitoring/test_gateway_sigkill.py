@@ -95,6 +95,8 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
         time.sleep(0.3)
         gateway, _ = _start_gateway(tmp_path, port)
         out, err = sim.communicate(timeout=60)
+        gateway.send_signal(signal.SIGTERM)  # graceful stop: final commit, SEAL record, counters on stdout
+        gw_out, _ = gateway.communicate(timeout=20)
     finally:
         for proc in (sim, gateway):
             if proc.poll() is None:
@@ -104,6 +106,9 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
     assert summary["unacked"] == 0 and summary["acked"] == devices * frames, err
     assert summary["reconnects"] >= 1
 
+    assert gateway.returncode == 0
+    stats = json.loads(gw_out.strip().splitlines()[-1])
+    assert stats["rejected"] == stats["quarantined"] == stats["auth_failed"] == stats["rate_limited"] == 0
     report = load(tmp_path / "spool", tmp_path / "lake")
     assert dict(report.errors) == {}
     acked = [tuple(json.loads(line)) for line in (tmp_path / "acked.jsonl").read_text().splitlines()]
@@ -130,6 +135,8 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
     assert report.duplicates == sum(per_frame[(p.mn, p.cn, p.get("DataTime"))] for p in accepted) - len(
         expected
     )
-    assert (
-        len(list_segments(tmp_path / "spool")) == 2
-    )  # the restarted gateway never appends to the killed segment
+    # the restarted gateway never appends to the killed segment
+    assert len(list_segments(tmp_path / "spool")) == 2
+    checkpoint = json.loads((tmp_path / "lake" / "_checkpoint.json").read_text())
+    assert [v["final"] for v in checkpoint["segments"].values()] == [True, True]
+    assert checkpoint["pending"] is None

@@ -182,9 +182,8 @@ def test_rotation_seals_segments_and_all_are_loaded(tmp_path):
         5.0,
     ]
     asyncio.run(writer.close())
-    assert (
-        load(tmp_path / "spool", tmp_path / "lake").ranges == 1
-    )  # the now-sealed tail: nothing new, marked final
+    # the now-sealed tail: nothing new to load, only marked final
+    assert load(tmp_path / "spool", tmp_path / "lake").ranges == 1
 
 
 def test_big_segments_load_in_slices_without_skipping(tmp_path):

@@ -187,9 +187,8 @@ class SpoolWriter:
         """Seal the current segment and open the next; the old fd is closed after the batch's fsync."""
         self._batch.append((self._fd, encode_record(SEAL, b"", received_at=now)))
         self._to_close.append(self._fd)
-        self._open_next(
-            sync_dir=False
-        )  # the directory is fsynced by the commit thread, not on the event loop
+        # the directory is fsynced by the commit thread, not on the event loop
+        self._open_next(sync_dir=False)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once everything appended so far is on disk."""
