@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import signal
 import time
 from datetime import UTC, datetime
@@ -193,7 +194,7 @@ class DeviceConnection(asyncio.Protocol):
                 gw.log.event("quarantine", peer=self.peer, mn=mn_text, reason=reason)
                 self._answer(header, segment)  # answered so the device does not retransmit forever
                 return
-            if header.pw is None or header.pw.decode(errors="replace") != device.password:
+            if header.pw is None or not hmac.compare_digest(header.pw, device.password.encode()):
                 gw.spool.append(REJECTED, item.raw, received_at=now, peer=self.peer, reason="AUTH_PASSWORD")
                 gw.stats["auth_failed"] += 1
                 self.auth_failures += 1

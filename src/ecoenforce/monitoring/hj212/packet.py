@@ -248,7 +248,7 @@ def parse(
     return parse_segment(frame.segment, strict=strict, sm4_key=sm4_key, frame=frame)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per frame on the gateway's hot path
 class Header:
     """The few header fields the gateway needs on its hot path (no CP parsing)."""
 
