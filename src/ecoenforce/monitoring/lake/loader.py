@@ -83,8 +83,22 @@ def _existing_keys(partition: Path, skip_prefix: str) -> set[tuple]:
     return keys
 
 
-def _write_range(lake: Path, name: str, rows: list[dict], report: LoadReport) -> None:
+@dataclass(slots=True)
+class _Run:
+    """State of one load() call; `keys` caches each touched partition's keys so each is read once per call."""
+
+    spool: Path
+    lake: Path
+    cp: Checkpoint
+    sm4_key: KeyFn | None
+    overrides: Mapping[tuple[str, str], str] | None
+    report: LoadReport
+    keys: dict[Path, set[tuple]] = field(default_factory=dict)
+
+
+def _write_range(run: _Run, name: str, rows: list[dict]) -> None:
     """Dedup and write one range's rows, one deterministic file per partition (tmp + rename + fsync)."""
+    lake, report = run.lake, run.report
     by_partition: dict[tuple[str, str], list[dict]] = {}
     seen: set[tuple] = set()
     for row in rows:  # spool order = receipt order, so the first occurrence is the first received
@@ -96,7 +110,9 @@ def _write_range(lake: Path, name: str, rows: list[dict], report: LoadReport) ->
         by_partition.setdefault((row["kind"], row["data_time"].strftime("%Y-%m-%d")), []).append(row)
     for (kind, date), part_rows in sorted(by_partition.items()):
         directory = lake / f"kind={kind}" / f"date={date}"
-        existing = _existing_keys(directory, name)
+        existing = run.keys.get(directory)
+        if existing is None:
+            existing = run.keys[directory] = _existing_keys(directory, name)
         keep = []
         for row in part_rows:
             if (row["mn"], row["pollutant"], row["data_time"]) in existing:
@@ -116,24 +132,25 @@ def _write_range(lake: Path, name: str, rows: list[dict], report: LoadReport) ->
             os.fsync(fh.fileno())
         os.replace(tmp, target)
         fsync_dir(directory)
+        existing.update((row["mn"], row["pollutant"], row["data_time"]) for row in keep)
         report.rows_written += len(keep)
         report.files.append(str(target.relative_to(lake)))
 
 
-def _load_range(spool: Path, lake: Path, cp: Checkpoint, segment: str, start: int, end: int, final: bool,
-                sm4_key: KeyFn | None, overrides, report: LoadReport) -> None:  # fmt: skip
+def _load_range(run: _Run, segment: str, start: int, end: int, final: bool) -> None:
     """Load [start, end) of a segment: mark pending, write files, advance the checkpoint."""
+    cp, report = run.cp, run.report
     name = f"part-{segment.removesuffix('.hjs')}-{start:012d}-{end:012d}"
     cp.pending = {"segment": segment, "start": start, "end": end, "final": final}
     cp.save()
     rows: list[dict] = []
-    for record in read_records(spool / segment, start):
+    for record in read_records(run.spool / segment, start):
         if record.offset >= end:
             break
         report.records += 1
         if record.kind == ACCEPTED:
-            rows.extend(_rows(record, sm4_key, overrides, report))
-    _write_range(lake, name, rows, report)
+            rows.extend(_rows(record, run.sm4_key, run.overrides, report))
+    _write_range(run, name, rows)
     cp.segments[segment] = {"offset": end, "final": final}
     cp.pending = None
     cp.save()
@@ -165,11 +182,10 @@ def load(
     lake.mkdir(parents=True, exist_ok=True)
     cp = Checkpoint.load(lake / CHECKPOINT)
     report = LoadReport()
+    run = _Run(spool, lake, cp, sm4_key, overrides, report)
     if cp.pending:
         p = cp.pending  # a crash left this range half-written: redo it exactly
-        _load_range(
-            spool, lake, cp, p["segment"], p["start"], p["end"], p["final"], sm4_key, overrides, report
-        )
+        _load_range(run, p["segment"], p["start"], p["end"], p["final"])
     segments = [p.name for p in list_segments(spool)]
     for i, segment in enumerate(segments):
         if cp.is_final(segment):
@@ -185,7 +201,7 @@ def load(
                 cp.segments[segment] = {"offset": end, "final": True}
                 cp.save()
                 break
-            _load_range(spool, lake, cp, segment, start, end, final, sm4_key, overrides, report)
+            _load_range(run, segment, start, end, final)
             if not more:
                 break
     return report
