@@ -85,10 +85,11 @@ class Packet:
 
 def parse_time14(value: str) -> datetime | None:
     """Parse YYYYMMDDhhmmss (extra digits such as milliseconds ignored); None when it is not a valid time."""
-    if len(value) < 14 or not value[:14].isdigit():
+    if len(value) < 14 or not value[:14].isdigit() or not value.isascii():
         return None
-    try:
-        return datetime.strptime(value[:14], "%Y%m%d%H%M%S").replace(tzinfo=CST)
+    try:  # int slices, not strptime: this runs once per frame in the loader (strptime is 10x slower)
+        return datetime(int(value[0:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]), int(value[10:12]),
+                        int(value[12:14]), tzinfo=CST)  # fmt: skip
     except ValueError:
         return None
 

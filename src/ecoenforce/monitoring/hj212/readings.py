@@ -8,7 +8,7 @@ from datetime import datetime
 
 from . import errors as E
 from .codes import DATA_KINDS, normalise_code
-from .packet import Packet
+from .packet import Packet, parse_time14
 
 # Numeric suffix -> column name; these become the lake's value columns.
 NUMERIC_SUFFIXES: Mapping[str, str] = {
@@ -71,22 +71,28 @@ def packet_readings(
     raw_time = packet.get("DataTime")
     if raw_time is None:
         raise E.HJ212Error(E.MISSING_FIELD, f"CN={packet.cn} upload without DataTime in CP", field="DataTime")
-    data_time = packet.data_time
+    data_time = parse_time14(raw_time)
     if data_time is None:
         raise E.HJ212Error(
             E.BAD_FIELD, f"DataTime must be YYYYMMDDhhmmss, found {raw_time!r}", field="DataTime"
         )
     by_code: dict[str, tuple[dict[str, float | None], dict[str, str]]] = {}
-    for item in packet.items():
-        code, suffix = item.code, item.suffix
-        if code is None or suffix is None:
-            continue
-        numbers, texts = by_code.setdefault(code, ({}, {}))
-        if suffix in NUMERIC_SUFFIXES:
-            # first value wins, like the lake's keep-first rule for retransmissions
-            numbers.setdefault(NUMERIC_SUFFIXES[suffix], _number(item.value))
-        elif item.value is not None:
-            texts.setdefault(TEXT_SUFFIXES[suffix], item.value)
+    for group in packet.groups:
+        for item in group:
+            # the same split as CpItem.code/.suffix, done once per item (this loop is the loader's hot path)
+            code, sep, suffix = item.name.partition("-")
+            if not sep or not code:
+                continue
+            suffix = suffix.lstrip("-")
+            column = NUMERIC_SUFFIXES.get(suffix)
+            if column is not None:
+                numbers, _ = by_code.setdefault(code, ({}, {}))
+                # first value wins, like the lake's keep-first rule for retransmissions
+                if column not in numbers:
+                    numbers[column] = _number(item.value)
+            elif suffix in TEXT_SUFFIXES and item.value is not None:
+                _, texts = by_code.setdefault(code, ({}, {}))
+                texts.setdefault(TEXT_SUFFIXES[suffix], item.value)
     assert packet.mn is not None and packet.cn is not None  # parse_segment guarantees both
     return [
         Reading(

@@ -101,13 +101,18 @@ def _write_range(run: _Run, name: str, rows: list[dict]) -> None:
     lake, report = run.lake, run.report
     by_partition: dict[tuple[str, str], list[dict]] = {}
     seen: set[tuple] = set()
+    dates: dict[datetime, str] = {}
     for row in rows:  # spool order = receipt order, so the first occurrence is the first received
-        key = (row["mn"], row["pollutant"], row["kind"], row["data_time"])
+        when = row["data_time"]
+        key = (row["mn"], row["pollutant"], row["kind"], when)
         if key in seen:
             report.duplicates += 1
             continue
         seen.add(key)
-        by_partition.setdefault((row["kind"], row["data_time"].strftime("%Y-%m-%d")), []).append(row)
+        date = dates.get(when)
+        if date is None:
+            date = dates[when] = when.strftime("%Y-%m-%d")  # the Beijing date: DataTime is CST-aware
+        by_partition.setdefault((row["kind"], date), []).append(row)
     for (kind, date), part_rows in sorted(by_partition.items()):
         directory = lake / f"kind={kind}" / f"date={date}"
         existing = run.keys.get(directory)
