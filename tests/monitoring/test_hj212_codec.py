@@ -236,3 +236,15 @@ def test_decoder_accepts_frames_without_crlf_when_their_crc_verifies():
     flushed = dec.flush()
     assert [(type(x).__name__, x.raw) for x in flushed] == [("Rejection", b"**"), ("RawFrame", two[:-2])]
     assert flushed[0].error.message == f"expected '##' at byte {2 * len(one) - 4 + len(two)}, skipped 2 bytes"
+
+
+def test_code_map_is_keyed_by_system_code_and_overridable():
+    from ecoenforce.monitoring.hj212 import normalise_code
+
+    assert normalise_code("31", "01") == "a34013"  # flue gas: particulate
+    assert normalise_code("32", "001") == "w01001"  # wastewater: pH
+    assert normalise_code("32", "01") == "01"  # a gas code means nothing on a water outlet
+    assert normalise_code("22", "B00008") == "B00008"
+    assert normalise_code("22", "B00008", {("22", "B00008"): "a21005"}) == "a21005"
+    readings = packet_readings(parse(_frame(12)), overrides={("31", "B00008"): "x00008"})
+    assert sorted(r.pollutant for r in readings if r.pollutant_raw.startswith("B0")) == ["B00009", "x00008"]
