@@ -15,15 +15,29 @@ from ecoenforce.leads.services import lead_create
 from ecoenforce.registry.models import Industry, PermitClass
 from ecoenforce.registry.services import entity_create
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _region(code: str, name: str, level: str, parent: Region | None) -> Region:
+    """Live-server tests run on a flushed database: make the reference rows they need if missing."""
+    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+
+
+def _reference() -> tuple[Region, Region, Industry]:
+    province = _region("320000", "江苏省", "province", None)
+    city = _region("320400", "常州市", "city", province)
+    county = _region("320412", "武进区", "county", city)
+    industry = Industry.objects.get_or_create(code="1713", defaults={"name_zh": "棉印染精加工", "name_en": "Cotton dyeing"})[0]
+    return city, county, industry
 PASSWORD = "Loop@2026x"
 
 
 def _people():
+    city_region, county_region, industry = _reference()
     city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
-                                       kind=Organization.Kind.CITY_BUREAU, region=Region.objects.get(code="320400"))
+                                       kind=Organization.Kind.CITY_BUREAU, region=city_region)
     wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
-                                        kind=Organization.Kind.COUNTY_BUREAU, region=Region.objects.get(code="320412"))
+                                        kind=Organization.Kind.COUNTY_BUREAU, region=county_region)
     people = {}
     for username, role, name, cert in [
         ("zhou", Role.INSPECTOR, "周明", "32041200001"), ("wu", Role.INSPECTOR, "吴静", "32041200002"),
@@ -34,7 +48,7 @@ def _people():
         user.save()
         people[username] = user
     entity = entity_create(actor=None, uscc=_valid_uscc(), name="常州恒泰印染有限公司",
-                           industry=Industry.objects.get(code="1713"), region=Region.objects.get(code="320412"),
+                           industry=industry, region=county_region,
                            address="常州市武进区湖塘镇长江路88号", permit_class=PermitClass.KEY,
                            legal_representative="张卫东", is_key_unit=True)
     lead, _ = lead_create(source=Lead.Source.TIP, title="群众举报夜间偷排印染废水", entity=entity,
