@@ -14,7 +14,8 @@ DIRECTORY = StaticDeviceDirectory([DeviceInfo("DEV1", "123456"), DeviceInfo("GOO
 
 
 async def _good_device_latency(port: int, n: int = 5) -> float:
-    """Worst ack latency of a well-behaved device sending n frames one after another."""
+    """Worst ack latency of a well-behaved device sending n frames one after another (normally a few ms;
+    the bounds in the tests are loose because CI runs them on a busy 2-core machine)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     worst = 0.0
     for i in range(n):
@@ -48,7 +49,7 @@ def test_random_bytes_and_byte_at_a_time(tmp_path):
 
     answers, latency, rejected = asyncio.run(scenario())
     assert [a.qn for a in answers] == ["20260101000000077"]
-    assert latency < 0.5 and rejected >= 1
+    assert latency < 1.0 and rejected >= 1
 
 
 def test_ten_megabytes_without_start_is_cut_off(tmp_path):
@@ -65,7 +66,7 @@ def test_ten_megabytes_without_start_is_cut_off(tmp_path):
             return latency, sent, closed
 
     latency, sent, closed = asyncio.run(scenario())
-    assert latency < 0.5 and closed == b""
+    assert latency < 1.0 and closed == b""
     assert sent < 10 * 1024 * 1024  # the gateway hung up long before the 10 MB were through
     records = [r for r in spool_records(tmp_path) if r.kind == REJECTED]
     assert len(records) == 20 and {r.reason for r in records} == {"GARBAGE"}
@@ -99,7 +100,7 @@ def test_half_frame_then_disconnect_is_kept_as_truncated(tmp_path):
             await asyncio.sleep(0.2)
             return await _good_device_latency(gw.port, 2)
 
-    assert asyncio.run(scenario()) < 0.5
+    assert asyncio.run(scenario()) < 1.0
     [record] = [r for r in spool_records(tmp_path) if r.kind == REJECTED]
     assert (record.reason, record.raw) == ("TRUNCATED", frame[:40])
 
@@ -130,7 +131,7 @@ def test_slowloris_is_closed_by_the_frame_timeout(tmp_path):
             return closed_after, latency
 
     closed_after, latency = asyncio.run(scenario())
-    assert 1.5 <= closed_after < 4.5 and latency < 0.5
+    assert 1.5 <= closed_after < 4.5 and latency < 1.0
     events = [json.loads(line) for line in (tmp_path / "conn.jsonl").read_text().splitlines()]
     assert [e["reason"] for e in events if e["event"] == "close"] == ["FRAME_TIMEOUT"]
 
