@@ -248,3 +248,23 @@ def test_code_map_is_keyed_by_system_code_and_overridable():
     assert normalise_code("22", "B00008", {("22", "B00008"): "a21005"}) == "a21005"
     readings = packet_readings(parse(_frame(12)), overrides={("31", "B00008"): "x00008"})
     assert sorted(r.pollutant for r in readings if r.pollutant_raw.startswith("B0")) == ["B00009", "x00008"]
+
+
+def test_hot_path_header_agrees_with_the_full_parser_on_errata():
+    from hj212_data import std_examples
+
+    from ecoenforce.monitoring.hj212 import parse_header, split_frame
+
+    for _, _, text in std_examples():
+        frame = split_frame(text + "\r\n")
+        full, fast = parse(text + "\r\n"), parse_header(frame.segment)
+        assert (fast.qn, fast.st, fast.cn, fast.pw, fast.mn, fast.flag) == (
+            full.qn.encode(), full.st.encode(), full.cn.encode(), full.pw.encode(), full.mn.encode(), full.flag
+        )  # fmt: skip
+    for line in sample_lines():
+        try:
+            full = parse(line + "\r\n")
+        except HJ212Error:  # the 4 bad samples
+            continue
+        fast = parse_header(full.frame.segment)
+        assert (fast.mn, fast.cn, fast.flag) == (full.mn.encode(), full.cn.encode(), full.flag)

@@ -272,11 +272,11 @@ def parse_header(segment: bytes) -> Header | None:
         )
     except ValueError:
         values = None
-    if values is None or b"," in head:
+    if values is None or b"," in head or b"=" in b"".join(values.values()):
+        # rare: ',' separators, missing ';', fields run together ("MN=…Flag=5"): the full parser's lenient split
         values = {}
-        for token in head.replace(b",", b";").split(b";"):
-            name, _, value = token.partition(b"=")
-            values[name.strip()] = value
+        for name, value in _split_header_lenient(head.decode("utf-8", "replace")):
+            values.setdefault(name.encode(), value.encode())
     cn, mn = values.get(b"CN"), values.get(b"MN")
     if not cn or not mn:
         return None
