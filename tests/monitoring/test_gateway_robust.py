@@ -132,6 +132,8 @@ def test_slowloris_is_closed_by_the_frame_timeout(tmp_path):
 
     closed_after, latency = asyncio.run(scenario())
     assert 1.5 <= closed_after < 4.5 and latency < 1.0
+    [kept] = [r for r in spool_records(tmp_path) if r.kind == REJECTED]
+    assert kept.reason == "TRUNCATED" and frame.startswith(kept.raw) and len(kept.raw) >= 10
     events = [json.loads(line) for line in (tmp_path / "conn.jsonl").read_text().splitlines()]
     assert [e["reason"] for e in events if e["event"] == "close"] == ["FRAME_TIMEOUT"]
 

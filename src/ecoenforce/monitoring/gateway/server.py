@@ -139,8 +139,14 @@ class DeviceConnection(asyncio.Protocol):
         gw = self.gw
         if self in gw.connections:
             gw.connections.discard(self)
+            now = time.time()
             with contextlib.suppress(Exception):
-                self._handle(self.decoder.close(), time.time())
+                # also after an abort (slowloris, junk): the leftover bytes are evidence and go to the spool
+                for item in self.decoder.close():
+                    if type(item) is RawFrame:
+                        self._frame(item, now)  # spooled; its answer is dropped, the device will retransmit
+                    else:
+                        self._reject(item.raw, item.error.code, item.error.message, now)
             gw.log.event("disconnect", peer=self.peer, mn=self.mn, frames=self.frames, rejections=self.rejections,
                          rate_limited=self.rate_limited)  # fmt: skip
         self.closed = True
