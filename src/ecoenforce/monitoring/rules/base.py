@@ -1,0 +1,70 @@
+"""Shared pieces of the rules: the prepared readings table, islands of consecutive hours, the hit schema."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from .policy import AUX_CODES, FLOW_CODES, O2_CODE, PRODUCTION_METER, TREATMENT_METER
+
+# Hour index = whole hours since the Unix epoch: integer arithmetic keeps DuckDB and Spark identical
+# (no session time zone involved). Beijing days start at hour ≡ 16 (mod 24), hence the +8 below.
+BEIJING_OFFSET_HOURS = 8
+NON_POLLUTANTS = (*AUX_CODES, PRODUCTION_METER, TREATMENT_METER)
+HIT_COLUMNS = ("rule", "mn", "pollutant", "h_start", "h_end", "value", "threshold", "n")
+
+
+def prepare(raw: ir.Table) -> ir.Table:
+    """Lake rows (hour/electricity kinds) → one row per (mn, pollutant, hour) with flow and O2 beside it.
+
+    Columns: mn, pollutant, h, value, zs, cou, flag ('N' when the device sent none), flow, flow_cou, o2.
+    """
+    h = (raw.data_time.epoch_seconds() // 3600).cast("int64")
+    base = raw.select(
+        mn=raw.mn,
+        pollutant=raw.pollutant,
+        h=h,
+        value=raw.avg.coalesce(raw.rtd).cast("float64"),
+        zs=raw.zs_avg.coalesce(raw.zs_rtd).cast("float64"),
+        cou=raw.cou.cast("float64"),
+        flag=raw.flag.coalesce(ibis.literal("N")),
+    )
+    # Several sub-hour rows (electricity every few minutes) collapse to the hour's mean.
+    base = base.group_by(["mn", "pollutant", "h"]).aggregate(
+        value=base.value.mean(), zs=base.zs.mean(), cou=base.cou.sum(), flag=base.flag.max()
+    )
+    flow = base.filter(base.pollutant.isin(FLOW_CODES)).select("mn", "h", flow="value", flow_cou="cou")
+    o2 = base.filter(base.pollutant == O2_CODE).select("mn", "h", o2="value")
+    out = base.left_join(flow, ["mn", "h"]).select(base, "flow", "flow_cou")
+    return out.left_join(o2, ["mn", "h"]).select(out, "o2")
+
+
+def islands(t: ir.Table, keys: list[str]) -> ir.Table:
+    """Add `_island`: rows of the same keys in consecutive hours share it (gaps-and-islands by h − row_number)."""
+    w = ibis.window(group_by=[t[k] for k in keys], order_by=t.h)
+    return t.mutate(_island=t.h - ibis.row_number().over(w))
+
+
+def hits(rule: str, t: ir.Table) -> ir.Table:
+    """Project a rule's result onto the common hit schema."""
+    return t.select(
+        rule=ibis.literal(rule),
+        mn=t.mn,
+        pollutant=t.pollutant.cast("string"),
+        h_start=t.h_start.cast("int64"),
+        h_end=t.h_end.cast("int64"),
+        value=t.value.cast("float64"),
+        threshold=t.threshold.cast("float64"),
+        n=t.n.cast("int64"),
+    )
+
+
+def pollutants_only(p: ir.Table) -> ir.Table:
+    """Valid (flag N) rows of real pollutants: what concentration rules look at."""
+    return p.filter((p.flag == "N") & ~p.pollutant.isin(NON_POLLUTANTS) & p.value.notnull())
+
+
+def corrected(t: ir.Table, raw_value: ir.Column) -> ir.Column:
+    """折算 concentration: the device's Zs value, else raw × (21 − O2ref)/(21 − O2); raw when no reference O2."""
+    computed = ibis.ifelse(t.o2 < 20, raw_value * (21 - t.ref_o2) / (21 - t.o2), ibis.null("float64"))
+    return ibis.ifelse(t.ref_o2.notnull(), t.zs.coalesce(computed), raw_value)
