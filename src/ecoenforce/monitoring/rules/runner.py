@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -98,7 +99,12 @@ def read_lake(con, lake_dir: Path | str, start: datetime, end: datetime) -> ir.T
     files = lake_files(lake_dir, start, end)
     if not files:
         return None
-    raw = con.read_parquet(files)
+    if con.name == "pyspark":  # ibis passes a list to Spark as one glob string; hand Spark the paths itself
+        name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
+        con._session.read.parquet(*files).select(*READ_COLUMNS).createOrReplaceTempView(name)
+        raw = con.table(name)
+    else:
+        raw = con.read_parquet(files)
     raw = raw.select(*READ_COLUMNS)
     lo, hi = int(start.timestamp()), int(end.timestamp())
     secs = raw.data_time.epoch_seconds()
@@ -132,12 +138,12 @@ def hits_expr(
     limits: ir.Table,
     policy: RulePolicyValues,
     rules: Sequence[str] | None = None,
-    cache: bool = True,
+    con=None,
 ) -> ir.Table:
-    """The union of every selected rule's hits over prepared readings."""
+    """The union of every selected rule's hits over prepared readings (materialised once on DuckDB)."""
     p = prepare(raw)
-    if cache:
-        p = p.cache()
+    if con is not None and con.name == "duckdb":  # every rule re-reads the prepared table: build it once
+        p = con.create_table(f"prepared_{uuid.uuid4().hex[:12]}", p, temp=True)
     parts = [RULES[name](p, limits if name in NEEDS_LIMITS else None, policy) for name in (rules or RULES)]
     out = parts[0]
     for part in parts[1:]:
@@ -169,7 +175,7 @@ def run(
     if raw is None:
         return []
     limits = limits_table(list(limit_rows))
-    merged = merge(hits_expr(raw, limits, policy, rules), policy.merge_gap_hours)
+    merged = merge(hits_expr(raw, limits, policy, rules, con=con), policy.merge_gap_hours)
     return to_events(con.to_pyarrow(merged).to_pylist())
 
 

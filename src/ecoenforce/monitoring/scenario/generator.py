@@ -14,11 +14,19 @@ BEIJING = timedelta(hours=8)
 # Industry → (system code, factors {code: (limit, averaging, ref O2)}, flow code, usual level as share of limit)
 INDUSTRIES = {
     "power": ("31", {"a34013": (10.0, "hour", 6.0), "a21026": (35.0, "hour", 6.0), "a21002": (50.0, "hour", 6.0)}),
-    "boiler": ("31", {"a34013": (20.0, "hour", 9.0), "a21026": (50.0, "hour", 9.0), "a21002": (150.0, "hour", 9.0)}),
+    "boiler": ("31", {"a34013": (30.0, "hour", 9.0), "a21026": (200.0, "hour", 9.0), "a21002": (200.0, "hour", 9.0)}),
     "cement": ("31", {"a34013": (20.0, "hour", 10.0), "a21026": (100.0, "hour", 10.0), "a21002": (320.0, "hour", 10.0)}),
     "incineration": ("31", {"a34013": (30.0, "hour", 11.0), "a21026": (100.0, "hour", 11.0), "a21002": (300.0, "hour", 11.0)}),
     "wastewater": ("32", {"w01018": (50.0, "day", None), "w21003": (5.0, "day", None)}),
 }  # fmt: skip
+# Where those limits come from (the warnings app's seeded standards): standard code, category.
+SOURCES = {
+    "power": ("环发〔2015〕164号 (POLICY, not a GB standard)", "燃煤发电机组/超低排放(政策)"),
+    "boiler": ("GB 13271-2014", "燃煤锅炉/重点地区特别排放限值(表3)"),
+    "cement": ("GB 4915-2013", "水泥窑及窑尾余热利用系统(窑尾)/重点地区特别排放限值(表2)"),
+    "incineration": ("GB 18485-2014", "生活垃圾焚烧炉/全部"),
+    "wastewater": ("GB 18918-2002", "一级A/基本控制项目(表1)"),
+}
 BEHAVIOURS = ("exceedance", "flag_abuse", "zs_inconsistent", "flatline", "zero_negative", "abrupt_drop", "outage",
               "flow_zero", "cou_inconsistent", "identical_trends", "treatment_off", "treatment_idling")  # fmt: skip
 LOOKALIKES = ("shutdown", "calibration")
@@ -169,7 +177,7 @@ def generate(
             day = int(rng.integers(1, days - 1))
             a, b = day * 24, day * 24 + 24
             signal = 30 + 10 * np.sin(np.arange(24) / 24 * 2 * np.pi) + np.cumsum(rng.normal(0, 1, 24))
-            series["a34013"][a:b] = signal * 0.2  # the same analog channel read twice, scaled
+            series["a34013"][a:b] = signal * factors["a34013"][0] * 0.01  # the same analog channel read twice, scaled
             flow[a:b] = signal * 2.0
             truth = ("a00000+a34013", a, b)
         elif behaviour == "shutdown":

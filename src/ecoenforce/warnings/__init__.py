@@ -1,0 +1,1 @@
+"""Off-site supervision desk: emission limits, rule runs and the warnings operators work."""

@@ -1,0 +1,74 @@
+"""Admin: standards and limits (editable by administrators), point limits, bindings, policy versions, runs."""
+
+from django.contrib import admin
+
+from ecoenforce.warnings.models import (
+    DeviceBinding,
+    ElectronicNotice,
+    EmissionLimit,
+    EmissionStandard,
+    PointLimit,
+    RulePolicy,
+    RuleRun,
+    Warning,
+)  # fmt: skip
+
+
+class LimitInline(admin.TabularInline):
+    model = EmissionLimit
+    extra = 0
+    fields = ("category", "pollutant", "pollutant_name", "limit_value", "unit", "averaging", "reference_o2", "confidence")
+
+
+@admin.register(EmissionStandard)
+class EmissionStandardAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "active")
+    search_fields = ("code", "title")
+    inlines = [LimitInline]
+
+
+@admin.register(EmissionLimit)
+class EmissionLimitAdmin(admin.ModelAdmin):
+    list_display = ("standard", "category", "pollutant", "pollutant_name", "limit_value", "unit", "averaging",
+                    "reference_o2", "confidence")  # fmt: skip
+    list_filter = ("standard__code", "averaging", "confidence")
+    search_fields = ("category", "pollutant", "pollutant_name")
+
+
+@admin.register(PointLimit)
+class PointLimitAdmin(admin.ModelAdmin):
+    list_display = ("mn", "pollutant", "limit")
+    search_fields = ("mn", "pollutant")
+    raw_id_fields = ("limit",)
+
+
+@admin.register(DeviceBinding)
+class DeviceBindingAdmin(admin.ModelAdmin):
+    list_display = ("mn", "kind", "entity", "label")
+    search_fields = ("mn", "entity__name")
+    raw_id_fields = ("entity",)
+
+
+@admin.register(RulePolicy)
+class RulePolicyAdmin(admin.ModelAdmin):
+    list_display = ("version", "active", "note", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(RuleRun)
+class RuleRunAdmin(admin.ModelAdmin):
+    list_display = ("pk", "created_at", "window_from", "window_to", "engine", "status", "events_found", "warnings_created")
+    readonly_fields = [f.name for f in RuleRun._meta.fields]
+
+
+@admin.register(Warning)
+class WarningAdmin(admin.ModelAdmin):
+    list_display = ("rule", "entity", "mn", "pollutant", "start", "severity", "status")
+    list_filter = ("rule", "status", "severity")
+    readonly_fields = [f.name for f in Warning._meta.fields]
+
+
+@admin.register(ElectronicNotice)
+class ElectronicNoticeAdmin(admin.ModelAdmin):
+    list_display = ("warning", "entity", "deadline", "status", "sent_at")
+    raw_id_fields = ("warning", "entity")

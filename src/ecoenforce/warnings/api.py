@@ -1,0 +1,180 @@
+"""Warnings endpoints: the desk (list, read, dismiss, notify, lead), rule runs, electricity batch, video webhook."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from ecoenforce.core.access import require_role
+from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.models import Role
+from ecoenforce.warnings import runs, selectors, services
+from ecoenforce.warnings.inputs.lake_writer import PayloadError, electricity_rows, video_rows, write_rows
+from ecoenforce.warnings.tasks import rule_run_task
+
+router = Router(tags=["warnings"])
+INPUT_ROLES = (Role.MONITORING_OPERATOR,)  # device integrations use an operator's (or administrator's) token
+
+
+class WarningOut(Schema):
+    id: int
+    rule: str
+    mn: str
+    pollutant: str
+    entity_id: int
+    entity_name: str
+    region_code: str
+    start: dt.datetime
+    end: dt.datetime
+    severity: str
+    value: float
+    threshold: float
+    hits: int
+    status: str
+    dismiss_reason: str
+    lead_id: int | None
+
+    @staticmethod
+    def from_model(w) -> WarningOut:
+        return WarningOut(id=w.pk, rule=w.rule, mn=w.mn, pollutant=w.pollutant, entity_id=w.entity_id,
+                          entity_name=w.entity.name, region_code=w.region.code, start=w.start, end=w.end,
+                          severity=w.severity, value=w.value, threshold=w.threshold, hits=w.hits, status=w.status,
+                          dismiss_reason=w.dismiss_reason, lead_id=w.lead_id)  # fmt: skip
+
+
+class WarningQuery(Schema):
+    q: str = ""
+    status: str = ""
+    rule: str = ""
+    severity: str = ""
+    region: str = ""
+    mine: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+class WarningPage(Schema):
+    count: int
+    items: list[WarningOut]
+
+
+class DismissIn(Schema):
+    reason: str
+    note: str = ""
+
+
+class NoticeIn(Schema):
+    deadline: dt.date
+    message: str
+
+
+class NoticeOut(Schema):
+    id: int
+    deadline: dt.date
+    status: str
+
+
+class LeadIn(Schema):
+    note: str = ""
+
+
+class LeadRef(Schema):
+    lead_id: int
+    number: str
+
+
+class RunIn(Schema):
+    window_from: dt.datetime
+    window_to: dt.datetime
+    engine: str = "duckdb"
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    progress: int
+    events_found: int
+    warnings_created: int
+    warnings_updated: int
+    error: str
+
+
+class Stored(Schema):
+    rows: int
+    files: int
+
+
+@router.get("/", response=WarningPage)
+def list_warnings(request, query: Query[WarningQuery]):
+    """Warnings in the caller's jurisdiction."""
+    require_role(request.user, services.OPERATOR_ROLES)
+    filters = selectors.WarningFilters(**{k: v for k, v in query.dict().items() if k not in ("limit", "offset")})
+    qs = selectors.warning_list_for_user(user=request.user, filters=filters)
+    limit = max(1, min(query.limit, 500))
+    return {"count": qs.count(), "items": [WarningOut.from_model(w) for w in qs[query.offset:query.offset + limit]]}
+
+
+@router.get("/{warning_id}", response=WarningOut)
+def get_warning(request, warning_id: int):
+    """One warning."""
+    require_role(request.user, services.OPERATOR_ROLES)
+    return WarningOut.from_model(selectors.warning_get_for_user(user=request.user, warning_id=warning_id))
+
+
+@router.post("/{warning_id}/dismiss", response=WarningOut)
+def dismiss(request, warning_id: int, body: DismissIn):
+    """Dismiss with a reason."""
+    w = services.warning_dismiss(actor=request.user, warning_id=warning_id, reason=body.reason, note=body.note)
+    return WarningOut.from_model(selectors.warning_get_for_user(user=request.user, warning_id=w.pk))
+
+
+@router.post("/{warning_id}/notice", response=NoticeOut)
+def notify(request, warning_id: int, body: NoticeIn):
+    """Send the enterprise an electronic notice with a deadline."""
+    n = services.warning_notify(actor=request.user, warning_id=warning_id, deadline=body.deadline, message=body.message)
+    return NoticeOut(id=n.pk, deadline=n.deadline, status=n.status)
+
+
+@router.post("/{warning_id}/lead", response=LeadRef)
+def raise_lead(request, warning_id: int, body: LeadIn):
+    """Raise a lead (idempotent: the same warning gives the same lead)."""
+    lead = services.warning_raise_lead(actor=request.user, warning_id=warning_id, note=body.note)
+    return LeadRef(lead_id=lead.pk, number=lead.number)
+
+
+@router.post("/runs", response=RunOut)
+def start_run(request, body: RunIn):
+    """Run the rules over a window now (the job record shows progress)."""
+    require_role(request.user, services.OPERATOR_ROLES)
+    run = runs.rule_run_create(actor=request.user, window_from=body.window_from, window_to=body.window_to,
+                               engine=body.engine)  # fmt: skip
+    rule_run_task.enqueue(run.pk)
+    run.refresh_from_db()
+    return RunOut(id=run.pk, status=run.status, progress=run.progress, events_found=run.events_found,
+                  warnings_created=run.warnings_created, warnings_updated=run.warnings_updated, error=run.error)  # fmt: skip
+
+
+def _store(rows_fn, payload: dict) -> dict:
+    try:
+        rows = rows_fn(payload)
+    except PayloadError as exc:
+        raise ValidationFailed(_("The payload was not stored: %(error)s.") % {"error": exc}) from None
+    files = write_rows(settings.LAKE_DIR, rows)
+    return {"rows": len(rows), "files": len(files)}
+
+
+@router.post("/inputs/electricity", response=Stored)
+def electricity_batch(request, payload: dict):
+    """A batch of electricity readings (production and treatment meters) from one monitor."""
+    require_role(request.user, INPUT_ROLES)
+    return _store(electricity_rows, payload)
+
+
+@router.post("/inputs/video", response=Stored)
+def video_event(request, payload: dict):
+    """A video-analytics event (smoke, unlit treatment equipment …) from a camera."""
+    require_role(request.user, INPUT_ROLES)
+    return _store(video_rows, payload)

@@ -1,0 +1,272 @@
+"""Emission standards and limits, rule policy versions, rule runs, warnings and what operators did with them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Averaging(models.TextChoices):
+    """The averaging period a limit is judged over."""
+
+    HOUR = "hour", _("Hourly mean")
+    DAY = "day", _("Daily mean")
+    INSTANT = "instant", _("Any single value")
+
+
+class Confidence(models.TextChoices):
+    """How sure we are of a seeded value (from the reference research)."""
+
+    CONFIRMED = "confirmed", _("Confirmed from the standard text")
+    SECONDARY = "secondary", _("Confirmed from a secondary source")
+    RECALLED = "recalled", _("Recalled, not verified")
+
+
+class EmissionStandard(models.Model):
+    """A national or local emission standard (GB 13223-2011 …), one row per version."""
+
+    code = models.CharField(_("code"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    version = models.CharField(_("version"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("emission standard")
+        verbose_name_plural = _("emission standards")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="warnings_standard_code_version")]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class EmissionLimit(models.Model):
+    """One limit of a standard: category of source, pollutant (HJ 212 code), value, unit, averaging, O2 ref."""
+
+    standard = models.ForeignKey(EmissionStandard, on_delete=models.PROTECT, related_name="limits",
+                                 verbose_name=_("standard"))  # fmt: skip
+    category = models.CharField(_("category"), max_length=200)
+    pollutant = models.CharField(_("pollutant code"), max_length=16, blank=True, help_text=_("HJ 212-2017 factor code, e.g. a21026."))
+    pollutant_name = models.CharField(_("pollutant"), max_length=80)
+    limit_value = models.FloatField(_("limit"), help_text=_("Upper limit; 0 for 'not detectable'."))
+    limit_min = models.FloatField(_("lower limit"), null=True, blank=True, help_text=_("Only for ranges such as pH 6–9."))
+    limit_text = models.CharField(_("limit as written"), max_length=40, blank=True)
+    unit = models.CharField(_("unit"), max_length=20)
+    averaging = models.CharField(_("averaging period"), max_length=8, choices=Averaging.choices, default=Averaging.HOUR)
+    reference_o2 = models.FloatField(_("reference O2 (%)"), null=True, blank=True)
+    applies_from = models.CharField(_("applies from"), max_length=300, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    confidence = models.CharField(_("confidence"), max_length=12, choices=Confidence.choices,
+                                  default=Confidence.RECALLED)  # fmt: skip
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("emission limit")
+        verbose_name_plural = _("emission limits")
+        constraints = [models.UniqueConstraint(fields=["standard", "category", "pollutant", "averaging"],
+                                               name="warnings_limit_unique")]
+        ordering = ["standard__code", "category", "pollutant"]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code} {self.category} {self.pollutant_name} {self.limit_value:g} {self.unit}"
+
+
+class DeviceBinding(models.Model):
+    """Which regulated entity a monitoring device (MN) belongs to, for devices the monitoring registry lacks."""
+
+    class Kind(models.TextChoices):
+        CEMS = "cems", _("Automatic monitoring")
+        ELECTRICITY = "electricity", _("Electricity monitoring")
+        VIDEO = "video", _("Video monitoring")
+
+    mn = models.CharField(_("device MN"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CEMS)
+    entity = models.ForeignKey("registry.RegulatedEntity", on_delete=models.PROTECT, verbose_name=_("entity"))
+    label = models.CharField(_("label"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("device binding")
+        verbose_name_plural = _("device bindings")
+
+    def __str__(self) -> str:
+        return self.mn
+
+
+class PointLimit(models.Model):
+    """The limit that applies at one monitoring device to one pollutant."""
+
+    mn = models.CharField(_("device MN"), max_length=32)
+    pollutant = models.CharField(_("pollutant code"), max_length=16)
+    limit = models.ForeignKey(EmissionLimit, on_delete=models.PROTECT, verbose_name=_("limit"))
+
+    class Meta:
+        verbose_name = _("point limit")
+        verbose_name_plural = _("point limits")
+        constraints = [models.UniqueConstraint(fields=["mn", "pollutant"], name="warnings_point_limit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.mn} {self.pollutant}"
+
+
+class RulePolicy(models.Model):
+    """A version of the rule thresholds; the newest active one is used by runs."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    values = models.JSONField(_("values"), default=dict)
+    active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("created by"))  # fmt: skip
+
+    class Meta:
+        verbose_name = _("rule policy")
+        verbose_name_plural = _("rule policies")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class RuleRun(models.Model):
+    """One run of the rules over a time window: a job record with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    window_from = models.DateTimeField(_("from"))
+    window_to = models.DateTimeField(_("to"))
+    engine = models.CharField(_("engine"), max_length=12, default="duckdb")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    policy = models.ForeignKey(RulePolicy, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("policy"))
+    events_found = models.PositiveIntegerField(_("events found"), default=0)
+    warnings_created = models.PositiveIntegerField(_("warnings created"), default=0)
+    warnings_updated = models.PositiveIntegerField(_("warnings updated"), default=0)
+    unmatched_devices = models.PositiveIntegerField(_("devices not in the registry"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rule run")
+        verbose_name_plural = _("rule runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.window_from:%Y-%m-%d}–{self.window_to:%Y-%m-%d}"
+
+
+class Warning(models.Model):  # noqa: A001 - the domain word; stdlib warnings is never imported here
+    """One merged rule event on a device and factor, worked by an operator."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISMISSED = "dismissed", _("Dismissed")
+        NOTIFIED = "notified", _("Notice sent")
+        LEAD = "lead", _("Lead raised")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class DismissReason(models.TextChoices):
+        FALSE_POSITIVE = "false_positive", _("False alarm: the data are right")
+        SHUTDOWN = "shutdown", _("Reported shutdown or start-up")
+        CALIBRATION = "calibration", _("Reported calibration or maintenance")
+        INSTRUMENT = "instrument", _("Instrument fault, already being repaired")
+        DUPLICATE = "duplicate", _("Duplicate of another warning")
+        OTHER = "other", _("Other (explain)")
+
+    event_id = models.CharField(_("event id"), max_length=32, unique=True)
+    rule = models.CharField(_("rule"), max_length=32, db_index=True)
+    mn = models.CharField(_("device MN"), max_length=32)
+    pollutant = models.CharField(_("pollutant"), max_length=40)
+    entity = models.ForeignKey("registry.RegulatedEntity", on_delete=models.PROTECT, related_name="monitoring_warnings",
+                               verbose_name=_("entity"))  # fmt: skip
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    value = models.FloatField(_("value"))
+    threshold = models.FloatField(_("threshold"))
+    hits = models.PositiveIntegerField(_("hours hit"), default=1)
+    evidence = models.TextField(_("evidence"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("operator"))  # fmt: skip
+    dismiss_reason = models.CharField(_("dismissal reason"), max_length=20, choices=DismissReason.choices, blank=True)
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("lead"))  # fmt: skip
+    run = models.ForeignKey(RuleRun, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("found by run"))
+    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.mn} {self.pollutant} {self.start:%Y-%m-%d %H:%M}"
+
+
+class WarningAction(models.Model):
+    """What an operator did with a warning, in order."""
+
+    class Kind(models.TextChoices):
+        DISMISS = "dismiss", _("Dismissed")
+        NOTIFY = "notify", _("Electronic notice sent")
+        LEAD = "lead", _("Lead raised")
+        ASSIGN = "assign", _("Taken by an operator")
+        REOPEN = "reopen", _("Reopened")
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="actions", verbose_name=_("warning"))
+    kind = models.CharField(_("action"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("warning action")
+        verbose_name_plural = _("warning actions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.warning_id}"
+
+
+class ElectronicNotice(models.Model):
+    """电子督办: the enterprise is told of a warning and must explain itself by a deadline."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Awaiting explanation")
+        ANSWERED = "answered", _("Explained")
+
+    warning = models.OneToOneField(Warning, on_delete=models.PROTECT, related_name="notice", verbose_name=_("warning"))
+    entity = models.ForeignKey("registry.RegulatedEntity", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("entity"))  # fmt: skip
+    message = models.TextField(_("message"))
+    deadline = models.DateField(_("explanation due"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SENT)
+    response = models.TextField(_("explanation"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("sent by"))  # fmt: skip
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("electronic notice")
+        verbose_name_plural = _("electronic notices")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.deadline}"

@@ -1,0 +1,129 @@
+"""Warnings desk reads: warnings in the user's jurisdiction, chart readings, limits for the rules, FP rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from ecoenforce.core.access import get_in_scope, scope_by_region
+from ecoenforce.core.models import User
+from ecoenforce.warnings.models import DeviceBinding, PointLimit, RuleRun, Warning
+
+CHART_MARGIN = dt.timedelta(hours=24)  # context either side of the event on its chart
+
+
+@dataclass(frozen=True)
+class WarningFilters:
+    """Filters shared by the desk, its export and the API."""
+
+    q: str = ""
+    status: str = ""
+    rule: str = ""
+    severity: str = ""
+    region: str = ""
+    mine: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> WarningFilters:
+        """Read the filters from request.GET (or any mapping)."""
+        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+
+
+def warning_list_for_user(*, user: User, filters: WarningFilters = WarningFilters()) -> QuerySet[Warning]:
+    """Warnings the user may see, filtered; open and severe first, newest first."""
+    qs = scope_by_region(Warning.objects.select_related("entity", "region", "assigned_to"), user=user)
+    if filters.q:
+        qs = qs.filter(Q(mn__icontains=filters.q) | Q(entity__name__icontains=filters.q) | Q(pollutant__icontains=filters.q))
+    for name in ("status", "rule", "severity"):
+        if getattr(filters, name):
+            qs = qs.filter(**{name: getattr(filters, name)})
+    if filters.region:
+        qs = qs.filter(region__code=filters.region)
+    if filters.mine == "1":
+        qs = qs.filter(assigned_to=user)
+    return qs.order_by("-start", "-id")
+
+
+def warning_get_for_user(*, user: User, warning_id: object) -> Warning:
+    """One warning, or NotFound outside the user's jurisdiction."""
+    return get_in_scope(Warning.objects.select_related("entity", "region", "lead", "assigned_to", "run"), user=user,
+                        pk=warning_id)  # fmt: skip
+
+
+def device_entities(mns: set[str]) -> dict[str, object]:
+    """MN → regulated entity: the monitoring registry's devices when it has them, else our device bindings."""
+    out: dict[str, object] = {}
+    try:
+        device_model = apps.get_model("monitoring", "MonitoringDevice")
+    except LookupError:
+        device_model = None
+    if device_model is not None and {"mn", "entity"} <= {f.name for f in device_model._meta.get_fields()}:
+        for d in device_model.objects.filter(mn__in=mns).select_related("entity__region"):
+            out[d.mn] = d.entity
+    for b in DeviceBinding.objects.filter(mn__in=mns - set(out)).select_related("entity__region"):
+        out[b.mn] = b.entity
+    return out
+
+
+def limit_rows() -> list[dict]:
+    """Every point limit as the rules want it: mn, pollutant, limit_value, averaging, ref_o2."""
+    rows = []
+    for p in PointLimit.objects.select_related("limit").iterator():
+        averaging = "day" if p.limit.averaging == "day" else "hour"  # a single-value limit is checked hourly
+        rows.append({"mn": p.mn, "pollutant": p.pollutant, "limit_value": p.limit.limit_value, "averaging": averaging,
+                     "ref_o2": p.limit.reference_o2})  # fmt: skip
+    return rows
+
+
+def warning_limit(warning: Warning) -> PointLimit | None:
+    """The point limit behind a warning's factor, if any."""
+    return PointLimit.objects.select_related("limit__standard").filter(mn=warning.mn, pollutant=warning.pollutant).first()
+
+
+def warning_readings(warning: Warning, lake_dir=None) -> list[dict]:
+    """The hourly readings around the event for its chart and table: time, factor, value, 折算, flag."""
+    from ecoenforce.monitoring.lake.reader import read_readings
+
+    kind = "electricity" if warning.rule.startswith("treatment") else "hour"
+    start, end = warning.start - CHART_MARGIN, warning.end + CHART_MARGIN
+    rows = read_readings(lake_dir or settings.LAKE_DIR, mn=warning.mn, kind=kind, start=start, end=end, as_dicts=True)
+    factors = set(warning.pollutant.split("+")) if warning.pollutant not in ("*",) else None
+    out = []
+    for r in rows:
+        if factors and kind == "hour" and r["pollutant"] not in factors | {"a00000", "w00000", "a19001"}:
+            continue
+        value = r["avg"] if r["avg"] is not None else r["rtd"]
+        zs = r["zs_avg"] if r["zs_avg"] is not None else r["zs_rtd"]
+        in_event = warning.start <= r["data_time"] < warning.end
+        out.append({"time": r["data_time"], "pollutant": r["pollutant"], "value": value, "zs": zs, "cou": r["cou"],
+                    "flag": r["flag"] or "N", "in_event": in_event})  # fmt: skip
+    return out
+
+
+def chart_series(readings: list[dict]) -> dict:
+    """ECharts-ready series per factor (epoch ms, value)."""
+    series: dict[str, list] = {}
+    for r in readings:
+        if r["value"] is not None:
+            series.setdefault(r["pollutant"], []).append([int(r["time"].timestamp() * 1000), r["value"]])
+    return {"series": [{"name": k, "data": v} for k, v in sorted(series.items())]}
+
+
+def false_positive_rates(*, user: User) -> list[dict]:
+    """Per rule: warnings raised, handled, dismissed as false alarms, and the false-positive rate among handled."""
+    qs = scope_by_region(Warning.objects.all(), user=user)
+    rows = qs.values("rule").annotate(
+        total=Count("id"), handled=Count("id", filter=~Q(status=Warning.Status.OPEN)),
+        false=Count("id", filter=Q(status=Warning.Status.DISMISSED, dismiss_reason=Warning.DismissReason.FALSE_POSITIVE)),
+        dismissed=Count("id", filter=Q(status=Warning.Status.DISMISSED)),
+    ).order_by("rule")  # fmt: skip
+    return [{**r, "rate": (r["false"] / r["handled"]) if r["handled"] else None} for r in rows]
+
+
+def run_list() -> QuerySet[RuleRun]:
+    """Recent rule runs (runs are bureau-wide, not per county)."""
+    return RuleRun.objects.select_related("requested_by", "policy").order_by("-created_at", "-id")

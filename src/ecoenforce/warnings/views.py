@@ -1,0 +1,150 @@
+"""Warnings desk pages: the queue, one warning with its chart and actions, rule runs, rule quality."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoenforce.core.access import require_role
+from ecoenforce.core.errors import ApplicationError, ValidationFailed
+from ecoenforce.core.export import export_response
+from ecoenforce.core.models import Region, Role
+from ecoenforce.warnings import runs, selectors, services
+from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, RunForm
+from ecoenforce.warnings.labels import RULE_HELP, RULE_LABELS, rule_label
+from ecoenforce.warnings.models import Warning
+from ecoenforce.warnings.tasks import rule_run_task
+
+DESK_ROLES = services.OPERATOR_ROLES
+
+
+@login_required
+def warning_list(request: HttpRequest) -> HttpResponse:
+    """The desk: warnings in the jurisdiction, filterable; 'mine' is the operator's own queue."""
+    require_role(request.user, DESK_ROLES)
+    filters = selectors.WarningFilters.from_query(request.GET)
+    qs = selectors.warning_list_for_user(user=request.user, filters=filters)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [_("Rule"), _("Entity"), _("Device MN"), _("Factor"), _("Start"), _("End"), _("Severity"), _("Value"),
+                   _("Threshold"), _("Status")]  # fmt: skip
+        rows = ((rule_label(w.rule), w.entity.name, w.mn, w.pollutant, timezone.localtime(w.start).strftime("%Y-%m-%d %H:%M"),
+                 timezone.localtime(w.end).strftime("%Y-%m-%d %H:%M"), w.get_severity_display(), round(w.value, 3),
+                 round(w.threshold, 3), w.get_status_display()) for w in qs.iterator(chunk_size=2000))  # fmt: skip
+        return export_response(fmt=request.GET["export"], basename="warnings", headers=headers, rows=rows)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for w in page:
+        w.rule_label = rule_label(w.rule)
+    prefix = request.user.jurisdiction_prefix or ""
+    return render(request, "warnings/warning_list.html", {
+        "page": page, "filters": filters, "statuses": Warning.Status.choices, "severities": Warning.Severity.choices,
+        "rules": [(k, str(v)) for k, v in RULE_LABELS.items()],
+        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
+    })  # fmt: skip
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:
+    for field, msgs in exc.details.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+    if not exc.details:
+        form.add_error(None, str(exc.message))
+
+
+@login_required
+def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
+    """One warning: what raised it, its chart and readings, and the operator's actions."""
+    require_role(request.user, DESK_ROLES)
+    warning = selectors.warning_get_for_user(user=request.user, warning_id=warning_id)
+    dismiss_form, notice_form, lead_form = DismissForm(prefix="dismiss"), NoticeForm(prefix="notice"), LeadForm(prefix="lead")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "take":
+                services.warning_take(actor=request.user, warning_id=warning.pk)
+                messages.success(request, _("The warning is in your queue."))
+                return redirect("warnings:detail", warning_id=warning.pk)
+            if action == "dismiss":
+                dismiss_form = DismissForm(request.POST, prefix="dismiss")
+                if dismiss_form.is_valid():
+                    services.warning_dismiss(actor=request.user, warning_id=warning.pk, **dismiss_form.cleaned_data)
+                    messages.success(request, _("The warning was dismissed."))
+                    return redirect("warnings:detail", warning_id=warning.pk)
+            elif action == "notify":
+                notice_form = NoticeForm(request.POST, prefix="notice")
+                if notice_form.is_valid():
+                    services.warning_notify(actor=request.user, warning_id=warning.pk, **notice_form.cleaned_data)
+                    messages.success(request, _("The electronic notice was sent to the enterprise."))
+                    return redirect("warnings:detail", warning_id=warning.pk)
+            elif action == "lead":
+                lead_form = LeadForm(request.POST, prefix="lead")
+                if lead_form.is_valid():
+                    lead = services.warning_raise_lead(actor=request.user, warning_id=warning.pk, **lead_form.cleaned_data)
+                    messages.success(request, _("Lead %(number)s is in the inbox.") % {"number": lead.number})
+                    return redirect("warnings:detail", warning_id=warning.pk)
+        except ValidationFailed as exc:
+            _form_errors({"dismiss": dismiss_form, "notify": notice_form}.get(action, lead_form), exc)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("warnings:detail", warning_id=warning.pk)
+    readings = selectors.warning_readings(warning)
+    return render(request, "warnings/warning_detail.html", {
+        "w": warning, "rule_label": rule_label(warning.rule), "rule_help": RULE_HELP.get(warning.rule, ""),
+        "readings": [r for r in readings if r["in_event"]][:200], "n_readings": len(readings),
+        "chart": {**selectors.chart_series(readings), "start": int(warning.start.timestamp() * 1000),
+                  "end": int(warning.end.timestamp() * 1000)},
+        "limit": selectors.warning_limit(warning), "actions": warning.actions.select_related("actor"),
+        "notice": getattr(warning, "notice", None) if warning.status == Warning.Status.NOTIFIED else None,
+        "dismiss_form": dismiss_form, "notice_form": notice_form, "lead_form": lead_form,
+    })  # fmt: skip
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    """Rule runs, and a form to run the rules now."""
+    require_role(request.user, DESK_ROLES)
+    form = RunForm(request.POST or None, initial={"engine": "duckdb", "date_to": timezone.localdate(),
+                                                   "date_from": timezone.localdate() - dt.timedelta(days=1)})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(form.cleaned_data["date_from"], dt.time(), tzinfo=tz)
+        end = dt.datetime.combine(form.cleaned_data["date_to"] + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        try:
+            run = runs.rule_run_create(actor=request.user, window_from=start, window_to=end,
+                                       engine=form.cleaned_data["engine"])  # fmt: skip
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            rule_run_task.enqueue(run.pk)
+            messages.success(request, _("Rule run %(id)s was started.") % {"id": run.pk})
+            return redirect("warnings:runs")
+    page = Paginator(selectors.run_list(), 30).get_page(request.GET.get("page"))
+    template = "warnings/run_rows.html" if request.htmx else "warnings/run_list.html"
+    return render(request, template, {"page": page, "form": form})
+
+
+@login_required
+def rule_quality(request: HttpRequest) -> HttpResponse:
+    """Per rule: how many warnings operators dismissed as false alarms (for administrators tuning the policy)."""
+    require_role(request.user, (Role.ADMINISTRATOR, Role.UNIT_LEADER))
+    rows = selectors.false_positive_rates(user=request.user)
+    for r in rows:
+        r["label"] = rule_label(r["rule"])
+    policy, values = services.rule_policy_current()
+    return render(request, "warnings/quality.html", {"rows": rows, "policy": policy, "values": values.as_dict()})
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """One run's progress (polled by the runs page)."""
+    require_role(request.user, DESK_ROLES)
+    from ecoenforce.warnings.models import RuleRun
+
+    run = get_object_or_404(RuleRun, pk=run_id)
+    return render(request, "warnings/run_row.html", {"run": run})

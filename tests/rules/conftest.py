@@ -1,0 +1,34 @@
+"""Fixtures for the rules: a small labelled scenario in a temporary lake, and one Spark session per test run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ecoenforce.monitoring.scenario import generate, write_lake
+
+
+@pytest.fixture(scope="session")
+def scenario_lake(tmp_path_factory):
+    """60 points × 8 days with every behaviour and look-alike, written to a lake directory."""
+    sc = generate(n_points=60, days=8, seed=11)
+    lake = tmp_path_factory.mktemp("lake")
+    write_lake(sc, lake)
+    return sc, lake, sc.start, sc.start + dt.timedelta(hours=sc.hours)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session (slow to start: one per run); skipped when Java or PySpark is missing."""
+    pyspark = pytest.importorskip("pyspark.sql")
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed")
+    session = (pyspark.SparkSession.builder.master("local[2]").appName("ecoenforce-parity")
+               .config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "2")
+               .config("spark.ui.enabled", "false").config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
