@@ -15,6 +15,7 @@ from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.services import api_token_authenticate
 from ecoenforce.leads.api import router as leads_router
 from ecoenforce.registry.api import router as registry_router
+from ecoenforce.warnings.api import router as warnings_router
 
 
 class TokenAuth(HttpBearer):
@@ -57,3 +58,4 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 api.add_router("/entities", registry_router)
 api.add_router("/leads", leads_router)
 api.add_router("/cases", cases_router)
+api.add_router("/warnings", warnings_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ecoenforce.compliance",
     "ecoenforce.disclosure",
     "ecoenforce.demo",
+    "ecoenforce.warnings",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("registry/", include("ecoenforce.registry.urls")),
     path("leads/", include("ecoenforce.leads.urls")),
     path("cases/", include("ecoenforce.cases.urls")),
+    path("warnings/", include("ecoenforce.warnings.urls")),
     path("public/", include("ecoenforce.disclosure.urls")),
 ]
