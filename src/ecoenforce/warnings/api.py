@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
 
 from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ValidationFailed
@@ -16,7 +16,8 @@ from ecoenforce.warnings.inputs.lake_writer import PayloadError, electricity_row
 from ecoenforce.warnings.tasks import rule_run_task
 
 router = Router(tags=["warnings"])
-INPUT_ROLES = (Role.MONITORING_OPERATOR,)  # device integrations use an operator's (or administrator's) token
+INPUT_ROLES = (Role.MONITORING_OPERATOR,)
+PAYLOAD = Body[dict]  # free-form JSON: validated by the lake writer, which says what to fix  # device integrations use an operator's (or administrator's) token
 
 
 class WarningOut(Schema):
@@ -167,14 +168,14 @@ def _store(rows_fn, payload: dict) -> dict:
 
 
 @router.post("/inputs/electricity", response=Stored)
-def electricity_batch(request, payload: dict):
+def electricity_batch(request, payload: PAYLOAD):
     """A batch of electricity readings (production and treatment meters) from one monitor."""
     require_role(request.user, INPUT_ROLES)
     return _store(electricity_rows, payload)
 
 
 @router.post("/inputs/video", response=Stored)
-def video_event(request, payload: dict):
+def video_event(request, payload: PAYLOAD):
     """A video-analytics event (smoke, unlit treatment equipment …) from a camera."""
     require_role(request.user, INPUT_ROLES)
     return _store(video_rows, payload)

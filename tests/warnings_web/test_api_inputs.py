@@ -1,0 +1,110 @@
+"""Warnings API (permissions, actions) and the electricity/video inputs into the lake, including MQTT."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from ecoenforce.leads.models import Lead
+from ecoenforce.monitoring.lake.reader import read_readings
+from ecoenforce.warnings.models import Warning
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/warnings"
+BATCH = {"mn": "EZ320400000001", "readings": [
+    {"meter": "production", "time": "2026-10-02T08:00:00+08:00", "kw": 410.5, "kwh": 410.5},
+    {"meter": "treatment", "time": "2026-10-02T08:00:00+08:00", "kw": 0.2},
+]}  # fmt: skip
+
+
+def test_api_permissions_and_scope(client, make_warning, entity_wj, entity_xb, operator_wj, inspector_wj):
+    w1, w2 = make_warning(entity_wj), make_warning(entity_xb)
+    assert client.get(f"{API}/").status_code == 401
+    client.force_login(inspector_wj)
+    assert client.get(f"{API}/").status_code == 403
+    client.force_login(operator_wj)
+    body = client.get(f"{API}/").json()
+    assert (body["count"], [i["id"] for i in body["items"]]) == (1, [w1.pk])
+    assert client.get(f"{API}/{w2.pk}").status_code == 404
+    assert client.post(f"{API}/{w2.pk}/dismiss", {"reason": "false_positive"}, content_type="application/json").status_code == 404
+
+
+def test_api_actions(client, make_warning, entity_wj, operator_wj, tomorrow):
+    w1, w2, w3 = make_warning(entity_wj), make_warning(entity_wj), make_warning(entity_wj)
+    client.force_login(operator_wj)
+    r = client.post(f"{API}/{w1.pk}/dismiss", {"reason": "nonsense"}, content_type="application/json")
+    assert r.status_code == 422 and Warning.objects.get(pk=w1.pk).status == "open"
+    r = client.post(f"{API}/{w1.pk}/dismiss", {"reason": "calibration"}, content_type="application/json")
+    assert (r.status_code, r.json()["status"], r.json()["dismiss_reason"]) == (200, "dismissed", "calibration")
+    r = client.post(f"{API}/{w1.pk}/lead", {}, content_type="application/json")
+    assert r.status_code == 409 and Lead.objects.count() == 0
+    r = client.post(f"{API}/{w2.pk}/notice", {"deadline": tomorrow.isoformat(), "message": "说明"}, content_type="application/json")
+    assert (r.status_code, r.json()["status"]) == (200, "sent")
+    r = client.post(f"{API}/{w3.pk}/lead", {"note": ""}, content_type="application/json")
+    r2 = client.post(f"{API}/{w3.pk}/lead", {"note": ""}, content_type="application/json")
+    assert r.json()["lead_id"] == r2.json()["lead_id"] and Lead.objects.count() == 1
+
+
+def test_electricity_batch_lands_in_the_lake_once(client, lake, operator_wj, inspector_wj):
+    client.force_login(inspector_wj)
+    assert client.post(f"{API}/inputs/electricity", BATCH, content_type="application/json").status_code == 403
+    client.force_login(operator_wj)
+    bad = {"mn": "EZ1", "readings": [{"meter": "lighting", "time": "2026-10-02T08:00:00", "kw": 1}]}
+    r = client.post(f"{API}/inputs/electricity", bad, content_type="application/json")
+    assert r.status_code == 422 and "meter" in r.json()["message"]
+    assert not list(lake.rglob("*.parquet"))
+    for _ in range(2):
+        r = client.post(f"{API}/inputs/electricity", BATCH, content_type="application/json")
+        assert r.json() == {"rows": 2, "files": 1}
+    assert len(list(lake.rglob("*.parquet"))) == 1
+    rows = read_readings(lake, kind="electricity", as_dicts=True)
+    assert [(x["pollutant"], x["rtd"], x["cou"]) for x in rows] == [("production", 410.5, 410.5), ("treatment", 0.2, None)]
+
+
+def test_video_webhook(client, lake, operator_wj):
+    client.force_login(operator_wj)
+    r = client.post(f"{API}/inputs/video", {"mn": "CAM-0001", "event": "smoke", "time": "2026-10-02T21:15:00+08:00",
+                                            "confidence": 0.93, "info": "烟囱黑烟"}, content_type="application/json")  # fmt: skip
+    assert r.json() == {"rows": 1, "files": 1}
+    rows = read_readings(lake, kind="video", as_dicts=True)
+    assert [(x["mn"], x["pollutant"], x["rtd"], x["info"]) for x in rows] == [("CAM-0001", "smoke", 0.93, "烟囱黑烟")]
+    assert client.post(f"{API}/inputs/video", {"mn": "CAM-0001"}, content_type="application/json").status_code == 422
+
+
+def _broker_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 1883), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker on 127.0.0.1:1883")
+def test_mqtt_listener_writes_valid_messages(tmp_path):
+    import paho.mqtt.client as mqtt
+
+    from ecoenforce.warnings.inputs.mqtt import ElectricityListener
+
+    topic = f"ecoenforce/electricity/test{time.time_ns()}"
+    listener = ElectricityListener(tmp_path, topic=topic.rsplit("/", 1)[0] + "/#", flush_seconds=60)
+    worker = threading.Thread(target=listener.run, kwargs={"max_seconds": 10, "max_messages": 3})
+    worker.start()
+    time.sleep(0.8)  # let it subscribe
+    pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    pub.connect("127.0.0.1", 1883)
+    pub.loop_start()
+    pub.publish(f"{topic}", json.dumps({"meter": "production", "time": "2026-10-02T08:00:00+08:00", "kw": 400}), qos=1).wait_for_publish()
+    pub.publish(f"{topic}", b"not json", qos=1).wait_for_publish()
+    pub.publish(f"{topic}", json.dumps({"readings": [{"meter": "treatment", "time": "2026-10-02T08:00:00+08:00",
+                                                      "kw": 0.1}]}), qos=1).wait_for_publish()  # fmt: skip
+    worker.join(timeout=15)
+    pub.loop_stop()
+    pub.disconnect()
+    assert (listener.received, listener.rejected, listener.written) == (3, 1, 2)
+    rows = read_readings(tmp_path, kind="electricity", as_dicts=True)
+    assert [(r["mn"], r["pollutant"], r["rtd"]) for r in rows] == [(topic.rsplit("/", 1)[1], "production", 400.0),
+                                                                     (topic.rsplit("/", 1)[1], "treatment", 0.1)]  # fmt: skip
