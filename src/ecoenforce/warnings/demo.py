@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ecoenforce.monitoring.scenario import generate, write_lake
-from ecoenforce.monitoring.scenario.generator import SOURCES
+from ecoenforce.monitoring.scenario.generator import SOURCES, row_count
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.warnings.models import DeviceBinding, EmissionLimit
 from ecoenforce.warnings.runs import rule_run_create, rule_run_execute
@@ -47,6 +47,6 @@ def monitoring_demo(*, entities: int = 24, days: int = 30, end: dt.date | None =
     write_lake(sc, lake_dir or settings.LAKE_DIR, name="part-demo-scenario")
     run = rule_run_create(actor=None, window_from=start, window_to=start + dt.timedelta(days=days))
     run = rule_run_execute(run_id=run.pk, lake_dir=lake_dir)
-    return {"devices": len(chosen), "readings": len(sc.columns["hour"]["mn"]) + len(sc.columns["electricity"]["mn"]),
+    return {"devices": len(chosen), "readings": row_count(sc.columns["hour"]) + row_count(sc.columns["electricity"]),
             "injected": len(sc.truth), "run": run.pk, "status": run.status, "warnings": run.warnings_created,
             "error": run.error}  # fmt: skip

@@ -40,7 +40,8 @@ def zero_negative(readings: ir.Table, limits: ir.Table | None, policy: RulePolic
 def abrupt_drop(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyValues) -> ir.Table:
     """Concentration falling by ≥ drop_ratio from one hour to the next and staying down while the flue-gas or
     wastewater flow carries on: dilution air, a bypass or a probe blocked. A real shutdown drops the flow too;
-    the return to normal after a spike is not a drop (the hours before must be steady), nor is a fall to zero
+    the return to normal after a spike or a high day is not a drop (the hours before must be steady, and the
+    level after must also be far below the past week's mean), nor is a fall to zero
     (zero_negative reports it)."""
     p = pollutants_only(readings)
     k = policy.drop_window
@@ -48,11 +49,13 @@ def abrupt_drop(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyV
     before, after = ibis.window(rows=(-k, -1), **key), ibis.window(rows=(0, k - 1), **key)
     p = p.mutate(mb=p.value.mean().over(before), nb=p.value.count().over(before), ma=p.value.mean().over(after),
                  na=p.value.count().over(after), fb=p.flow.mean().over(before), fa=p.flow.mean().over(after),
-                 sb=p.value.std(how="pop").over(before), prev=p.value.lag().over(ibis.window(**key)))  # fmt: skip
+                 sb=p.value.std(how="pop").over(before), prev=p.value.lag().over(ibis.window(**key)),
+                 base=p.value.mean().over(ibis.window(rows=(-policy.drop_baseline_hours, -1), **key)))  # fmt: skip
     cond = (
         (p.nb == k) & (p.na == k) & (p.mb >= policy.drop_min_level) & (p.value > 0)
         & (p.sb <= p.mb * policy.drop_max_cv_before)
         & (p.ma <= p.mb * (1 - policy.drop_ratio)) & (p.value <= p.prev * (1 - policy.drop_ratio))
+        & (p.ma <= p.base * (1 - policy.drop_ratio))
         & (p.fb.isnull() | (p.fa >= p.fb * policy.drop_flow_ratio))
     )  # fmt: skip
     p = p.filter(cond)
@@ -81,12 +84,13 @@ def flow_zero(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyVal
     zeroed to cut the reported load (a stopped plant's concentrations go flat too)."""
     p = pollutants_only(readings)
     p = p.filter(p.flow.notnull() & (p.flow <= policy.flow_zero_max))
-    r = _runs(p, ["mn", "pollutant"], value=p.value.std(how="pop"))
-    r = r.filter((r.n >= policy.flow_zero_hours) & (r.value >= policy.flow_zero_min_std))
+    r = _runs(p, ["mn", "pollutant"], sd=p.value.std(how="pop"), mean=p.value.mean())
+    r = r.filter((r.n >= policy.flow_zero_hours) & (r.mean > 0) & (r.sd >= r.mean * policy.flow_zero_min_cv))
+    r = r.mutate(value=r.sd / r.mean)
     # One event per device: the flow channel is the suspect, whichever concentrations gave it away.
     r = r.mutate(pollutant=ibis.ifelse(r.pollutant.startswith("w"), "w00000", "a00000"))
     r = r.group_by(["mn", "pollutant", "h_start", "h_end"]).aggregate(value=r.value.max(), n=r.n.max())
-    return hits("flow_zero", r.mutate(threshold=ibis.literal(float(policy.flow_zero_min_std))))
+    return hits("flow_zero", r.mutate(threshold=ibis.literal(float(policy.flow_zero_min_cv))))
 
 
 def cou_inconsistent(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyValues) -> ir.Table:

@@ -36,13 +36,14 @@ class RulePolicyValues:
     drop_window: int = 6  # …comparing the mean of this many hours before and after
     drop_min_level: float = 1.0  # …only when the level before was meaningful
     drop_max_cv_before: float = 0.3  # …and steady (not the end of a spike)
-    drop_flow_ratio: float = 0.7  # …while flow stays at ≥ 70 % (a real shutdown drops flow too)
+    drop_baseline_hours: int = 168  # …and far below the mean of the past week (not a return to normal)
+    drop_flow_ratio: float = 0.3  # …while flow stays above 30 % (a shutdown drops it; production swings do not)
     outage_hours: int = 3  # no hourly data this many hours = transmission outage
     flag_codes: tuple[str, ...] = ("M", "C", "S", "D", "F")
     flag_exceed_ratio: float = 1.0  # a flagged hour whose raw value would exceed limit × ratio
     flow_zero_max: float = 0.0  # flow at or below this counts as zero
     flow_zero_hours: int = 2
-    flow_zero_min_std: float = 0.5  # concentration still moving (std dev) while flow says zero
+    flow_zero_min_cv: float = 0.02  # concentration still moving (std dev / mean) while flow says zero
     cou_tolerance: float = 0.2  # |Cou − C×Q| / C×Q above this = inconsistent load
     cou_min_expected: float = 1e-6
     zs_tolerance: float = 0.1  # |Zs − C×(21−O2ref)/(21−O2)| / expected above this

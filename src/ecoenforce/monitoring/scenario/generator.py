@@ -49,16 +49,21 @@ class Scenario:
 def _append(
     cols: dict, mn: str, st: str, pollutant: str, hs: np.ndarray, value, zs=None, cou=None, flag=None
 ):
-    """Append one series (arrays over the hours `hs`) to the column lists."""
+    """Append one series (arrays over the hours `hs`) as column chunks (NaN = no value)."""
     n = len(hs)
-    cols.setdefault("mn", []).extend([mn] * n)
-    cols.setdefault("st", []).extend([st] * n)
-    cols.setdefault("pollutant", []).extend([pollutant] * n)
-    cols.setdefault("h", []).extend(hs.tolist())
-    cols.setdefault("avg", []).extend(np.round(value, 3).tolist())
-    cols.setdefault("zs_avg", []).extend([None] * n if zs is None else np.round(zs, 3).tolist())
-    cols.setdefault("cou", []).extend([None] * n if cou is None else np.round(cou, 6).tolist())
-    cols.setdefault("flag", []).extend(["N"] * n if flag is None else list(flag))
+    cols.setdefault("mn", []).append(np.full(n, mn, dtype=object))
+    cols.setdefault("st", []).append(np.full(n, st, dtype=object))
+    cols.setdefault("pollutant", []).append(np.full(n, pollutant, dtype=object))
+    cols.setdefault("h", []).append(np.asarray(hs, dtype="int64"))
+    cols.setdefault("avg", []).append(np.round(value, 3))
+    cols.setdefault("zs_avg", []).append(np.full(n, np.nan) if zs is None else np.round(zs, 3))
+    cols.setdefault("cou", []).append(np.full(n, np.nan) if cou is None else np.round(cou, 6))
+    cols.setdefault("flag", []).append(np.full(n, "N", dtype=object) if flag is None else np.asarray(flag, dtype=object))
+
+
+def row_count(cols: dict) -> int:
+    """Rows held in a scenario's column chunks."""
+    return sum(len(c) for c in cols.get("h", []))
 
 
 def _window(rng, hours: int, length: int) -> tuple[int, int]:
@@ -244,24 +249,30 @@ def generate(
     return sc
 
 
+def _column(values) -> np.ndarray | list:
+    """A column from chunks (generator) or from a plain list (hand-made rows)."""
+    if values and isinstance(values[0], np.ndarray):
+        return np.concatenate(values)
+    return values
+
+
 def to_arrow(cols: dict[str, list]) -> pa.Table:
-    """Column lists → a table in the lake schema (data_time from the hour index, Beijing time)."""
+    """Columns → a table in the lake schema (data_time from the hour index, Beijing time; NaN → null)."""
     from ecoenforce.monitoring.lake.schema import DATA_TZ, SCHEMA
 
-    n = len(cols["mn"])
-    times = pa.array(np.array(cols["h"], dtype="int64") * 3_600_000, pa.int64()).cast(
-        pa.timestamp("ms", tz=DATA_TZ)
-    )
+    hours = np.asarray(_column(cols["h"]), dtype="int64")
+    n = len(hours)
+    times = pa.array(hours * 3_600_000, pa.int64()).cast(pa.timestamp("ms", tz=DATA_TZ))
     arrays = []
     for f in SCHEMA:
         if f.name == "data_time":
             arrays.append(times)
         elif f.name == "cn":
-            arrays.append(pa.array(["2061"] * n, f.type))
+            arrays.append(pa.array(np.full(n, "2061", dtype=object), f.type))
         elif f.name in cols:
-            arrays.append(pa.array(cols[f.name], f.type))
+            arrays.append(pa.array(_column(cols[f.name]), f.type, from_pandas=True))
         elif f.name == "pollutant_raw":
-            arrays.append(pa.array(cols["pollutant"], f.type))
+            arrays.append(pa.array(_column(cols["pollutant"]), f.type))
         else:
             arrays.append(pa.nulls(n, f.type))
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
