@@ -305,7 +305,16 @@ class DemoSeeder:
         self.log(f"inspections: {Inspection.objects.count()} ({len(violations)} with a violation)")
         self.leads_and_cases(violations)
         self.log(f"leads: {Lead.objects.count()}")
+        self.monitoring_warnings()
         return True
+
+    # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
+    def monitoring_warnings(self) -> None:
+        """A simulated month of automatic and electricity monitoring for 24 entities, then one rule run."""
+        from ecoenforce.warnings.demo import monitoring_demo
+
+        out = monitoring_demo(entities=24, days=30, end=self.today - dt.timedelta(days=1))
+        self.log(f"monitoring: {out['readings']} readings, {out['warnings']} warnings ({out['status']})")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
@@ -61,7 +62,9 @@ def device_entities(mns: set[str]) -> dict[str, object]:
         device_model = apps.get_model("monitoring", "MonitoringDevice")
     except LookupError:
         device_model = None
-    if device_model is not None and {"mn", "entity"} <= {f.name for f in device_model._meta.get_fields()}:
+    usable = (device_model is not None and {"mn", "entity"} <= {f.name for f in device_model._meta.get_fields()}
+              and device_model._meta.db_table in connection.introspection.table_names())  # fmt: skip
+    if usable:
         for d in device_model.objects.filter(mn__in=mns).select_related("entity__region"):
             out[d.mn] = d.entity
     for b in DeviceBinding.objects.filter(mn__in=mns - set(out)).select_related("entity__region"):
@@ -91,7 +94,8 @@ def warning_readings(warning: Warning, lake_dir=None) -> list[dict]:
     kind = "electricity" if warning.rule.startswith("treatment") else "hour"
     start, end = warning.start - CHART_MARGIN, warning.end + CHART_MARGIN
     rows = read_readings(lake_dir or settings.LAKE_DIR, mn=warning.mn, kind=kind, start=start, end=end, as_dicts=True)
-    factors = set(warning.pollutant.split("+")) if warning.pollutant not in ("*",) else None
+    # Outages and zero flow are device-wide: show every factor; otherwise the suspect ones beside flow and O2.
+    factors = None if warning.rule in ("outage", "flow_zero") else set(warning.pollutant.split("+"))
     out = []
     for r in rows:
         if factors and kind == "hour" and r["pollutant"] not in factors | {"a00000", "w00000", "a19001"}:
