@@ -28,7 +28,8 @@ class DismissForm(_Styled):
 class NoticeForm(_Styled):
     """Electronic notice to the enterprise with a deadline for its explanation."""
 
-    deadline = forms.DateField(label=_("Explanation due"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Explanation due"),
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     message = forms.CharField(label=_("What the enterprise must explain"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -45,8 +46,9 @@ class LeadForm(_Styled):
 class RunForm(_Styled):
     """Run the rules now over a window."""
 
-    date_from = forms.DateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To (date, inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To (date, inclusive)"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     engine = forms.ChoiceField(label=_("Engine"), choices=[("duckdb", "DuckDB"), ("spark", "Apache Spark")])
 
     def clean(self):

@@ -108,13 +108,18 @@ def warning_readings(warning: Warning, lake_dir=None) -> list[dict]:
     return out
 
 
-def chart_series(readings: list[dict]) -> dict:
-    """ECharts-ready series per factor (epoch ms, value)."""
-    series: dict[str, list] = {}
+def chart_series(readings: list[dict], threshold: float | None = None) -> dict:
+    """ECharts-ready series per factor (epoch ms, value), 折算 values as their own series, flow on a second axis."""
+    series: dict[tuple[str, int], list] = {}
     for r in readings:
+        t = int(r["time"].timestamp() * 1000)
+        axis = 1 if r["pollutant"] in ("a00000", "w00000", "production", "treatment") else 0
         if r["value"] is not None:
-            series.setdefault(r["pollutant"], []).append([int(r["time"].timestamp() * 1000), r["value"]])
-    return {"series": [{"name": k, "data": v} for k, v in sorted(series.items())]}
+            series.setdefault((r["pollutant"], axis), []).append([t, r["value"]])
+        if r["zs"] is not None:
+            series.setdefault((f"{r['pollutant']} (折算)", 0), []).append([t, r["zs"]])
+    out = [{"name": k, "axis": axis, "data": v} for (k, axis), v in sorted(series.items())]
+    return {"series": out, "threshold": threshold}
 
 
 def false_positive_rates(*, user: User) -> list[dict]:

@@ -97,7 +97,8 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     return render(request, "warnings/warning_detail.html", {
         "w": warning, "rule_label": rule_label(warning.rule), "rule_help": RULE_HELP.get(warning.rule, ""),
         "readings": [r for r in readings if r["in_event"]][:200], "n_readings": len(readings),
-        "chart": {**selectors.chart_series(readings), "start": int(warning.start.timestamp() * 1000),
+        "chart": {**selectors.chart_series(readings, warning.threshold if warning.rule == "exceedance" else None),
+                  "focus": warning.pollutant, "start": int(warning.start.timestamp() * 1000),
                   "end": int(warning.end.timestamp() * 1000)},
         "limit": selectors.warning_limit(warning), "actions": warning.actions.select_related("actor"),
         "notice": getattr(warning, "notice", None) if warning.status == Warning.Status.NOTIFIED else None,
