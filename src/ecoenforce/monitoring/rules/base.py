@@ -28,11 +28,16 @@ def prepare(raw: ir.Table) -> ir.Table:
         zs=raw.zs_avg.coalesce(raw.zs_rtd).cast("float64"),
         cou=raw.cou.cast("float64"),
         flag=raw.flag.coalesce(ibis.literal("N")),
+        kind=raw.kind if "kind" in raw.columns else ibis.literal("mixed"),
     )
-    # Several sub-hour rows (electricity every few minutes) collapse to the hour's mean.
-    base = base.group_by(["mn", "pollutant", "h"]).aggregate(
-        value=base.value.mean(), zs=base.zs.mean(), cou=base.cou.sum(), flag=base.flag.max()
+    # Hourly lake rows are already one per (mn, pollutant, hour): the loader deduplicates them. Other kinds
+    # (electricity every few minutes) collapse to the hour's mean; grouping only them saves a pass over the bulk.
+    hourly = base.filter(base.kind == "hour").drop("kind")
+    other = base.filter(base.kind != "hour")
+    other = other.group_by(["mn", "pollutant", "h"]).aggregate(
+        value=other.value.mean(), zs=other.zs.mean(), cou=other.cou.sum(), flag=other.flag.max()
     )
+    base = hourly.union(other.select(*hourly.columns))
     flow = base.filter(base.pollutant.isin(FLOW_CODES)).select("mn", "h", flow="value", flow_cou="cou")
     o2 = base.filter(base.pollutant == O2_CODE).select("mn", "h", o2="value")
     out = base.left_join(flow, ["mn", "h"]).select(base, "flow", "flow_cou")

@@ -74,6 +74,7 @@ def connect(engine: str = "duckdb", spark=None):
             spark = (SparkSession.builder.master("local[2]").appName("ecoenforce-rules")
                      .config("spark.sql.session.timeZone", "UTC")
                      .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
+                     .config("spark.ui.showConsoleProgress", "false")
                      .getOrCreate())  # fmt: skip
         return ibis.pyspark.connect(spark)
     raise ValueError(f"unknown engine {engine!r}: use duckdb or spark")
@@ -95,17 +96,22 @@ def lake_files(
 
 
 def read_lake(con, lake_dir: Path | str, start: datetime, end: datetime) -> ir.Table | None:
-    """Lake readings in [start, end) as an Ibis table on `con` (None when there are none)."""
-    files = lake_files(lake_dir, start, end)
-    if not files:
+    """Lake readings in [start, end) as an Ibis table on `con`, with their kind (None when there are none)."""
+    parts = []
+    for kind in RULE_KINDS:
+        files = lake_files(lake_dir, start, end, kinds=(kind,))
+        if not files:
+            continue
+        if con.name == "pyspark":  # ibis passes a list to Spark as one glob string; hand Spark the paths itself
+            name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
+            con._session.read.parquet(*files).select(*READ_COLUMNS).createOrReplaceTempView(name)
+            raw = con.table(name)
+        else:
+            raw = con.read_parquet(files)
+        parts.append(raw.select(*READ_COLUMNS).mutate(kind=ibis.literal(kind)))
+    if not parts:
         return None
-    if con.name == "pyspark":  # ibis passes a list to Spark as one glob string; hand Spark the paths itself
-        name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
-        con._session.read.parquet(*files).select(*READ_COLUMNS).createOrReplaceTempView(name)
-        raw = con.table(name)
-    else:
-        raw = con.read_parquet(files)
-    raw = raw.select(*READ_COLUMNS)
+    raw = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
     lo, hi = int(start.timestamp()), int(end.timestamp())
     secs = raw.data_time.epoch_seconds()
     return raw.filter((secs >= lo) & (secs < hi))
