@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 
@@ -32,3 +33,5 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+    # py4j logs its shutdown after pytest has closed the captured streams: keep it quiet.
+    logging.getLogger("py4j").setLevel(logging.CRITICAL)
