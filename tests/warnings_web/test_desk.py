@@ -196,3 +196,21 @@ def test_pages_render_in_both_languages(client, make_warning, entity_wj, operato
     client.cookies["django_language"] = lang
     for url in (reverse("warnings:list"), reverse("warnings:detail", args=[w.pk]), reverse("warnings:runs")):
         assert client.get(url).status_code == 200
+
+
+def test_policy_versions_through_admin_are_numbered_and_audited(client, admin_user):
+    from ecoenforce.warnings.models import RulePolicy
+    from ecoenforce.warnings.services import rule_policy_current
+
+    client.force_login(admin_user)
+    page = client.get("/admin/warnings/rulepolicy/add/")
+    assert page.status_code == 200
+    values = {**rule_policy_current()[1].as_dict(), "flat_hours": 8}
+    import json
+
+    r = client.post("/admin/warnings/rulepolicy/add/", {"values": json.dumps(values), "note": "longer flat-line", "active": "on"})
+    assert r.status_code == 302
+    policy = RulePolicy.objects.get()
+    assert (policy.version, policy.values["flat_hours"], policy.created_by_id) == (1, 8, admin_user.pk)
+    assert rule_policy_current()[1].flat_hours == 8
+    assert AuditEvent.objects.filter(action="rule_policy.create").count() == 1

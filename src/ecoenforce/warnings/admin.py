@@ -51,8 +51,27 @@ class DeviceBindingAdmin(admin.ModelAdmin):
 
 @admin.register(RulePolicy)
 class RulePolicyAdmin(admin.ModelAdmin):
-    list_display = ("version", "active", "note", "created_at")
-    readonly_fields = ("created_at",)
+    """Versions are immutable: adding one goes through the service (validated, numbered, audited)."""
+
+    list_display = ("version", "active", "note", "created_at", "created_by")
+    fields = ("values", "note", "active")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("values", "note") if obj is not None else ()
+
+    def get_changeform_initial_data(self, request):
+        from ecoenforce.warnings.services import rule_policy_current
+
+        return {"values": rule_policy_current()[1].as_dict()}
+
+    def save_model(self, request, obj, form, change):
+        from ecoenforce.warnings.services import rule_policy_create
+
+        if change:  # only the active flag can change on a stored version
+            super().save_model(request, obj, form, change)
+            return
+        created = rule_policy_create(actor=request.user, values=obj.values, note=obj.note)
+        obj.pk, obj.version, obj.created_at = created.pk, created.version, created.created_at
 
 
 @admin.register(RuleRun)
