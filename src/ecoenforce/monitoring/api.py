@@ -1,0 +1,150 @@
+"""Monitoring endpoints under /api/v1/monitoring/: devices, points, latest readings, a readings series, rejected
+frames. Same selectors (and jurisdiction) as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Router, Schema
+
+from ecoenforce.core.access import require_role
+from ecoenforce.core.errors import NotFound, ValidationFailed
+from ecoenforce.monitoring import selectors, services
+from ecoenforce.monitoring.views import VIEW_ROLES
+
+router = Router(tags=["monitoring"])
+
+
+class DeviceOut(Schema):
+    mn: str
+    entity_id: int
+    entity_name: str
+    region_code: str
+    outlet_code: str | None
+    outlet_kind: str | None
+    protocol: str
+    active: bool
+    last_frame: dt.datetime | None
+    online: bool
+
+
+class PollutantOut(Schema):
+    code: str
+    name: str
+    unit: str
+
+
+class PointOut(Schema):
+    id: int
+    mn: str
+    entity_id: int
+    outlet_code: str
+    outlet_name: str
+    outlet_kind: str
+    pollutants: list[PollutantOut]
+
+
+class ReadingOut(Schema):
+    pollutant: str
+    name: str
+    unit: str
+    time: dt.datetime
+    value: float | None
+    flag: str
+    flag_meaning: str
+
+
+class SeriesOut(Schema):
+    pollutant: str
+    name: str
+    unit: str
+    kind: str
+    points: list[tuple[int, float, str]]
+    flags: dict[str, str]
+
+
+class RejectedOut(Schema):
+    received_at: dt.datetime
+    peer: str
+    mn: str
+    reason: str
+    reason_label: str
+    raw: str
+    sha256: str
+    segment: str
+    offset: int
+
+
+def _device_out(d) -> DeviceOut:
+    point = getattr(d, "point", None)
+    return DeviceOut(mn=d.mn, entity_id=d.entity_id, entity_name=d.entity.name, region_code=d.entity.region.code,
+                     outlet_code=point.outlet.code if point else None, outlet_kind=point.outlet.kind if point else None,
+                     protocol=d.protocol, active=d.active, last_frame=d.last_frame, online=d.online)  # fmt: skip
+
+
+@router.get("/devices", response=list[DeviceOut])
+def list_devices(request, q: str = "", kind: str = "", status: str = "", limit: int = 200, offset: int = 0):
+    """Devices in the caller's jurisdiction with last frame and online status."""
+    require_role(request.user, VIEW_ROLES)
+    selectors.lake_refresh()
+    filters = selectors.DeviceFilters(q=q, kind=kind, status=status)
+    qs = selectors.device_list_for_user(user=request.user, filters=filters)[offset:offset + min(limit, 1000)]
+    return [_device_out(d) for d in selectors.annotate_status(qs)]
+
+
+@router.get("/devices/{mn}", response=DeviceOut)
+def get_device(request, mn: str):
+    """One device."""
+    require_role(request.user, VIEW_ROLES)
+    selectors.lake_refresh()
+    device = selectors.device_get_for_user(user=request.user, mn=mn)
+    return _device_out(selectors.annotate_status([device])[0])
+
+
+@router.get("/points", response=list[PointOut])
+def list_points(request):
+    """Monitoring points with the factors they measure."""
+    require_role(request.user, VIEW_ROLES)
+    return [PointOut(id=p.pk, mn=p.device.mn, entity_id=p.outlet.entity_id, outlet_code=p.outlet.code,
+                     outlet_name=p.outlet.name, outlet_kind=p.outlet.kind,
+                     pollutants=[PollutantOut(code=x.code, name=x.name, unit=x.unit) for x in p.pollutants.all()])
+            for p in selectors.point_list_for_user(user=request.user)]  # fmt: skip
+
+
+@router.get("/devices/{mn}/latest", response=list[ReadingOut])
+def latest(request, mn: str, kind: str = "realtime"):
+    """The newest reading per factor of `kind`."""
+    require_role(request.user, VIEW_ROLES)
+    device = selectors.device_get_for_user(user=request.user, mn=mn)
+    if kind not in selectors.KINDS:
+        raise ValidationFailed(details={"kind": [f"one of {', '.join(selectors.KINDS)}"]})
+    selectors.lake_refresh()
+    return [ReadingOut(**{k: r[k] for k in ReadingOut.model_fields}) for r in selectors.latest_readings(device, kind=kind)]
+
+
+@router.get("/readings", response=SeriesOut)
+def readings(request, mn: str, pollutant: str, kind: str = "realtime", start: dt.datetime | None = None,
+             end: dt.datetime | None = None):  # fmt: skip
+    """Time series of one factor at one device: points [epoch ms, value, flag]; default the last 24 h."""
+    require_role(request.user, VIEW_ROLES)
+    device = selectors.device_get_for_user(user=request.user, mn=mn)
+    point = getattr(device, "point", None)
+    if point is None:
+        raise NotFound()
+    if kind not in selectors.KINDS:
+        raise ValidationFailed(details={"kind": [f"one of {', '.join(selectors.KINDS)}"]})
+    selectors.lake_refresh()
+    end = end or timezone.now() + dt.timedelta(minutes=5)
+    start = start or end - dt.timedelta(hours=24)
+    s = selectors.readings_series(point, pollutant, kind, start, end)
+    return SeriesOut(pollutant=s["pollutant"], name=s["name"], unit=s["unit"], kind=kind,
+                     points=[tuple(p) for p in s["points"]], flags=s["flags"])  # fmt: skip
+
+
+@router.get("/rejected", response=list[RejectedOut])
+def rejected(request, reason: str = "", limit: int = 200):
+    """Newest rejected frames with reason codes and raw text."""
+    require_role(request.user, services.REGISTRY_ROLES)
+    return [RejectedOut(**{k: r[k] for k in RejectedOut.model_fields})
+            for r in selectors.rejected_frames(reason=reason, limit=min(limit, 1000))]  # fmt: skip

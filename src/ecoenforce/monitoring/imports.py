@@ -1,0 +1,134 @@
+"""Import monitoring devices from CSV or Excel: validate every row, then apply all rows or none.
+
+Column layout (first row = these headers, any order; extra columns are ignored):
+    entity_credit_code  unified social credit code of the regulated entity (must be in your jurisdiction)
+    outlet_code         the entity's outlet code, e.g. DA001 / DW001
+    outlet_name         outlet name
+    outlet_kind         gas | water
+    mn                  device MN (re-importing an MN updates that device)
+    password            device password (PW)
+    protocol            2005 | 2017 | 2025 (empty = 2017)
+    sm4_key             32 hex characters, or empty
+    pollutants          HJ 212-2017 factor codes separated by ';', e.g. a34013;a21026;a21002
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ecoenforce.core.access import require_role, scope_by_region
+from ecoenforce.core.audit import audit_record
+from ecoenforce.core.errors import ApplicationError, ValidationFailed
+from ecoenforce.core.models import User
+from ecoenforce.monitoring import services
+from ecoenforce.monitoring.models import MonitoringDevice, Outlet
+from ecoenforce.registry.models import RegulatedEntity
+
+COLUMNS = ("entity_credit_code", "outlet_code", "outlet_name", "outlet_kind", "mn", "password", "protocol", "sm4_key",
+           "pollutants")  # fmt: skip
+REQUIRED = ("entity_credit_code", "outlet_code", "outlet_name", "outlet_kind", "mn", "password", "pollutants")
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportReport:
+    """Outcome of one import: rows read, created, updated, and one message per problem (row-numbered)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a .csv (UTF-8, with or without BOM) or .xlsx file as dicts keyed by lower-case header."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception:  # openpyxl raises many types for a file that is not a workbook
+            raise ValidationFailed(_("The file is not a readable Excel workbook. Save it as .xlsx or .csv and try "
+                                     "again.")) from None  # fmt: skip
+        values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed(_("The CSV file is not UTF-8. Save it as 'CSV UTF-8' and try again.")) from None
+        values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
+    values = [row for row in values if any(row)]
+    if not values:
+        raise ValidationFailed(_("The file is empty. Use the documented columns with a header row."))
+    header = [h.strip().lower() for h in values[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationFailed(_("Missing column(s): %(cols)s. The header row must name: %(all)s.")
+                               % {"cols": ", ".join(missing), "all": ", ".join(COLUMNS)})  # fmt: skip
+    if len(values) - 1 > MAX_ROWS:
+        raise ValidationFailed(_("At most %(n)d rows per file; split the file and import the parts.") % {"n": MAX_ROWS})
+    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]]
+
+
+def _messages(exc: ApplicationError) -> list[str]:
+    if isinstance(exc, ValidationFailed) and exc.details:
+        return [f"{name}: {m}" if name != "__all__" else str(m) for name, msgs in exc.details.items() for m in msgs]
+    return [str(exc.message)]
+
+
+def devices_import(*, actor: User, rows: list[dict[str, str]]) -> ImportReport:
+    """Validate every row; if all are valid apply them in one transaction, else change nothing and report."""
+    require_role(actor, services.REGISTRY_ROLES)
+    report = ImportReport(rows=len(rows))
+    entities = {e.uscc: e.pk for e in scope_by_region(RegulatedEntity.objects.all(), user=actor)}
+    kinds, seen = set(Outlet.Kind.values), {}
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=2):  # row 1 is the header
+            problems = []
+            uscc, mn = row.get("entity_credit_code", ""), row.get("mn", "")
+            for column in REQUIRED:
+                if not row.get(column):
+                    problems.append(_("column %(col)s is empty") % {"col": column})
+            if uscc and uscc not in entities:
+                problems.append(_("no regulated entity with credit code %(code)s in your jurisdiction") % {"code": uscc})
+            kind = row.get("outlet_kind", "").lower()
+            if kind and kind not in kinds:
+                problems.append(_("outlet_kind must be gas or water, not %(v)s") % {"v": row["outlet_kind"]})
+            protocol = row.get("protocol") or MonitoringDevice.Protocol.HJ2017
+            if protocol not in MonitoringDevice.Protocol.values:
+                problems.append(_("protocol must be 2005, 2017 or 2025, not %(v)s") % {"v": protocol})
+            if mn and mn in seen:
+                problems.append(_("MN %(mn)s already appears in row %(row)d") % {"mn": mn, "row": seen[mn]})
+            seen.setdefault(mn, number)
+            if not problems:
+                data = services.DeviceInput(
+                    entity_id=entities[uscc], outlet_code=row["outlet_code"], outlet_name=row["outlet_name"],
+                    outlet_kind=kind, mn=mn, password=row["password"], protocol=protocol,
+                    sm4_key=row.get("sm4_key", ""), pollutants=row["pollutants"].replace("；", ";").split(";"),
+                )  # fmt: skip
+                try:
+                    with transaction.atomic():
+                        _device, created = services._save(data, actor)
+                    report.created += created
+                    report.updated += not created
+                except ApplicationError as exc:
+                    problems.extend(_messages(exc))
+            for p in problems:
+                report.errors.append(_("Row %(row)d: %(problem)s") % {"row": number, "problem": p})
+        if report.errors:
+            transaction.set_rollback(True)  # all or nothing: keep the registry exactly as it was
+            report.created = report.updated = 0
+        else:
+            audit_record(actor=actor, object_type="monitoring.import", object_id="", action="monitoring_device.import",
+                         after={"rows": report.rows, "created": report.created, "updated": report.updated})  # fmt: skip
+            transaction.on_commit(services.device_snapshot_write)
+    return report

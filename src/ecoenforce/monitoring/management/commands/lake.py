@@ -1,0 +1,35 @@
+"""`ecoenforce lake load [--watch SECONDS]` / `lake show`: the lake CLI with the configured spool, lake and keys."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from ecoenforce.monitoring.lake.cli import main as lake_main
+
+
+class Command(BaseCommand):
+    help = "Load the HJ 212 spool into the lake once, or every --watch seconds; `show` prints readings."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["load", "show"])
+        parser.add_argument("--watch", type=float, default=0, help="keep loading every SECONDS (0 = once)")
+        parser.add_argument("rest", nargs="*", help="for show: --mn ... --kind ... (after --)")
+
+    def handle(self, *args, action, watch, rest, **options):
+        if action == "show":
+            return str(lake_main(["show", "--lake", str(settings.LAKE_DIR), *rest]) or "") or None
+        from ecoenforce.monitoring.lake.loader import load
+        from ecoenforce.monitoring.models import MonitoringDevice
+
+        while True:
+            keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
+            report = load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
+            self.stdout.write(json.dumps({"records": report.records, "rows_written": report.rows_written,
+                                          "duplicates": report.duplicates, "errors": dict(report.errors)}))  # fmt: skip
+            if not watch:
+                return
+            time.sleep(watch)

@@ -1,0 +1,338 @@
+"""Monitoring reads: devices and points in the user's jurisdiction, latest readings, ECharts series, rejected
+frames, quarantine and connection log. Readings come from the lake, loaded on demand (see `lake_refresh`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.core.access import get_in_scope, scope_by_region
+from ecoenforce.core.models import User
+from ecoenforce.monitoring.factors import FLAG_COLOURS, factor_name, flag_meaning
+from ecoenforce.monitoring.models import MonitoringDevice, MonitoringPoint
+
+REGION_FIELD = "entity__region__code"
+KINDS = ("realtime", "minute", "hour", "day")
+RANGES = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7), "30d": dt.timedelta(days=30)}
+# A device is online when its last frame is this recent (policy; override in settings).
+ONLINE_MINUTES = getattr(settings, "MONITORING_ONLINE_MINUTES", 15)
+# How stale the lake may be before a page loads pending spool records itself.
+LAKE_MAX_AGE = 3.0
+
+REJECTION_LABELS = {
+    "NO_START": _("No frame start '##' where one was expected"),
+    "GARBAGE": _("Bytes that are not a frame"),
+    "BAD_LENGTH_FIELD": _("Length field is not four digits"),
+    "TOO_LONG": _("Frame longer than allowed"),
+    "TRUNCATED": _("Frame cut short"),
+    "LENGTH_MISMATCH": _("Declared length differs from the data"),
+    "BAD_CRC_FIELD": _("CRC field is not hexadecimal"),
+    "CRC_MISMATCH": _("CRC check failed"),
+    "LOWERCASE_CRC": _("CRC in lower case"),
+    "MISSING_CRLF": _("No CR LF after the CRC"),
+    "TRAILING_BYTES": _("Bytes after the frame end"),
+    "NOT_TEXT": _("Data segment is not text"),
+    "MISSING_CP": _("No CP data area"),
+    "UNTERMINATED_CP": _("CP data area not closed with &&"),
+    "MISSING_FIELD": _("Mandatory header field missing"),
+    "BAD_FIELD": _("Header field with an invalid value"),
+    "DUPLICATE_FIELD": _("Header field repeated"),
+    "FIELD_ORDER": _("Header fields out of order"),
+    "BAD_SEPARATOR": _("Wrong separator in the CP area"),
+    "BAD_ITEM": _("CP item that is not name=value"),
+    "BAD_PACKET_SPLIT": _("Inconsistent sub-packet numbers"),
+    "DECRYPT_FAILED": _("SM4 decryption failed (check the device key)"),
+    "AUTH_PASSWORD": _("Wrong device password"),
+    "UNKNOWN_MN": _("Device not registered"),
+    "INACTIVE_DEVICE": _("Device registered but inactive"),
+}
+
+CONNECTION_EVENTS = ("connect", "disconnect", "close", "quarantine", "auth_failure", "rejection", "rate_limited",
+                     "refused", "start", "stop")  # fmt: skip
+
+
+def rejection_label(code: str) -> str:
+    """Translated text of a spool rejection/quarantine reason code."""
+    label = REJECTION_LABELS.get(code)
+    return str(label) if label else code
+
+
+# --- the lake, loaded on demand -----------------------------------------------------------------------------
+
+_load_lock = threading.Lock()
+_last_load = {"at": 0.0}
+
+
+def lake_refresh(*, max_age: float = LAKE_MAX_AGE) -> bool:
+    """Load pending spool records into the lake if the last load is older than `max_age` s (cheap, idempotent).
+
+    Pages and the API call this before reading, so a simulator's frames show on the chart within seconds even
+    when no `ecoenforce lake load --watch` runs. A concurrent caller skips rather than waits.
+    """
+    from ecoenforce.monitoring.lake.loader import load
+
+    if time.monotonic() - _last_load["at"] < max_age or not Path(settings.SPOOL_DIR).is_dir():
+        return False
+    if not _load_lock.acquire(blocking=False):
+        return False
+    try:
+        keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
+        load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
+        _last_load["at"] = time.monotonic()
+        return True
+    finally:
+        _load_lock.release()
+
+
+def _read(**kwargs) -> list[dict]:
+    from ecoenforce.monitoring.lake.reader import read_readings
+
+    return read_readings(settings.LAKE_DIR, as_dicts=True, **kwargs)
+
+
+# --- devices and points -------------------------------------------------------------------------------------
+
+@dataclass
+class DeviceFilters:
+    """Filters of the devices list."""
+
+    q: str = ""
+    region: str = ""
+    kind: str = ""
+    status: str = ""  # online / offline / inactive
+
+    @classmethod
+    def from_query(cls, query) -> DeviceFilters:
+        return cls(**{k: (query.get(k) or "").strip() for k in ("q", "region", "kind", "status")})
+
+
+def device_list_for_user(*, user: User, filters: DeviceFilters | None = None) -> QuerySet[MonitoringDevice]:
+    """Devices whose entity lies in the user's jurisdiction, filtered."""
+    qs = MonitoringDevice.objects.select_related("entity__region", "point__outlet").order_by("mn")
+    qs = scope_by_region(qs, user=user, field=REGION_FIELD)
+    f = filters or DeviceFilters()
+    if f.q:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(mn__icontains=f.q) | Q(entity__name__icontains=f.q) | Q(point__outlet__name__icontains=f.q))
+    if f.region:
+        qs = qs.filter(entity__region__code__startswith=f.region)
+    if f.kind:
+        qs = qs.filter(point__outlet__kind=f.kind)
+    if f.status == "inactive":
+        qs = qs.filter(active=False)
+    elif f.status in ("online", "offline"):
+        online = {mn for mn, at in last_frame_times().items() if is_online(at)}
+        qs = qs.filter(active=True)
+        qs = qs.filter(mn__in=online) if f.status == "online" else qs.exclude(mn__in=online)
+    return qs
+
+
+def device_get_for_user(*, user: User, mn: str) -> MonitoringDevice:
+    """One device by MN, or NotFound outside the jurisdiction."""
+    from ecoenforce.core.errors import NotFound
+
+    device = MonitoringDevice.objects.filter(mn=mn).only("pk").first()
+    if device is None:
+        raise NotFound()
+    return get_in_scope(MonitoringDevice.objects.select_related("entity__region", "point__outlet"), user=user,
+                        pk=device.pk, field=REGION_FIELD)  # fmt: skip
+
+
+def point_list_for_user(*, user: User) -> QuerySet[MonitoringPoint]:
+    """Monitoring points in the jurisdiction with their factors (for the API and the warnings desk)."""
+    qs = MonitoringPoint.objects.select_related("device", "outlet__entity__region").prefetch_related("pollutants")
+    return scope_by_region(qs, user=user, field="outlet__entity__region__code").order_by("device__mn")
+
+
+def last_frame_times(days: int = 2) -> dict[str, dt.datetime]:
+    """MN → when its latest loaded reading was received (only partitions of the last `days` days are read)."""
+    import pyarrow.dataset as ds
+
+    from ecoenforce.monitoring.lake.reader import _dataset
+
+    dataset = _dataset(settings.LAKE_DIR)
+    if dataset is None:
+        return {}
+    since = (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+    table = dataset.to_table(columns=["mn", "received_at"], filter=ds.field("date") >= since)
+    if table.num_rows == 0:
+        return {}
+    grouped = table.group_by("mn").aggregate([("received_at", "max")])
+    return dict(zip(grouped.column("mn").to_pylist(), grouped.column("received_at_max").to_pylist(), strict=True))
+
+
+def is_online(at: dt.datetime | None) -> bool:
+    """Online = a frame received within the policy window."""
+    return at is not None and timezone.now() - at <= dt.timedelta(minutes=ONLINE_MINUTES)
+
+
+def annotate_status(devices, times: dict[str, dt.datetime] | None = None) -> list:
+    """Set `last_frame` and `online` on each device (a list, for the page and the API)."""
+    times = last_frame_times() if times is None else times
+    out = []
+    for d in devices:
+        d.last_frame = times.get(d.mn)
+        d.online = d.active and is_online(d.last_frame)
+        out.append(d)
+    return out
+
+
+# --- readings ---------------------------------------------------------------------------------------------
+
+def _value(row: dict) -> float | None:
+    for column in ("rtd", "avg", "data", "min", "max"):
+        if row.get(column) is not None:
+            return row[column]
+    return None
+
+
+def latest_readings(device: MonitoringDevice, *, kind: str = "realtime", days: int = 2) -> list[dict]:
+    """Per factor the newest reading of `kind`: code, name, unit, time, value, flag and its meaning."""
+    now = timezone.now()
+    rows = _read(mn=device.mn, kind=kind, start=now - dt.timedelta(days=days), end=now + dt.timedelta(days=1))
+    newest: dict[str, dict] = {}
+    for r in rows:  # sorted by pollutant, data_time
+        newest[r["pollutant"]] = r
+    units = _units(device)
+    out = []
+    for code in sorted(newest):
+        r = newest[code]
+        flag = r.get("flag") or "N"
+        out.append({"pollutant": code, "name": factor_name(code), "unit": units.get(code, ""), "time": r["data_time"],
+                    "value": _value(r), "zs": r.get("zs_rtd") if r.get("zs_rtd") is not None else r.get("zs_avg"),
+                    "flag": flag, "flag_meaning": flag_meaning(flag), "received_at": r["received_at"]})  # fmt: skip
+    return out
+
+
+def _units(device: MonitoringDevice) -> dict[str, str]:
+    point = getattr(device, "point", None)
+    if point is None:
+        return {}
+    return {p.code: p.unit for p in point.pollutants.all()}
+
+
+def readings_series(point: MonitoringPoint, pollutant: str, kind: str, start: dt.datetime, end: dt.datetime) -> dict:
+    """ECharts-ready series of one factor at one point: [epoch ms, value, flag] points coloured by flag.
+
+    Returns {"pollutant", "name", "unit", "kind", "start", "end", "points": [[ms, value, flag], ...],
+    "flags": {flag: meaning}} — reusable by any page that charts a point (the warnings desk too).
+    """
+    rows = _read(mn=point.device.mn, kind=kind, pollutant=pollutant, start=start, end=end)
+    unit = next((p.unit for p in point.pollutants.all() if p.code == pollutant), "")
+    points, flags = [], {}
+    for r in rows:
+        value = _value(r)
+        if value is None:
+            continue
+        flag = r.get("flag") or "N"
+        flags[flag] = flag_meaning(flag)
+        points.append([int(r["data_time"].timestamp() * 1000), value, flag])
+    return {"pollutant": pollutant, "name": factor_name(pollutant), "unit": unit, "kind": kind,
+            "start": int(start.timestamp() * 1000), "end": int(end.timestamp() * 1000), "points": points,
+            "flags": flags, "colours": FLAG_COLOURS}  # fmt: skip
+
+
+def echarts_option(series: dict) -> dict:
+    """An ECharts option for one factor's series: time axis, unit on the y axis, points coloured by flag."""
+    data = [{"value": [ms, v], "flag": f, "itemStyle": {"color": FLAG_COLOURS.get(f, "#d63939")},
+             "symbolSize": 4 if f == "N" else 9, "symbol": "circle" if f == "N" else "diamond"}
+            for ms, v, f in series["points"]]  # fmt: skip
+    return {
+        "tooltip": {"trigger": "axis"}, "grid": {"left": 60, "right": 20, "top": 30, "bottom": 40},
+        "xAxis": {"type": "time", "min": series["start"], "max": series["end"]},
+        "yAxis": {"type": "value", "name": series["unit"], "scale": True},
+        "series": [{"name": f"{series['name']} ({series['pollutant']})", "type": "line", "showSymbol": True,
+                    "data": data, "lineStyle": {"width": 1.5, "color": "#206bc4"}}],
+    }  # fmt: skip
+
+
+# --- spool: rejected and quarantined frames; the connection log ----------------------------------------------
+
+def _recent_records(kinds: set[int], *, limit: int, segments: int = 20):
+    from ecoenforce.monitoring.gateway.spool import list_segments, read_records
+
+    out = []
+    for path in reversed(list_segments(settings.SPOOL_DIR)[-segments:]):
+        found = [r for r in read_records(path) if r.kind in kinds]
+        out.extend(reversed(found))
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def _frame_view(r) -> dict:
+    from ecoenforce.monitoring.release import record_mn
+
+    return {"received_at": dt.datetime.fromtimestamp(r.received_at, dt.UTC), "peer": r.peer, "reason": r.reason,
+            "reason_label": rejection_label(r.reason), "raw": r.raw.decode("utf-8", errors="replace"),
+            "size": len(r.raw), "sha256": r.sha256, "segment": r.segment, "offset": r.offset,
+            "mn": record_mn(r.raw) or ""}  # fmt: skip
+
+
+def rejected_frames(*, limit: int = 200, reason: str = "") -> list[dict]:
+    """Newest rejected frames (not jurisdiction-scoped: an unreadable frame belongs to no entity)."""
+    from ecoenforce.monitoring.gateway.spool import REJECTED
+
+    rows = [_frame_view(r) for r in _recent_records({REJECTED}, limit=limit * (5 if reason else 1))]
+    return [r for r in rows if not reason or r["reason"] == reason][:limit]
+
+
+def quarantine_summary() -> list[dict]:
+    """Quarantined frames grouped by MN: count, first/last receipt, whether the MN is now registered."""
+    from ecoenforce.monitoring.lake.loader import iter_quarantine
+    from ecoenforce.monitoring.release import record_mn
+
+    if not Path(settings.SPOOL_DIR).is_dir():
+        return []
+    groups: dict[str, dict] = {}
+    for r in iter_quarantine(settings.SPOOL_DIR):
+        mn = record_mn(r.raw) or ""
+        g = groups.setdefault(mn, {"mn": mn, "frames": 0, "first": r.received_at, "last": r.received_at,
+                                   "peer": r.peer, "reason": r.reason})  # fmt: skip
+        g["frames"] += 1
+        g["last"] = max(g["last"], r.received_at)
+    registered = set(MonitoringDevice.objects.filter(mn__in=groups, active=True).values_list("mn", flat=True))
+    for g in groups.values():
+        g["first"] = dt.datetime.fromtimestamp(g["first"], dt.UTC)
+        g["last"] = dt.datetime.fromtimestamp(g["last"], dt.UTC)
+        g["registered"] = g["mn"] in registered
+        g["reason_label"] = rejection_label(g["reason"])
+    return sorted(groups.values(), key=lambda g: g["last"], reverse=True)
+
+
+def connection_log(*, mn: str = "", event: str = "", limit: int = 500, tail_bytes: int = 4 << 20) -> list[dict]:
+    """Newest gateway connection events (from the tail of the JSON-lines log), filtered by MN and event."""
+    path = Path(settings.VAR_DIR) / "gateway" / "connections.jsonl"
+    if not path.exists():
+        return []
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - tail_bytes))
+        lines = fh.read().decode("utf-8", errors="replace").splitlines()
+    if size > tail_bytes:
+        lines = lines[1:]  # the first line may be cut
+    out = []
+    for line in reversed(lines):
+        try:
+            e = json.loads(line)
+        except ValueError:
+            continue
+        if (mn and e.get("mn") != mn) or (event and e.get("event") != event):
+            continue
+        e["at"] = dt.datetime.fromtimestamp(e.get("ts", 0), dt.UTC)
+        e["detail"] = {k: v for k, v in e.items() if k not in ("ts", "event", "peer", "mn", "at")}
+        out.append(e)
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,173 @@
+"""Monitoring registry writes: register/update a device with its outlet, point and factors; deactivate; release
+quarantine. Every change is audited and rewrites the gateway's device snapshot once the transaction commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ecoenforce.core.access import get_in_scope, require_role
+from ecoenforce.core.audit import audit_record
+from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.models import Role, User
+from ecoenforce.monitoring.factors import FACTORS
+from ecoenforce.monitoring.gateway.directory import DeviceInfo, write_snapshot
+from ecoenforce.monitoring.models import (
+    MonitoringDevice,
+    MonitoringPoint,
+    Outlet,
+    PointPollutant,
+    QuarantineRelease,
+)
+from ecoenforce.registry.models import RegulatedEntity
+
+REGISTRY_ROLES = (Role.MONITORING_OPERATOR,)  # administrators hold every role
+
+
+@dataclass
+class DeviceInput:
+    """Everything that registers one device at one outlet (one import row, one form submit)."""
+
+    entity_id: int
+    outlet_code: str
+    outlet_name: str
+    outlet_kind: str
+    mn: str
+    password: str
+    protocol: str = MonitoringDevice.Protocol.HJ2017
+    sm4_key: str = ""
+    pollutants: list[str] = field(default_factory=list)
+    active: bool = True
+    installed_on: dt.date | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def device_snapshot_write() -> int:
+    """Write every device (active or not) to the gateway's JSON snapshot atomically; returns the device count."""
+    devices = [DeviceInfo(mn=d.mn, password=d.password, protocol=d.protocol,
+                          sm4_key=bytes.fromhex(d.sm4_key) if d.sm4_key else None, active=d.active)
+               for d in MonitoringDevice.objects.order_by("mn")]  # fmt: skip
+    path = settings.DEVICE_SNAPSHOT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_snapshot(path, devices)
+    return len(devices)
+
+
+def _schedule_snapshot() -> None:
+    # After commit, so the gateway never admits a device whose registration was rolled back.
+    transaction.on_commit(device_snapshot_write)
+
+
+def _device_state(device: MonitoringDevice) -> dict:
+    point = MonitoringPoint.objects.filter(device=device).select_related("outlet").first()
+    return {"mn": device.mn, "protocol": device.protocol, "active": device.active, "entity": device.entity_id,
+            "sm4_key_set": bool(device.sm4_key), "installed_on": device.installed_on,
+            "outlet": point.outlet.code if point else None,
+            "pollutants": sorted(point.pollutants.values_list("code", flat=True)) if point else []}  # fmt: skip
+
+
+def _check(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
+
+def _clean_codes(codes: list[str]) -> list[str]:
+    out = []
+    for code in codes:
+        code = code.strip()
+        if code and code not in out:
+            out.append(code)
+    unknown = [c for c in out if c not in FACTORS]
+    if unknown:
+        raise ValidationFailed(details={"pollutants": [
+            _("Unknown factor code(s): %(codes)s. Use HJ 212-2017 codes such as a21026 or w01018.")
+            % {"codes": ", ".join(unknown)}]})  # fmt: skip
+    if not out:
+        raise ValidationFailed(details={"pollutants": [_("List at least one factor code, separated by ';'.")]})
+    return out
+
+
+def _save(data: DeviceInput, actor: User) -> tuple[MonitoringDevice, bool]:
+    """Create or update (by MN) without the transaction/snapshot wrapper, so imports can batch rows."""
+    entity = get_in_scope(RegulatedEntity.objects.all(), user=actor, pk=data.entity_id)
+    codes = _clean_codes(data.pollutants)
+    outlet = Outlet.objects.filter(entity=entity, code=data.outlet_code.strip()).first() or Outlet(entity=entity)
+    outlet.code, outlet.name, outlet.kind = data.outlet_code.strip(), data.outlet_name.strip(), data.outlet_kind
+    if data.latitude is not None:
+        outlet.latitude, outlet.longitude = data.latitude, data.longitude
+    _check(outlet)
+    outlet.save()
+    device = MonitoringDevice.objects.select_for_update().filter(mn=data.mn.strip()).first()
+    created = device is None
+    before = None if created else _device_state(device)
+    if device is not None and device.entity_id != entity.pk:
+        # Moving an MN between entities silently would re-attribute evidence; make the operator say so first.
+        raise ValidationFailed(details={"mn": [_("MN %(mn)s is registered to another entity. Deactivate it there "
+                                                 "first, or correct the MN.") % {"mn": device.mn}]})  # fmt: skip
+    device = device or MonitoringDevice(mn=data.mn.strip())
+    device.entity, device.password, device.protocol = entity, data.password.strip(), data.protocol
+    device.sm4_key, device.active, device.installed_on = data.sm4_key.strip().lower(), data.active, data.installed_on
+    _check(device)
+    device.save()
+    point, _created = MonitoringPoint.objects.update_or_create(device=device, defaults={"outlet": outlet})
+    point.pollutants.exclude(code__in=codes).delete()
+    have = set(point.pollutants.values_list("code", flat=True))
+    PointPollutant.objects.bulk_create([PointPollutant(point=point, code=c, name=str(FACTORS[c][0]), unit=FACTORS[c][1])
+                                        for c in codes if c not in have])  # fmt: skip
+    after = _device_state(device)
+    if created or before != after:
+        audit_record(actor=actor, obj=device, action="monitoring_device.register" if created else "monitoring_device.update",
+                     before=before, after=after)  # fmt: skip
+    return device, created
+
+
+@transaction.atomic
+def device_save(*, actor: User, data: DeviceInput) -> MonitoringDevice:
+    """Register a device at an outlet, or update the one with this MN; the gateway sees it after commit."""
+    require_role(actor, REGISTRY_ROLES)
+    device, _created = _save(data, actor)
+    _schedule_snapshot()
+    return device
+
+
+@transaction.atomic
+def device_set_active(*, actor: User, device_id: int, active: bool, reason: str = "") -> MonitoringDevice:
+    """Switch a device on or off for the gateway (an inactive device's frames go to quarantine)."""
+    require_role(actor, REGISTRY_ROLES)
+    device = get_in_scope(MonitoringDevice.objects.select_for_update(), user=actor, pk=device_id,
+                          field="entity__region__code")  # fmt: skip
+    if device.active != active:
+        device.active = active
+        device.save(update_fields=["active", "updated_at"])
+        audit_record(actor=actor, obj=device, action="monitoring_device.activate" if active else "monitoring_device.deactivate",
+                     before={"active": not active}, after={"active": active}, reason=reason)  # fmt: skip
+        _schedule_snapshot()
+    return device
+
+
+@transaction.atomic
+def quarantine_release(*, actor: User, mn: str) -> QuarantineRelease:
+    """Load a registered device's quarantined frames into the lake (idempotent: already-loaded readings are kept)."""
+    from ecoenforce.monitoring.release import release_quarantined
+
+    require_role(actor, REGISTRY_ROLES)
+    device = MonitoringDevice.objects.filter(mn=mn).first()
+    if device is None or not device.active:
+        raise ValidationFailed(details={"mn": [_("Register MN %(mn)s (and keep it active) before releasing its "
+                                                 "quarantined frames.") % {"mn": mn}]})  # fmt: skip
+    get_in_scope(MonitoringDevice.objects.all(), user=actor, pk=device.pk, field="entity__region__code")
+    key = bytes.fromhex(device.sm4_key) if device.sm4_key else None
+    frames, rows = release_quarantined(settings.SPOOL_DIR, settings.LAKE_DIR, mn=mn, sm4_key=key)
+    release = QuarantineRelease.objects.create(mn=mn, released_by=actor, frames=frames, rows_written=rows)
+    audit_record(actor=actor, obj=device, action="monitoring_device.release_quarantine",
+                 after={"frames": frames, "rows_written": rows})  # fmt: skip
+    return release

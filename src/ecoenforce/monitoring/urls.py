@@ -1,0 +1,16 @@
+"""Monitoring pages URLs."""
+
+from django.urls import path
+
+from ecoenforce.monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.device_list, name="devices"),
+    path("devices/<str:mn>/", views.device_detail, name="device"),
+    path("rejected/", views.rejected_list, name="rejected"),
+    path("quarantine/", views.quarantine_list, name="quarantine"),
+    path("connections/", views.connection_log, name="connections"),
+    path("import/", views.device_import, name="import"),
+]

@@ -1,0 +1,134 @@
+"""Monitoring pages: devices with online status, one device's latest readings and charts, rejected frames,
+quarantine (register + release), the connection log and the registry import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoenforce.core.access import require_role
+from ecoenforce.core.errors import ApplicationError
+from ecoenforce.core.export import export_response
+from ecoenforce.core.models import Role
+from ecoenforce.monitoring import imports, selectors, services
+from ecoenforce.monitoring.models import Outlet
+
+VIEW_ROLES = (Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER)
+OPS_ROLES = services.REGISTRY_ROLES
+
+
+@login_required
+def device_list(request: HttpRequest) -> HttpResponse:
+    """Devices in the jurisdiction with last frame and online status; filters and export."""
+    require_role(request.user, VIEW_ROLES)
+    selectors.lake_refresh()
+    filters = selectors.DeviceFilters.from_query(request.GET)
+    qs = selectors.device_list_for_user(user=request.user, filters=filters)
+    times = selectors.last_frame_times()
+    if request.GET.get("export") in ("xlsx", "csv"):
+        devices = selectors.annotate_status(qs, times)
+        headers = [_("MN"), _("Entity"), _("Outlet"), _("Kind"), _("Protocol"), _("Active"), _("Last frame"), _("Online")]
+        rows = ((d.mn, d.entity.name, d.point.outlet.name if hasattr(d, "point") else "",
+                 d.point.outlet.get_kind_display() if hasattr(d, "point") else "", d.protocol,
+                 _("yes") if d.active else _("no"),
+                 timezone.localtime(d.last_frame).strftime("%Y-%m-%d %H:%M:%S") if d.last_frame else "",
+                 _("yes") if d.online else _("no")) for d in devices)  # fmt: skip
+        return export_response(fmt=request.GET["export"], basename="monitoring-devices", headers=headers, rows=rows)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    selectors.annotate_status(page, times)
+    return render(request, "monitoring/device_list.html", {
+        "page": page, "filters": filters, "kinds": Outlet.Kind.choices, "online_minutes": selectors.ONLINE_MINUTES,
+        "can_manage": request.user.is_superuser or request.user.role in (Role.MONITORING_OPERATOR, Role.ADMINISTRATOR),
+    })  # fmt: skip
+
+
+@login_required
+def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
+    """One device/point: latest readings with flags and one chart per factor (24 h / 7 d / 30 d, kind)."""
+    require_role(request.user, VIEW_ROLES)
+    device = selectors.device_get_for_user(user=request.user, mn=mn)
+    selectors.lake_refresh()
+    kind = request.GET.get("kind") if request.GET.get("kind") in selectors.KINDS else "realtime"
+    span = request.GET.get("range") if request.GET.get("range") in selectors.RANGES else "24h"
+    end = timezone.now() + dt.timedelta(minutes=5)
+    start = end - selectors.RANGES[span]
+    point = getattr(device, "point", None)
+    charts = []
+    if point is not None:
+        for i, p in enumerate(point.pollutants.all()):
+            series = selectors.readings_series(point, p.code, kind, start, end)
+            charts.append({"id": f"chart-{i}", "spec_id": f"chart-{i}-spec", "series": series, "option": selectors.echarts_option(series)})
+    selectors.annotate_status([device])
+    return render(request, "monitoring/device_detail.html", {
+        "device": device, "point": point, "latest": selectors.latest_readings(device, kind=kind), "charts": charts,
+        "kind": kind, "span": span, "kinds": selectors.KINDS, "ranges": list(selectors.RANGES),
+    })  # fmt: skip
+
+
+@login_required
+def rejected_list(request: HttpRequest) -> HttpResponse:
+    """Rejected frames with their reasons and the raw bytes (escaped)."""
+    require_role(request.user, OPS_ROLES)
+    reason = request.GET.get("reason", "")
+    rows = selectors.rejected_frames(reason=reason)
+    return render(request, "monitoring/rejected_list.html", {
+        "rows": rows, "reason": reason, "reasons": sorted((k, str(v)) for k, v in selectors.REJECTION_LABELS.items()),
+    })  # fmt: skip
+
+
+@login_required
+def quarantine_list(request: HttpRequest) -> HttpResponse:
+    """Frames from unregistered MNs; release a registered MN's frames into the lake."""
+    require_role(request.user, OPS_ROLES)
+    if request.method == "POST":
+        mn = request.POST.get("mn", "")
+        try:
+            release = services.quarantine_release(actor=request.user, mn=mn)
+            messages.success(request, _("Released %(frames)d frame(s) of %(mn)s: %(rows)d reading(s) added to the lake.")
+                             % {"frames": release.frames, "mn": mn, "rows": release.rows_written})  # fmt: skip
+        except ApplicationError as exc:
+            details = "; ".join(str(m) for msgs in exc.details.values() for m in msgs)
+            messages.error(request, details or str(exc.message))
+        return redirect("monitoring:quarantine")
+    return render(request, "monitoring/quarantine_list.html", {"groups": selectors.quarantine_summary()})
+
+
+@login_required
+def connection_log(request: HttpRequest) -> HttpResponse:
+    """The gateway's connection events, newest first, filtered by MN and event."""
+    require_role(request.user, OPS_ROLES)
+    mn, event = request.GET.get("mn", "").strip(), request.GET.get("event", "")
+    return render(request, "monitoring/connection_log.html", {
+        "rows": selectors.connection_log(mn=mn, event=event), "mn": mn, "event": event,
+        "events": selectors.CONNECTION_EVENTS,
+    })  # fmt: skip
+
+
+@login_required
+def device_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV/Excel file in the documented layout; all rows are applied or none."""
+    require_role(request.user, OPS_ROLES)
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a .csv or .xlsx file to import.")
+        else:
+            try:
+                rows = imports.read_table(upload.read(), upload.name)
+                report = imports.devices_import(actor=request.user, rows=rows)
+            except ApplicationError as exc:
+                error = str(exc.message)
+        if report is not None and report.ok:
+            messages.success(request, _("Imported %(rows)d row(s): %(created)d new device(s), %(updated)d updated.")
+                             % {"rows": report.rows, "created": report.created, "updated": report.updated})  # fmt: skip
+            return redirect("monitoring:devices")
+    return render(request, "monitoring/device_import.html", {"report": report, "error": error,
+                                                             "columns": imports.COLUMNS})  # fmt: skip
