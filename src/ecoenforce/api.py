@@ -14,6 +14,7 @@ from ecoenforce.cases.api import router as cases_router
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.services import api_token_authenticate
 from ecoenforce.leads.api import router as leads_router
+from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.registry.api import router as registry_router
 from ecoenforce.warnings.api import router as warnings_router
 
@@ -59,3 +60,4 @@ api.add_router("/entities", registry_router)
 api.add_router("/leads", leads_router)
 api.add_router("/cases", cases_router)
 api.add_router("/warnings", warnings_router)
+api.add_router("/monitoring", monitoring_router)

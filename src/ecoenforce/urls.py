@@ -15,5 +15,6 @@ urlpatterns = [
     path("leads/", include("ecoenforce.leads.urls")),
     path("cases/", include("ecoenforce.cases.urls")),
     path("warnings/", include("ecoenforce.warnings.urls")),
+    path("monitoring/", include("ecoenforce.monitoring.urls")),
     path("public/", include("ecoenforce.disclosure.urls")),
 ]

@@ -29,6 +29,8 @@ NAV_ITEMS = [
     NavItem(_("Leads"), "leads:list", "inbox", frozenset(STAFF)),
     NavItem(_("Cases"), "cases:list", "briefcase", frozenset(STAFF)),
     NavItem(_("Regulated entities"), "registry:entity_list", "building-factory", frozenset(STAFF)),
+    NavItem(_("Monitoring devices"), "monitoring:devices", "antenna",
+            frozenset({Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Monitoring warnings"), "warnings:list", "alert-triangle",
             frozenset({Role.MONITORING_OPERATOR, Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Rule quality"), "warnings:quality", "chart-bar", frozenset({Role.UNIT_LEADER, Role.ADMINISTRATOR})),
