@@ -1,0 +1,27 @@
+"""Fixtures for the monitoring pages/API tests: temporary spool, lake, snapshot and gateway log."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecoenforce.monitoring import selectors, services
+
+
+@pytest.fixture
+def mon_dirs(settings, tmp_path):
+    """Point SPOOL_DIR, LAKE_DIR, DEVICE_SNAPSHOT and VAR_DIR at a temporary tree; force the next lake load."""
+    settings.SPOOL_DIR = tmp_path / "spool"
+    settings.LAKE_DIR = tmp_path / "lake"
+    settings.DEVICE_SNAPSHOT = tmp_path / "gateway" / "devices.json"
+    settings.VAR_DIR = tmp_path
+    settings.SPOOL_DIR.mkdir()
+    selectors._last_load["at"] = 0.0
+    return tmp_path
+
+
+def device_input(entity, mn: str = "SIM00000000", **kw) -> services.DeviceInput:
+    """A water device at outlet DW001 measuring the simulator's water factors."""
+    base = {"entity_id": entity.pk, "outlet_code": "DW001", "outlet_name": "总排口", "outlet_kind": "water", "mn": mn,
+            "password": "123456", "pollutants": ["w00000", "w01001", "w01018", "w21003", "w21011"]}  # fmt: skip
+    base.update(kw)
+    return services.DeviceInput(**base)
