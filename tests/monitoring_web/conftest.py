@@ -25,3 +25,19 @@ def device_input(entity, mn: str = "SIM00000000", **kw) -> services.DeviceInput:
             "password": "123456", "pollutants": ["w00000", "w01001", "w01018", "w21003", "w21011"]}  # fmt: skip
     base.update(kw)
     return services.DeviceInput(**base)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assert the English msgids (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client, settings):
+    """The test client, asking for English pages."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -1,0 +1,174 @@
+"""Registry services, CSV import (exact report), permission matrix, quarantine -> register -> release."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import device_input
+from ecoenforce.core.audit import AuditEvent
+from ecoenforce.core.errors import PermissionDenied, ValidationFailed
+from ecoenforce.monitoring import imports, selectors, services
+from ecoenforce.monitoring.gateway.spool import QUARANTINE, REJECTED, encode_record, segment_name
+from ecoenforce.monitoring.hj212 import build_segment, encode_frame
+from ecoenforce.monitoring.models import MonitoringDevice, Outlet, PointPollutant, QuarantineRelease
+
+pytestmark = pytest.mark.django_db
+HEADER = "entity_credit_code,outlet_code,outlet_name,outlet_kind,mn,password,protocol,sm4_key,pollutants\n"
+
+
+def _csv(entity, *rows: str) -> list[dict]:
+    text = HEADER + "".join(r.replace("{uscc}", entity.uscc) + "\n" for r in rows)
+    return imports.read_table(text.encode(), "devices.csv")
+
+
+def test_device_save_writes_snapshot_after_commit_and_audits(mon_dirs, entity_wj, operator,
+                                                             django_capture_on_commit_callbacks):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        device = services.device_save(actor=operator, data=device_input(entity_wj, sm4_key="30" * 16, protocol="2025"))
+    snap = json.loads(settings_path(mon_dirs).read_text())
+    assert snap["devices"] == [{"mn": "SIM00000000", "password": "123456", "protocol": "2025", "sm4_key": "30" * 16,
+                                "active": True}]  # fmt: skip
+    assert sorted(device.point.pollutants.values_list("code", flat=True)) == ["w00000", "w01001", "w01018", "w21003",
+                                                                               "w21011"]  # fmt: skip
+    assert AuditEvent.objects.filter(action="monitoring_device.register").count() == 1
+    # same data again: no second device, no second audit event
+    with django_capture_on_commit_callbacks(execute=True):
+        services.device_save(actor=operator, data=device_input(entity_wj, sm4_key="30" * 16, protocol="2025"))
+    assert MonitoringDevice.objects.count() == 1
+    assert AuditEvent.objects.filter(action__startswith="monitoring_device.").count() == 1
+
+
+def settings_path(tmp):
+    return tmp / "gateway" / "devices.json"
+
+
+def test_bad_input_is_refused_and_nothing_saved(mon_dirs, entity_wj, operator):
+    with pytest.raises(ValidationFailed) as exc:
+        services.device_save(actor=operator, data=device_input(entity_wj, pollutants=["w01018", "zz999"]))
+    assert exc.value.details["pollutants"] == [
+        "Unknown factor code(s): zz999. Use HJ 212-2017 codes such as a21026 or w01018."]
+    with pytest.raises(ValidationFailed) as exc:
+        services.device_save(actor=operator, data=device_input(entity_wj, sm4_key="abc"))
+    assert "sm4_key" in exc.value.details
+    assert MonitoringDevice.objects.count() == 0 and Outlet.objects.count() == 0
+    assert not settings_path(mon_dirs).exists()
+
+
+@pytest.mark.parametrize("who", ["inspector_wj", "leader_wj", "grid_member", "enterprise_user"])
+def test_wrong_roles_cannot_register(mon_dirs, entity_wj, who, request):
+    with pytest.raises(PermissionDenied):
+        services.device_save(actor=request.getfixturevalue(who), data=device_input(entity_wj))
+    assert MonitoringDevice.objects.count() == 0
+
+
+def test_import_reports_every_bad_row_and_imports_nothing(mon_dirs, entity_wj, operator):
+    rows = _csv(entity_wj,
+                "{uscc},DW001,总排口,water,MN0001,123456,2017,,w01018;w21003",
+                "{uscc},DA001,1#锅炉,smoke,MN0002,123456,2019,,a21026",
+                "999999999999999999,DW002,雨排口,water,MN0003,123456,,,w01018",
+                "{uscc},DW001,总排口,water,MN0001,123456,2017,,w01018",
+                "{uscc},DW003,,water,MN0004,123456,,,w01018;x1")  # fmt: skip
+    report = imports.devices_import(actor=operator, rows=rows)
+    assert report.errors == [
+        "Row 3: outlet_kind must be gas or water, not smoke",
+        "Row 3: protocol must be 2005, 2017 or 2025, not 2019",
+        "Row 4: no regulated entity with credit code 999999999999999999 in your jurisdiction",
+        "Row 5: MN MN0001 already appears in row 2",
+        "Row 6: column outlet_name is empty",
+    ]
+    assert (report.created, report.updated) == (0, 0)
+    assert MonitoringDevice.objects.count() == 0 and Outlet.objects.count() == 0
+    assert not settings_path(mon_dirs).exists()
+
+
+def test_import_creates_then_updates_by_mn(mon_dirs, entity_wj, operator, django_capture_on_commit_callbacks):
+    rows = _csv(entity_wj, "{uscc},DW001,总排口,water,MN0001,123456,2017,,w01018;w21003",
+                "{uscc},DA001,1#锅炉,gas,MN0002,654321,2005,,a34013；a21026")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        report = imports.devices_import(actor=operator, rows=rows)
+    assert (report.errors, report.created, report.updated) == ([], 2, 0)
+    rows = _csv(entity_wj, "{uscc},DW001,总排口,water,MN0001,777777,2017,,w01018")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = imports.devices_import(actor=operator, rows=rows)
+    assert (report.errors, report.created, report.updated) == ([], 0, 1)
+    assert MonitoringDevice.objects.get(mn="MN0001").password == "777777"
+    assert list(PointPollutant.objects.filter(point__device__mn="MN0001").values_list("code", flat=True)) == ["w01018"]
+    snap = json.loads(settings_path(mon_dirs).read_text())
+    assert [(d["mn"], d["password"]) for d in snap["devices"]] == [("MN0001", "777777"), ("MN0002", "654321")]
+
+
+def test_import_missing_columns_says_which(mon_dirs):
+    with pytest.raises(ValidationFailed) as exc:
+        imports.read_table(b"mn,password\nA,1\n", "x.csv")
+    assert str(exc.value.message) == (
+        "Missing column(s): entity_credit_code, outlet_code, outlet_name, outlet_kind, pollutants. The header row must "
+        "name: entity_credit_code, outlet_code, outlet_name, outlet_kind, mn, password, protocol, sm4_key, pollutants.")
+
+
+def _frame(mn: str, t: str, value: float) -> bytes:
+    return encode_frame(build_segment(qn=f"{t}000", st="32", cn="2011", pw="123456", mn=mn, flag=5,
+                                      cp=f"DataTime={t};w01018-Rtd={value},w01018-Flag=N"))  # fmt: skip
+
+
+def test_quarantine_register_release_flow(mon_dirs, entity_wj, operator, client, django_capture_on_commit_callbacks):
+    with open(mon_dirs / "spool" / segment_name(1), "wb") as fh:
+        fh.write(encode_record(QUARANTINE, _frame("NEWMN01", "20260301100000", 41.5), received_at=1.77e9,
+                               peer="10.0.0.9:5000", reason="UNKNOWN_MN"))  # fmt: skip
+        fh.write(encode_record(QUARANTINE, _frame("NEWMN01", "20260301100030", 43.25), received_at=1.77e9 + 30,
+                               peer="10.0.0.9:5000", reason="UNKNOWN_MN"))  # fmt: skip
+        fh.write(encode_record(REJECTED, b"##0010garbage<script>\r\n", received_at=1.77e9 + 31, peer="10.0.0.8:1",
+                               reason="CRC_MISMATCH"))  # fmt: skip
+    client.force_login(operator)
+    page = client.get("/monitoring/quarantine/").content.decode()
+    assert "NEWMN01" in page and "Register the device first" in page
+    with pytest.raises(ValidationFailed):
+        services.quarantine_release(actor=operator, mn="NEWMN01")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.device_save(actor=operator, data=device_input(entity_wj, mn="NEWMN01"))
+    response = client.post("/monitoring/quarantine/", {"mn": "NEWMN01"})
+    assert response.status_code == 302
+    release = QuarantineRelease.objects.get()
+    assert (release.frames, release.rows_written) == (2, 2)
+    rows = selectors._read(mn="NEWMN01", kind="realtime")
+    assert [(r["data_time"].strftime("%H:%M:%S"), r["rtd"], r["segment"]) for r in rows] == [
+        ("10:00:00", 41.5, segment_name(1)), ("10:00:30", 43.25, segment_name(1))]
+    # a second release adds nothing
+    services.quarantine_release(actor=operator, mn="NEWMN01")
+    assert QuarantineRelease.objects.order_by("-pk").first().rows_written == 0
+    assert len(selectors._read(mn="NEWMN01", kind="realtime")) == 2
+    rejected = client.get("/monitoring/rejected/").content.decode()
+    assert "CRC check failed" in rejected and "&lt;script&gt;" in rejected and "<script>\r" not in rejected
+
+
+PAGES = ["/monitoring/", "/monitoring/rejected/", "/monitoring/quarantine/", "/monitoring/connections/",
+         "/monitoring/import/"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("operator", PAGES), ("admin_user", PAGES), ("inspector_wj", ["/monitoring/"]), ("leader_wj", ["/monitoring/"]),
+    ("grid_member", []), ("enterprise_user", []),
+])  # fmt: skip
+def test_page_permission_matrix(mon_dirs, who, allowed, client, request):
+    client.force_login(request.getfixturevalue(who))
+    assert {p: client.get(p).status_code for p in PAGES} == {p: 200 if p in allowed else 403 for p in PAGES}
+
+
+def test_anonymous_is_sent_to_login_and_api_refuses(mon_dirs, client):
+    assert client.get("/monitoring/").status_code == 302
+    assert client.get("/api/v1/monitoring/devices").status_code == 401
+
+
+def test_other_jurisdiction_sees_no_device(mon_dirs, entity_wj, operator, inspector_xb, inspector_wj, client,
+                                           django_capture_on_commit_callbacks):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.device_save(actor=operator, data=device_input(entity_wj))
+    client.force_login(inspector_xb)
+    assert client.get("/api/v1/monitoring/devices").json() == []
+    assert client.get("/monitoring/devices/SIM00000000/").status_code == 404
+    assert client.get("/api/v1/monitoring/devices/SIM00000000/latest").status_code == 404
+    client.force_login(inspector_wj)
+    assert [d["mn"] for d in client.get("/api/v1/monitoring/devices").json()] == ["SIM00000000"]
+    assert client.get("/monitoring/devices/SIM00000000/").status_code == 200
+    assert client.get("/api/v1/monitoring/rejected").status_code == 403
