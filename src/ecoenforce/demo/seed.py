@@ -306,6 +306,7 @@ class DemoSeeder:
         self.leads_and_cases(violations)
         self.log(f"leads: {Lead.objects.count()}")
         self.monitoring_warnings()
+        self.monitoring_registry()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -315,6 +316,14 @@ class DemoSeeder:
 
         out = monitoring_demo(entities=24, days=30, end=self.today - dt.timedelta(days=1))
         self.log(f"monitoring: {out['readings']} readings, {out['warnings']} warnings ({out['status']})")
+
+    # --- monitoring registry (issue 3; owned by the monitoring app) ------------------------------------
+    def monitoring_registry(self, total: int = 60) -> None:
+        """Register ~60 HJ 212 devices: the warnings demo's CEMS MNs first, then other key units; write the snapshot."""
+        from ecoenforce.monitoring.demo import registry_demo
+
+        out = registry_demo(actor=self.users["admin"], total=total)
+        self.log(f"monitoring devices: {out['devices']} ({out['gas']} flue gas, {out['water']} wastewater)")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
