@@ -172,3 +172,20 @@ def test_other_jurisdiction_sees_no_device(mon_dirs, entity_wj, operator, inspec
     assert [d["mn"] for d in client.get("/api/v1/monitoring/devices").json()] == ["SIM00000000"]
     assert client.get("/monitoring/devices/SIM00000000/").status_code == 200
     assert client.get("/api/v1/monitoring/rejected").status_code == 403
+
+
+def test_register_form_creates_device_and_second_submit_updates(mon_dirs, entity_wj, operator, inspector_wj, client,
+                                                                django_capture_on_commit_callbacks):  # fmt: skip
+    client.force_login(operator)
+    form = {"entity_credit_code": entity_wj.uscc, "outlet_code": "DA001", "outlet_name": "1#排气筒",
+            "outlet_kind": "gas", "mn": "NEWMN02", "password": "123456", "protocol": "2017", "sm4_key": "",
+            "pollutants": "a21026;a21002"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/monitoring/register/", form).status_code == 302
+        assert client.post("/monitoring/register/", form).status_code == 302
+    assert list(MonitoringDevice.objects.values_list("mn", flat=True)) == ["NEWMN02"]
+    bad = client.post("/monitoring/register/", {**form, "pollutants": "qq1"})
+    assert "Unknown factor code(s): qq1." in bad.content.decode()
+    client.force_login(inspector_wj)
+    assert client.get("/monitoring/register/").status_code == 403
+

@@ -13,4 +13,5 @@ urlpatterns = [
     path("quarantine/", views.quarantine_list, name="quarantine"),
     path("connections/", views.connection_log, name="connections"),
     path("import/", views.device_import, name="import"),
+    path("register/", views.device_register, name="register"),
 ]

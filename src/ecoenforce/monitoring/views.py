@@ -132,3 +132,34 @@ def device_import(request: HttpRequest) -> HttpResponse:
             return redirect("monitoring:devices")
     return render(request, "monitoring/device_import.html", {"report": report, "error": error,
                                                              "columns": imports.COLUMNS})  # fmt: skip
+
+
+@login_required
+def device_register(request: HttpRequest) -> HttpResponse:
+    """Register one device (or update the one with this MN); prefilled with ?mn= from the quarantine page."""
+    from ecoenforce.monitoring.forms import DeviceForm
+    from ecoenforce.registry.models import RegulatedEntity
+
+    require_role(request.user, OPS_ROLES)
+    form = DeviceForm(request.POST or None, initial={"mn": request.GET.get("mn", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entity = RegulatedEntity.objects.filter(uscc=data["entity_credit_code"].strip()).first()
+        try:
+            if entity is None:
+                raise ApplicationError(_("No regulated entity has this credit code. Register the entity first."))
+            device = services.device_save(actor=request.user, data=services.DeviceInput(
+                entity_id=entity.pk, outlet_code=data["outlet_code"], outlet_name=data["outlet_name"],
+                outlet_kind=data["outlet_kind"], mn=data["mn"], password=data["password"], protocol=data["protocol"],
+                sm4_key=data["sm4_key"], pollutants=data["pollutants"].replace("；", ";").split(";"),
+            ))  # fmt: skip
+            messages.success(request, _("Device %(mn)s is registered; the gateway admits it within seconds.")
+                             % {"mn": device.mn})  # fmt: skip
+            return redirect("monitoring:device", mn=device.mn)
+        except ApplicationError as exc:
+            for field, msgs in exc.details.items():
+                for m in msgs:
+                    form.add_error(field if field in form.fields else None, m)
+            if not exc.details:
+                form.add_error(None, str(exc.message))
+    return render(request, "monitoring/device_register.html", {"form": form})
