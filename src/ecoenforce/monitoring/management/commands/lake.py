@@ -17,11 +17,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["load", "show"])
         parser.add_argument("--watch", type=float, default=0, help="keep loading every SECONDS (0 = once)")
-        parser.add_argument("rest", nargs="*", help="for show: --mn ... --kind ... (after --)")
+        for name in ("--mn", "--kind", "--pollutant", "--start", "--end"):
+            parser.add_argument(name, help="show: filter (start/end: YYYY-MM-DD[THH:MM], Beijing time)")
 
-    def handle(self, *args, action, watch, rest, **options):
+    def handle(self, *args, action, watch, **options):
         if action == "show":
-            return str(lake_main(["show", "--lake", str(settings.LAKE_DIR), *rest]) or "") or None
+            argv = ["show", "--lake", str(settings.LAKE_DIR)]
+            for name in ("mn", "kind", "pollutant", "start", "end"):
+                if options.get(name):
+                    argv += [f"--{name}", options[name]]
+            lake_main(argv)
+            return
         from ecoenforce.monitoring.lake.loader import load
         from ecoenforce.monitoring.models import MonitoringDevice
 
