@@ -3,7 +3,9 @@ frames, quarantine and connection log. Readings come from the lake, loaded on de
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import threading
 import time
@@ -85,12 +87,31 @@ def lake_refresh(*, max_age: float = LAKE_MAX_AGE) -> bool:
     if not _load_lock.acquire(blocking=False):
         return False
     try:
-        keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
-        load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
-        _last_load["at"] = time.monotonic()
-        return True
+        with lake_load_lock(blocking=False) as locked:
+            if locked:  # another process (a web worker, `lake load --watch`) is loading: its result will do
+                keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
+                load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
+            _last_load["at"] = time.monotonic()
+        return locked
     finally:
         _load_lock.release()
+
+
+@contextlib.contextmanager
+def lake_load_lock(*, blocking: bool):
+    """An exclusive file lock so only one process at a time runs the loader (yields whether it was taken)."""
+    lake = Path(settings.LAKE_DIR)
+    lake.mkdir(parents=True, exist_ok=True)
+    with open(lake / ".load.lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _read(**kwargs) -> list[dict]:

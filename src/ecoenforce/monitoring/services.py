@@ -158,6 +158,7 @@ def device_set_active(*, actor: User, device_id: int, active: bool, reason: str 
 def quarantine_release(*, actor: User, mn: str) -> QuarantineRelease:
     """Load a registered device's quarantined frames into the lake (idempotent: already-loaded readings are kept)."""
     from ecoenforce.monitoring.release import release_quarantined
+    from ecoenforce.monitoring.selectors import lake_load_lock
 
     require_role(actor, REGISTRY_ROLES)
     device = MonitoringDevice.objects.filter(mn=mn).first()
@@ -166,7 +167,8 @@ def quarantine_release(*, actor: User, mn: str) -> QuarantineRelease:
                                                  "quarantined frames.") % {"mn": mn}]})  # fmt: skip
     get_in_scope(MonitoringDevice.objects.all(), user=actor, pk=device.pk, field="entity__region__code")
     key = bytes.fromhex(device.sm4_key) if device.sm4_key else None
-    frames, rows = release_quarantined(settings.SPOOL_DIR, settings.LAKE_DIR, mn=mn, sm4_key=key)
+    with lake_load_lock(blocking=True):  # its dedup reads the lake: no loader may write meanwhile
+        frames, rows = release_quarantined(settings.SPOOL_DIR, settings.LAKE_DIR, mn=mn, sm4_key=key)
     release = QuarantineRelease.objects.create(mn=mn, released_by=actor, frames=frames, rows_written=rows)
     audit_record(actor=actor, obj=device, action="monitoring_device.release_quarantine",
                  after={"frames": frames, "rows_written": rows})  # fmt: skip

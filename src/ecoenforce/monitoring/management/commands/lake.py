@@ -30,10 +30,12 @@ class Command(BaseCommand):
             return
         from ecoenforce.monitoring.lake.loader import load
         from ecoenforce.monitoring.models import MonitoringDevice
+        from ecoenforce.monitoring.selectors import lake_load_lock
 
         while True:
             keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
-            report = load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
+            with lake_load_lock(blocking=True):
+                report = load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
             self.stdout.write(json.dumps({"records": report.records, "rows_written": report.rows_written,
                                           "duplicates": report.duplicates, "errors": dict(report.errors)}))  # fmt: skip
             if not watch:
