@@ -189,3 +189,16 @@ def test_register_form_creates_device_and_second_submit_updates(mon_dirs, entity
     client.force_login(inspector_wj)
     assert client.get("/monitoring/register/").status_code == 403
 
+
+
+def test_deactivate_updates_snapshot_and_list_export(mon_dirs, entity_wj, operator, client,
+                                                     django_capture_on_commit_callbacks):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        device = services.device_save(actor=operator, data=device_input(entity_wj))
+        services.device_set_active(actor=operator, device_id=device.pk, active=False, reason="拆除")
+    assert json.loads(settings_path(mon_dirs).read_text())["devices"][0]["active"] is False
+    assert AuditEvent.objects.filter(action="monitoring_device.deactivate").count() == 1
+    client.force_login(operator)
+    body = client.get("/monitoring/", {"export": "csv", "status": "inactive"}).content.decode("utf-8-sig")
+    assert body.splitlines() == ["MN,Entity,Outlet,Kind,Protocol,Active,Last frame,Online",
+                                 f"SIM00000000,{entity_wj.name},总排口,Wastewater,2017,no,,no"]  # fmt: skip
