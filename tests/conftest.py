@@ -13,9 +13,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/factories.py, whatever the import mode
 
-from factories import advance_case, make_case, make_entity, make_lead  # noqa: E402
-
 from ecoenforce.core.models import Organization, Region, Role, User  # noqa: E402
+from factories import advance_case, make_case, make_entity, make_lead  # noqa: E402
 
 
 @pytest.fixture

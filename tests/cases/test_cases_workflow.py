@@ -1,0 +1,209 @@
+"""The case workflow, table-driven: every stage × every action, roles, stale stages, and the decision step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ecoenforce.cases.models import Case
+from ecoenforce.cases.services import case_transition
+from ecoenforce.cases.workflow import ORDER, TRANSITIONS, Stage, transition_for, transitions_from
+from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ecoenforce.core.models import AuditEvent, DocumentSequence
+from ecoenforce.registry.models import EntityEvent
+from factories import main_road, make_case
+
+ACTIONS = sorted({t.action for t in TRANSITIONS})
+ON = dt.date(2026, 11, 2)
+ROLE_PERSONA = {"inspector": "inspector_wj", "unit_leader": "leader_wj", "legal_reviewer": "legal_wj",
+                "monitoring_operator": "operator", "grid_member": "grid_member", "enterprise": "enterprise_user"}
+
+
+def _extra(step) -> dict:
+    extra: dict = {}
+    if step.needs_reason:
+        extra["reason"] = "意见：同意。"
+    if step.needs_decision:
+        extra.update(fine_amount="50000", decision_text="决定处以罚款人民币50000元。")
+    return extra
+
+
+def _state(case: Case) -> tuple:
+    case.refresh_from_db()
+    return (case.stage, case.stage_due, case.outcome, case.fine_amount, case.decision_number, case.closed_on,
+            case.published_at, AuditEvent.objects.count(), DocumentSequence.objects.filter(kind="penalty").count())
+
+
+def test_the_table_is_what_the_law_describes():
+    assert [(t.action, t.source.value, t.target.value, sorted(t.roles)) for t in TRANSITIONS] == [
+        ("start_investigation", "filed", "investigation", ["inspector", "unit_leader"]),
+        ("submit_for_review", "investigation", "review", ["inspector", "unit_leader"]),
+        ("return_for_evidence", "review", "investigation", ["unit_leader"]),
+        ("send_to_legal_review", "review", "legal_review", ["unit_leader"]),
+        ("close_without_penalty", "review", "closed", ["unit_leader"]),
+        ("legal_review_pass", "legal_review", "notice", ["legal_reviewer"]),
+        ("legal_review_return", "legal_review", "investigation", ["legal_reviewer"]),
+        ("decide", "notice", "decision", ["unit_leader"]),
+        ("serve", "decision", "service", ["inspector", "unit_leader"]),
+        ("start_execution", "service", "execution", ["inspector", "unit_leader"]),
+        ("close", "execution", "closed", ["unit_leader"]),
+    ]
+    assert transitions_from(Stage.CLOSED) == []
+    assert [t.action for t in transitions_from("review")] == ["return_for_evidence", "send_to_legal_review",
+                                                              "close_without_penalty"]
+
+
+ALLOWED = [(t.source, t.action, role) for t in TRANSITIONS for role in sorted(t.roles)]
+FORBIDDEN = [(s, a) for s in ORDER for a in ACTIONS if transition_for(s, a) is None]
+
+
+def test_the_grid_covers_every_pair():
+    assert len(ALLOWED) == 15
+    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 88
+
+
+@pytest.mark.parametrize(("stage", "action", "role"), ALLOWED, ids=[f"{s}-{a}-{r}" for s, a, r in ALLOWED])
+def test_allowed_transition_moves_to_the_exact_target(request, case_wj, advance, stage, action, role):
+    case = advance(case_wj, to=stage)
+    step = transition_for(stage, action)
+    actor = request.getfixturevalue(ROLE_PERSONA[role])
+    events = AuditEvent.objects.count()
+    moved = case_transition(case_id=case.pk, actor=actor, action=action, expected_stage=stage, effective_date=ON,
+                            **_extra(step))
+    assert moved.stage == step.target
+    case.refresh_from_db()
+    assert case.stage == step.target
+    assert AuditEvent.objects.count() == events + 1
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert (event.action, event.object_id, event.actor_id) == (f"case.{action}", str(case.pk), actor.pk)
+    assert (event.before["stage"], event.after["stage"]) == (stage.value, step.target.value)
+    assert event.reason == _extra(step).get("reason", "")
+
+
+@pytest.mark.parametrize(("stage", "action"), FORBIDDEN, ids=[f"{s}-{a}" for s, a in FORBIDDEN])
+def test_forbidden_pair_raises_and_changes_nothing(case_wj, advance, admin_user, stage, action):
+    case = advance(case_wj, to=stage)
+    before = _state(case)
+    # The administrator holds every role, so only the table can refuse.
+    with pytest.raises(InvalidTransition) as exc_info:
+        case_transition(case_id=case.pk, actor=admin_user, action=action, reason="x", fine_amount="1",
+                        decision_text="x", effective_date=ON)
+    assert exc_info.value.code == "InvalidTransition"
+    assert exc_info.value.status == 409
+    assert _state(case) == before
+
+
+WRONG_ROLE = [(t.source, t.action, role) for t in TRANSITIONS for role in ROLE_PERSONA if role not in t.roles]
+
+
+@pytest.mark.parametrize(("stage", "action", "role"), WRONG_ROLE, ids=[f"{s}-{a}-{r}" for s, a, r in WRONG_ROLE])
+def test_wrong_role_is_denied_and_nothing_is_written(request, case_wj, advance, stage, action, role):
+    case = advance(case_wj, to=stage)
+    before = _state(case)
+    with pytest.raises(PermissionDenied):
+        case_transition(case_id=case.pk, actor=request.getfixturevalue(ROLE_PERSONA[role]), action=action,
+                        effective_date=ON, **_extra(transition_for(stage, action)))
+    assert _state(case) == before
+
+
+def test_wrong_role_grid_size():
+    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 15 == 51
+
+
+def test_stale_expected_stage(case_wj, advance, leader_wj):
+    case = advance(case_wj, to=Stage.REVIEW)
+    before = _state(case)
+    with pytest.raises(InvalidTransition) as exc_info:
+        case_transition(case_id=case.pk, actor=leader_wj, action="send_to_legal_review", expected_stage="investigation")
+    assert exc_info.value.code == "stale_stage"
+    assert _state(case) == before
+
+
+@pytest.mark.parametrize("action", [t.action for t in TRANSITIONS if t.needs_reason])
+def test_steps_that_need_a_reason_refuse_a_blank_one(request, case_wj, advance, action):
+    step = next(t for t in TRANSITIONS if t.action == action)
+    case = advance(case_wj, to=step.source)
+    before = _state(case)
+    actor = request.getfixturevalue(ROLE_PERSONA[sorted(step.roles)[-1]])
+    with pytest.raises(ValidationFailed) as exc_info:
+        case_transition(case_id=case.pk, actor=actor, action=action, reason="   ")
+    assert list(exc_info.value.details) == ["reason"]
+    assert _state(case) == before
+
+
+@pytest.mark.parametrize(("fine", "text", "field"), [
+    (None, "决定罚款。", "fine_amount"),
+    ("", "决定罚款。", "fine_amount"),
+    ("五万", "决定罚款。", "fine_amount"),
+    ("-1", "决定罚款。", "fine_amount"),
+    ("100.005", "决定罚款。", "fine_amount"),
+    ("1000000000000", "决定罚款。", "fine_amount"),
+    ("50000", "", "decision_text"),
+    ("50000", "   ", "decision_text"),
+])
+def test_decide_without_fine_or_text_writes_nothing(case_wj, advance, leader_wj, fine, text, field):
+    case = advance(case_wj, to=Stage.NOTICE)
+    before = _state(case)
+    with pytest.raises(ValidationFailed) as exc_info:
+        case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount=fine, decision_text=text,
+                        effective_date=ON)
+    assert list(exc_info.value.details) == [field]
+    assert _state(case) == before
+    assert DocumentSequence.objects.filter(kind="penalty").count() == 0
+    assert EntityEvent.objects.filter(kind="penalty").count() == 0
+
+
+def test_decide_issues_the_number_and_publishes(case_wj, advance, leader_wj, inspector_wj):
+    case = advance(case_wj, to=Stage.NOTICE)
+    case = case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="1,250,000.50",
+                           decision_text=" 决定罚款。 ", effective_date=ON)
+    case.refresh_from_db()
+    assert case.decision_number == "武环罚〔2026〕1号"
+    assert case.fine_amount == Decimal("1250000.50")
+    assert (case.decision_text, case.outcome, case.decided_on) == ("决定罚款。", "penalty", ON)
+    assert case.published_at is not None
+    # DECISION stage: 7 working days from 2026-11-02 → 2026-11-11.
+    assert (case.stage_due, case.stage_due_provisional) == (dt.date(2026, 11, 11), False)
+    assert list(EntityEvent.objects.filter(kind="penalty").values_list("ref", flat=True)) == ["武环罚〔2026〕1号"]
+    # The next decision of the same brigade in the same year takes the next number.
+    other = advance(type(case_wj).objects.get(pk=_second_case(case_wj, inspector_wj).pk), to=Stage.DECISION)
+    assert other.decision_number == "武环罚〔2026〕2号"
+
+
+def _second_case(case, inspector):
+    return make_case(entity=case.entity, opener=inspector, handlers=list(case.handlers.all()))
+
+
+def test_closing_after_a_penalty_keeps_the_outcome(case_wj, advance):
+    case = advance(case_wj, to=Stage.CLOSED)
+    case.refresh_from_db()
+    assert (case.stage, case.outcome, case.closed_on, case.stage_due) == ("closed", "penalty", ON, None)
+
+
+def test_close_without_penalty_sets_the_outcome(case_wj, advance, leader_wj):
+    case = advance(case_wj, to=Stage.REVIEW)
+    case_transition(case_id=case.pk, actor=leader_wj, action="close_without_penalty", reason="情节轻微，不予处罚。",
+                    effective_date=ON)
+    case.refresh_from_db()
+    assert (case.stage, case.outcome, case.closed_on, case.decision_number, case.published_at) == (
+        "closed", "no_penalty", ON, "", None)
+
+
+def test_stage_deadlines_follow_the_policy(case_wj, inspector_wj, leader_wj, legal_wj):
+    expected = {  # each step taken on 2026-11-02 (Monday); policy as seeded in cases/migrations/0002
+        Stage.INVESTIGATION: dt.date(2026, 12, 2),  # 30 calendar days
+        Stage.REVIEW: dt.date(2026, 11, 11),  # 7 working days
+        Stage.LEGAL_REVIEW: dt.date(2026, 11, 9),  # 5 working days
+        Stage.NOTICE: dt.date(2026, 11, 9),  # 5 working days
+        Stage.DECISION: dt.date(2026, 11, 11),  # 7 working days
+        Stage.SERVICE: dt.date(2026, 11, 17),  # 15 calendar days
+        Stage.EXECUTION: dt.date(2027, 2, 1),  # 90 calendar days → Sunday 2027-01-31 → Monday
+        Stage.CLOSED: None,
+    }
+    seen = {}
+    for action, actor, extra in main_road(inspector=inspector_wj, leader=leader_wj, legal=legal_wj):
+        case = case_transition(case_id=case_wj.pk, actor=actor, action=action, effective_date=ON, **extra)
+        seen[Stage(case.stage)] = case.stage_due
+    assert seen == expected
