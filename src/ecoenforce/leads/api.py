@@ -123,7 +123,9 @@ def close_lead(request, lead_id: int, payload: LeadCloseIn):
 @router.post("/{lead_id}/convert", response={201: CaseRef}, summary="Open a case from a lead")
 def convert_lead(request, lead_id: int, payload: LeadConvertIn):
     lead = lead_get_for_user(user=request.user, lead_id=lead_id)
-    handlers = list(User.objects.filter(pk__in=payload.handler_ids, organization=request.user.organization))
+    # The person converting the lead handles the case, with the co-handlers named (as on the page).
+    handlers = [request.user, *User.objects.filter(pk__in=payload.handler_ids, organization=request.user.organization)
+                .exclude(pk=request.user.pk)]
     entity = entity_get_for_user(user=request.user, entity_id=payload.entity_id) if payload.entity_id else None
     case = services.lead_convert(lead_id=lead.pk, actor=request.user, title=payload.title, facts=payload.facts,
                                  handlers=handlers, entity=entity)

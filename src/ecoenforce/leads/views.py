@@ -33,11 +33,12 @@ def _entity_by_uscc(user, uscc: str) -> RegulatedEntity | None:
 
 
 def _add_errors(form, exc: ValidationFailed) -> None:
+    """Show the message that says what to do above the form, and each field's short note beside it."""
+    form.add_error(None, str(exc.message))
     for field, msgs in exc.details.items():
         for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-    if not exc.details:
-        form.add_error(None, str(exc.message))
+            if field in form.fields:
+                form.add_error(field, msg)
 
 
 @login_required

@@ -1,0 +1,91 @@
+"""The loop over the JSON API: create a lead (idempotent), convert it, move the case, and the error shape."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ecoenforce.cases.models import Case
+from ecoenforce.core.models import AuditEvent
+from ecoenforce.leads.models import Lead
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_lead_to_case_over_the_api(inspector_wj, inspector2_wj, leader_wj, entity_wj):
+    client = api(inspector_wj)
+    body = {"title": "在线监测小时均值超标", "source": "warning", "entity_id": entity_wj.pk, "external_ref": "warning:77"}
+    first = post(client, "/api/v1/leads/", body)
+    assert first.status_code == 201
+    again = post(client, "/api/v1/leads/", body)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Lead.objects.filter(external_ref="warning:77").count() == 1
+
+    converted = post(client, f"/api/v1/leads/{first.json()['id']}/convert",
+                     {"handler_ids": [inspector2_wj.pk], "title": "", "facts": ""})
+    assert converted.status_code == 201
+    case = Case.objects.get(pk=converted.json()["case_id"])
+    assert converted.json()["number"] == case.number
+    assert case.title == "在线监测小时均值超标"
+    assert set(case.handlers.values_list("username", flat=True)) == {"inspector_wj", "inspector2_wj"}
+
+    moved = post(client, f"/api/v1/cases/{case.pk}/transition", {"action": "start_investigation", "expected_stage": "filed"})
+    assert moved.status_code == 200
+    assert moved.json()["stage"] == "investigation"
+    assert moved.json()["allowed_actions"] == ["submit_for_review"]
+
+
+def test_convert_needs_two_certified_handlers_and_writes_nothing_otherwise(inspector_wj, lead_wj):
+    before = AuditEvent.objects.count()
+    response = post(api(inspector_wj), f"/api/v1/leads/{lead_wj.pk}/convert", {"handler_ids": []})  # alone: art. 42
+    assert response.status_code == 422
+    assert response.json()["code"] == "ValidationFailed"
+    assert list(response.json()["details"]) == ["handlers"]
+    lead_wj.refresh_from_db()
+    assert lead_wj.status == Lead.Status.NEW
+    assert Case.objects.count() == 0
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("body,status,code", [
+    ({"action": "decide"}, 409, "InvalidTransition"),
+    ({"action": "start_investigation", "expected_stage": "review"}, 409, "stale_stage"),
+    ({"action": "send_to_legal_review"}, 409, "InvalidTransition"),
+])
+def test_transition_errors_have_one_shape(case_wj, inspector_wj, body, status, code):
+    response = post(api(inspector_wj), f"/api/v1/cases/{case_wj.pk}/transition", body)
+    assert response.status_code == status
+    assert set(response.json()) == {"code", "message", "details"}
+    assert response.json()["code"] == code
+    case_wj.refresh_from_db()
+    assert case_wj.stage == "filed"
+
+
+def test_wrong_role_for_a_step_is_403_with_the_roles_named(case_wj, inspector_wj, advance):
+    from ecoenforce.cases.workflow import Stage
+
+    advance(case_wj, to=Stage.REVIEW)
+    response = post(api(inspector_wj), f"/api/v1/cases/{case_wj.pk}/transition", {"action": "send_to_legal_review"})
+    assert response.status_code == 403
+    assert "Unit leader" in response.json()["message"] or "执法机构负责人" in response.json()["message"]
+
+
+def test_list_filters(inspector_wj, city_leader, case_wj, case_xb, lead_wj, lead_xb):
+    client = api(city_leader)
+    assert client.get("/api/v1/cases/").json()["count"] == 2
+    assert client.get("/api/v1/cases/?region=320411").json()["count"] == 1
+    assert client.get("/api/v1/cases/?stage=review").json()["count"] == 0
+    assert client.get("/api/v1/leads/?status=new").json()["count"] == 2
+    assert client.get("/api/v1/leads/?status=converted").json()["count"] == 2
+    assert client.get("/api/v1/entities/?region=320412").json()["count"] == 1

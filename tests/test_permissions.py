@@ -1,0 +1,164 @@
+"""The permission matrix of the foundation: anonymous / other jurisdiction / wrong role / right role, for every
+HTML view and every API endpoint of core, registry, leads, cases, disclosure and the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ecoenforce.core.services import api_token_create, api_token_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas, entity_wj, entity_xb, lead_wj, lead_xb, case_wj, case_xb, decided_case_wj):
+    """Records on both sides of the county line; the 武进 case is decided and published."""
+    return {"entity": entity_wj.pk, "entity_xb": entity_xb.pk, "lead": lead_wj.pk, "lead_xb": lead_xb.pk,
+            "case": case_wj.pk, "case_xb": case_xb.pk}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# Staff pages: (url template, roles allowed). Objects use the 武进 records; {..._xb} are the other county's.
+STAFF_PAGES = [
+    "/", "/leads/", "/leads/new/", "/leads/{lead}/", "/cases/", "/cases/{case}/", "/registry/entities/",
+    "/registry/entities/{entity}/", "/accounts/tokens/",
+]
+OBJECT_PAGES = {"/leads/{lead}/": "/leads/{lead_xb}/", "/cases/{case}/": "/cases/{case_xb}/",
+                "/registry/entities/{entity}/": "/registry/entities/{entity_xb}/"}
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_anonymous_is_sent_to_sign_in(world, url):
+    response = client_for(None).get(url.format(**world))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+@pytest.mark.parametrize("persona", ["enterprise_user", "grid_member"])
+def test_roles_outside_the_bureau_are_refused(world, personas, url, persona):
+    response = client_for(personas[persona]).get(url.format(**world))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+@pytest.mark.parametrize("persona", ["inspector_wj", "leader_wj", "legal_wj", "city_leader", "admin_user"])
+def test_bureau_staff_of_the_jurisdiction_may_open(world, personas, url, persona):
+    response = client_for(personas[persona]).get(url.format(**world))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("own,other", list(OBJECT_PAGES.items()))
+def test_another_countys_records_are_not_found(world, personas, own, other):
+    client = client_for(personas["inspector_wj"])
+    assert client.get(own.format(**world)).status_code == 200
+    assert client.get(other.format(**world)).status_code == 404
+
+
+@pytest.mark.parametrize("url,needle_own,needle_other", [
+    ("/leads/", "lead_wj_number", "lead_xb_number"),
+    ("/cases/", "case_wj_number", "case_xb_number"),
+    ("/registry/entities/", "常州恒泰化工有限公司", "常州华宇印染有限公司"),
+])
+def test_lists_hold_only_the_jurisdictions_rows(world, personas, lead_wj, lead_xb, case_wj, case_xb, url, needle_own,
+                                                needle_other):
+    names = {"lead_wj_number": lead_wj.number, "lead_xb_number": lead_xb.number,
+             "case_wj_number": case_wj.number, "case_xb_number": case_xb.number}
+    own, other = names.get(needle_own, needle_own), names.get(needle_other, needle_other)
+    county = client_for(personas["inspector_wj"]).get(url).content.decode()
+    assert own in county and other not in county
+    city = client_for(personas["city_leader"]).get(url).content.decode()
+    assert own in city and other in city
+
+
+def test_the_audit_record_is_for_leaders_and_legal_reviewers(world, personas):
+    assert client_for(None).get("/accounts/audit/").status_code == 302
+    assert client_for(personas["inspector_wj"]).get("/accounts/audit/").status_code == 403
+    assert client_for(personas["leader_wj"]).get("/accounts/audit/").status_code == 200
+    assert client_for(personas["legal_wj"]).get("/accounts/audit/").status_code == 200
+
+
+def test_the_decision_pdf_follows_the_case(world, personas, settings, tmp_path):
+    settings.PDF_CJK_FONT = str(tmp_path / "missing.ttc")  # the font is not what is tested here
+    assert client_for(None).get(f"/cases/{world['case']}/decision.pdf").status_code == 302
+    assert client_for(personas["enterprise_user"]).get(f"/cases/{world['case']}/decision.pdf").status_code == 403
+    assert client_for(personas["inspector_xb"]).get(f"/cases/{world['case']}/decision.pdf").status_code == 404
+    assert client_for(personas["inspector_wj"]).get(f"/cases/{world['case']}/decision.pdf").status_code == 503
+
+
+def test_the_public_portal_is_open_and_shows_only_published_decisions(world, decided_case_wj):
+    anonymous = client_for(None)
+    assert anonymous.get("/public/").status_code == 200
+    assert anonymous.get(f"/public/decisions/{decided_case_wj.pk}/").status_code == 200
+    assert anonymous.get(f"/public/decisions/{world['case_xb']}/").status_code == 404
+
+
+# --- the JSON API ------------------------------------------------------------------------------------------
+
+API_READS = ["/api/v1/entities/", "/api/v1/entities/{entity}", "/api/v1/leads/", "/api/v1/leads/{lead}",
+             "/api/v1/cases/", "/api/v1/cases/{case}"]
+API_OTHER = {"/api/v1/entities/{entity}": "/api/v1/entities/{entity_xb}", "/api/v1/leads/{lead}": "/api/v1/leads/{lead_xb}",
+             "/api/v1/cases/{case}": "/api/v1/cases/{case_xb}"}
+
+
+@pytest.mark.parametrize("url", API_READS)
+def test_api_needs_credentials(world, url):
+    assert client_for(None).get(url.format(**world)).status_code == 401
+
+
+@pytest.mark.parametrize("url", API_READS)
+def test_api_refuses_roles_outside_the_bureau(world, personas, url):
+    response = client_for(personas["enterprise_user"]).get(url.format(**world))
+    assert response.status_code == 403
+    assert response.json()["code"] == "PermissionDenied"
+
+
+@pytest.mark.parametrize("url", API_READS)
+def test_api_serves_bureau_staff(world, personas, url):
+    assert client_for(personas["inspector_wj"]).get(url.format(**world)).status_code == 200
+
+
+@pytest.mark.parametrize("own,other", list(API_OTHER.items()))
+def test_api_hides_another_countys_records(world, personas, own, other):
+    client = client_for(personas["inspector_wj"])
+    assert client.get(own.format(**world)).status_code == 200
+    response = client.get(other.format(**world))
+    assert response.status_code == 404
+    assert response.json()["code"] == "NotFound"
+
+
+@pytest.mark.parametrize("url,body", [
+    ("/api/v1/leads/", {"title": "x", "region_code": "320412"}),
+    ("/api/v1/leads/{lead}/close", {"reason": "no_violation", "note": "checked"}),
+    ("/api/v1/cases/{case}/transition", {"action": "start_investigation"}),
+])
+def test_api_writes_refuse_anonymous_and_wrong_roles(world, personas, url, body):
+    url = url.format(**world)
+    assert client_for(None).post(url, body, content_type="application/json").status_code == 401
+    response = client_for(personas["grid_member"]).post(url, body, content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_openapi_description_is_public_and_lists_the_endpoints(db):
+    schema = client_for(None).get("/api/v1/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/api/v1/entities/", "/api/v1/leads/", "/api/v1/leads/{lead_id}/convert",
+            "/api/v1/cases/{case_id}/transition"} <= paths
+
+
+def test_bearer_tokens_authenticate_until_revoked(world, personas):
+    token, raw = api_token_create(user=personas["inspector_wj"], name="tablet")
+    client = Client()
+    response = client.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 2  # lead_wj, and the lead case_wj was opened from; never the 新北 ones
+    assert client.get("/api/v1/leads/", HTTP_AUTHORIZATION="Bearer ee_wrong").status_code == 401
+    api_token_revoke(user=personas["inspector_wj"], token_id=token.pk)
+    assert client.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
