@@ -315,7 +315,8 @@ class DemoSeeder:
         from ecoenforce.warnings.demo import monitoring_demo
 
         out = monitoring_demo(entities=24, days=30, end=self.today - dt.timedelta(days=1))
-        self.log(f"monitoring: {out['readings']} readings, {out['warnings']} warnings ({out['status']})")
+        self.log(f"monitoring: {out['frames']} HJ 212 frames sent through the gateway ({out['acknowledged']} acknowledged), "
+                 f"{out['readings']} readings, {out['warnings']} warnings ({out['status']})")
 
     # --- monitoring registry (issue 3; owned by the monitoring app) ------------------------------------
     def monitoring_registry(self, total: int = 60) -> None:
