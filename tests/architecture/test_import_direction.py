@@ -68,7 +68,7 @@ def test_nothing_imports_the_read_only_interfaces():
 
 
 PURE = ["core.workdays", "core.masking", "registry.uscc", "cases.workflow", "monitoring.hj212", "monitoring.gateway",
-        "monitoring.lake", "planning.draw", "planning.roundfile"]
+        "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile"]
 
 
 @pytest.mark.parametrize("package", PURE)
