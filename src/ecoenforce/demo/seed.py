@@ -169,7 +169,8 @@ class DemoSeeder:
                     if uscc not in used:
                         used.add(uscc)
                         break
-                short_name = industry.name_zh.removesuffix("制造").removesuffix("加工")[:6]
+                short_name = (industry.name_zh.split("、")[0].split("及")[0].replace("的饲养", "养殖")
+                              .removesuffix("制造").removesuffix("加工"))
                 name = f"常州{self.rng.choice(TRADE_NAMES)}{self.rng.choice(TRADE_NAMES)}{short_name}有限公司"
                 permit_class = self._permit_class(industry)
                 permit_no = f"{uscc}{self.rng.randint(1, 3):03d}{'P' if permit_class == PermitClass.KEY else 'Q' if permit_class == PermitClass.SIMPLIFIED else 'W'}" if permit_class != PermitClass.NONE else ""
