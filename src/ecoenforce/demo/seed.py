@@ -306,6 +306,7 @@ class DemoSeeder:
         self.log(f"inspections: {Inspection.objects.count()} ({len(violations)} with a violation)")
         self.leads_and_cases(violations)
         self.log(f"leads: {Lead.objects.count()}")
+        self.classify()
         self.monitoring_warnings()
         self.monitoring_registry()
         return True
@@ -318,6 +319,13 @@ class DemoSeeder:
         out = monitoring_demo(entities=24, days=30, end=self.today - dt.timedelta(days=1))
         self.log(f"monitoring: {out['frames']} HJ 212 frames sent through the gateway ({out['acknowledged']} acknowledged), "
                  f"{out['readings']} readings, {out['warnings']} warnings ({out['status']})")
+
+    def classify(self) -> None:
+        """Classify every entity from its seeded history, as a leader's first run would."""
+        from ecoenforce.registry.risk_services import risk_classify
+
+        totals = risk_classify(actor=self.users["admin"], as_of=self.today)
+        self.log(f"classes: {totals['key']} key, {totals['general']} general, {totals['special']} special")
 
     # --- monitoring registry (issue 3; owned by the monitoring app) ------------------------------------
     def monitoring_registry(self, total: int = 60) -> None:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ecoenforce.registry.models import Industry, RegulatedEntity
+from ecoenforce.registry.models import Industry, RegulatedEntity, RiskPolicy
 
 
 @admin.register(Industry)
@@ -17,3 +17,13 @@ class RegulatedEntityAdmin(admin.ModelAdmin):
     list_filter = ("permit_class", "is_key_unit", "region")
     search_fields = ("name", "uscc")
     raw_id_fields = ("industry",)
+
+
+@admin.register(RiskPolicy)
+class RiskPolicyAdmin(admin.ModelAdmin):
+    """Add a new version to change the weights; the newest version is in force."""
+
+    list_display = ("version", "source", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False

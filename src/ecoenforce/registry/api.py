@@ -22,13 +22,14 @@ class EntityOut(Schema):
     permit_class: str
     permit_number: str
     is_key_unit: bool
+    risk_class: str
 
     @staticmethod
     def from_model(e) -> EntityOut:
         return EntityOut(
             id=e.pk, uscc=e.uscc, name=e.name, industry_code=e.industry.code, industry_name=e.industry.name_zh,
             region_code=e.region.code, region_name=e.region.name, address=e.address, permit_class=e.permit_class,
-            permit_number=e.permit_number, is_key_unit=e.is_key_unit,
+            permit_number=e.permit_number, is_key_unit=e.is_key_unit, risk_class=e.risk_class,
         )
 
 
@@ -38,6 +39,7 @@ class EntityQuery(Schema):
     industry: str = ""
     permit_class: str = ""
     key_unit: str = ""
+    risk_class: str = ""
     limit: int = 100
     offset: int = 0
 

@@ -108,3 +108,20 @@ class EntityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class RiskPolicy(models.Model):
+    """A version of the classification's weights and thresholds (the newest version is in force)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    values = models.JSONField(_("values"), default=dict, help_text=_("Keys of RiskPolicyValues; missing keys keep their defaults."))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("risk classification policy")
+        verbose_name_plural = _("risk classification policies")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -20,6 +20,7 @@ class EntityFilters:
     industry: str = ""
     permit_class: str = ""
     key_unit: str = ""  # "", "yes", "no"
+    risk_class: str = ""
 
     @classmethod
     def from_query(cls, params) -> EntityFilters:
@@ -38,6 +39,8 @@ def entity_list_for_user(*, user: User, filters: EntityFilters = EntityFilters()
         qs = qs.filter(industry__code=filters.industry)
     if filters.permit_class:
         qs = qs.filter(permit_class=filters.permit_class)
+    if filters.risk_class:
+        qs = qs.filter(risk_class=filters.risk_class)
     if filters.key_unit in ("yes", "no"):
         qs = qs.filter(is_key_unit=filters.key_unit == "yes")
     return qs.order_by("name")

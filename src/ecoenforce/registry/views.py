@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.export import export_response
-from ecoenforce.core.models import Region
-from ecoenforce.registry.models import Industry, PermitClass
+from ecoenforce.core.models import Region, Role
+from ecoenforce.registry.models import Industry, PermitClass, RiskClass
+from ecoenforce.registry.risk_labels import reason_label
+from ecoenforce.registry.risk_services import risk_classify, risk_explain
 from ecoenforce.registry.selectors import EntityFilters, entity_get_for_user, entity_list_for_user
 
 
@@ -35,8 +40,20 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "registry/entity_list.html", {
         "page": page, "filters": filters, "regions": _regions_for(request.user),
-        "industries": Industry.objects.all(), "permit_classes": PermitClass.choices,
+        "industries": Industry.objects.all(), "permit_classes": PermitClass.choices, "risk_classes": RiskClass.choices,
+        "can_classify": request.user.is_superuser or request.user.role in (Role.UNIT_LEADER, Role.ADMINISTRATOR),
     })
+
+
+@login_required
+@require_POST
+def entity_classify(request: HttpRequest) -> HttpResponse:
+    """A unit leader re-classifies every entity of the jurisdiction as of today."""
+    require_role(request.user, [Role.UNIT_LEADER])
+    totals = risk_classify(actor=request.user, as_of=timezone.localdate(), user_scope=request.user)
+    messages.success(request, _("Classified %(total)s entities: %(key)s key, %(general)s general, %(special)s special; "
+                                "%(changed)s changed class. Open an entity to read why.") % totals)
+    return redirect("registry:entity_list")
 
 
 @login_required
@@ -44,8 +61,10 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
     """One entity: its registration, history, leads and cases."""
     require_role(request.user, STAFF_ROLES)
     entity = entity_get_for_user(user=request.user, entity_id=entity_id)
+    risk = risk_explain(entity=entity, as_of=timezone.localdate())
     return render(request, "registry/entity_detail.html", {
-        "entity": entity,
+        "entity": entity, "risk": risk, "risk_reasons": [reason_label(r) for r in risk.reasons],
+        "risk_class_label": RiskClass(risk.risk_class).label,
         "events": entity.events.all()[:50],
         "cases": entity.cases.select_related("region").all()[:50],
         "inspections": entity.inspections.all()[:20],

@@ -1,0 +1,121 @@
+"""Risk classification of regulated entities (分类监管), pure: a score and a class from an entity's dated history.
+
+score = impact (what the entity could do: permit class, key-unit listing, industry) + performance (what it
+did: a points ledger of penalties, violations, incidents, warnings and tips over a rolling window, with
+clean inspections earning points back). The class follows the criteria of a real bureau, Fuzhou Mawei
+(2021, see regulations.md §4): **special** if penalised or involved in an incident in the last year, or
+the subject of ≥3 tips; **key** if a listed key discharging unit, a key-management permit holder, or a
+score at or above the key threshold; **general** otherwise. Every weight and threshold is policy data
+(`RiskPolicyValues`), and every result lists its reasons so a leader can read why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+
+KEY, GENERAL, SPECIAL = "key", "general", "special"
+
+# GB/T 4754 divisions whose processes carry high pollution risk (chemicals, smelting, plating, power, waste).
+HIGH_RISK_DIVISIONS = ("17", "22", "25", "26", "27", "28", "30", "31", "32", "33", "38", "44", "77")
+
+
+@dataclass(frozen=True)
+class RiskPolicyValues:
+    """Every weight and threshold of the classification (seeded values are assumptions unless marked)."""
+
+    window_days: int = 730
+    special_window_days: int = 365  # Mawei: "last year" [CONFIRMED local]
+    special_tip_count: int = 3  # Mawei: ≥3 verified exposures or complaints [CONFIRMED local]
+    key_threshold: int = 60
+    permit_points: Mapping[str, int] = field(default_factory=lambda: {
+        "key": 30, "simplified": 15, "registration": 5, "none": 0})
+    key_unit_points: int = 20
+    high_risk_industry_points: int = 10
+    event_points: Mapping[str, int] = field(default_factory=lambda: {
+        "penalty": 25, "inspection_violation": 15, "incident": 30, "case_opened": 5, "warning": 4, "tip": 3,
+        "inspection_clean": -3})
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> RiskPolicyValues:
+        """Build from stored policy data, ignoring unknown keys (older versions stay readable)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass(frozen=True)
+class EntityFacts:
+    """What the classification reads about one entity."""
+
+    id: str
+    industry_code: str
+    permit_class: str
+    is_key_unit: bool
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of the explanation: which factor, what was found, how many points, and the class rule if any."""
+
+    factor: str
+    detail: str
+    points: int = 0
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """The score, the class and why."""
+
+    entity_id: str
+    score: int
+    risk_class: str
+    reasons: tuple[Reason, ...]
+
+
+def score_entity(facts: EntityFacts, events: Iterable[tuple[dt.date, str]], *, as_of: dt.date,
+                 policy: RiskPolicyValues = RiskPolicyValues()) -> RiskResult:
+    """Score one entity from its history up to and including `as_of` (later events are ignored)."""
+    reasons: list[Reason] = []
+    permit = policy.permit_points.get(facts.permit_class, 0)
+    reasons.append(Reason("permit_class", facts.permit_class, permit))
+    if facts.is_key_unit:
+        reasons.append(Reason("key_unit", "listed", policy.key_unit_points))
+    if facts.industry_code[:2] in HIGH_RISK_DIVISIONS:
+        reasons.append(Reason("industry", facts.industry_code, policy.high_risk_industry_points))
+    window_start = as_of - dt.timedelta(days=policy.window_days)
+    special_start = as_of - dt.timedelta(days=policy.special_window_days)
+    counts: dict[str, int] = {}
+    recent: dict[str, int] = {}
+    for day, kind in events:
+        if window_start < day <= as_of:
+            counts[kind] = counts.get(kind, 0) + 1
+            if day > special_start:
+                recent[kind] = recent.get(kind, 0) + 1
+    performance = 0
+    for kind in sorted(counts):
+        points = policy.event_points.get(kind, 0) * counts[kind]
+        if points:
+            reasons.append(Reason(f"event:{kind}", str(counts[kind]), points))
+            performance += points
+    performance = max(performance, 0)  # clean inspections earn back, never below zero
+    score = sum(r.points for r in reasons if not r.factor.startswith("event:")) + performance
+    risk_class, rule = _classify(facts, recent, score, policy)
+    reasons.append(Reason("class_rule", rule))
+    return RiskResult(facts.id, score, risk_class, tuple(reasons))
+
+
+def _classify(facts: EntityFacts, recent: Mapping[str, int], score: int, policy: RiskPolicyValues) -> tuple[str, str]:
+    if recent.get("penalty"):
+        return SPECIAL, "penalised_last_year"
+    if recent.get("incident"):
+        return SPECIAL, "incident_last_year"
+    if recent.get("tip", 0) >= policy.special_tip_count:
+        return SPECIAL, "tips_last_year"
+    if facts.is_key_unit:
+        return KEY, "key_unit"
+    if facts.permit_class == "key":
+        return KEY, "key_permit"
+    if score >= policy.key_threshold:
+        return KEY, "score_at_or_above_threshold"
+    return GENERAL, "none_of_the_above"
