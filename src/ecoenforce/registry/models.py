@@ -45,6 +45,16 @@ class RiskClass(models.TextChoices):
     SPECIAL = "special", _("Special (特殊)")
 
 
+class CreditGrade(models.TextChoices):
+    """Environmental credit grades (环发〔2013〕150号 four colours, plus Jiangsu's black)."""
+
+    GREEN = "green", _("Good faith (诚信, green)")
+    BLUE = "blue", _("Good (良好, blue)")
+    YELLOW = "yellow", _("Warning (警示, yellow)")
+    RED = "red", _("Poor (不良, red)")
+    BLACK = "black", _("Serious breach (严重失信, black)")
+
+
 class RegulatedEntity(models.Model):
     """A regulated entity (监管对象): a firm or site identified by its unified social credit code."""
 
@@ -66,6 +76,18 @@ class RegulatedEntity(models.Model):
     risk_score = models.DecimalField(_("risk score"), max_digits=7, decimal_places=2, null=True, blank=True)
     risk_scored_on = models.DateField(_("risk scored on"), null=True, blank=True)
     on_positive_list = models.BooleanField(_("on the positive list"), default=False)
+    # Facts the classification and the positive list read when a bureau knows them (None/"" = unknown).
+    annual_discharge_t = models.DecimalField(
+        _("annual main-pollutant discharge (t/a)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text=_("Sum of the permitted or reported annual discharge of the main pollutants, in tonnes."))
+    near_sensitive_receptor = models.BooleanField(
+        _("near a sensitive receptor"), null=True, blank=True,
+        help_text=_("Within the protection distance of a residential area, school, hospital or drinking-water source."))
+    credit_grade = models.CharField(_("environmental credit grade"), max_length=16, choices=CreditGrade.choices,
+                                    blank=True)
+    # Placeholder until the monitoring registry links points to entities: set by staff or the pools import.
+    networked_monitoring = models.BooleanField(_("automatic monitoring networked"), default=False)
+    permit_reports_on_time = models.BooleanField(_("permit execution reports on time"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -125,3 +147,70 @@ class RiskPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class InspectorTie(models.Model):
+    """A tie an inspector declared with an entity (kin, interest): the draw recuses the inspector from it."""
+
+    class Kind(models.TextChoices):
+        KIN = "kin", _("Kin (近亲属)")
+        INTEREST = "interest", _("Interest (利害关系)")
+        FORMER_EMPLOYER = "former_employer", _("Former employer (曾任职)")
+
+    inspector = models.ForeignKey("core.User", verbose_name=_("inspector"), on_delete=models.CASCADE,
+                                  related_name="declared_ties")
+    entity = models.ForeignKey(RegulatedEntity, verbose_name=_("entity"), on_delete=models.CASCADE,
+                               related_name="inspector_ties")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    declared_on = models.DateField(_("declared on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["inspector_id", "entity_id"]
+        constraints = [models.UniqueConstraint(fields=["inspector", "entity", "kind"], name="uniq_inspector_tie")]
+        verbose_name = _("declared inspector tie")
+        verbose_name_plural = _("declared inspector ties")
+
+    def __str__(self) -> str:
+        return f"{self.inspector} – {self.entity} ({self.kind})"
+
+
+class InspectorProfile(models.Model):
+    """Pool data of a certified inspector beyond core.User: home region (for cross-region recusal), in the pool."""
+
+    user = models.OneToOneField("core.User", verbose_name=_("inspector"), on_delete=models.CASCADE,
+                                related_name="inspector_profile")
+    home_region = models.ForeignKey(Region, verbose_name=_("home region"), on_delete=models.PROTECT,
+                                    related_name="+")
+    in_pool = models.BooleanField(_("in the inspector pool"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inspector pool entry")
+        verbose_name_plural = _("inspector pool entries")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class EnterpriseAccount(models.Model):
+    """Links an enterprise user to the facility it acts for (positive-list applications, disclosures)."""
+
+    user = models.ForeignKey("core.User", verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="enterprise_accounts")
+    entity = models.ForeignKey(RegulatedEntity, verbose_name=_("entity"), on_delete=models.CASCADE,
+                               related_name="enterprise_accounts")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "entity"], name="uniq_enterprise_account")]
+        verbose_name = _("enterprise account")
+        verbose_name_plural = _("enterprise accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.entity}"
+
+
+# Models of the classification packages live beside their code; importing them here registers them.
+from ecoenforce.registry.catalogue.models import CatalogueVersion, EnforcementMatter  # noqa: E402,F401
+from ecoenforce.registry.pools.models import PoolImport  # noqa: E402,F401
+from ecoenforce.registry.positive.models import PositiveListEntry  # noqa: E402,F401

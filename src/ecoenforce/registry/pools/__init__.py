@@ -1,0 +1,1 @@
+"""The two pools of double-random supervision from a bureau's spreadsheets: regulated entities and inspectors."""
