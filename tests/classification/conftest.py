@@ -1,14 +1,9 @@
-"""Fixtures for the classification tests (pools, risk, positive list, catalogue): English messages, file builders."""
+"""Fixtures for the classification tests (pools, risk, positive list, catalogue)."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.utils import translation
-from openpyxl import Workbook
-
-from ecoenforce.registry.uscc import uscc_make
 
 
 @pytest.fixture
@@ -16,23 +11,3 @@ def english():
     """Messages in English so tests can assert them exactly."""
     with translation.override("en"):
         yield
-
-
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """A UTF-8 CSV file (with BOM, as Excel writes it)."""
-    return ("\ufeff" + "\n".join(",".join(r) for r in rows) + "\n").encode("utf-8")
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    """An .xlsx file with the rows on its first sheet."""
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def code(n: int, county: str = "320412") -> str:
-    """A valid credit code registered in `county`."""
-    return uscc_make("91" + county, f"7{n:07d}")

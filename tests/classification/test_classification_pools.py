@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import code, csv_bytes, xlsx_bytes
+from classification_files import code, csv_bytes, xlsx_bytes
 from django.core.management import call_command
 
 from ecoenforce.core.models import AuditEvent, User
@@ -102,8 +102,9 @@ def test_a_dry_run_counts_but_writes_nothing(leader_wj):
 
 
 def test_the_template_is_read_back_as_a_valid_header(leader_wj, english):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
     sheet = load_workbook(io.BytesIO(template_xlsx("entities"))).worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:6] == ["统一社会信用代码", "单位名称", "行业代码", "地址", "区县代码", "区县名称"]
