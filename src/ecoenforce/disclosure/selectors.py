@@ -76,3 +76,38 @@ def public_decision_get(*, decision_id: int) -> PublicDecision:
 def public_regions():
     """Counties that have at least one published decision (the portal's county filter)."""
     return Region.objects.filter(pk__in=_published().values("region_id")).order_by("code")
+
+
+# --- the enforcement-item catalogue (执法事项目录), as published -------------------------------------------
+
+@dataclass(frozen=True)
+class PublicMatter:
+    """An enforcement matter of the current catalogue, as a citizen checks a penalty against it."""
+
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    law: str
+    article: str
+    basis_text: str
+    level_label: str
+    penalty_kinds: list[str]
+    fine_min: Decimal | None
+    fine_max: Decimal | None
+    fine_rule: str
+    text_verified: bool
+
+
+def public_catalogue_page(*, q: str = "", kind: str = "", page: object = 1, per_page: int = 50) -> tuple[object, Page]:
+    """(current version or None, one page of its matters) — only a published catalogue is ever shown."""
+    from ecoenforce.registry.catalogue.selectors import catalogue_current_version, matters_current
+
+    version = catalogue_current_version()
+    result = Paginator(matters_current(q=q, kind=kind), per_page).get_page(page)
+    result.object_list = [PublicMatter(
+        code=m.code, name=m.name, kind=m.kind, kind_label=str(m.get_kind_display()), law=m.law, article=m.article,
+        basis_text=m.basis_text, level_label=str(m.get_level_display()), penalty_kinds=m.penalty_kind_labels(),
+        fine_min=m.fine_min, fine_max=m.fine_max, fine_rule=m.fine_rule, text_verified=m.text_verified,
+    ) for m in result.object_list]
+    return version, result

@@ -1,8 +1,8 @@
-"""Registry URLs."""
+"""Registry URLs: entities, the pools import, the enforcement-item catalogue and the positive list."""
 
 from django.urls import path
 
-from ecoenforce.registry import views
+from ecoenforce.registry import views, views_catalogue, views_pools
 
 app_name = "registry"
 
@@ -10,4 +10,14 @@ urlpatterns = [
     path("entities/", views.entity_list, name="entity_list"),
     path("entities/<int:entity_id>/", views.entity_detail, name="entity_detail"),
     path("entities/classify/", views.entity_classify, name="entity_classify"),
+    path("pools/", views_pools.pool_import, name="pool_import"),
+    path("pools/template/<str:kind>.xlsx", views_pools.pool_template, name="pool_template"),
+    path("pools/imports/<int:import_id>/", views_pools.pool_import_detail, name="pool_import_detail"),
+    path("pools/imports/<int:import_id>/confirm/", views_pools.pool_import_confirm, name="pool_import_confirm"),
+    path("catalogue/", views_catalogue.catalogue_home, name="catalogue_home"),
+    path("catalogue/new/", views_catalogue.catalogue_new, name="catalogue_new"),
+    path("catalogue/<int:year>/", views_catalogue.catalogue_version, name="catalogue_version"),
+    path("catalogue/<int:year>/import/", views_catalogue.catalogue_upload, name="catalogue_upload"),
+    path("catalogue/<int:year>/publish/", views_catalogue.catalogue_publish_view, name="catalogue_publish"),
+    path("catalogue/<int:year>/diff/", views_catalogue.catalogue_diff, name="catalogue_diff"),
 ]
