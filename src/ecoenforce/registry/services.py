@@ -12,6 +12,7 @@ from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.models import Region, User
 from ecoenforce.registry.models import EntityEvent, Industry, RegulatedEntity
+from ecoenforce.registry.positive.services import REMOVAL_KINDS, positive_list_review_entity
 from ecoenforce.registry.uscc import uscc_problem
 
 USCC_MESSAGES = {
@@ -62,10 +63,16 @@ def entity_create(*, actor: User | None, uscc: str, name: str, industry: Industr
 
 
 def entity_event_record(*, entity: RegulatedEntity, kind: str, date: dt.date, ref: str = "", note: str = "") -> EntityEvent:
-    """Push a dated fact into the entity's history; idempotent on (entity, kind, ref) when ref is given."""
+    """Push a dated fact into the entity's history; idempotent on (entity, kind, ref) when ref is given.
+
+    A new penalty or incident proposes the removal of a positive-listed entity at once.
+    """
     if ref:
-        event, _created = EntityEvent.objects.get_or_create(
+        event, created = EntityEvent.objects.get_or_create(
             entity=entity, kind=kind, ref=ref, defaults={"date": date, "note": note[:200]}
         )
-        return event
-    return EntityEvent.objects.create(entity=entity, kind=kind, date=date, note=note[:200])
+    else:
+        event, created = EntityEvent.objects.create(entity=entity, kind=kind, date=date, note=note[:200]), True
+    if created and kind in REMOVAL_KINDS:
+        positive_list_review_entity(entity=entity, event=event)
+    return event

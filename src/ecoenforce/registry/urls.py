@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecoenforce.registry import views, views_catalogue, views_pools
+from ecoenforce.registry import views, views_catalogue, views_pools, views_positive
 
 app_name = "registry"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("catalogue/<int:year>/import/", views_catalogue.catalogue_upload, name="catalogue_upload"),
     path("catalogue/<int:year>/publish/", views_catalogue.catalogue_publish_view, name="catalogue_publish"),
     path("catalogue/<int:year>/diff/", views_catalogue.catalogue_diff, name="catalogue_diff"),
+    path("positive-list/", views_positive.positive_list, name="positive_list"),
+    path("positive-list/<int:entry_id>/", views_positive.positive_entry, name="positive_entry"),
+    path("positive-list/<int:entry_id>/decide/", views_positive.positive_decide, name="positive_decide"),
+    path("positive-list/<int:entry_id>/removal/", views_positive.positive_removal, name="positive_removal"),
+    path("positive-list/apply/<int:entity_id>/", views_positive.positive_apply, name="positive_apply"),
+    path("my-facilities/", views_positive.my_facilities, name="my_facilities"),
 ]

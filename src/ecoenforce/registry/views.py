@@ -15,6 +15,8 @@ from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Region, Role
 from ecoenforce.registry.models import Industry, PermitClass, RiskClass
+from ecoenforce.registry.positive.labels import criterion_label
+from ecoenforce.registry.positive.services import positive_list_eligibility
 from ecoenforce.registry.risk_labels import reason_label
 from ecoenforce.registry.risk_services import risk_classify, risk_explain
 from ecoenforce.registry.selectors import EntityFilters, entity_get_for_user, entity_list_for_user
@@ -62,9 +64,13 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
     require_role(request.user, STAFF_ROLES)
     entity = entity_get_for_user(user=request.user, entity_id=entity_id)
     risk = risk_explain(entity=entity, as_of=timezone.localdate())
+    eligibility = positive_list_eligibility(entity=entity)
     return render(request, "registry/entity_detail.html", {
         "entity": entity, "risk": risk, "risk_reasons": [reason_label(r) for r in risk.reasons],
         "risk_class_label": RiskClass(risk.risk_class).label,
+        "positive_eligible": eligibility.eligible,
+        "positive_criteria": [criterion_label(c) for c in eligibility.criteria],
+        "positive_entries": entity.positive_list_entries.all()[:5],
         "events": entity.events.all()[:50],
         "cases": entity.cases.select_related("region").all()[:50],
         "inspections": entity.inspections.all()[:20],
