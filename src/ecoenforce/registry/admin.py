@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from ecoenforce.registry.models import Industry, RegulatedEntity, RiskPolicy
+from ecoenforce.registry.models import (
+    CatalogueVersion,
+    EnterpriseAccount,
+    Industry,
+    InspectorProfile,
+    InspectorTie,
+    PositiveListEntry,
+    RegulatedEntity,
+    RiskPolicy,
+)
 
 
 @admin.register(Industry)
@@ -21,9 +30,71 @@ class RegulatedEntityAdmin(admin.ModelAdmin):
 
 @admin.register(RiskPolicy)
 class RiskPolicyAdmin(admin.ModelAdmin):
-    """Add a new version to change the weights; the newest version is in force."""
+    """Add a new version to change the weights; the newest version is in force (added through the service)."""
 
     list_display = ("version", "source", "created_at")
+    fields = ("values", "source")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("values", "source") if obj is not None else ()
+
+    def get_changeform_initial_data(self, request):
+        latest = RiskPolicy.objects.order_by("-version").first()
+        return {"values": latest.values if latest else {}}
+
+    def save_model(self, request, obj, form, change):
+        from ecoenforce.registry.risk_services import risk_policy_add
+
+        if change:
+            return  # versions are never edited: add a new one
+        created = risk_policy_add(actor=request.user, values=obj.values, source=obj.source)
+        obj.pk, obj.version, obj.created_at = created.pk, created.version, created.created_at
+
+
+@admin.register(InspectorTie)
+class InspectorTieAdmin(admin.ModelAdmin):
+    list_display = ("inspector", "entity", "kind", "declared_on")
+    list_filter = ("kind",)
+    raw_id_fields = ("inspector", "entity")
+
+
+@admin.register(InspectorProfile)
+class InspectorProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "home_region", "in_pool", "updated_at")
+    list_filter = ("in_pool",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(EnterpriseAccount)
+class EnterpriseAccountAdmin(admin.ModelAdmin):
+    """Link an enterprise user to its facility (it can then apply for the positive list)."""
+
+    list_display = ("user", "entity")
+    raw_id_fields = ("user", "entity")
+
+
+@admin.register(CatalogueVersion)
+class CatalogueVersionAdmin(admin.ModelAdmin):
+    """Read-only here: versions are created, imported and published on the catalogue pages."""
+
+    list_display = ("year", "status", "published_on", "source")
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PositiveListEntry)
+class PositiveListEntryAdmin(admin.ModelAdmin):
+    """Read-only: applications are decided on the positive-list pages (audited)."""
+
+    list_display = ("entity", "status", "applied_at", "valid_until")
+    list_filter = ("status",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
         return False

@@ -1,10 +1,10 @@
 """Risk classification of regulated entities (分类监管), pure: a score and a class from an entity's dated history.
 
-score = impact (what the entity could do: permit class, key-unit listing, industry) + performance (what it
-did: a points ledger of penalties, violations, incidents, warnings and tips over a rolling window, with
+score = impact (what the entity could do: permit class, key-unit listing, industry, and when known annual
+discharge and sensitive receptors nearby) + performance (what it did: the credit grade and a points ledger of penalties, violations, incidents, warnings and tips over a rolling window, with
 clean inspections earning points back). The class follows the criteria of a real bureau, Fuzhou Mawei
-(2021, see regulations.md §4): **special** if penalised or involved in an incident in the last year, or
-the subject of ≥3 tips; **key** if a listed key discharging unit, a key-management permit holder, or a
+(2021, see regulations.md §4): **special** if penalised or involved in an incident in the last year, the
+subject of ≥3 tips, or rated 警示/不良 in credit; **key** if a listed key discharging unit, a key-management permit holder, or a
 score at or above the key threshold; **general** otherwise. Every weight and threshold is policy data
 (`RiskPolicyValues`), and every result lists its reasons so a leader can read why.
 """
@@ -36,22 +36,43 @@ class RiskPolicyValues:
     event_points: Mapping[str, int] = field(default_factory=lambda: {
         "penalty": 25, "inspection_violation": 15, "incident": 30, "case_opened": 5, "warning": 4, "tip": 3,
         "inspection_clean": -3})
+    # Impact when the bureau knows it (unknown adds nothing). Discharge steps in t/a of main pollutants, highest
+    # step reached counts; the 30 t/a step echoes the permit catalogue's COD threshold (key_units.md §3).
+    discharge_points: tuple[tuple[float, int], ...] = ((1, 5), (30, 10), (100, 20))
+    sensitive_receptor_points: int = 10
+    # Performance: the credit grade is a standing fact, not a dated event (assumed points).
+    credit_points: Mapping[str, int] = field(default_factory=lambda: {
+        "green": -10, "blue": 0, "yellow": 15, "red": 30, "black": 40})
+    # Mawei special criterion 3: credit rated 警示/不良 and not restored [CONFIRMED local]
+    special_credit_grades: tuple[str, ...] = ("yellow", "red", "black")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> RiskPolicyValues:
         """Build from stored policy data, ignoring unknown keys (older versions stay readable)."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        clean: dict[str, object] = {}
+        for k, v in values.items():
+            if k not in known:
+                continue
+            if k == "discharge_points":
+                v = tuple((float(t), int(p)) for t, p in v)  # JSON stores pairs as lists
+            elif k == "special_credit_grades":
+                v = tuple(v)
+            clean[k] = v
+        return cls(**clean)
 
 
 @dataclass(frozen=True)
 class EntityFacts:
-    """What the classification reads about one entity."""
+    """What the classification reads about one entity (None / "" = not known to the bureau)."""
 
     id: str
     industry_code: str
     permit_class: str
     is_key_unit: bool
+    annual_discharge_t: float | None = None
+    near_sensitive_receptor: bool | None = None
+    credit_grade: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,14 @@ def score_entity(facts: EntityFacts, events: Iterable[tuple[dt.date, str]], *, a
         reasons.append(Reason("key_unit", "listed", policy.key_unit_points))
     if facts.industry_code[:2] in HIGH_RISK_DIVISIONS:
         reasons.append(Reason("industry", facts.industry_code, policy.high_risk_industry_points))
+    if facts.annual_discharge_t is not None:
+        reached = [p for t, p in policy.discharge_points if float(facts.annual_discharge_t) >= t]
+        if reached:
+            reasons.append(Reason("discharge", f"{float(facts.annual_discharge_t):g}", max(reached)))
+    if facts.near_sensitive_receptor:
+        reasons.append(Reason("sensitive_receptor", "near", policy.sensitive_receptor_points))
+    if facts.credit_grade and policy.credit_points.get(facts.credit_grade, 0):
+        reasons.append(Reason("credit", facts.credit_grade, policy.credit_points[facts.credit_grade]))
     window_start = as_of - dt.timedelta(days=policy.window_days)
     special_start = as_of - dt.timedelta(days=policy.special_window_days)
     counts: dict[str, int] = {}
@@ -112,6 +141,8 @@ def _classify(facts: EntityFacts, recent: Mapping[str, int], score: int, policy:
         return SPECIAL, "incident_last_year"
     if recent.get("tip", 0) >= policy.special_tip_count:
         return SPECIAL, "tips_last_year"
+    if facts.credit_grade in policy.special_credit_grades:
+        return SPECIAL, "credit_warning_or_poor"
     if facts.is_key_unit:
         return KEY, "key_unit"
     if facts.permit_class == "key":

@@ -4,14 +4,46 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import fields
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import scope_by_region
 from ecoenforce.core.audit import audit_record
+from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.models import User
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity, RiskPolicy
+from ecoenforce.registry.positive.criteria import PositivePolicy
 from ecoenforce.registry.risk import EntityFacts, RiskPolicyValues, RiskResult, score_entity
+
+POLICY_EXTRA_KEYS = {"positive_list"}  # stored beside the weights; read by registry.positive
+
+
+@transaction.atomic
+def risk_policy_add(*, actor: User | None, values: dict, source: str = "") -> RiskPolicy:
+    """Store the next policy version (older versions stay for the record); unknown keys or bad values are refused."""
+    if not isinstance(values, dict):
+        raise ValidationFailed(_("The policy must be a JSON object of weights and thresholds."))
+    known = {f.name for f in fields(RiskPolicyValues)} | POLICY_EXTRA_KEYS
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValidationFailed(_("Unknown policy keys: %(keys)s. Use only: %(known)s.")
+                               % {"keys": ", ".join(unknown), "known": ", ".join(sorted(known))})
+    try:
+        parsed = RiskPolicyValues.from_mapping(values)
+        score_entity(EntityFacts(id="check", industry_code="2614", permit_class="key", is_key_unit=True,
+                                 annual_discharge_t=50.0, near_sensitive_receptor=True, credit_grade="red"),
+                     [(dt.date(2026, 1, 1), kind) for kind in parsed.event_points], as_of=dt.date(2026, 6, 1),
+                     policy=parsed)  # a trial run proves every value has a usable type
+        PositivePolicy.from_mapping(values.get("positive_list", {}))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationFailed(_("The policy could not be read: %(error)s. Correct the values and save again.")
+                               % {"error": exc}) from None
+    last = RiskPolicy.objects.select_for_update().order_by("-version").first()
+    policy = RiskPolicy.objects.create(version=(last.version + 1) if last else 1, values=values, source=source[:300])
+    audit_record(actor=actor, obj=policy, action="risk_policy.create", after=values, reason=source)
+    return policy
 
 
 def risk_policy_current() -> RiskPolicyValues:
@@ -23,7 +55,10 @@ def risk_policy_current() -> RiskPolicyValues:
 def facts_of(entity: RegulatedEntity) -> EntityFacts:
     """The classification's view of an entity."""
     return EntityFacts(id=str(entity.pk), industry_code=entity.industry.code, permit_class=entity.permit_class,
-                       is_key_unit=entity.is_key_unit)
+                       is_key_unit=entity.is_key_unit,
+                       annual_discharge_t=float(entity.annual_discharge_t) if entity.annual_discharge_t is not None
+                       else None,
+                       near_sensitive_receptor=entity.near_sensitive_receptor, credit_grade=entity.credit_grade)
 
 
 def risk_explain(*, entity: RegulatedEntity, as_of: dt.date) -> RiskResult:

@@ -16,7 +16,8 @@ from ecoenforce.registry.risk_services import risk_classify, risk_policy_current
 
 class Command(BaseCommand):
     help = ("Score entities as of a date and print class, score and reasons. --history FILE scores the CSV's "
-            "entities (columns: entity_id, date, kind[, industry_code, permit_class, key_unit]) instead of the database.")
+            "entities (columns: entity_id, date, kind[, industry_code, permit_class, key_unit, annual_discharge_t, "
+            "sensitive_receptor, credit_grade]; facts are read from each entity's first row) instead of the database.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["score"])
@@ -52,10 +53,19 @@ class Command(BaseCommand):
                         events[entity].append((dt.date.fromisoformat(row["date"].strip()), row["kind"].strip()))
                     except (KeyError, ValueError) as exc:
                         raise CommandError(f"row {n}: needs entity_id, date (YYYY-MM-DD) and kind ({exc})") from None
+                    discharge = (row.get("annual_discharge_t") or "").strip()
+                    try:
+                        discharge = float(discharge) if discharge else None
+                    except ValueError:
+                        raise CommandError(f"row {n}: annual_discharge_t must be a number of tonnes") from None
+                    receptor = (row.get("sensitive_receptor") or "").strip().lower()
                     facts.setdefault(entity, EntityFacts(
                         id=entity, industry_code=(row.get("industry_code") or "").strip(),
                         permit_class=(row.get("permit_class") or "registration").strip(),
-                        is_key_unit=(row.get("key_unit") or "").strip().lower() in {"1", "yes", "true", "是"}))
+                        is_key_unit=(row.get("key_unit") or "").strip().lower() in {"1", "yes", "true", "是"},
+                        annual_discharge_t=discharge,
+                        near_sensitive_receptor=(receptor in {"1", "yes", "true", "是"}) if receptor else None,
+                        credit_grade=(row.get("credit_grade") or "").strip().lower()))
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc}") from None
         policy = risk_policy_current()
