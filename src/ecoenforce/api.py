@@ -16,6 +16,7 @@ from ecoenforce.core.services import api_token_authenticate
 from ecoenforce.leads.api import router as leads_router
 from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.registry.api import router as registry_router
+from ecoenforce.registry.api_classification import router as classification_router
 from ecoenforce.warnings.api import router as warnings_router
 
 
@@ -57,6 +58,7 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 
 
 api.add_router("/entities", registry_router)
+api.add_router("/registry", classification_router)
 api.add_router("/leads", leads_router)
 api.add_router("/cases", cases_router)
 api.add_router("/warnings", warnings_router)

@@ -23,6 +23,9 @@ class EntityOut(Schema):
     permit_number: str
     is_key_unit: bool
     risk_class: str
+    risk_score: float | None = None
+    risk_scored_on: str | None = None
+    on_positive_list: bool = False
 
     @staticmethod
     def from_model(e) -> EntityOut:
@@ -30,6 +33,9 @@ class EntityOut(Schema):
             id=e.pk, uscc=e.uscc, name=e.name, industry_code=e.industry.code, industry_name=e.industry.name_zh,
             region_code=e.region.code, region_name=e.region.name, address=e.address, permit_class=e.permit_class,
             permit_number=e.permit_number, is_key_unit=e.is_key_unit, risk_class=e.risk_class,
+            risk_score=float(e.risk_score) if e.risk_score is not None else None,
+            risk_scored_on=e.risk_scored_on.isoformat() if e.risk_scored_on else None,
+            on_positive_list=e.on_positive_list,
         )
 
 

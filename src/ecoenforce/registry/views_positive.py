@@ -135,7 +135,7 @@ def positive_apply(request: HttpRequest, entity_id: int) -> HttpResponse:
 @login_required
 def my_facilities(request: HttpRequest) -> HttpResponse:
     """The enterprise user's own facilities: positive-list eligibility criterion by criterion, and the application."""
-    if request.user.role != Role.ENTERPRISE:
+    if not (request.user.role in (Role.ENTERPRISE, Role.ADMINISTRATOR) or request.user.is_superuser):
         raise PermissionDenied()
     facilities = []
     for entity in RegulatedEntity.objects.select_related("industry", "region").filter(
