@@ -309,6 +309,7 @@ class DemoSeeder:
         self.classify()
         self.monitoring_warnings()
         self.monitoring_registry()
+        self.classified_supervision()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -334,6 +335,20 @@ class DemoSeeder:
 
         out = registry_demo(actor=self.users["admin"], total=total)
         self.log(f"monitoring devices: {out['devices']} ({out['gas']} flue gas, {out['water']} wastewater)")
+
+
+    # --- classified supervision (issue 5 part A; owned by the registry) ---------------------------------
+    def classified_supervision(self) -> None:
+        """Catalogue, known facts and credit, classes with reasons, ~3% of clean firms on the positive list, ties."""
+        from ecoenforce.registry.demo import classification_demo
+
+        out = classification_demo(
+            actor=self.users["admin"], applicants={code: people[0] for code, people in self.inspectors.items()},
+            leaders=self.leaders, enterprise=self.users.get("enterprise"), today=self.today)
+        if not out["skipped"]:
+            self.log(f"catalogue: {out['matters']} matters; classes: {out['key']} key, {out['general']} general, "
+                     f"{out['special']} special; positive list: {out['listed']} of {out['clean']} eligible firms; "
+                     f"{out['ties']} declared inspector ties")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

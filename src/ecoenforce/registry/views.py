@@ -16,6 +16,7 @@ from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Region, Role
 from ecoenforce.registry.models import Industry, PermitClass, RiskClass
 from ecoenforce.registry.positive.labels import criterion_label
+from ecoenforce.registry.positive.models import OPEN_STATUSES
 from ecoenforce.registry.positive.services import positive_list_eligibility
 from ecoenforce.registry.risk_labels import reason_label
 from ecoenforce.registry.risk_services import risk_classify, risk_explain
@@ -71,6 +72,7 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
         "positive_eligible": eligibility.eligible,
         "positive_criteria": [criterion_label(c) for c in eligibility.criteria],
         "positive_entries": entity.positive_list_entries.all()[:5],
+        "positive_open": entity.positive_list_entries.filter(status__in=OPEN_STATUSES).exists(),
         "events": entity.events.all()[:50],
         "cases": entity.cases.select_related("region").all()[:50],
         "inspections": entity.inspections.all()[:20],

@@ -18,7 +18,7 @@ from ecoenforce.core.models import Role
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.positive.criteria import Criterion
 from ecoenforce.registry.positive.labels import criterion_label
-from ecoenforce.registry.positive.models import PositiveListEntry
+from ecoenforce.registry.positive.models import OPEN_STATUSES, PositiveListEntry
 from ecoenforce.registry.positive.selectors import (
     positive_entries_for_user,
     positive_entry_get_for_user,
@@ -145,5 +145,6 @@ def my_facilities(request: HttpRequest) -> HttpResponse:
             "entity": entity, "eligible": eligibility.eligible,
             "criteria": [criterion_label(c) for c in eligibility.criteria],
             "entries": entity.positive_list_entries.all()[:5],
+            "open": entity.positive_list_entries.filter(status__in=OPEN_STATUSES).exists(),
         })
     return render(request, "registry/my_facilities.html", {"facilities": facilities})
