@@ -161,3 +161,13 @@ def test_api_pool_import_reports_problems_with_422_and_imports_nothing(world, pe
     assert (dry.status_code, dry.json()["created"], RegulatedEntity.objects.count()) == (200, 2, 2)
     assert client_for(personas["inspector_wj"]).post(
         "/api/v1/registry/pools/entities", {"file": SimpleUploadedFile("p.csv", csv_bytes(ROWS))}).status_code == 403
+
+
+def test_lists_filter_by_positive_list(world, personas, entity_wj):
+    entity_wj.on_positive_list = True
+    entity_wj.save()
+    client = client_for(personas["city_leader"])
+    assert [e["id"] for e in client.get("/api/v1/entities/?positive_list=yes").json()["items"]] == [entity_wj.pk]
+    assert [e["id"] for e in client.get("/api/v1/entities/?positive_list=no").json()["items"]] == [world["entity_xb"]]
+    page = client.get("/registry/entities/?positive_list=yes").content.decode()
+    assert (entity_wj.name in page, "常州华宇印染有限公司" in page) == (True, False)

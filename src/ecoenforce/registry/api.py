@@ -46,6 +46,7 @@ class EntityQuery(Schema):
     permit_class: str = ""
     key_unit: str = ""
     risk_class: str = ""
+    positive_list: str = ""
     limit: int = 100
     offset: int = 0
 

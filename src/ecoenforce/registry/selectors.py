@@ -21,6 +21,7 @@ class EntityFilters:
     permit_class: str = ""
     key_unit: str = ""  # "", "yes", "no"
     risk_class: str = ""
+    positive_list: str = ""  # "", "yes", "no"
 
     @classmethod
     def from_query(cls, params) -> EntityFilters:
@@ -43,6 +44,8 @@ def entity_list_for_user(*, user: User, filters: EntityFilters = EntityFilters()
         qs = qs.filter(risk_class=filters.risk_class)
     if filters.key_unit in ("yes", "no"):
         qs = qs.filter(is_key_unit=filters.key_unit == "yes")
+    if filters.positive_list in ("yes", "no"):
+        qs = qs.filter(on_positive_list=filters.positive_list == "yes")
     return qs.order_by("name")
 
 
