@@ -113,3 +113,22 @@ def test_export_columns_are_the_import_columns():
 def test_matter_row_reads_back_what_was_stored(admin_user):
     version = catalogue_version_create(actor=admin_user, year=2030, rows=[ROW])
     assert matter_row(version.matters.get()) == ROW
+
+
+@pytest.mark.django_db
+def test_the_cli_loads_exports_imports_and_diffs(tmp_path, capsys, admin_user):
+    from django.core.management import call_command
+
+    call_command("catalogue", "starter")
+    assert capsys.readouterr().out.strip() == "published 2026: 23 matters"
+    call_command("catalogue", "export", "2026", str(tmp_path / "c.xlsx"))
+    book = load_workbook(tmp_path / "c.xlsx")
+    book.worksheets[0].delete_rows(2)  # drop the first matter (CF-DQ-099) in the revision
+    book.save(tmp_path / "c.xlsx")
+    capsys.readouterr()
+    call_command("catalogue", "import", "2027", str(tmp_path / "c.xlsx"))
+    call_command("catalogue", "diff", "2027")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == "22 rows, 0 new, 0 changed, 22 unchanged, 0 problems"
+    assert out[1].startswith("- CF-DQ-099 ")
+    assert out[-1] == "0 added, 1 removed, 0 changed, 22 unchanged"
