@@ -72,3 +72,32 @@ def test_the_history_file_may_carry_the_new_facts(tmp_path, capsys, db):
     line = capsys.readouterr().out.strip().splitlines()[1]
     assert line == ("A,special,43,permit_class=registration(+5); discharge=35(+10); sensitive_receptor=near(+10); "
                     "credit=yellow(+15); event:tip=1(+3); class_rule=credit_warning_or_poor(+0)")
+
+
+def test_policy_can_combine_impact_times_performance():
+    facts = EntityFacts(id="e", industry_code="1713", permit_class="simplified", is_key_unit=False,
+                        credit_grade="yellow")
+    events = [(dt.date(2026, 5, 1), "inspection_violation"), (dt.date(2026, 6, 1), "warning")]
+    result = score_entity(facts, events, as_of=AS_OF, policy=RiskPolicyValues(combine="product"))
+    # impact 15 + 10 = 25; ledger credit 15 + violation 15 + warning 4 = 34 → 25 × 134 % = 33.5 → 34
+    assert (result.score, result.reasons[-2].factor, result.reasons[-2].detail) == (34, "combine", "25x134%")
+    assert score_entity(facts, events, as_of=AS_OF).score == 59  # the seeded sum: 25 + 15 + 19
+
+
+PURE = ["registry/risk.py", "registry/positive/criteria.py", "registry/catalogue/diff.py",
+        "registry/pools/parsing.py", "registry/pools/report.py"]
+
+
+@pytest.mark.parametrize("path", PURE)
+def test_the_calculations_import_nothing_from_django(path):
+    import ast
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "src" / "ecoenforce" / path
+    names = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    assert sorted(n for n in names if n.split(".")[0] in ("django", "ecoenforce")) == []

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
 KEY, GENERAL, SPECIAL = "key", "general", "special"
+IMPACT_FACTORS = ("permit_class", "key_unit", "industry", "discharge", "sensitive_receptor")
 
 # GB/T 4754 divisions whose processes carry high pollution risk (chemicals, smelting, plating, power, waste).
 HIGH_RISK_DIVISIONS = ("17", "22", "25", "26", "27", "28", "30", "31", "32", "33", "38", "44", "77")
@@ -45,6 +46,8 @@ class RiskPolicyValues:
         "green": -10, "blue": 0, "yellow": 15, "red": 30, "black": 40})
     # Mawei special criterion 3: credit rated 警示/不良 and not restored [CONFIRMED local]
     special_credit_grades: tuple[str, ...] = ("yellow", "red", "black")
+    # How impact and performance combine: "sum" (the seeded v1) or "product" (impact × (1 + ledger/100)).
+    combine: str = "sum"
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> RiskPolicyValues:
@@ -127,8 +130,16 @@ def score_entity(facts: EntityFacts, events: Iterable[tuple[dt.date, str]], *, a
         if points:
             reasons.append(Reason(f"event:{kind}", str(counts[kind]), points))
             performance += points
-    performance = max(performance, 0)  # clean inspections earn back, never below zero
-    score = sum(r.points for r in reasons if not r.factor.startswith("event:")) + performance
+    impact = sum(r.points for r in reasons if r.factor in IMPACT_FACTORS)
+    credit = sum(r.points for r in reasons if r.factor == "credit")
+    if policy.combine == "product":
+        # impact × performance: the ledger (credit + events, never below zero) raises impact by that many percent
+        percent = 100 + max(credit + performance, 0)
+        score = (impact * percent + 50) // 100
+        reasons.append(Reason("combine", f"{impact}x{percent}%"))
+    else:
+        performance = max(performance, 0)  # clean inspections earn back, never below zero
+        score = impact + credit + performance
     risk_class, rule = _classify(facts, recent, score, policy)
     reasons.append(Reason("class_rule", rule))
     return RiskResult(facts.id, score, risk_class, tuple(reasons))

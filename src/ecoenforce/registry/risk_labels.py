@@ -27,6 +27,9 @@ def reason_label(reason: Reason) -> dict:
         kind = reason.factor.removeprefix("event:")
         label = EntityEvent.Kind(kind).label if kind in EntityEvent.Kind.values else kind
         text = _("%(event)s × %(n)s in the scoring window") % {"event": label, "n": reason.detail}
+    elif reason.factor == "combine":
+        impact, percent = reason.detail.split("x", 1)
+        text = _("Score = impact %(impact)s × performance %(percent)s") % {"impact": impact, "percent": percent}
     elif reason.factor == "class_rule":
         text = {
             "penalised_last_year": _("Special: penalised within the last year"),
@@ -40,4 +43,4 @@ def reason_label(reason: Reason) -> dict:
         }.get(reason.detail, reason.detail)
     else:
         text = f"{reason.factor}: {reason.detail}"
-    return {"text": text, "points": reason.points, "is_rule": reason.factor == "class_rule"}
+    return {"text": text, "points": reason.points, "is_rule": reason.factor in ("class_rule", "combine")}

@@ -36,6 +36,8 @@ def risk_policy_add(*, actor: User | None, values: dict, source: str = "") -> Ri
                                  annual_discharge_t=50.0, near_sensitive_receptor=True, credit_grade="red"),
                      [(dt.date(2026, 1, 1), kind) for kind in parsed.event_points], as_of=dt.date(2026, 6, 1),
                      policy=parsed)  # a trial run proves every value has a usable type
+        if parsed.combine not in ("sum", "product"):
+            raise ValueError("combine must be sum or product")
         PositivePolicy.from_mapping(values.get("positive_list", {}))
     except (TypeError, ValueError, AttributeError) as exc:
         raise ValidationFailed(_("The policy could not be read: %(error)s. Correct the values and save again.")
