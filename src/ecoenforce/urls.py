@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ecoenforce.dashboard.urls")),
     path("accounts/", include("ecoenforce.core.urls")),
     path("registry/", include("ecoenforce.registry.urls")),
+    path("planning/", include("ecoenforce.planning.urls")),
     path("leads/", include("ecoenforce.leads.urls")),
     path("cases/", include("ecoenforce.cases.urls")),
     path("warnings/", include("ecoenforce.warnings.urls")),

@@ -44,6 +44,7 @@ ALLOWED = {
     "cases": {"core", "registry"},
     "leads": {"core", "registry", "cases"},
     "inspections": {"core", "registry", "leads"},
+    "planning": {"core", "registry", "leads", "inspections"},
 }
 
 
@@ -68,7 +69,8 @@ def test_nothing_imports_the_read_only_interfaces():
 
 
 PURE = ["core.workdays", "core.masking", "registry.uscc", "cases.workflow", "monitoring.hj212", "monitoring.gateway",
-        "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile"]
+        "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
+        "planning.capacity"]
 
 
 @pytest.mark.parametrize("package", PURE)

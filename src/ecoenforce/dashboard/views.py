@@ -1,4 +1,4 @@
-"""Dashboard page: open leads, open cases by stage, overdue deadlines, detection rate."""
+"""Dashboard page: open leads, open cases by stage, overdue deadlines, detection rate and the efficiency view."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.inspections.selectors import inspection_stats_for_user
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.selectors import lead_stats_for_user
+from ecoenforce.planning.selectors import efficiency_for_user
 
 
 @login_required
@@ -22,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     cases = case_stats_for_user(user=request.user)
     leads = lead_stats_for_user(user=request.user)
     inspections = inspection_stats_for_user(user=request.user)
+    efficiency = efficiency_for_user(user=request.user)
     open_stages = [s for s in Stage if s in OPEN_STAGES]
     chart = {
         "stages": [str(STAGE_LABELS[s]) for s in open_stages],
@@ -30,7 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "source_counts": list(leads["open_by_source"].values()),
         "months": inspections["months"],
         "rates": inspections["rates"],
+        "class_labels": [r["label"] for r in efficiency["detection"]],
+        "class_rates": [r["rate"] or 0 for r in efficiency["detection"]],
     }
     return render(request, "dashboard/home.html", {
         "cases": cases, "leads": leads, "inspections": inspections, "chart": chart,
+        "efficiency": efficiency,
     })

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ecoenforce.disclosure.selectors import public_decision_get, public_decision_page, public_regions
@@ -32,3 +32,55 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosure/catalogue.html", {
         "version": version, "page": page, "q": q, "kind": kind, "kinds": MatterKind.choices,
     })
+
+
+def rounds(request: HttpRequest) -> HttpResponse:
+    """Double-random rounds: commitments before the draw, seeds, round files and every result after it."""
+    from django.core.paginator import Paginator
+
+    from ecoenforce.planning.selectors import public_rounds
+
+    return render(request, "disclosure/rounds.html", {
+        "page": Paginator(public_rounds(), 25).get_page(request.GET.get("page")),
+    })
+
+
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    """One round: the commitment and frozen pools; once published, the seed, the file and the results."""
+    from ecoenforce.planning.rounds import round_summary
+
+    round_ = _public_round(round_id)
+    results = None
+    if round_.status == round_.Status.PUBLISHED:
+        results = (round_.tasks.select_related("entity__region", "inspection")
+                   .order_by("risk_class", "rank_in_class"))
+    return render(request, "disclosure/round_detail.html", {
+        "round": round_, "summary": round_summary(round_), "results": results,
+    })
+
+
+def round_pools(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The frozen pools and commitment, published before the draw."""
+    from ecoenforce.planning.downloads import json_download, pools_document
+
+    round_ = _public_round(round_id)
+    return json_download(pools_document(round_), f"round-{round_.round_id}-pools.json")
+
+
+def round_file(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round file (seed revealed) that `ecoenforce draw verify` re-computes; only once published."""
+    from ecoenforce.planning.downloads import json_download
+
+    round_ = _public_round(round_id)
+    if round_.round_file is None:
+        raise Http404
+    return json_download(round_.round_file, f"round-{round_.round_id}.json")
+
+
+def _public_round(round_id: int):
+    from ecoenforce.planning.models import DrawRound
+
+    round_ = DrawRound.objects.select_related("organization__region").filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404
+    return round_

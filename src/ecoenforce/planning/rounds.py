@@ -1,0 +1,272 @@
+"""Double-random rounds over the database: freeze and commit, draw and dispatch, publish with the seed revealed.
+
+The order is what makes a round verifiable (docs/draw-algorithm.md):
+1. `round_commit` freezes both pools and the policy and publishes SHA-256 of a fresh secret seed;
+2. `round_draw` runs the pure draw on exactly those frozen inputs (optionally mixing in public entropy
+   fixed after the commitment) and gives each drawn inspector a task; the list stays internal;
+3. `round_publish`, once every task has its result, reveals the seed and publishes the round file
+   and the results; anyone can re-run it with `ecoenforce draw verify`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoenforce.core.access import require_role
+from ecoenforce.core.audit import audit_record
+from ecoenforce.core.calendar import deadline_in_calendar_days
+from ecoenforce.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ecoenforce.core.models import Organization, User
+from ecoenforce.inspections.models import Inspection
+from ecoenforce.planning.draw import (
+    POSITIVE_LIST_TAG,
+    RISK_CLASSES,
+    DrawError,
+    DrawPolicy,
+    EntityRecord,
+    InspectorRecord,
+    commitment,
+    draw,
+    draw_seed,
+    entity_from_canonical,
+    inspector_from_canonical,
+    policy_digest,
+    policy_from_canonical,
+    policy_to_canonical,
+    pools_digest,
+    pools_to_canonical,
+    result_to_canonical,
+    seed_new,
+    selection_digest,
+)
+from ecoenforce.planning.labels import draw_error_text
+from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
+from ecoenforce.planning.roundfile import build_round_file, verify_round_file
+from ecoenforce.planning.services import (
+    PLAN_ROLES,
+    _may_plan_for,
+    entity_pool,
+    inspector_pool,
+    planning_policy_current,
+)
+from ecoenforce.registry.models import InspectorTie, RegulatedEntity
+
+ROUND_ROLES = PLAN_ROLES
+
+
+def frozen_pools(*, organization: Organization, cross_region: bool, as_of: dt.date,
+                 recent_window_days: int) -> tuple[list[EntityRecord], list[InspectorRecord]]:
+    """Both pools as the draw sees them: entities by credit code, inspectors by certificate number."""
+    entities_qs = entity_pool(organization=organization).select_related("region")
+    by_pk = {}
+    for e in entities_qs.only("id", "uscc", "risk_class", "on_positive_list", "region__code"):
+        by_pk[e.pk] = e
+    inspectors = list(inspector_pool(organization=organization, cross_region=cross_region)
+                      .select_related("organization__region", "inspector_profile__home_region"))
+    certs = {}
+    for user in inspectors:
+        if user.certificate_no in certs:
+            raise ValidationFailed(_("Certificate number %(cert)s is held by two users (%(a)s, %(b)s). Correct "
+                                     "the users before drawing.") % {"cert": user.certificate_no,
+                                                                    "a": certs[user.certificate_no], "b": user})
+        certs[user.certificate_no] = user
+    since = as_of - dt.timedelta(days=recent_window_days)
+    recent: dict[int, set[str]] = {}
+    pairs = (Inspection.inspectors.through.objects
+             .filter(inspection__inspected_on__gt=since, inspection__inspected_on__lte=as_of,
+                     inspection__entity_id__in=list(by_pk), user__certificate_no__gt="")
+             .values_list("inspection__entity_id", "user__certificate_no"))
+    for entity_id, cert in pairs:
+        recent.setdefault(entity_id, set()).add(cert)
+    ties: dict[int, set[str]] = {}
+    for user_id, uscc in InspectorTie.objects.filter(inspector__in=inspectors).values_list("inspector_id",
+                                                                                           "entity__uscc"):
+        ties.setdefault(user_id, set()).add(uscc)
+    entity_records = [
+        EntityRecord(id=e.uscc, risk_class=e.risk_class, region_code=e.region.code,
+                     tags=frozenset({POSITIVE_LIST_TAG}) if e.on_positive_list else frozenset(),
+                     recent_inspectors=frozenset(recent.get(e.pk, ())))
+        for e in by_pk.values()]
+    inspector_records = []
+    for user in inspectors:
+        profile = getattr(user, "inspector_profile", None)
+        home = profile.home_region.code if profile is not None else user.organization.region.code
+        inspector_records.append(InspectorRecord(
+            id=user.certificate_no, region_code=home, unit=user.organization.short_name,
+            ties=frozenset(ties.get(user.pk, ())), certified=True))
+    return entity_records, inspector_records
+
+
+def parse_ratios(raw: dict[str, object]) -> dict[str, Decimal]:
+    """Per-class ratios from a form (percent, e.g. "25" or "12.5"); refused with the field to correct."""
+    errors: dict[str, list[str]] = {}
+    ratios = {}
+    for c in RISK_CLASSES:
+        text = str(raw.get(c, "") or "").strip().rstrip("%")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal(-1)
+        if not text or not value.is_finite() or value < 0 or value > 100:
+            errors[f"ratio_{c}"] = [_("Enter a percentage from 0 to 100 (e.g. 25 for a quarter of the class).")]
+            continue
+        ratios[c] = (value / 100).normalize()
+    if errors:
+        raise ValidationFailed(_("Some ratios are not percentages from 0 to 100; correct the marked fields."),
+                               details=errors)
+    return ratios
+
+
+def _translate(exc: DrawError) -> ValidationFailed:
+    return ValidationFailed(draw_error_text(exc), code=exc.code, details={"__all__": [draw_error_text(exc)]})
+
+
+@transaction.atomic
+def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: dt.date, ratios: dict[str, Decimal],
+                 organization: Organization | None = None, cross_region: bool = False,
+                 positive_list_mode: str = "tag", max_targets: int | None = None,
+                 kind: str = PlanLine.Kind.ROUTINE) -> DrawRound:
+    """Freeze the pools and the policy, and publish the commitment to a fresh secret seed."""
+    require_role(actor, ROUND_ROLES)
+    organization = organization or actor.organization
+    if organization is None or not _may_plan_for(actor, organization):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Give the round a title, e.g. 2026年第四季度双随机抽查.")]
+    if period_end < period_start:
+        errors["period_end"] = [_("The period must end on or after its first day.")]
+    if kind not in PlanLine.Kind.values:
+        errors["kind"] = [_("Choose routine or special campaign.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+    plan = InspectionPlan.objects.filter(organization=organization, year=period_start.year,
+                                         status=InspectionPlan.Status.APPROVED).first()
+    now = timezone.now()
+    policy = DrawPolicy(ratios=ratios, inspectors_per_target=planning_policy_current()[0].inspectors_per_inspection,
+                        recent_window_days=365, cross_region=cross_region,
+                        positive_list_mode=positive_list_mode, max_targets=max_targets)
+    entities, inspectors = frozen_pools(organization=organization, cross_region=cross_region,
+                                        as_of=timezone.localdate(), recent_window_days=policy.recent_window_days)
+    seed = seed_new()
+    try:
+        # A trial draw: refuse now, with what to change, rather than after the commitment is public.
+        draw(seed, entities, inspectors, policy)
+        policy_json = policy_to_canonical(policy)
+        pools_json = pools_to_canonical(entities, inspectors)
+        round_ = DrawRound.objects.create(
+            organization=organization, plan=plan, title=title.strip()[:120], kind=kind, period_start=period_start,
+            period_end=period_end, policy=policy_json, pools=pools_json,
+            pools_digest=pools_digest(entities, inspectors), policy_digest=policy_digest(policy),
+            commitment=commitment(seed), seed_hex=seed.hex(), created_by=actor, committed_at=now)
+    except DrawError as exc:
+        raise _translate(exc) from None
+    audit_record(actor=actor, obj=round_, action="round.commit", after={
+        "commitment": round_.commitment, "pools_digest": round_.pools_digest, "policy_digest": round_.policy_digest,
+        "entities": len(entities), "inspectors": len(inspectors)})
+    return round_
+
+
+def round_get_for_leader(*, actor: User, round_id: object, lock: bool = False) -> DrawRound:
+    """A round the leader may run (own bureau, or the city over its counties)."""
+    require_role(actor, ROUND_ROLES)
+    qs = DrawRound.objects.select_related("organization__region")
+    if lock:
+        qs = qs.select_for_update()
+    round_ = qs.filter(pk=round_id).first() if str(round_id).isdigit() else None
+    if round_ is None or not _may_plan_for(actor, round_.organization):
+        raise NotFound()
+    return round_
+
+
+def _inputs(round_: DrawRound) -> tuple[list[EntityRecord], list[InspectorRecord], DrawPolicy]:
+    entities = [entity_from_canonical(e) for e in round_.pools["entities"]]
+    inspectors = [inspector_from_canonical(i) for i in round_.pools["inspectors"]]
+    return entities, inspectors, policy_from_canonical(round_.policy)
+
+
+@transaction.atomic
+def round_draw(*, actor: User, round_id: object, public_entropy: str = "") -> DrawRound:
+    """Run the draw on the frozen inputs and dispatch one task per target to its drawn inspectors."""
+    round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
+    if round_.status != DrawRound.Status.COMMITTED:
+        raise InvalidTransition(_("This round has already been drawn."))
+    public_entropy = (public_entropy or "").strip()[:200]
+    entities, inspectors, policy = _inputs(round_)
+    try:
+        result = draw(draw_seed(bytes.fromhex(round_.seed_hex), public_entropy or None), entities, inspectors, policy)
+    except DrawError as exc:
+        raise _translate(exc) from None
+    by_uscc = {e.uscc: e for e in RegulatedEntity.objects.filter(uscc__in=[t.entity_id for t in result.targets])}
+    by_cert = {u.certificate_no: u for u in User.objects.filter(
+        certificate_no__in=[i.id for i in inspectors], is_active=True)}
+    now = timezone.now()
+    due = deadline_in_calendar_days(timezone.localdate(), planning_policy_current()[0].task_days).due
+    if round_.period_end >= timezone.localdate():
+        due = min(due, round_.period_end)  # the period's end is the latest a target may wait
+    for target in result.targets:
+        entity = by_uscc.get(target.entity_id)
+        staff = [by_cert.get(a.inspector_id) for a in target.inspectors]
+        if entity is None or None in staff:
+            raise ValidationFailed(_("An entity or inspector of the frozen pool no longer exists (%(id)s). Create a "
+                                     "new round from the current pools.") % {"id": target.entity_id})
+        task = InspectionTask.objects.create(round=round_, entity=entity, risk_class=target.risk_class,
+                                             positive_list=target.positive_list, rank_in_class=target.rank_in_class,
+                                             due_on=due)
+        task.inspectors.set(staff)
+    round_.status, round_.drawn_by, round_.drawn_at = DrawRound.Status.DRAWN, actor, now
+    round_.public_entropy = public_entropy
+    round_.selection = result_to_canonical(result)
+    round_.selection_digest = selection_digest(result)
+    round_.save()
+    audit_record(actor=actor, obj=round_, action="round.draw", after={
+        "targets": len(result.targets), "selection_digest": round_.selection_digest,
+        "public_entropy": public_entropy})
+    return round_
+
+
+@transaction.atomic
+def round_publish(*, actor: User, round_id: object) -> DrawRound:
+    """Reveal the seed and publish the round file and every result (100%); all tasks must have a result."""
+    round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
+    if round_.status != DrawRound.Status.DRAWN:
+        raise InvalidTransition(_("Only a drawn round whose tasks are all recorded can be published."))
+    open_tasks = round_.tasks.filter(status=InspectionTask.Status.ASSIGNED).count()
+    if open_tasks:
+        raise ValidationFailed(_("%(n)s task(s) still have no result. Record every result (or mark a target not "
+                                 "inspected, with the reason) before publishing.") % {"n": open_tasks})
+    entities, inspectors, policy = _inputs(round_)
+    now = timezone.now()
+    doc = build_round_file(
+        round_id=round_.round_id, title=round_.title, created_at=round_.committed_at,
+        committed_at=round_.committed_at, revealed_at=now, seed=bytes.fromhex(round_.seed_hex),
+        entities=entities, inspectors=inspectors, policy=policy, public_entropy=round_.public_entropy or None)
+    report = verify_round_file(doc)
+    if not report.ok or doc["selection_digest"] != round_.selection_digest:
+        # Never publish a file that does not verify; this would mean the stored pools were altered.
+        raise ValidationFailed(_("The round file does not verify (%(detail)s); it was not published. Tell the "
+                                 "administrator.") % {"detail": report.first_mismatch.detail if report.first_mismatch
+                                                      else "selection digest"})
+    round_.round_file = doc
+    round_.status, round_.published_by, round_.published_at = DrawRound.Status.PUBLISHED, actor, now
+    round_.save(update_fields=["round_file", "status", "published_by", "published_at"])
+    audit_record(actor=actor, obj=round_, action="round.publish", after={"seed": round_.seed_hex,
+                                                                           "selection_digest": round_.selection_digest})
+    return round_
+
+
+def round_summary(round_: DrawRound) -> dict:
+    """Pool sizes and targets per class, from the frozen pools and (after the draw) the selection."""
+    pools = {c: 0 for c in RISK_CLASSES}
+    for e in round_.pools["entities"]:
+        pools[e["class"]] = pools.get(e["class"], 0) + 1
+    drawn = {s["class"]: s["count"] for s in (round_.selection or {}).get("classes", [])}
+    ratios = round_.policy.get("ratios", {})
+    return {"classes": [{"class": c, "pool": pools.get(c, 0), "ratio": ratios.get(c), "drawn": drawn.get(c)}
+                        for c in RISK_CLASSES],
+            "inspectors": len(round_.pools["inspectors"]), "entities": len(round_.pools["entities"])}

@@ -1,0 +1,293 @@
+"""Planning pages: annual plans with their checks, double-random rounds, and inspectors' task lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
+from ecoenforce.core.errors import ApplicationError, NotFound
+from ecoenforce.core.export import export_response
+from ecoenforce.planning import rounds as round_services
+from ecoenforce.planning import services as plan_services
+from ecoenforce.planning import tasks as task_services
+from ecoenforce.planning.capacity import CLASSES, suggest_routine
+from ecoenforce.planning.downloads import json_download, pools_document
+from ecoenforce.planning.labels import class_label
+from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
+from ecoenforce.planning.selectors import plans_for_user, rounds_for_user
+from ecoenforce.registry.models import RiskClass
+
+MONTHS = range(1, 13)
+
+
+def _error(request: HttpRequest, exc: ApplicationError) -> dict:
+    """Show a refusal as a message; keep the field errors for the form."""
+    if exc.status in (403, 404):
+        raise exc
+    messages.error(request, str(exc.message))
+    return exc.details
+
+
+# --- annual plans -------------------------------------------------------------------------------------
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Plans of the jurisdiction; a unit leader starts a year's plan."""
+    require_role(request.user, STAFF_ROLES)
+    if request.method == "POST":
+        try:
+            plan = plan_services.plan_create(actor=request.user, year=request.POST.get("year"))
+            return redirect("planning:plan_detail", plan_id=plan.pk)
+        except ApplicationError as exc:
+            _error(request, exc)
+    return render(request, "planning/plan_list.html", {
+        "plans": plans_for_user(user=request.user), "can_plan": has_role(request.user, plan_services.PLAN_ROLES),
+        "year": timezone.localdate().year,
+    })
+
+
+def _grid(plan: InspectionPlan, posted: dict | None) -> list[dict]:
+    values = {(ln.month, ln.risk_class): ln.planned for ln in plan.lines.all() if ln.kind == PlanLine.Kind.ROUTINE}
+    rows = []
+    for m in MONTHS:
+        cells = []
+        for c in CLASSES:
+            name = f"r_{m}_{c}"
+            value = posted.get(name, "") if posted is not None else values.get((m, c), 0)
+            cells.append({"name": name, "value": value, "class": c})
+        rows.append({"month": m, "cells": cells})
+    return rows
+
+
+def _plan_page(request: HttpRequest, plan: InspectionPlan, *, posted: dict | None = None,
+               errors: dict | None = None, campaign_form: dict | None = None) -> HttpResponse:
+    check = plan_services.plan_check(plan)
+    planned_by_class = {c: 0 for c in CLASSES}
+    for ln in plan.lines.all():
+        planned_by_class[ln.risk_class] += ln.planned
+    actuals = plan_services.plan_actuals(plan)
+    coverage = [{"class": class_label(c), "planned": planned_by_class[c], "routine": actuals[c]["routine"],
+                 "special": actuals[c]["special"], "case": actuals[c]["case"],
+                 "pct": round(100 * (actuals[c]["routine"] + actuals[c]["special"]) / planned_by_class[c])
+                 if planned_by_class[c] else None} for c in CLASSES]
+    return render(request, "planning/plan_detail.html", {
+        "plan": plan, "grid": _grid(plan, posted), "classes": [(c, class_label(c)) for c in CLASSES],
+        "campaigns": plan.lines.filter(kind=PlanLine.Kind.SPECIAL), "check": check,
+        "problems": plan_services.plan_problems(check), "errors": errors or {},
+        "can_edit": has_role(request.user, plan_services.PLAN_ROLES) and plan.status == InspectionPlan.Status.DRAFT,
+        "can_plan": has_role(request.user, plan_services.PLAN_ROLES), "coverage": coverage,
+        "campaign_form": campaign_form or {}, "months": MONTHS, "risk_classes": RiskClass.choices,
+        "sizes": plan_services.class_sizes(organization=plan.organization),
+        "onsite_pct": plan_services.decimal_text(plan_services.planning_policy_current()[0].onsite_share * 100),
+    })
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan: the monthly grid, campaigns, the capacity and cap checks, approval, and progress against it."""
+    require_role(request.user, STAFF_ROLES)
+    plan = plans_for_user(user=request.user).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound()
+    if request.method != "POST":
+        return _plan_page(request, plan)
+    action = request.POST.get("action", "")
+    try:
+        if action == "routine":
+            figures = {(m, c): request.POST.get(f"r_{m}_{c}", "") for m in MONTHS for c in CLASSES}
+            plan_services.plan_set_routine(actor=request.user, plan_id=plan.pk, figures=figures)
+            messages.success(request, _("Monthly figures saved; the checks below are up to date."))
+        elif action == "suggest":
+            sizes = plan_services.class_sizes(organization=plan.organization)
+            suggestion = suggest_routine(class_sizes=sizes, rules=plan_services.planning_policy_current()[0])
+            plan_services.plan_set_routine(actor=request.user, plan_id=plan.pk, figures=suggestion)
+            messages.success(request, _("Filled from the default quarterly ratios and the current class sizes. "
+                                        "Adjust the figures, save, then approve."))
+        elif action == "campaign":
+            plan_services.plan_add_campaign(actor=request.user, plan_id=plan.pk,
+                                            campaign=request.POST.get("campaign", ""),
+                                            risk_class=request.POST.get("risk_class", ""),
+                                            month=request.POST.get("month", ""),
+                                            planned=request.POST.get("planned", ""))
+            messages.success(request, _("Campaign line saved."))
+        elif action == "remove_line":
+            plan_services.plan_remove_line(actor=request.user, plan_id=plan.pk, line_id=request.POST.get("line"))
+            messages.success(request, _("Campaign line removed."))
+        elif action == "approve":
+            plan_services.plan_approve(actor=request.user, plan_id=plan.pk, note=request.POST.get("note", ""))
+            messages.success(request, _("Plan approved."))
+        elif action == "reopen":
+            plan_services.plan_reopen(actor=request.user, plan_id=plan.pk, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Plan reopened for revision; approve it again when it is ready."))
+        else:
+            messages.error(request, _("Unknown action."))
+        return redirect("planning:plan_detail", plan_id=plan.pk)
+    except ApplicationError as exc:
+        errors = _error(request, exc)
+        plan.refresh_from_db()
+        posted = request.POST.dict() if action == "routine" else None
+        return _plan_page(request, plan, posted=posted, errors=errors,
+                          campaign_form=request.POST.dict() if action == "campaign" else None)
+
+
+# --- double-random rounds --------------------------------------------------------------------------
+
+def _default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    q = (today.month - 1) // 3
+    start = dt.date(today.year, q * 3 + 1, 1)
+    end = dt.date(today.year + (q == 3), (q * 3 + 3) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    """Rounds of the jurisdiction, newest first; a unit leader freezes the pools and commits a new round."""
+    require_role(request.user, STAFF_ROLES)
+    can_run = has_role(request.user, round_services.ROUND_ROLES)
+    rules = plan_services.planning_policy_current()[0]
+    start, end = _default_period(timezone.localdate())
+    form = {"title": "", "kind": PlanLine.Kind.ROUTINE, "period_start": start.isoformat(),
+            "period_end": end.isoformat(), "positive_list_mode": "tag", "max_targets": "",
+            **{f"ratio_{c}": f"{rules.round_ratios[c] * 100:f}".rstrip("0").rstrip(".") for c in CLASSES}}
+    errors: dict = {}
+    if request.method == "POST" and can_run:
+        form = {**form, **request.POST.dict()}
+        try:
+            ratios = round_services.parse_ratios({c: request.POST.get(f"ratio_{c}") for c in CLASSES})
+            try:
+                period_start = dt.date.fromisoformat(request.POST.get("period_start", ""))
+                period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
+            except ValueError:
+                from ecoenforce.core.errors import ValidationFailed
+
+                raise ValidationFailed(_("Enter the period as two dates (YYYY-MM-DD)."),
+                                       details={"period_start": [_("Check the dates.")]}) from None
+            cap = request.POST.get("max_targets", "").strip()
+            if cap and not cap.isdigit():
+                from ecoenforce.core.errors import ValidationFailed
+
+                raise ValidationFailed(_("The cap is a whole number of targets, or empty for no cap."),
+                                       details={"max_targets": [_("Enter a whole number.")]})
+            round_ = round_services.round_commit(
+                actor=request.user, title=request.POST.get("title", ""), period_start=period_start,
+                period_end=period_end, ratios=ratios, cross_region=request.POST.get("cross_region") == "on",
+                positive_list_mode="exclude" if request.POST.get("positive_list_mode") == "exclude" else "tag",
+                max_targets=int(cap) if cap else None, kind=request.POST.get("kind", PlanLine.Kind.ROUTINE))
+            messages.success(request, _("Pools frozen and the commitment published. Draw when the ceremony starts."))
+            return redirect("planning:round_detail", round_id=round_.pk)
+        except ApplicationError as exc:
+            errors = _error(request, exc)
+    page = Paginator(rounds_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "planning/round_list.html", {
+        "page": page, "can_run": can_run, "form": form, "errors": errors,
+        "classes": [(c, class_label(c)) for c in CLASSES], "kinds": PlanLine.Kind.choices,
+    }, status=422 if errors else 200)
+
+
+@login_required
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A round: commitment and frozen pools, the draw, the (internal) target list, publication."""
+    require_role(request.user, STAFF_ROLES)
+    round_ = rounds_for_user(user=request.user).filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFound()
+    can_run = has_role(request.user, round_services.ROUND_ROLES)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "draw":
+                round_services.round_draw(actor=request.user, round_id=round_.pk,
+                                          public_entropy=request.POST.get("public_entropy", ""))
+                messages.success(request, _("Drawn: every target's inspectors have it in their task list."))
+            elif action == "publish":
+                round_services.round_publish(actor=request.user, round_id=round_.pk)
+                messages.success(request, _("Published: the seed, the round file and every result are on the "
+                                            "public portal."))
+            return redirect("planning:round_detail", round_id=round_.pk)
+        except ApplicationError as exc:
+            _error(request, exc)
+    tasks = round_.tasks.select_related("entity__region", "inspection").prefetch_related("inspectors")
+    if request.GET.get("export") in ("xlsx", "csv") and can_run:
+        headers = [_("Class"), _("Rank"), _("Credit code"), _("Entity"), _("County"), _("Inspectors"), _("Due on"),
+                   _("Status"), _("Inspected on"), _("Violation found")]
+        rows = ((class_label(t.risk_class), t.rank_in_class, t.entity.uscc, t.entity.name, t.entity.region.name,
+                 "、".join(u.display_name for u in t.inspectors.all()), t.due_on, t.get_status_display(),
+                 t.inspection.inspected_on if t.inspection else "",
+                 (_("yes") if t.inspection.violation_found else _("no")) if t.inspection else "") for t in tasks)
+        return export_response(fmt=request.GET["export"], basename=f"round-{round_.round_id}", headers=headers,
+                               rows=rows)
+    counts = {s: 0 for s in InspectionTask.Status.values}
+    for t in round_.tasks.values_list("status", flat=True):
+        counts[t] += 1
+    return render(request, "planning/round_detail.html", {
+        "round": round_, "summary": round_services.round_summary(round_), "can_run": can_run,
+        # The target list is secret until inspection: only the leaders who run the round see it before publication.
+        "tasks": tasks if can_run or round_.status == DrawRound.Status.PUBLISHED else None,
+        "counts": counts, "open_tasks": counts[InspectionTask.Status.ASSIGNED],
+    })
+
+
+@login_required
+def round_pools(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The frozen pools with the commitment record, as published before the draw (JSON)."""
+    require_role(request.user, STAFF_ROLES)
+    round_ = rounds_for_user(user=request.user).filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFound()
+    return json_download(pools_document(round_), f"round-{round_.round_id}-pools.json")
+
+
+# --- inspectors' tasks -----------------------------------------------------------------------------
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """My tasks: targets I was drawn for, open ones first."""
+    require_role(request.user, STAFF_ROLES)
+    status = request.GET.get("status", InspectionTask.Status.ASSIGNED)
+    tasks = task_services.tasks_for_user(user=request.user, status=status if status != "all" else "")
+    return render(request, "planning/task_list.html", {
+        "page": Paginator(tasks, 50).get_page(request.GET.get("page")), "status": status,
+        "statuses": InspectionTask.Status.choices, "today": timezone.localdate(),
+    })
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    """One task: the entity, the co-inspectors, and the result form."""
+    require_role(request.user, STAFF_ROLES)
+    task = task_services.task_get_for_user(user=request.user, task_id=task_id)
+    form = {"inspected_on": timezone.localdate().isoformat(), "violation_found": "", "findings": "", "reason": ""}
+    errors: dict = {}
+    if request.method == "POST":
+        form.update(request.POST.dict())
+        try:
+            if request.POST.get("action") == "not_inspected":
+                task_services.task_mark_not_inspected(actor=request.user, task_id=task.pk,
+                                                      reason=request.POST.get("reason", ""))
+                messages.success(request, _("Recorded as not inspected."))
+            else:
+                task = task_services.task_record_result(
+                    actor=request.user, task_id=task.pk, inspected_on=request.POST.get("inspected_on"),
+                    violation_found=request.POST.get("violation_found") == "yes",
+                    findings=request.POST.get("findings", ""))
+                if task.lead_id:
+                    messages.success(request, _("Result recorded; the violation is in the lead inbox as %(n)s.")
+                                     % {"n": task.lead.number})
+                else:
+                    messages.success(request, _("Result recorded."))
+            return redirect("planning:task_detail", task_id=task.pk)
+        except ApplicationError as exc:
+            errors = _error(request, exc)
+    return render(request, "planning/task_detail.html", {
+        "task": task, "form": form, "errors": errors, "co_inspectors": task.inspectors.all(),
+        "class_label": class_label(task.risk_class),
+    }, status=422 if errors else 200)
+
