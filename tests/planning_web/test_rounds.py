@@ -67,7 +67,12 @@ def test_draw_dispatches_tasks_to_two_drawn_officers_and_respects_recusal(leader
 
 
 def test_public_entropy_changes_the_draw_and_is_recorded(leader_wj, wj_pool):
-    from ecoenforce.planning.draw import draw, entity_from_canonical, inspector_from_canonical, policy_from_canonical
+    from ecoenforce.planning.draw import (
+        draw,
+        entity_from_canonical,
+        inspector_from_canonical,
+        policy_from_canonical,
+    )
     from ecoenforce.planning.draw import selection_digest as digest
 
     round_ = round_draw(actor=leader_wj, round_id=_commit(leader_wj).pk,

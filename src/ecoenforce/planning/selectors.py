@@ -26,12 +26,12 @@ def rounds_for_user(*, user: User) -> QuerySet[DrawRound]:
     """Rounds of the bureaus in the user's jurisdiction, with their task counts."""
     qs = DrawRound.objects.select_related("organization__region").annotate(
         n_tasks=Count("tasks"), n_open=Count("tasks", filter=Q(tasks__status=InspectionTask.Status.ASSIGNED)))
-    return scope_by_region(qs, user=user, field="organization__region__code")
+    return scope_by_region(qs, user=user, field="organization__region__code").order_by("-committed_at", "-id")
 
 
 def public_rounds() -> QuerySet[DrawRound]:
     """Every round with a published commitment (all rounds), newest first; targets only once published."""
-    return DrawRound.objects.select_related("organization").annotate(n_tasks=Count("tasks"))
+    return DrawRound.objects.select_related("organization").annotate(n_tasks=Count("tasks")).order_by("-committed_at", "-id")
 
 
 def efficiency_for_user(*, user: User, today: dt.date | None = None) -> dict:

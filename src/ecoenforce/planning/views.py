@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
-from ecoenforce.core.errors import ApplicationError, NotFound
+from ecoenforce.core.errors import ApplicationError, NotFound, ValidationFailed
 from ecoenforce.core.export import export_response
 from ecoenforce.planning import rounds as round_services
 from ecoenforce.planning import services as plan_services
@@ -166,14 +166,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 period_start = dt.date.fromisoformat(request.POST.get("period_start", ""))
                 period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
             except ValueError:
-                from ecoenforce.core.errors import ValidationFailed
-
                 raise ValidationFailed(_("Enter the period as two dates (YYYY-MM-DD)."),
                                        details={"period_start": [_("Check the dates.")]}) from None
             cap = request.POST.get("max_targets", "").strip()
             if cap and not cap.isdigit():
-                from ecoenforce.core.errors import ValidationFailed
-
                 raise ValidationFailed(_("The cap is a whole number of targets, or empty for no cap."),
                                        details={"max_targets": [_("Enter a whole number.")]})
             round_ = round_services.round_commit(
