@@ -10,6 +10,9 @@ from ecoenforce.core.models import Role, User
 from ecoenforce.demo.seed import DemoSeeder
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
+from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
+from ecoenforce.planning.roundfile import verify_round_file
+from ecoenforce.planning.tasks import tasks_for_user
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.uscc import uscc_problem
 
@@ -33,6 +36,15 @@ def test_demo_city_is_seeded_once(capsys):
     assert User.objects.exclude(certificate_no="").filter(role=Role.INSPECTOR).count() >= 48
     assert Case.objects.exclude(decision_number="").exists()
     assert audit_verify().ok
+    # Wujin's plan is approved, one round is published and verifies, the campaign's tasks wait for the inspector.
+    plan = InspectionPlan.objects.get(organization__region__code="320412")
+    assert plan.status == InspectionPlan.Status.APPROVED and plan.last_check["ok"]
+    published = DrawRound.objects.get(status=DrawRound.Status.PUBLISHED)
+    assert verify_round_file(published.round_file).ok
+    assert not published.tasks.filter(status=InspectionTask.Status.ASSIGNED).exists()
+    drawn = DrawRound.objects.get(status=DrawRound.Status.DRAWN)
+    for task in drawn.tasks.all():
+        assert all(tasks_for_user(user=officer).filter(pk=task.pk).exists() for officer in task.inspectors.all())
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is False
     assert (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(),
             Inspection.objects.count()) == counts

@@ -310,6 +310,7 @@ class DemoSeeder:
         self.monitoring_warnings()
         self.monitoring_registry()
         self.classified_supervision()
+        self.planning()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -349,6 +350,17 @@ class DemoSeeder:
             self.log(f"catalogue: {out['matters']} matters; classes: {out['key']} key, {out['general']} general, "
                      f"{out['special']} special; positive list: {out['listed']} of {out['clean']} eligible firms; "
                      f"{out['ties']} declared inspector ties")
+
+    # --- annual plan and double-random rounds (issue 5 part B; owned by the planning app) -------------------
+    def planning(self) -> None:
+        """Wujin's approved plan, one published verifiable round, one drawn campaign with open tasks."""
+        from ecoenforce.planning.demo import planning_demo
+
+        out = planning_demo(leader=self.users["leader"], today=self.today)
+        if not out["skipped"]:
+            self.log(f"plan: {out['planned']} routine inspections approved; round {out['published']} published "
+                     f"({out['published_targets']} targets, {out['violations']} with a violation); round "
+                     f"{out['open_round']} drawn with {out['open_tasks']} open tasks")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

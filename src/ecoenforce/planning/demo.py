@@ -1,0 +1,85 @@
+"""Demo data of the annual plan and the double-random rounds, made through the real services.
+
+Called by `demo/seed.py` once the pools are classified: the county's leader approves the plan the capacity check
+suggests, runs one round to publication (every target inspected and recorded, the round file verifiable) and draws
+a second, special-campaign round whose tasks are waiting in the drawn inspectors' lists.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import random
+from decimal import Decimal
+
+from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.models import User
+from ecoenforce.planning.capacity import suggest_routine
+from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
+from ecoenforce.planning.rounds import round_commit, round_draw, round_publish
+from ecoenforce.planning.services import (
+    class_sizes,
+    plan_approve,
+    plan_create,
+    plan_set_routine,
+    planning_policy_current,
+)
+from ecoenforce.planning.tasks import task_mark_not_inspected, task_record_result
+
+FINDINGS = (
+    "危险废物贮存场所未设置识别标志，台账记录不全，已拍照取证并制作现场检查笔录。",
+    "废气收集设施未正常运行，车间无组织排放明显，已调取中控记录并制作询问笔录。",
+    "雨水排放口有生产废水排出，已采样送检并拍照取证。",
+)
+VIOLATION_RATE = 0.12  # a little above the historical share of routine inspections that find something
+
+
+def _commit(leader: User, **round_fields) -> DrawRound:
+    """Commit a round in the county; where its few officers all inspected a target lately, open it to the city's."""
+    try:
+        return round_commit(actor=leader, **round_fields)
+    except ValidationFailed as exc:
+        if exc.code != "recusal.not_enough_inspectors":
+            raise
+        return round_commit(actor=leader, cross_region=True, **round_fields)
+
+
+def planning_demo(*, leader: User, today: dt.date, seed: int = 20261001) -> dict:
+    """Approve the year's plan and run two rounds for the leader's bureau; does nothing if a plan exists."""
+    organization = leader.organization
+    if InspectionPlan.objects.filter(organization=organization, year=today.year).exists():
+        return {"skipped": True}
+    rng = random.Random(seed)
+    rules = planning_policy_current()[0]
+    plan = plan_create(actor=leader, year=today.year)
+    plan_set_routine(actor=leader, plan_id=plan.pk,
+                     figures=suggest_routine(class_sizes=class_sizes(organization=organization), rules=rules))
+    plan_approve(actor=leader, plan_id=plan.pk, note="按分类监管比例测算，经大队办公会研究同意。")
+
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last_month = quarter_start.month + 2
+    quarter_end = dt.date(today.year, last_month, calendar.monthrange(today.year, last_month)[1])
+    quarter = (quarter_start.month - 1) // 3 + 1
+    # Both rounds are drawn before the quarter's inspections are recorded, as they would be in a real quarter.
+    published = _commit(leader, title=f"{today.year}年第{'一二三四'[quarter - 1]}季度双随机抽查",
+                        period_start=quarter_start, period_end=quarter_end, ratios=dict(rules.round_ratios))
+    published = round_draw(actor=leader, round_id=published.pk, public_entropy="上证综指收盘 3,356.71")
+    campaign = _commit(leader, title=f"{today.year}年冬季大气污染防治专项抽查", kind=PlanLine.Kind.SPECIAL,
+                       period_start=today, period_end=quarter_end,
+                       ratios={"key": Decimal("0.30"), "general": Decimal("0.05"), "special": Decimal("0")})
+    round_draw(actor=leader, round_id=campaign.pk)
+    violations = 0
+    for task in published.tasks.order_by("risk_class", "rank_in_class"):
+        if rng.random() < 0.02:
+            task_mark_not_inspected(actor=leader, task_id=task.pk, reason="企业已于本季度停产关闭，经现场核实。")
+            continue
+        found = rng.random() < VIOLATION_RATE
+        violations += found
+        task_record_result(actor=leader, task_id=task.pk, inspected_on=today.isoformat(), violation_found=found,
+                           findings=rng.choice(FINDINGS) if found else "")
+    round_publish(actor=leader, round_id=published.pk)
+    return {"skipped": False, "planned": sum(plan.lines.values_list("planned", flat=True)),
+            "published": published.round_id, "published_targets": published.tasks.count(), "violations": violations,
+            "open_round": campaign.round_id,
+            "open_tasks": InspectionTask.objects.filter(round=campaign, status=InspectionTask.Status.ASSIGNED).count(),
+            "rounds": DrawRound.objects.filter(organization=organization).count()}
