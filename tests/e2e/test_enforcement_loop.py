@@ -5,35 +5,24 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_steps import PASSWORD, reference, sign_in, sign_out
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.workflow import Stage
 from ecoenforce.core.audit import audit_verify
-from ecoenforce.core.models import Organization, Region, Role, User
+from ecoenforce.core.models import Organization, Role, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
-from ecoenforce.registry.models import Industry, PermitClass
+from ecoenforce.registry.models import PermitClass
 from ecoenforce.registry.services import entity_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _region(code: str, name: str, level: str, parent: Region | None) -> Region:
-    """Live-server tests run on a flushed database: make the reference rows they need if missing."""
-    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
-
-
-def _reference() -> tuple[Region, Region, Industry]:
-    province = _region("320000", "江苏省", "province", None)
-    city = _region("320400", "常州市", "city", province)
-    county = _region("320412", "武进区", "county", city)
-    industry = Industry.objects.get_or_create(code="1713", defaults={"name_zh": "棉印染精加工", "name_en": "Cotton dyeing"})[0]
-    return city, county, industry
-PASSWORD = "Loop@2026x"
 
 
 def _people():
-    city_region, county_region, industry = _reference()
+    city_region, county_region, industry = reference()
     city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
                                        kind=Organization.Kind.CITY_BUREAU, region=city_region)
     wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
@@ -63,19 +52,6 @@ def _valid_uscc() -> str:
     return uscc_make("91320412", "MA1XQ8LU")
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(re.compile(r".*/$"))
-
-
-def _sign_out(page) -> None:
-    page.click("form[action$='/logout/'] button")
-    page.wait_for_url(re.compile(r".*/accounts/login/$"))
-
-
 def _step(page, action: str, reason: str = "") -> None:
     form = page.locator(f"form:has(button[data-action={action}])")
     if reason:
@@ -89,7 +65,7 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     base = live_server.url
 
     # The inspector opens the lead from the inbox (Chinese is the default language) and files a case.
-    _sign_in(page, base, "zhou")
+    sign_in(page, base, "zhou")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     page.goto(f"{base}/leads/")
     page.click(f"text={lead.number}")
@@ -104,20 +80,20 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     _step(page, "submit_for_review", "现场检查笔录、询问笔录、水质监测报告已入卷。")
     case.refresh_from_db()
     assert case.stage == Stage.REVIEW
-    _sign_out(page)
+    sign_out(page)
 
     # The unit leader sends it to legal review; the legal reviewer approves.
-    _sign_in(page, base, "chen")
+    sign_in(page, base, "chen")
     page.goto(f"{base}/cases/{case.pk}/")
     _step(page, "send_to_legal_review", "事实清楚，拟处罚款。")
-    _sign_out(page)
-    _sign_in(page, base, "lin")
+    sign_out(page)
+    sign_in(page, base, "lin")
     page.goto(f"{base}/cases/{case.pk}/")
     _step(page, "legal_review_pass", "事实清楚，证据确凿，适用法律正确，同意。")
-    _sign_out(page)
+    sign_out(page)
 
     # The leader decides: first without the decision text (the typed fine is kept), then complete.
-    _sign_in(page, base, "chen")
+    sign_in(page, base, "chen")
     page.goto(f"{base}/cases/{case.pk}/")
     form = page.locator("form:has(button[data-action=decide])")
     form.locator("input[name=fine_amount]").fill("150000")
@@ -136,7 +112,7 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     assert case.decision_number == f"武环罚〔{case.decided_on.year}〕1号"
     assert page.locator("[data-testid=decision-number]").inner_text() == case.decision_number
     shot(page, "02-decided")
-    _sign_out(page)
+    sign_out(page)
 
     # Anyone can read it on the public portal, with personal data masked.
     page.goto(f"{base}/public/?q={entity.uscc}")
@@ -150,7 +126,7 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
 
 def test_the_same_pages_read_in_english(live_server, page, shot):
     _people()
-    _sign_in(page, live_server.url, "zhou")
+    sign_in(page, live_server.url, "zhou")
     page.click("button[data-lang=en]")
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -59,3 +59,14 @@ def test_suggestion_spreads_each_quarter_over_its_months():
     assert sum(n for (m, c), n in figures.items() if c == "general") == 40              # 5% of 200 × 4 quarters
     assert [figures[(m, "special")] for m in (1, 2, 3)] == [3, 2, 2]                   # all 7 every quarter
 
+
+
+def test_suggestion_for_a_small_class_stays_within_its_frequency_cap():
+    # 5% of 2 general entities rounds up to 1 a quarter, 4 a year; the cap (1 a year each) allows only 2.
+    sizes = {"key": 2, "general": 2, "special": 2}
+    figures = suggest_routine(class_sizes=sizes, rules=RULES)
+    assert sum(n for (_m, c), n in figures.items() if c == "general") == 2
+    assert [figures[(m, "general")] for m in range(1, 13)] == [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    check = check_plan(lines=[LineFigure(m, c, n) for (m, c), n in figures.items()], inspectors=3,
+                       working_days=WORKING, class_sizes=sizes, rules=RULES)
+    assert check.ok

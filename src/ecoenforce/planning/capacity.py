@@ -174,22 +174,36 @@ def check_plan(*, lines: Iterable[LineFigure], inspectors: int, working_days: Ma
     classes = tuple(
         ClassCheck(risk_class=c, entities=class_sizes.get(c, 0), planned=by_class[c],
                    cap_per_entity=rules.cap_per_entity_year.get(c, Decimal(0)),
-                   cap_total=int((class_sizes.get(c, 0) * rules.cap_per_entity_year.get(c, Decimal(0)))
-                                 .to_integral_value(rounding=ROUND_FLOOR)))
+                   cap_total=_class_cap(rules, c, class_sizes.get(c, 0)))
         for c in CLASSES)
     return PlanCheck(inspectors=inspectors, inspectors_per_inspection=rules.inspectors_per_inspection,
                      days_per_inspection=rules.days_per_inspection, onsite_share=rules.onsite_share,
                      months=months, classes=classes)
 
 
+def _class_cap(rules: PlanningRules, risk_class: str, size: int) -> int:
+    """The most inspections a class may have in a year: its size × the per-entity cap, rounded down."""
+    return int((size * rules.cap_per_entity_year.get(risk_class, Decimal(0))).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _spread(total: int, parts: int) -> list[int]:
+    """Split a whole number into `parts` near-equal whole numbers, the larger ones first."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
 def suggest_routine(*, class_sizes: Mapping[str, int], rules: PlanningRules) -> dict[tuple[int, str], int]:
-    """A starting routine plan: each quarter's ratio × class size, spread over the quarter's three months."""
+    """A starting routine plan: each quarter's ratio × class size, spread over the quarter's three months.
+
+    Rounding up makes a small class's quarterly share at least one inspection; the year's total is held to the
+    frequency cap, so the suggestion itself can always be approved on the cap check.
+    """
     out: dict[tuple[int, str], int] = {}
     for c in CLASSES:
-        per_quarter = int((rules.round_ratios.get(c, Decimal(0)) * class_sizes.get(c, 0))
-                          .to_integral_value(rounding="ROUND_CEILING"))
-        for q in range(4):
-            base, extra = divmod(per_quarter, 3)
-            for i in range(3):
-                out[(q * 3 + i + 1, c)] = base + (1 if i < extra else 0)
+        size = class_sizes.get(c, 0)
+        per_quarter = int((rules.round_ratios.get(c, Decimal(0)) * size).to_integral_value(rounding="ROUND_CEILING"))
+        year = min(4 * per_quarter, _class_cap(rules, c, size))
+        for q, quarter in enumerate(_spread(year, 4)):
+            for i, month in enumerate(_spread(quarter, 3)):
+                out[(q * 3 + i + 1, c)] = month
     return out

@@ -156,7 +156,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     start, end = _default_period(timezone.localdate())
     form = {"title": "", "kind": PlanLine.Kind.ROUTINE, "period_start": start.isoformat(),
             "period_end": end.isoformat(), "positive_list_mode": "tag", "max_targets": "",
-            **{f"ratio_{c}": f"{rules.round_ratios[c] * 100:f}".rstrip("0").rstrip(".") for c in CLASSES}}
+            **{f"ratio_{c}": plan_services.decimal_text(rules.round_ratios[c] * 100) for c in CLASSES}}
     errors: dict = {}
     if request.method == "POST" and can_run:
         form = {**form, **request.POST.dict()}

@@ -1,0 +1,43 @@
+"""Steps the browser tests share: reference rows on the flushed live-server database, signing in and out."""
+
+from __future__ import annotations
+
+import re
+
+from ecoenforce.core.models import Region
+from ecoenforce.registry.models import Industry
+
+PASSWORD = "Loop@2026x"
+
+
+def _region(code: str, name: str, level: str, parent: Region | None) -> Region:
+    """Live-server tests run on a flushed database: make the reference rows they need if missing."""
+    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+
+
+def reference() -> tuple[Region, Region, Industry]:
+    """常州市, 武进区 and one industry."""
+    province = _region("320000", "江苏省", "province", None)
+    city = _region("320400", "常州市", "city", province)
+    county = _region("320412", "武进区", "county", city)
+    industry = Industry.objects.get_or_create(code="1713", defaults={"name_zh": "棉印染精加工", "name_en": "Cotton dyeing"})[0]
+    return city, county, industry
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def sign_out(page) -> None:
+    page.click("form[action$='/logout/'] button")
+    page.wait_for_url(re.compile(r".*/accounts/login/$"))
+
+
+def submit(page, button) -> None:
+    """Click a form's button and wait for the page the server answers with (a redirect or the form again)."""
+    with page.expect_navigation():
+        button.click()
