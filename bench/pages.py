@@ -26,6 +26,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from ecoenforce.cases.models import Case  # noqa: E402
 from ecoenforce.leads.models import Lead  # noqa: E402
+from ecoenforce.planning.models import DrawRound, InspectionPlan  # noqa: E402
 
 RUNS = 15
 
@@ -51,6 +52,11 @@ def main() -> int:
     case = Case.objects.filter(decision_number__gt="").first()
     lead = Lead.objects.first()
     anonymous = Client()
+    inspector = Client()
+    assert inspector.login(username="inspector", password="Demo@2026"), "demo login failed"
+    plan = InspectionPlan.objects.first()
+    published = DrawRound.objects.filter(status=DrawRound.Status.PUBLISHED).first()
+    drawn = DrawRound.objects.filter(status=DrawRound.Status.DRAWN).first()
     base_median, base_p90 = timed(anonymous, "/accounts/login/")
     pages = [
         ("dashboard", staff, "/"),
@@ -63,6 +69,12 @@ def main() -> int:
         ("case file with timeline", staff, f"/cases/{case.pk}/"),
         ("API: cases, 100 rows", staff, "/api/v1/cases/?limit=100"),
         ("public portal", anonymous, "/public/"),
+        ("inspection plan (checks, progress)", staff, f"/planning/plans/{plan.pk}/"),
+        ("double-random rounds", staff, "/planning/rounds/"),
+        (f"drawn round ({drawn.tasks.count()} targets)", staff, f"/planning/rounds/{drawn.pk}/"),
+        ("my tasks (inspector)", inspector, "/planning/tasks/"),
+        (f"public round ({published.tasks.count()} results)", anonymous, f"/public/rounds/{published.pk}/"),
+        ("public round file (JSON)", anonymous, f"/public/rounds/{published.pk}/round.json"),
         ("entity export (Excel, 2,050 rows)", staff, "/registry/entities/?export=xlsx"),
     ]
     print(f"{'page':<40} {'median ms':>10} {'p90 ms':>8} {'× baseline':>11}")

@@ -209,16 +209,21 @@ def round_draw(*, actor: User, round_id: object, public_entropy: str = "") -> Dr
     due = deadline_in_calendar_days(timezone.localdate(), planning_policy_current()[0].task_days).due
     if round_.period_end >= timezone.localdate():
         due = min(due, round_.period_end)  # the period's end is the latest a target may wait
+    tasks, staffing = [], []
     for target in result.targets:
         entity = by_uscc.get(target.entity_id)
         staff = [by_cert.get(a.inspector_id) for a in target.inspectors]
         if entity is None or None in staff:
             raise ValidationFailed(_("An entity or inspector of the frozen pool no longer exists (%(id)s). Create a "
                                      "new round from the current pools.") % {"id": target.entity_id})
-        task = InspectionTask.objects.create(round=round_, entity=entity, risk_class=target.risk_class,
-                                             positive_list=target.positive_list, rank_in_class=target.rank_in_class,
-                                             due_on=due)
-        task.inspectors.set(staff)
+        tasks.append(InspectionTask(round=round_, entity=entity, risk_class=target.risk_class,
+                                    positive_list=target.positive_list, rank_in_class=target.rank_in_class,
+                                    due_on=due))
+        staffing.append(staff)
+    InspectionTask.objects.bulk_create(tasks)  # primary keys come back on SQLite ≥ 3.35 and PostgreSQL
+    InspectionTask.inspectors.through.objects.bulk_create(
+        InspectionTask.inspectors.through(inspectiontask_id=task.pk, user_id=user.pk)
+        for task, staff in zip(tasks, staffing, strict=True) for user in staff)
     round_.status, round_.drawn_by, round_.drawn_at = DrawRound.Status.DRAWN, actor, now
     round_.public_entropy = public_entropy
     round_.selection = result_to_canonical(result)
