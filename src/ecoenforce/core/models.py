@@ -7,6 +7,37 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class VersionedPolicy(models.Model):
+    """Policy data an administrator changes by adding a version: the newest is in force, older ones stay on record.
+
+    Concrete policies (risk classification, planning) add their own help text for `values` and a service that
+    validates the values before `add_version` stores them.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    values = models.JSONField(_("values"), default=dict)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @classmethod
+    def newest(cls) -> VersionedPolicy | None:
+        """The version in force, or None when only the code's defaults apply."""
+        return cls.objects.order_by("-version").first()
+
+    @classmethod
+    def add_version(cls, *, values: dict, source: str = "") -> VersionedPolicy:
+        """Store `values` as the next version (call inside a transaction; concurrent adds are serialised)."""
+        last = cls.objects.select_for_update().order_by("-version").first()
+        return cls.objects.create(version=(last.version + 1) if last else 1, values=values, source=(source or "")[:300])
+
+
 class Region(models.Model):
     """An administrative division (GB/T 2260): province → city → county."""
 

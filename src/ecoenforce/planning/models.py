@@ -6,26 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.core.models import Organization
+from ecoenforce.core.models import Organization, VersionedPolicy
 from ecoenforce.registry.models import RegulatedEntity, RiskClass
 
 
-class PlanningPolicy(models.Model):
-    """A version of the planning rules (caps, capacity factors, default round ratios); the newest is in force."""
+class PlanningPolicy(VersionedPolicy):
+    """A version of the planning rules: frequency caps, capacity factors, default round ratios (newest in force)."""
 
-    version = models.PositiveIntegerField(_("version"), unique=True)
     values = models.JSONField(_("values"), default=dict,
                               help_text=_("Keys of PlanningRules; missing keys keep their defaults."))
-    source = models.CharField(_("source"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedPolicy.Meta):
         verbose_name = _("planning policy")
         verbose_name_plural = _("planning policies")
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
 
 
 class InspectionPlan(models.Model):

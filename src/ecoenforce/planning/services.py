@@ -26,10 +26,30 @@ POOL_ROLES = (Role.INSPECTOR, Role.UNIT_LEADER)
 
 def planning_policy_current() -> tuple[PlanningRules, int | None]:
     """The planning rules in force (newest PlanningPolicy over the defaults) and their version."""
-    latest = PlanningPolicy.objects.order_by("-version").first()
+    latest = PlanningPolicy.newest()
     if latest is None:
         return PlanningRules(), None
     return PlanningRules.from_mapping(latest.values or {}), latest.version
+
+
+def planning_policy_check(values: object) -> None:
+    """Refuse values the planner cannot read, with an example of what it expects."""
+    try:
+        if not isinstance(values, dict):
+            raise TypeError
+        PlanningRules.from_mapping(values)
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        raise ValidationFailed(_("Use the keys shown with numbers as values, e.g. {\"onsite_share\": \"0.4\"}."),
+                               details={"values": [_("Check the values.")]}) from None
+
+
+@transaction.atomic
+def planning_policy_add(*, actor: User | None, values: object, source: str = "") -> PlanningPolicy:
+    """Store the next planning-policy version; values the planner cannot read are refused."""
+    planning_policy_check(values)
+    policy = PlanningPolicy.add_version(values=values, source=source)
+    audit_record(actor=actor, obj=policy, action="planning_policy.add", after=values, reason=source)
+    return policy
 
 
 def inspector_pool(*, organization: Organization, cross_region: bool = False):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from ecoenforce.core.admin import VersionedPolicyAdmin
 from ecoenforce.registry.models import (
     CatalogueVersion,
     EnterpriseAccount,
@@ -12,6 +13,7 @@ from ecoenforce.registry.models import (
     RegulatedEntity,
     RiskPolicy,
 )
+from ecoenforce.registry.risk_services import risk_policy_add, risk_policy_check
 
 
 @admin.register(Industry)
@@ -29,26 +31,14 @@ class RegulatedEntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskPolicy)
-class RiskPolicyAdmin(admin.ModelAdmin):
-    """Add a new version to change the weights; the newest version is in force (added through the service)."""
+class RiskPolicyAdmin(VersionedPolicyAdmin):
+    """Add a new version to change the weights; the newest version is in force."""
 
-    list_display = ("version", "source", "created_at")
-    fields = ("values", "source")
+    def check_values(self, values) -> None:
+        risk_policy_check(values)
 
-    def get_readonly_fields(self, request, obj=None):
-        return ("values", "source") if obj is not None else ()
-
-    def get_changeform_initial_data(self, request):
-        latest = RiskPolicy.objects.order_by("-version").first()
-        return {"values": latest.values if latest else {}}
-
-    def save_model(self, request, obj, form, change):
-        from ecoenforce.registry.risk_services import risk_policy_add
-
-        if change:
-            return  # versions are never edited: add a new one
-        created = risk_policy_add(actor=request.user, values=obj.values, source=obj.source)
-        obj.pk, obj.version, obj.created_at = created.pk, created.version, created.created_at
+    def add_version(self, *, actor, values, source):
+        return risk_policy_add(actor=actor, values=values, source=source)
 
 
 @admin.register(InspectorTie)

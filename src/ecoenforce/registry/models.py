@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.core.models import Region
+from ecoenforce.core.models import Region, VersionedPolicy
 
 
 class Industry(models.Model):
@@ -132,21 +132,14 @@ class EntityEvent(models.Model):
         return f"{self.date} {self.kind}"
 
 
-class RiskPolicy(models.Model):
+class RiskPolicy(VersionedPolicy):
     """A version of the classification's weights and thresholds (the newest version is in force)."""
 
-    version = models.PositiveIntegerField(_("version"), unique=True)
     values = models.JSONField(_("values"), default=dict, help_text=_("Keys of RiskPolicyValues; missing keys keep their defaults."))
-    source = models.CharField(_("source"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedPolicy.Meta):
         verbose_name = _("risk classification policy")
         verbose_name_plural = _("risk classification policies")
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
 
 
 class InspectorTie(models.Model):

@@ -20,9 +20,8 @@ from ecoenforce.registry.risk import EntityFacts, RiskPolicyValues, RiskResult, 
 POLICY_EXTRA_KEYS = {"positive_list"}  # stored beside the weights; read by registry.positive
 
 
-@transaction.atomic
-def risk_policy_add(*, actor: User | None, values: dict, source: str = "") -> RiskPolicy:
-    """Store the next policy version (older versions stay for the record); unknown keys or bad values are refused."""
+def risk_policy_check(values: object) -> None:
+    """Refuse unknown keys or values the classification cannot use (ValidationFailed says what to correct)."""
     if not isinstance(values, dict):
         raise ValidationFailed(_("The policy must be a JSON object of weights and thresholds."))
     known = {f.name for f in fields(RiskPolicyValues)} | POLICY_EXTRA_KEYS
@@ -42,15 +41,20 @@ def risk_policy_add(*, actor: User | None, values: dict, source: str = "") -> Ri
     except (TypeError, ValueError, AttributeError) as exc:
         raise ValidationFailed(_("The policy could not be read: %(error)s. Correct the values and save again.")
                                % {"error": exc}) from None
-    last = RiskPolicy.objects.select_for_update().order_by("-version").first()
-    policy = RiskPolicy.objects.create(version=(last.version + 1) if last else 1, values=values, source=source[:300])
+
+
+@transaction.atomic
+def risk_policy_add(*, actor: User | None, values: dict, source: str = "") -> RiskPolicy:
+    """Store the next policy version (older versions stay for the record); unknown keys or bad values are refused."""
+    risk_policy_check(values)
+    policy = RiskPolicy.add_version(values=values, source=source)
     audit_record(actor=actor, obj=policy, action="risk_policy.create", after=values, reason=source)
     return policy
 
 
 def risk_policy_current() -> RiskPolicyValues:
     """The policy in force: the newest stored version over the defaults."""
-    latest = RiskPolicy.objects.order_by("-version").first()
+    latest = RiskPolicy.newest()
     return RiskPolicyValues.from_mapping(latest.values) if latest else RiskPolicyValues()
 
 

@@ -30,7 +30,7 @@ REMOVAL_KINDS = (EntityEvent.Kind.PENALTY, EntityEvent.Kind.INCIDENT)
 
 def positive_policy_current() -> PositivePolicy:
     """The positive-list rules in force: the 'positive_list' part of the newest risk policy over the defaults."""
-    latest = RiskPolicy.objects.order_by("-version").first()
+    latest = RiskPolicy.newest()
     return PositivePolicy.from_mapping((latest.values or {}).get("positive_list", {})) if latest else PositivePolicy()
 
 
