@@ -12,6 +12,7 @@ from ecoenforce.cases.workflow import ORDER, Stage
 from ecoenforce.core.models import Region, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_convert, lead_create
+from ecoenforce.registry.catalogue.starter import catalogue_load_starter
 from ecoenforce.registry.models import Industry, PermitClass, RegulatedEntity
 from ecoenforce.registry.services import entity_create
 from ecoenforce.registry.uscc import uscc_make
@@ -21,6 +22,13 @@ _counter = itertools.count(1)
 # A date inside the 2026 official schedule, so deadlines are not provisional and numbers carry 〔2026〕.
 FILED_ON = dt.date(2026, 11, 2)
 DECISION_TEXT = "经查，你单位（法定代表人：张三丰，电话13912345678）超标排放大气污染物，决定罚款人民币50000元。"
+# The starter catalogue's matter for excess air emissions (《大气污染防治法》第九十九条); decisions must cite one.
+DECISION_MATTER = "CF-DQ-099"
+
+
+def publish_starter_catalogue() -> None:
+    """Publish the starter enforcement-item catalogue unless one exists: decisions cite its matters."""
+    catalogue_load_starter(actor=None)
 
 
 def make_entity(*, region: Region, actor: User | None = None, name: str = "", industry_code: str = "",
@@ -59,7 +67,8 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
         ("submit_for_review", inspector, {}),
         ("send_to_legal_review", leader, {}),
         ("legal_review_pass", legal, {"reason": "事实清楚，证据确凿，同意。"}),
-        ("decide", leader, {"fine_amount": Decimal("50000"), "decision_text": DECISION_TEXT}),
+        ("decide", leader, {"fine_amount": Decimal("50000"), "decision_text": DECISION_TEXT,
+                            "matter_code": DECISION_MATTER}),
         ("serve", inspector, {}),
         ("start_execution", inspector, {}),
         ("close", leader, {"reason": "罚款已缴纳，予以结案。"}),
@@ -70,6 +79,8 @@ def advance_case(case: Case, *, to: Stage, inspector: User, leader: User, legal:
                  on: dt.date = FILED_ON) -> Case:
     """Move a FILED case along the main road until it stands at `to`."""
     steps = main_road(inspector=inspector, leader=leader, legal=legal)[: ORDER.index(Stage(to))]
+    if any(action == "decide" for action, _actor, _extra in steps):
+        publish_starter_catalogue()
     for action, actor, extra in steps:
         case = case_transition(case_id=case.pk, actor=actor, action=action, effective_date=on, **extra)
     assert case.stage == Stage(to)

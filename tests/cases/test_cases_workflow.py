@@ -12,8 +12,16 @@ from ecoenforce.cases.services import case_transition
 from ecoenforce.cases.workflow import ORDER, TRANSITIONS, Stage, transition_for, transitions_from
 from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ecoenforce.core.models import AuditEvent, DocumentSequence
+from ecoenforce.registry.catalogue.services import catalogue_publish, catalogue_version_create
+from ecoenforce.registry.catalogue.starter import starter_rows
 from ecoenforce.registry.models import EntityEvent
-from factories import main_road, make_case
+from factories import DECISION_MATTER, main_road, make_case, publish_starter_catalogue
+
+
+@pytest.fixture(autouse=True)
+def current_catalogue(db):
+    """Decisions cite a matter of the current enforcement-item catalogue."""
+    publish_starter_catalogue()
 
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 ON = dt.date(2026, 11, 2)
@@ -26,7 +34,7 @@ def _extra(step) -> dict:
     if step.needs_reason:
         extra["reason"] = "意见：同意。"
     if step.needs_decision:
-        extra.update(fine_amount="50000", decision_text="决定处以罚款人民币50000元。")
+        extra.update(fine_amount="50000", decision_text="决定处以罚款人民币50000元。", matter_code=DECISION_MATTER)
     return extra
 
 
@@ -133,22 +141,27 @@ def test_steps_that_need_a_reason_refuse_a_blank_one(request, case_wj, advance, 
     assert _state(case) == before
 
 
-@pytest.mark.parametrize(("fine", "text", "field"), [
-    (None, "决定罚款。", "fine_amount"),
-    ("", "决定罚款。", "fine_amount"),
-    ("五万", "决定罚款。", "fine_amount"),
-    ("-1", "决定罚款。", "fine_amount"),
-    ("100.005", "决定罚款。", "fine_amount"),
-    ("1000000000000", "决定罚款。", "fine_amount"),
-    ("50000", "", "decision_text"),
-    ("50000", "   ", "decision_text"),
+@pytest.mark.parametrize(("fine", "text", "field", "matter"), [
+    (None, "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("", "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("五万", "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("-1", "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("100.005", "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("1000000000000", "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("50000", "", "decision_text", DECISION_MATTER),
+    ("50000", "   ", "decision_text", DECISION_MATTER),
+    ("50000", "决定罚款。", "matter", ""),
+    ("50000", "决定罚款。", "matter", "CF-NO-SUCH"),
+    ("50000", "决定罚款。", "matter", "JC-HB-024"),  # an inspection matter, not a penalty
+    ("1000000.01", "决定罚款。", "fine_amount", DECISION_MATTER),  # above art. 99's maximum of 1,000,000
 ])
-def test_decide_without_fine_or_text_writes_nothing(case_wj, advance, leader_wj, fine, text, field):
+def test_decide_without_fine_text_or_a_current_penalty_matter_writes_nothing(case_wj, advance, leader_wj, fine, text,
+                                                                           field, matter):
     case = advance(case_wj, to=Stage.NOTICE)
     before = _state(case)
     with pytest.raises(ValidationFailed) as exc_info:
         case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount=fine, decision_text=text,
-                        effective_date=ON)
+                        matter_code=matter, effective_date=ON)
     assert list(exc_info.value.details) == [field]
     assert _state(case) == before
     assert DocumentSequence.objects.filter(kind="penalty").count() == 0
@@ -157,11 +170,12 @@ def test_decide_without_fine_or_text_writes_nothing(case_wj, advance, leader_wj,
 
 def test_decide_issues_the_number_and_publishes(case_wj, advance, leader_wj, inspector_wj):
     case = advance(case_wj, to=Stage.NOTICE)
-    case = case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="1,250,000.50",
-                           decision_text=" 决定罚款。 ", effective_date=ON)
+    case = case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="1,000,000.00",
+                           decision_text=" 决定罚款。 ", matter_code=" CF-DQ-099 ", effective_date=ON)
     case.refresh_from_db()
     assert case.decision_number == "武环罚〔2026〕1号"
-    assert case.fine_amount == Decimal("1250000.50")
+    assert case.fine_amount == Decimal("1000000.00")  # the statutory maximum itself is lawful
+    assert (case.matter.code, case.legal_basis) == ("CF-DQ-099", "《中华人民共和国大气污染防治法》第九十九条")
     assert (case.decision_text, case.outcome, case.decided_on) == ("决定罚款。", "penalty", ON)
     assert case.published_at is not None
     # DECISION stage: 7 working days from 2026-11-02 → 2026-11-11.
@@ -207,3 +221,30 @@ def test_stage_deadlines_follow_the_policy(case_wj, inspector_wj, leader_wj, leg
         case = case_transition(case_id=case_wj.pk, actor=actor, action=action, effective_date=ON, **extra)
         seen[Stage(case.stage)] = case.stage_due
     assert seen == expected
+
+
+def test_a_decision_cannot_cite_a_matter_the_new_catalogue_dropped(case_wj, advance, leader_wj, admin_user):
+    case = advance(case_wj, to=Stage.NOTICE)
+    _year, _note, rows = starter_rows()
+    revised = catalogue_version_create(actor=admin_user, year=2027, source="省政府批复",
+                                       rows=[r for r in rows if r.code != DECISION_MATTER])
+    catalogue_publish(actor=admin_user, version=revised)
+    before = _state(case)
+    with pytest.raises(ValidationFailed) as exc_info:
+        case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="50000",
+                        decision_text="决定罚款。", matter_code=DECISION_MATTER, effective_date=ON)
+    assert list(exc_info.value.details) == ["matter"]
+    assert _state(case) == before
+    moved = case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="50000",
+                            decision_text="决定罚款。", matter_code="CF-PW-034", effective_date=ON)
+    assert (moved.matter.code, moved.matter.version.year) == ("CF-PW-034", 2027)
+
+
+def test_a_handler_from_another_bureau_is_refused_and_nothing_is_filed(entity_wj, inspector_wj, inspector_xb):
+    from ecoenforce.cases.services import case_open
+
+    with pytest.raises(ValidationFailed) as exc_info:
+        case_open(entity=entity_wj, opened_by=inspector_wj, title="涉嫌超标排放案", handlers=[inspector_wj, inspector_xb])
+    assert list(exc_info.value.details) == ["handlers"]
+    assert inspector_xb.display_name in str(exc_info.value.message)
+    assert not Case.objects.exists()

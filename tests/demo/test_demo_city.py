@@ -35,6 +35,7 @@ def test_demo_city_is_seeded_once(capsys):
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.exclude(certificate_no="").filter(role=Role.INSPECTOR).count() >= 48
     assert Case.objects.exclude(decision_number="").exists()
+    assert not Case.objects.exclude(decision_number="").filter(matter__isnull=True).exists()  # every decision cites one
     assert audit_verify().ok
     # Wujin's plan is approved, one round is published and verifies, the campaign's tasks wait for the inspector.
     plan = InspectionPlan.objects.get(organization__region__code="320412")

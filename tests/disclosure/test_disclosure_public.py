@@ -17,6 +17,7 @@ def test_decided_case_is_public_with_the_representative_and_phone_masked(decided
     assert "13912345678" not in d.decision_text
     assert (d.entity_name, d.uscc, d.region_name) == ("常州恒泰化工有限公司", decided_case_wj.entity.uscc, "武进区")
     assert str(d.fine_amount) == "50000.00"
+    assert d.legal_basis == "《中华人民共和国大气污染防治法》第九十九条"
 
 
 def test_list_holds_only_published_decisions(decided_case_wj, case_xb):

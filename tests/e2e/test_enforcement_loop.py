@@ -15,6 +15,7 @@ from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
 from ecoenforce.registry.models import PermitClass
 from ecoenforce.registry.services import entity_create
+from factories import publish_starter_catalogue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _people():
+    publish_starter_catalogue()
     city_region, county_region, industry = reference()
     city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
                                        kind=Organization.Kind.CITY_BUREAU, region=city_region)
@@ -96,12 +98,14 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     sign_in(page, base, "chen")
     page.goto(f"{base}/cases/{case.pk}/")
     form = page.locator("form:has(button[data-action=decide])")
+    form.locator("select[name=matter]").select_option("CF-SW-083")  # 《水污染防治法》第八十三条
     form.locator("input[name=fine_amount]").fill("150000")
     form.locator("button[data-action=decide]").click()
     page.wait_for_load_state("load")
     assert page.locator("[data-testid=form-error]").is_visible()
     form = page.locator("form:has(button[data-action=decide])")
     assert form.locator("input[name=fine_amount]").input_value() == "150000"
+    assert form.locator("select[name=matter]").input_value() == "CF-SW-083"
     form.locator("textarea[name=decision_text]").fill(
         "经查，你单位（法定代表人：张卫东，电话13912345678）通过雨水排口排放印染废水，"
         "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币150000元。")
@@ -111,6 +115,7 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     assert case.stage == Stage.DECISION
     assert case.decision_number == f"武环罚〔{case.decided_on.year}〕1号"
     assert page.locator("[data-testid=decision-number]").inner_text() == case.decision_number
+    assert "《中华人民共和国水污染防治法》第八十三条" in page.locator("[data-testid=case-matter]").inner_text()
     shot(page, "02-decided")
     sign_out(page)
 

@@ -89,3 +89,21 @@ def test_list_filters(inspector_wj, city_leader, case_wj, case_xb, lead_wj, lead
     assert client.get("/api/v1/leads/?status=new").json()["count"] == 2
     assert client.get("/api/v1/leads/?status=converted").json()["count"] == 2
     assert client.get("/api/v1/entities/?region=320412").json()["count"] == 1
+
+
+def test_a_decision_over_the_api_cites_a_current_matter(case_wj, leader_wj, advance):
+    from ecoenforce.cases.workflow import Stage
+    from factories import DECISION_MATTER, publish_starter_catalogue
+
+    publish_starter_catalogue()
+    advance(case_wj, to=Stage.NOTICE)
+    client = api(leader_wj)
+    url = f"/api/v1/cases/{case_wj.pk}/transition"
+    body = {"action": "decide", "fine_amount": "80000", "decision_text": "决定处以罚款人民币80000元。"}
+    refused = post(client, url, body)
+    assert (refused.status_code, refused.json()["code"]) == (422, "ValidationFailed")
+    assert list(refused.json()["details"]) == ["matter"]
+    decided = post(client, url, body | {"matter_code": DECISION_MATTER})
+    assert decided.status_code == 200
+    assert (decided.json()["matter_code"], decided.json()["legal_basis"]) == (
+        DECISION_MATTER, "《中华人民共和国大气污染防治法》第九十九条")

@@ -34,6 +34,8 @@ class CaseOut(Schema):
     outcome: str
     fine_amount: Decimal | None
     decision_number: str
+    matter_code: str
+    legal_basis: str
     allowed_actions: list[str]
 
     @staticmethod
@@ -43,7 +45,8 @@ class CaseOut(Schema):
             entity_name=case.entity.name, region_code=case.region.code, filed_on=case.filed_on,
             decision_due=case.decision_due, decision_due_provisional=case.decision_due_provisional,
             stage_due=case.stage_due, outcome=case.outcome, fine_amount=case.fine_amount,
-            decision_number=case.decision_number,
+            decision_number=case.decision_number, matter_code=case.matter.code if case.matter_id else "",
+            legal_basis=case.legal_basis,
             allowed_actions=[t.action for t in case_actions_for_user(user=user, case=case)],
         )
 
@@ -68,6 +71,7 @@ class TransitionIn(Schema):
     reason: str = ""
     fine_amount: str | None = None
     decision_text: str = ""
+    matter_code: str = ""
 
 
 @router.get("/", response=CasePage, summary="List cases")
@@ -90,5 +94,5 @@ def transition_case(request, case_id: int, payload: TransitionIn):
     case = case_get_for_user(user=request.user, case_id=case_id)
     services.case_transition(case_id=case.pk, actor=request.user, action=payload.action, reason=payload.reason,
                              expected_stage=payload.expected_stage, fine_amount=payload.fine_amount,
-                             decision_text=payload.decision_text)
+                             decision_text=payload.decision_text, matter_code=payload.matter_code)
     return CaseOut.from_model(case_get_for_user(user=request.user, case_id=case_id), request.user)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases.workflow import Stage
 from ecoenforce.core.models import Organization, Region
-from ecoenforce.registry.models import RegulatedEntity
+from ecoenforce.registry.models import EnforcementMatter, RegulatedEntity
 
 STAGE_LABELS = {
     Stage.FILED: _("Filed"),
@@ -39,6 +39,9 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     facts = models.TextField(_("facts"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # The enforcement-item catalogue matter the decision cites; a decision may cite only a current matter.
+    matter = models.ForeignKey(EnforcementMatter, verbose_name=_("enforcement matter"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="cases")
     source = models.CharField(_("source"), max_length=64, blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=STAGE_CHOICES, default=Stage.FILED)
     handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("handlers"), related_name="cases")

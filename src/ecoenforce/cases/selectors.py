@@ -37,7 +37,7 @@ def overdue_q() -> Q:
 
 def case_list_for_user(*, user: User, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
     """Cases the user may see, filtered."""
-    qs = scope_by_region(Case.objects.select_related("entity", "region", "organization"), user=user)
+    qs = scope_by_region(Case.objects.select_related("entity", "region", "organization", "matter"), user=user)
     if filters.q:
         qs = qs.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q) | Q(entity__name__icontains=filters.q))
     if filters.stage:
@@ -51,7 +51,7 @@ def case_list_for_user(*, user: User, filters: CaseFilters = CaseFilters()) -> Q
 
 def case_get_for_user(*, user: User, case_id: object) -> Case:
     """One case, or NotFound if it is outside the user's reach."""
-    return get_in_scope(Case.objects.select_related("entity", "entity__industry", "region", "organization", "opened_by"),
+    return get_in_scope(Case.objects.select_related("entity", "entity__industry", "region", "organization", "opened_by", "matter"),
                         user=user, pk=case_id)
 
 

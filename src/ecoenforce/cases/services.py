@@ -18,7 +18,9 @@ from ecoenforce.core.calendar import calendar_current
 from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.core.numbering import document_number_next
-from ecoenforce.registry.models import EntityEvent, RegulatedEntity
+from ecoenforce.registry.catalogue.models import MatterKind
+from ecoenforce.registry.catalogue.services import matter_current
+from ecoenforce.registry.models import EnforcementMatter, EntityEvent, RegulatedEntity
 from ecoenforce.registry.services import entity_event_record
 
 # 行政处罚法 art. 60: a decision within 90 days of filing (natural days; art. 85 lists only 2/3/5/7-day periods as working days).
@@ -26,7 +28,8 @@ DECISION_WITHIN_DAYS = 90
 # 行政处罚法 art. 42: at least two certified officers.
 MIN_HANDLERS = 2
 
-TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "decision_number", "decided_on", "closed_on", "stage_due", "published_at")
+TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "decision_number", "decided_on", "closed_on", "stage_due", "published_at",
+                  "matter_id")
 
 
 def _today() -> dt.date:
@@ -51,6 +54,14 @@ def _set_stage_due(case: Case, stage: Stage, start: dt.date) -> None:
 
 
 def _validate_handlers(handlers: Sequence[User], organization_id: int) -> None:
+    """At least two active certified officers, all of the handling organization (joint cases are a later step)."""
+    outsiders = [h for h in handlers if h.organization_id != organization_id]
+    if outsiders:
+        raise ValidationFailed(
+            _("Handlers must belong to the organization that files the case; %(names)s do(es) not.")
+            % {"names": "、".join(h.display_name for h in outsiders)},
+            details={"handlers": [_("Choose handlers from your own organization.")]},
+        )
     certified = {h.pk for h in handlers if h.certificate_no and h.is_active}
     if len(certified) < MIN_HANDLERS:
         raise ValidationFailed(
@@ -100,6 +111,29 @@ def _parse_fine(raw: object) -> Decimal:
     return fine
 
 
+def _cited_matter(code: object, fine: Decimal) -> EnforcementMatter:
+    """The penalty matter a decision cites: in the current catalogue, and a fine not above its statutory maximum.
+
+    Below the minimum is lawful when the penalty is mitigated (行政处罚法 art. 32), so only the maximum is enforced;
+    a matter with a computed fine (a fine rule such as 按日连续 or a multiple of costs) has no fixed maximum.
+    """
+    code = str(code or "").strip()
+    if not code:
+        raise ValidationFailed(_("Choose the enforcement matter the decision cites, from the current catalogue."),
+                               details={"matter": [_("Required.")]})
+    matter = matter_current(code)
+    if matter.kind != MatterKind.PENALTY:
+        raise ValidationFailed(_("%(code)s is not an administrative-penalty matter; a penalty decision cites a penalty "
+                                 "matter.") % {"code": matter.code}, details={"matter": [_("Not a penalty matter.")]})
+    if matter.fine_max is not None and not matter.fine_rule and fine > matter.fine_max:
+        raise ValidationFailed(_("The fine of %(fine)s yuan is above the statutory maximum of %(max)s yuan for "
+                                 "%(code)s (%(law)s %(article)s). Lower it, or cite the matter that applies.")
+                               % {"fine": fine, "max": matter.fine_max, "code": matter.code,
+                                  "law": f"《{matter.law}》", "article": matter.article},
+                               details={"fine_amount": [_("Above the statutory maximum.")]})
+    return matter
+
+
 def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | None) -> Transition:
     if expected_stage is not None and expected_stage != case.stage:
         raise InvalidTransition(
@@ -121,7 +155,8 @@ def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | N
 
 @transaction.atomic
 def case_transition(*, case_id: int, actor: User, action: str, reason: str = "", expected_stage: str | None = None,
-                    fine_amount: object = None, decision_text: str = "", effective_date: dt.date | None = None) -> Case:
+                    fine_amount: object = None, decision_text: str = "", matter_code: object = "",
+                    effective_date: dt.date | None = None) -> Case:
     """Take one step of the workflow: lock the case, check the table, save, audit, update deadlines.
 
     `effective_date` records a step taken earlier on paper (entering historical files); it defaults to today.
@@ -137,15 +172,18 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
     if step.needs_decision:
         fine = _parse_fine(fine_amount if fine_amount not in (None, "") else "")
+        matter = _cited_matter(matter_code, fine)
         if not decision_text.strip():
             raise ValidationFailed(_("Write the decision: the violation found, the legal basis and the penalty."),
                                    details={"decision_text": [_("Required.")]})
         case.fine_amount, case.decision_text = fine, decision_text.strip()
+        case.matter, case.legal_basis = matter, f"《{matter.law}》{matter.article}"
         case.outcome, case.decided_on = Case.Outcome.PENALTY, today
         case.decision_number = document_number_next(organization=case.organization, kind="penalty", year=today.year)
         # 行政处罚法 art. 48: decisions are made public; personal data is masked by the portal's selectors.
         case.published_at = timezone.now()
-        update += ["fine_amount", "decision_text", "outcome", "decided_on", "decision_number", "published_at"]
+        update += ["fine_amount", "decision_text", "outcome", "decided_on", "decision_number", "published_at", "matter",
+                   "legal_basis"]
     if step.target == Stage.CLOSED:
         case.closed_on = today
         update.append("closed_on")

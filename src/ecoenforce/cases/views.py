@@ -24,6 +24,8 @@ from ecoenforce.core.audit import audit_timeline
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Region
+from ecoenforce.registry.catalogue.models import MatterKind
+from ecoenforce.registry.catalogue.selectors import matters_current
 
 ACTION_LABELS = {
     "open": _("Case filed"),
@@ -85,6 +87,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 case_id=case.pk, actor=request.user, action=request.POST.get("action", ""),
                 reason=request.POST.get("reason", ""), expected_stage=request.POST.get("expected_stage"),
                 fine_amount=request.POST.get("fine_amount"), decision_text=request.POST.get("decision_text", ""),
+                matter_code=request.POST.get("matter", ""),
             )
         except ValidationFailed as exc:
             errors = {"action": request.POST.get("action"), "message": str(exc.message), "fields": exc.details}
@@ -106,4 +109,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, "actions": actions, "steps": steps, "timeline": timeline,
         "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
         "is_closed": case.stage == Stage.CLOSED,
+        "penalty_matters": (matters_current(kind=MatterKind.PENALTY)
+                            if any(a["t"].needs_decision for a in actions) else []),
     })

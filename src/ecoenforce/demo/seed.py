@@ -20,6 +20,7 @@ from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_close, lead_convert, lead_create
+from ecoenforce.registry.catalogue.starter import catalogue_load_starter
 from ecoenforce.registry.models import EntityEvent, Industry, PermitClass, RegulatedEntity
 from ecoenforce.registry.uscc import uscc_make
 
@@ -49,21 +50,26 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "
 
 @dataclass(frozen=True)
 class ViolationType:
-    """A kind of violation the demo cases are about, with its legal basis and the statutory fine range."""
+    """A kind of violation the demo cases are about: its legal basis, the statutory fine range, the catalogue matter."""
 
     title: str
     basis: str
     low: int
     high: int
+    matter: str
 
 
 VIOLATIONS = [
-    ViolationType("超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条第二项", 100_000, 1_000_000),
-    ViolationType("超标排放水污染物", "《中华人民共和国水污染防治法》第八十三条第二项", 100_000, 1_000_000),
-    ViolationType("未按规定贮存危险废物", "《中华人民共和国固体废物污染环境防治法》第一百一十二条第一款第六项", 100_000, 1_000_000),
-    ViolationType("未按排污许可证规定开展自行监测", "《排污许可管理条例》第三十六条第六项", 20_000, 200_000),
-    ViolationType("挥发性有机物无组织排放未采取密闭措施", "《中华人民共和国大气污染防治法》第一百零八条第一项", 20_000, 200_000),
-    ViolationType("不正常运行大气污染防治设施", "《中华人民共和国大气污染防治法》第九十九条第三项", 100_000, 1_000_000),
+    ViolationType("超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条第二项", 100_000, 1_000_000,
+                  "CF-DQ-099"),
+    ViolationType("超标排放水污染物", "《中华人民共和国水污染防治法》第八十三条第二项", 100_000, 1_000_000, "CF-SW-083"),
+    ViolationType("未按规定设置危险废物识别标志", "《中华人民共和国固体废物污染环境防治法》第一百一十二条第一款第一项",
+                  100_000, 1_000_000, "CF-GF-112-A"),
+    ViolationType("未按排污许可证规定开展自行监测", "《排污许可管理条例》第三十六条第六项", 20_000, 200_000, "CF-PW-036"),
+    ViolationType("挥发性有机物无组织排放未采取密闭措施", "《中华人民共和国大气污染防治法》第一百零八条第一项", 20_000, 200_000,
+                  "CF-DQ-108"),
+    ViolationType("不正常运行大气污染防治设施", "《中华人民共和国大气污染防治法》第九十九条第三项", 100_000, 1_000_000,
+                  "CF-DQ-099"),
 ]
 
 
@@ -231,7 +237,7 @@ class DemoSeeder:
             ("send_to_legal_review", leader, "案件事实清楚，拟作出行政处罚，送法制审核。", {}),
             ("legal_review_pass", legal, "事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。", {}),
             ("decide", leader, "当事人未提出陈述申辩，依法作出处罚决定。", {
-                "fine_amount": fine,
+                "fine_amount": fine, "matter_code": violation.matter,
                 "decision_text": (f"经查，你单位（法定代表人：{case.entity.legal_representative}）存在{violation.title}的行为，"
                                   f"违反了相关规定。依据{violation.basis}，决定处以罚款人民币{fine}元。"
                                   f"限于收到本决定书之日起十五日内缴至指定银行。"),
@@ -300,6 +306,8 @@ class DemoSeeder:
             return False
         self.organizations()
         self.people()
+        # Decisions cite the enforcement-item catalogue, so the (starter) catalogue is published first.
+        catalogue_load_starter(actor=self.users["admin"])
         self.entities()
         self.log(f"entities: {RegulatedEntity.objects.count()}")
         violations = self.inspections()

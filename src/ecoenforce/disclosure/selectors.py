@@ -28,6 +28,7 @@ class PublicDecision:
     decision_text: str
     fine_amount: Decimal | None
     decided_on: dt.date | None
+    legal_basis: str = ""  # the cited catalogue matter's law and article
 
 
 def _public(case: Case) -> PublicDecision:
@@ -36,7 +37,7 @@ def _public(case: Case) -> PublicDecision:
         id=case.pk, decision_number=case.decision_number, entity_name=case.entity.name, uscc=case.entity.uscc,
         region_name=case.region.name, title=case.title,
         decision_text=mask_free_text(case.decision_text, names=names), fine_amount=case.fine_amount,
-        decided_on=case.decided_on,
+        decided_on=case.decided_on, legal_basis=case.legal_basis,
     )
 
 

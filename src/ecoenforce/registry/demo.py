@@ -14,7 +14,7 @@ from django.db import transaction
 
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.models import User
-from ecoenforce.registry.catalogue.models import CatalogueVersion
+from ecoenforce.registry.catalogue.selectors import catalogue_current_version
 from ecoenforce.registry.catalogue.starter import catalogue_load_starter
 from ecoenforce.registry.models import (
     EnterpriseAccount,
@@ -81,11 +81,12 @@ def _inspector_pool(rng: random.Random, today: dt.date) -> int:
 @transaction.atomic
 def classification_demo(*, actor: User, applicants: dict[str, User], leaders: dict[str, User],
                         enterprise: User | None, today: dt.date) -> dict:
-    """Seed once; returns counts for the seed log."""
-    if CatalogueVersion.objects.exists():
+    """Seed once (the inspector profiles mark it done); returns counts for the seed log."""
+    if InspectorProfile.objects.exists():
         return {"skipped": True}
     rng = random.Random(20260505)
-    version = catalogue_load_starter(actor=actor)
+    catalogue_load_starter(actor=actor)  # nothing if the city seed already published it
+    version = catalogue_current_version()
     entities = list(RegulatedEntity.objects.select_related("industry", "region").order_by("pk"))
     penalised = set(EntityEvent.objects.filter(kind=EntityEvent.Kind.PENALTY, date__gt=today - dt.timedelta(days=365))
                     .values_list("entity_id", flat=True))
