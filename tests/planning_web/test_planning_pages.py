@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
 
@@ -100,3 +103,39 @@ def test_public_round_pages_in_english(leader, client):
     pools = client.get(f"/public/rounds/{round_.pk}/pools.json").json()
     assert pools["commitment"] == round_.commitment and len(pools["pools"]["entities"]) == 12
     assert "seed" not in pools
+
+
+def _commit_and_draw(leader, title: str, kind: str = "routine") -> DrawRound:
+    leader.post("/planning/rounds/", {"title": title, "kind": kind, "period_start": f"{YEAR}-10-01",
+                                      "period_end": f"{YEAR}-12-31", "ratio_key": "25", "ratio_general": "5",
+                                      "ratio_special": "100", "positive_list_mode": "tag"})
+    round_ = DrawRound.objects.get(title=title)
+    leader.post(f"/planning/rounds/{round_.pk}/", {"action": "draw"})
+    return round_
+
+
+def test_round_list_filters_and_exports_what_it_shows(leader):
+    routine = _commit_and_draw(leader, "第四季度双随机抽查")
+    campaign = _commit_and_draw(leader, "冬季专项抽查", kind="special")
+    assert "第四季度双随机抽查" in leader.get("/planning/rounds/?kind=routine").content.decode()
+    assert "冬季专项抽查" not in leader.get("/planning/rounds/?kind=routine").content.decode()
+    assert "冬季专项抽查" in leader.get("/planning/rounds/?kind=special&status=drawn").content.decode()
+    assert "没有符合条件的抽查轮次" in leader.get(f"/planning/rounds/?year={YEAR - 1}").content.decode()
+    assert "冬季专项抽查" in leader.get("/planning/rounds/?kind=nonsense").content.decode()  # unknown filter ignored
+    response = leader.get("/planning/rounds/?kind=special&export=csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert response["Content-Type"].startswith("text/csv") and len(lines) == 2
+    assert lines[0].startswith("轮次编号,标题,执法机构")
+    assert lines[1].startswith(f"{campaign.round_id},冬季专项抽查,") and campaign.commitment in lines[1]
+    assert routine.round_id not in response.content.decode("utf-8-sig")
+
+
+def test_my_tasks_export_lists_my_targets_with_my_co_inspector(leader, inspector_wj):
+    round_ = _commit_and_draw(leader, "第四季度双随机抽查")
+    mine = InspectionTask.objects.filter(round=round_, inspectors=inspector_wj)
+    response = _client(inspector_wj).get("/planning/tasks/?export=xlsx")
+    assert response["Content-Disposition"].startswith('attachment; filename="my-tasks-')
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("监管对象", "统一社会信用代码", "地址")
+    assert sorted(r[1] for r in rows[1:]) == sorted(t.entity.uscc for t in mine)
+    assert all(inspector_wj.display_name not in (r[5] or "") for r in rows[1:])

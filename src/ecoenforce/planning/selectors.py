@@ -22,10 +22,16 @@ def plans_for_user(*, user: User) -> QuerySet[InspectionPlan]:
     return scope_by_region(qs, user=user, field="organization__region__code")
 
 
-def rounds_for_user(*, user: User) -> QuerySet[DrawRound]:
-    """Rounds of the bureaus in the user's jurisdiction, with their task counts."""
+def rounds_for_user(*, user: User, status: str = "", kind: str = "", year: object = None) -> QuerySet[DrawRound]:
+    """Rounds of the bureaus in the user's jurisdiction, with their task counts; unknown filter values are ignored."""
     qs = DrawRound.objects.select_related("organization__region").annotate(
         n_tasks=Count("tasks"), n_open=Count("tasks", filter=Q(tasks__status=InspectionTask.Status.ASSIGNED)))
+    if status in DrawRound.Status.values:
+        qs = qs.filter(status=status)
+    if kind in PlanLine.Kind.values:
+        qs = qs.filter(kind=kind)
+    if str(year or "").isdigit():
+        qs = qs.filter(period_start__year=int(year))
     return scope_by_region(qs, user=user, field="organization__region__code").order_by("-committed_at", "-id")
 
 

@@ -181,11 +181,30 @@ def round_list(request: HttpRequest) -> HttpResponse:
             return redirect("planning:round_detail", round_id=round_.pk)
         except ApplicationError as exc:
             errors = _error(request, exc)
-    page = Paginator(rounds_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    filters = {k: request.GET.get(k, "") for k in ("status", "kind", "year")}
+    rounds = rounds_for_user(user=request.user, **filters)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        headers = [_("Round id"), _("Title"), _("Bureau"), _("Kind"), _("Period from"), _("Period to"), _("Status"),
+                   _("Targets"), _("Still to inspect"), _("Commitment (SHA-256 of the seed)"), _("Committed at"),
+                   _("Published at")]
+        rows = ((r.round_id, r.title, r.organization.name, r.get_kind_display(), r.period_start, r.period_end,
+                 r.get_status_display(), r.n_tasks, r.n_open, r.commitment,
+                 timezone.localtime(r.committed_at).strftime("%Y-%m-%d %H:%M"),
+                 timezone.localtime(r.published_at).strftime("%Y-%m-%d %H:%M") if r.published_at else "")
+                for r in rounds)
+        return export_response(fmt=request.GET["export"], basename="rounds", headers=headers, rows=rows)
+    page = Paginator(rounds, 25).get_page(request.GET.get("page"))
     return render(request, "planning/round_list.html", {
-        "page": page, "can_run": can_run, "form": form, "errors": errors,
+        "page": page, "can_run": can_run, "form": form, "errors": errors, "filters": filters,
+        "statuses": DrawRound.Status.choices, "years": _round_years(),
         "classes": [(c, class_label(c)) for c in CLASSES], "kinds": PlanLine.Kind.choices,
     }, status=422 if errors else 200)
+
+
+def _round_years() -> list[int]:
+    """Years a round filter offers: last year to next year, newest first."""
+    this = timezone.localdate().year
+    return [this + 1, this, this - 1]
 
 
 @login_required
@@ -249,6 +268,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, STAFF_ROLES)
     status = request.GET.get("status", InspectionTask.Status.ASSIGNED)
     tasks = task_services.tasks_for_user(user=request.user, status=status if status != "all" else "")
+    if request.GET.get("export") in ("xlsx", "csv"):  # a printed list for the day's route
+        headers = [_("Entity"), _("Credit code"), _("Address"), _("Class"), _("Round"), _("With"), _("Due on"),
+                   _("Status")]
+        rows = ((t.entity.name, t.entity.uscc, f"{t.entity.region.name} {t.entity.address}", t.get_risk_class_display(),
+                 t.round.title, "、".join(u.display_name for u in t.inspectors.all() if u.pk != request.user.pk),
+                 t.due_on, t.get_status_display()) for t in tasks)
+        return export_response(fmt=request.GET["export"], basename="my-tasks", headers=headers, rows=rows)
     return render(request, "planning/task_list.html", {
         "page": Paginator(tasks, 50).get_page(request.GET.get("page")), "status": status,
         "statuses": InspectionTask.Status.choices, "today": timezone.localdate(),
