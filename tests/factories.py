@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from decimal import Decimal
+
+from openpyxl import Workbook
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.services import case_transition
@@ -29,6 +32,16 @@ DECISION_MATTER = "CF-DQ-099"
 def publish_starter_catalogue() -> None:
     """Publish the starter enforcement-item catalogue unless one exists: decisions cite its matters."""
     catalogue_load_starter(actor=None)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    """An .xlsx file with the rows on its first sheet."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def make_entity(*, region: Region, actor: User | None = None, name: str = "", industry_code: str = "",

@@ -6,7 +6,6 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from classification_files import xlsx_bytes
 from openpyxl import load_workbook
 
 from ecoenforce.core.errors import InvalidTransition, ValidationFailed
@@ -21,6 +20,7 @@ from ecoenforce.registry.catalogue.services import (
     matter_current,
 )
 from ecoenforce.registry.catalogue.starter import catalogue_load_starter, starter_rows
+from factories import xlsx_bytes
 
 ROW = MatterRow(code="CF-X-1", name="对超标排放的处罚", kind="penalty", law="某法", article="第一条", basis_text="处十万元以上罚款",
                 level="county", penalty_kinds=("fine",), fine_min=Decimal("100000.00"), fine_max=Decimal("1000000.00"))

@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from classification_files import code, csv_bytes, xlsx_bytes
+from classification_files import code, csv_bytes
 from django.core.management import call_command
 
 from ecoenforce.core.models import AuditEvent, User
 from ecoenforce.registry.models import InspectorProfile, InspectorTie, RegulatedEntity
 from ecoenforce.registry.pools.columns import template_xlsx
 from ecoenforce.registry.pools.services import pool_file_import
+from factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

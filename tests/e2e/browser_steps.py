@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ecoenforce.core.models import Region
+from ecoenforce.core.models import Organization, Region, User
 from ecoenforce.registry.models import Industry
 
 PASSWORD = "Loop@2026x"
@@ -22,6 +22,22 @@ def reference() -> tuple[Region, Region, Industry]:
     county = _region("320412", "武进区", "county", city)
     industry = Industry.objects.get_or_create(code="1713", defaults={"name_zh": "棉印染精加工", "name_en": "Cotton dyeing"})[0]
     return city, county, industry
+
+
+def wujin_staff(staff: list[tuple[str, str, str, str]]) -> tuple[Region, Industry, dict[str, User]]:
+    """The city bureau and Wujin's brigade with these (username, role, name, certificate) people, all at Wujin."""
+    city_region, county_region, industry = reference()
+    city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
+                                       kind=Organization.Kind.CITY_BUREAU, region=city_region)
+    wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
+                                        kind=Organization.Kind.COUNTY_BUREAU, region=county_region)
+    people = {}
+    for username, role, name, cert in staff:
+        user = User(username=username, role=role, full_name=name, organization=wujin, certificate_no=cert)
+        user.set_password(PASSWORD)
+        user.save()
+        people[username] = user
+    return county_region, industry, people
 
 
 def sign_in(page, base: str, username: str) -> None:

@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from browser_steps import PASSWORD, reference, sign_in, sign_out, submit
+from browser_steps import sign_in, sign_out, submit, wujin_staff
 
 from ecoenforce.core.audit import audit_verify
-from ecoenforce.core.models import Organization, Role, User
+from ecoenforce.core.models import Role, User
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
 from ecoenforce.planning.roundfile import verify_round_file
 from ecoenforce.planning.tasks import task_record_result
@@ -22,19 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def _bureau() -> dict[str, User]:
     """Wujin with two inspectors and its leader (all certified) and six classified entities."""
-    city_region, county_region, industry = reference()
-    city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
-                                       kind=Organization.Kind.CITY_BUREAU, region=city_region)
-    wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
-                                        kind=Organization.Kind.COUNTY_BUREAU, region=county_region)
-    people = {}
-    for username, role, name, cert in [("zhou", Role.INSPECTOR, "周明", "32041200001"),
-                                       ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-                                       ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")]:
-        user = User(username=username, role=role, full_name=name, organization=wujin, certificate_no=cert)
-        user.set_password(PASSWORD)
-        user.save()
-        people[username] = user
+    county_region, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001"),
+                                                   ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+                                                   ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
     for n, risk_class in enumerate(["special", "special", "key", "key", "general", "general"], start=1):
         entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2E2E{n:02d}"), name=f"常州抽查测试化工有限公司{n}",
                                industry=industry, region=county_region, address=f"常州市武进区湖塘镇测试路{n}号",

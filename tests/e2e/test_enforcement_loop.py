@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import PASSWORD, reference, sign_in, sign_out
+from browser_steps import sign_in, sign_out, wujin_staff
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.workflow import Stage
 from ecoenforce.core.audit import audit_verify
-from ecoenforce.core.models import Organization, Role, User
+from ecoenforce.core.models import Role
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
 from ecoenforce.registry.models import PermitClass
@@ -24,20 +24,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def _people():
     publish_starter_catalogue()
-    city_region, county_region, industry = reference()
-    city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
-                                       kind=Organization.Kind.CITY_BUREAU, region=city_region)
-    wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
-                                        kind=Organization.Kind.COUNTY_BUREAU, region=county_region)
-    people = {}
-    for username, role, name, cert in [
+    county_region, industry, people = wujin_staff([
         ("zhou", Role.INSPECTOR, "周明", "32041200001"), ("wu", Role.INSPECTOR, "吴静", "32041200002"),
         ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"), ("lin", Role.LEGAL_REVIEWER, "林海燕", "32041200004"),
-    ]:
-        user = User(username=username, role=role, full_name=name, organization=wujin, certificate_no=cert)
-        user.set_password(PASSWORD)
-        user.save()
-        people[username] = user
+    ])
     entity = entity_create(actor=None, uscc=_valid_uscc(), name="常州恒泰印染有限公司",
                            industry=industry, region=county_region,
                            address="常州市武进区湖塘镇长江路88号", permit_class=PermitClass.KEY,

@@ -6,7 +6,6 @@ the import page's template.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -14,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from openpyxl import Workbook
 
 from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.planning.models import DrawRound, InspectionTask
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.pools.models import PoolImport
 from ecoenforce.registry.uscc import uscc_make
+from factories import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +30,7 @@ PERMITS = ["重点管理", "简化管理", "登记管理"]
 
 
 def _xlsx(rows: list[list[object]]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return SimpleUploadedFile("pool.xlsx", out.getvalue())
+    return SimpleUploadedFile("pool.xlsx", xlsx_bytes(rows))
 
 
 def _entities(n: int) -> list[list[object]]:

@@ -125,11 +125,11 @@ def _cited_matter(code: object, fine: Decimal) -> EnforcementMatter:
     if matter.kind != MatterKind.PENALTY:
         raise ValidationFailed(_("%(code)s is not an administrative-penalty matter; a penalty decision cites a penalty "
                                  "matter.") % {"code": matter.code}, details={"matter": [_("Not a penalty matter.")]})
-    if matter.fine_max is not None and not matter.fine_rule and fine > matter.fine_max:
+    if matter.fixed_fine_max is not None and fine > matter.fixed_fine_max:
         raise ValidationFailed(_("The fine of %(fine)s yuan is above the statutory maximum of %(max)s yuan for "
-                                 "%(code)s (%(law)s %(article)s). Lower it, or cite the matter that applies.")
-                               % {"fine": fine, "max": matter.fine_max, "code": matter.code,
-                                  "law": f"《{matter.law}》", "article": matter.article},
+                                 "%(code)s (%(basis)s). Lower it, or cite the matter that applies.")
+                               % {"fine": fine, "max": matter.fixed_fine_max, "code": matter.code,
+                                  "basis": matter.citation},
                                details={"fine_amount": [_("Above the statutory maximum.")]})
     return matter
 
@@ -177,7 +177,7 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
             raise ValidationFailed(_("Write the decision: the violation found, the legal basis and the penalty."),
                                    details={"decision_text": [_("Required.")]})
         case.fine_amount, case.decision_text = fine, decision_text.strip()
-        case.matter, case.legal_basis = matter, f"《{matter.law}》{matter.article}"
+        case.matter, case.legal_basis = matter, matter.citation
         case.outcome, case.decided_on = Case.Outcome.PENALTY, today
         case.decision_number = document_number_next(organization=case.organization, kind="penalty", year=today.year)
         # 行政处罚法 art. 48: decisions are made public; personal data is masked by the portal's selectors.

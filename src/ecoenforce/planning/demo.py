@@ -81,5 +81,4 @@ def planning_demo(*, leader: User, today: dt.date, seed: int = 20261001) -> dict
     return {"skipped": False, "planned": sum(plan.lines.values_list("planned", flat=True)),
             "published": published.round_id, "published_targets": published.tasks.count(), "violations": violations,
             "open_round": campaign.round_id,
-            "open_tasks": InspectionTask.objects.filter(round=campaign, status=InspectionTask.Status.ASSIGNED).count(),
-            "rounds": DrawRound.objects.filter(organization=organization).count()}
+            "open_tasks": InspectionTask.objects.filter(round=campaign, status=InspectionTask.Status.ASSIGNED).count()}

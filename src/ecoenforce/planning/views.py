@@ -189,8 +189,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                    _("Published at")]
         rows = ((r.round_id, r.title, r.organization.name, r.get_kind_display(), r.period_start, r.period_end,
                  r.get_status_display(), r.n_tasks, r.n_open, r.commitment,
-                 timezone.localtime(r.committed_at).strftime("%Y-%m-%d %H:%M"),
-                 timezone.localtime(r.published_at).strftime("%Y-%m-%d %H:%M") if r.published_at else "")
+                 _minute(r.committed_at), _minute(r.published_at))
                 for r in rounds)
         return export_response(fmt=request.GET["export"], basename="rounds", headers=headers, rows=rows)
     page = Paginator(rounds, 25).get_page(request.GET.get("page"))
@@ -199,6 +198,11 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "statuses": DrawRound.Status.choices, "years": _round_years(),
         "classes": [(c, class_label(c)) for c in CLASSES], "kinds": PlanLine.Kind.choices,
     }, status=422 if errors else 200)
+
+
+def _minute(moment) -> str:
+    """A stored time as local 'YYYY-MM-DD HH:MM' for exports; empty when not yet."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _round_years() -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +96,16 @@ class EnforcementMatter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def citation(self) -> str:
+        """The legal basis as a decision cites it: 《law》article."""
+        return f"《{self.law}》{self.article}"
+
+    @property
+    def fixed_fine_max(self) -> Decimal | None:
+        """The statutory maximum fine, or None where there is none or it is computed (a fine rule: 按日连续, multiples)."""
+        return None if self.fine_rule else self.fine_max
 
     @property
     def penalty_kind_list(self) -> list[str]:
