@@ -16,6 +16,15 @@ def test_every_message_has_a_chinese_translation():
     assert [e.msgid for e in po.fuzzy_entries()] == []
 
 
+def test_no_message_is_defined_twice():
+    """Branches append to the catalogue and merge with git's union driver: a msgid added on both sides must go."""
+    seen: dict[tuple[str, str], int] = {}
+    for entry in polib.pofile(str(LOCALE / "django.po")):
+        key = (entry.msgctxt or "", entry.msgid)
+        seen[key] = seen.get(key, 0) + 1
+    assert [key for key, count in seen.items() if count > 1] == []
+
+
 def test_the_compiled_catalogue_matches_the_source():
     po = {e.msgid: e.msgstr for e in polib.pofile(str(LOCALE / "django.po")) if not e.msgid_plural}
     mo = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / "django.mo")) if not e.msgid_plural}
