@@ -170,3 +170,15 @@ def advance(inspector_wj, leader_wj, legal_wj):
 def decided_case_wj(case_wj, advance):
     from ecoenforce.cases.workflow import Stage
     return advance(case_wj, to=Stage.DECISION)
+
+
+@pytest.fixture
+def operator_wj(org_wj) -> User:
+    """A monitoring operator of the 武进 county brigade (sees only 武进's devices and spool material)."""
+    return _user("op_wj", Role.MONITORING_OPERATOR, org_wj, full_name="值班员武进")
+
+
+@pytest.fixture
+def operator_xb(org_xb) -> User:
+    """A monitoring operator of the 新北 county brigade."""
+    return _user("op_xb", Role.MONITORING_OPERATOR, org_xb, full_name="值班员新北")

@@ -162,3 +162,67 @@ def test_bearer_tokens_authenticate_until_revoked(world, personas):
     assert client.get("/api/v1/leads/", HTTP_AUTHORIZATION="Bearer ee_wrong").status_code == 401
     api_token_revoke(user=personas["inspector_wj"], token_id=token.pk)
     assert client.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+# --- monitoring: pages and API over the registry and the gateway's spool --------------------------------------
+
+@pytest.fixture
+def monitoring_world(world, settings, tmp_path, entity_wj, entity_xb, admin_user):
+    """One water device in each county (WJ0001, XB0001), an empty spool and lake."""
+    from ecoenforce.monitoring import services
+
+    settings.SPOOL_DIR, settings.LAKE_DIR = tmp_path / "spool", tmp_path / "lake"
+    settings.DEVICE_SNAPSHOT, settings.VAR_DIR = tmp_path / "gateway" / "devices.json", tmp_path
+    settings.SPOOL_DIR.mkdir()
+    for entity, mn in ((entity_wj, "WJ0001"), (entity_xb, "XB0001")):
+        services.device_save(actor=admin_user, data=services.DeviceInput(
+            entity_id=entity.pk, outlet_code="DW001", outlet_name="总排口", outlet_kind="water", mn=mn,
+            password="123456", pollutants=["w00000", "w01018"]))  # fmt: skip
+    return {**world, "mn": "WJ0001", "mn_xb": "XB0001"}
+
+
+MONITORING_VIEW = ["/monitoring/", "/monitoring/devices/{mn}/", "/api/v1/monitoring/devices",
+                   "/api/v1/monitoring/devices/{mn}", "/api/v1/monitoring/devices/{mn}/latest",
+                   "/api/v1/monitoring/points", "/api/v1/monitoring/readings?mn={mn}&pollutant=w01018"]
+MONITORING_OPS = ["/monitoring/rejected/", "/monitoring/quarantine/", "/monitoring/connections/",
+                  "/monitoring/import/", "/monitoring/register/", "/api/v1/monitoring/rejected"]
+MONITORING_OBJECTS = {"/monitoring/devices/{mn}/": "/monitoring/devices/{mn_xb}/",
+                      "/api/v1/monitoring/devices/{mn}": "/api/v1/monitoring/devices/{mn_xb}",
+                      "/api/v1/monitoring/devices/{mn}/latest": "/api/v1/monitoring/devices/{mn_xb}/latest",
+                      "/api/v1/monitoring/readings?mn={mn}&pollutant=w01018":
+                          "/api/v1/monitoring/readings?mn={mn_xb}&pollutant=w01018"}  # fmt: skip
+
+
+@pytest.mark.parametrize("url", MONITORING_VIEW + MONITORING_OPS)
+def test_monitoring_refuses_anonymous(monitoring_world, url):
+    response = client_for(None).get(url.format(**monitoring_world))
+    assert response.status_code == (401 if url.startswith("/api/") else 302)
+
+
+@pytest.mark.parametrize("persona,sees,operates", [
+    ("enterprise_user", False, False), ("grid_member", False, False), ("legal_wj", False, False),
+    ("inspector_wj", True, False), ("leader_wj", True, False), ("operator", True, True),
+    ("operator_wj", True, True), ("admin_user", True, True),
+])  # fmt: skip
+def test_monitoring_role_matrix(monitoring_world, request, persona, sees, operates):
+    client = client_for(request.getfixturevalue(persona))
+    got = {url: client.get(url.format(**monitoring_world)).status_code for url in MONITORING_VIEW + MONITORING_OPS}
+    assert got == {**{u: 200 if sees else 403 for u in MONITORING_VIEW}, **{u: 200 if operates else 403 for u in MONITORING_OPS}}
+
+
+@pytest.mark.parametrize("persona", ["inspector_wj", "operator_wj"])
+@pytest.mark.parametrize("own,other", list(MONITORING_OBJECTS.items()))
+def test_monitoring_hides_another_countys_devices(monitoring_world, request, persona, own, other):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(own.format(**monitoring_world)).status_code == 200
+    assert client.get(other.format(**monitoring_world)).status_code == 404
+
+
+@pytest.mark.parametrize("persona,mns", [("inspector_wj", ["WJ0001"]), ("operator_xb", ["XB0001"]),
+                                         ("city_leader", ["WJ0001", "XB0001"])])  # fmt: skip
+def test_monitoring_lists_hold_only_the_jurisdictions_devices(monitoring_world, request, persona, mns):
+    client = client_for(request.getfixturevalue(persona))
+    assert [d["mn"] for d in client.get("/api/v1/monitoring/devices").json()] == mns
+    assert [p["mn"] for p in client.get("/api/v1/monitoring/points").json()] == mns
+    page = client.get("/monitoring/").content.decode()
+    assert [mn for mn in ("WJ0001", "XB0001") if mn in page] == mns

@@ -1,4 +1,4 @@
-"""Fixtures for the warnings desk: county operators, a temporary lake, warnings made directly."""
+"""Fixtures for the warnings desk: a temporary lake, warnings made directly (county operators: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ecoenforce.core.models import Role, User
 from ecoenforce.warnings.models import Warning
 
 T0 = dt.datetime(2026, 10, 2, 0, 0, tzinfo=dt.UTC)
@@ -19,16 +18,6 @@ def lake(tmp_path, settings):
     settings.LAKE_DIR = tmp_path / "lake"
     settings.LAKE_DIR.mkdir()
     return settings.LAKE_DIR
-
-
-@pytest.fixture
-def operator_wj(org_wj) -> User:
-    return User.objects.create(username="op_wj", role=Role.MONITORING_OPERATOR, organization=org_wj, full_name="值班员武进")
-
-
-@pytest.fixture
-def operator_xb(org_xb) -> User:
-    return User.objects.create(username="op_xb", role=Role.MONITORING_OPERATOR, organization=org_xb, full_name="值班员新北")
 
 
 @pytest.fixture

@@ -147,4 +147,4 @@ def rejected(request, reason: str = "", limit: int = 200):
     """Newest rejected frames with reason codes and raw text."""
     require_role(request.user, services.REGISTRY_ROLES)
     return [RejectedOut(**{k: r[k] for k in RejectedOut.model_fields})
-            for r in selectors.rejected_frames(reason=reason, limit=min(limit, 1000))]  # fmt: skip
+            for r in selectors.rejected_frames(user=request.user, reason=reason, limit=max(1, min(limit, 1000)))]  # fmt: skip

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -278,13 +279,59 @@ def echarts_option(series: dict) -> dict:
 
 
 # --- spool: rejected and quarantined frames; the connection log ----------------------------------------------
+# Spool material is scoped by the MN a frame claims: a frame naming a registered device belongs to that device's
+# entity's county. What names no registered device (garbage, unknown MNs, connects before any frame) belongs to no
+# county: only the deployment's top-level bureau (an organization without a parent) and administrators see it.
 
-def _recent_records(kinds: set[int], *, limit: int, segments: int = 20):
+PW_RE = re.compile(rb"PW=[^;&]*")
+
+
+def sees_unattributed(user: User) -> bool:
+    """Whether the user may see spool material that names no registered device."""
+    prefix = user.jurisdiction_prefix
+    if prefix is None:
+        return False
+    return prefix == "" or (user.organization_id is not None and user.organization.parent_id is None)
+
+
+class _Scope:
+    """MN → visible? for one user, looked up once per request (registered MNs outside the jurisdiction are hidden)."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.unattributed = sees_unattributed(user)
+        self._cache: dict[str, bool] = {}
+
+    def load(self, mns) -> None:
+        mns = {m for m in mns if m and m not in self._cache}
+        if not mns:
+            return
+        registered = set(MonitoringDevice.objects.filter(mn__in=mns).values_list("mn", flat=True))
+        visible = set(scope_by_region(MonitoringDevice.objects.filter(mn__in=registered), user=self.user,
+                                      field=REGION_FIELD).values_list("mn", flat=True))  # fmt: skip
+        for mn in mns:
+            self._cache[mn] = mn in visible if mn in registered else self.unattributed
+
+    def __call__(self, mn: str | None) -> bool:
+        if not mn:
+            return self.unattributed
+        if mn not in self._cache:
+            self.load({mn})
+        return self._cache[mn]
+
+
+def mask_password(raw: bytes) -> bytes:
+    """A raw frame with its access password (PW=…) replaced by asterisks: pages never show device passwords."""
+    return PW_RE.sub(b"PW=******", raw)
+
+
+def _recent_records(kinds: set[int], *, limit: int, select, segments: int = 20):
+    """Newest records of `kinds` from the last `segments` spool segments, `select`ed a segment at a time."""
     from ecoenforce.monitoring.gateway.spool import list_segments, read_records
 
     out = []
     for path in reversed(list_segments(settings.SPOOL_DIR)[-segments:]):
-        found = [r for r in read_records(path) if r.kind in kinds]
+        found = select([r for r in read_records(path) if r.kind in kinds])
         out.extend(reversed(found))
         if len(out) >= limit:
             break
@@ -295,21 +342,29 @@ def _frame_view(r) -> dict:
     from ecoenforce.monitoring.release import record_mn
 
     return {"received_at": dt.datetime.fromtimestamp(r.received_at, dt.UTC), "peer": r.peer, "reason": r.reason,
-            "reason_label": rejection_label(r.reason), "raw": r.raw.decode("utf-8", errors="replace"),
+            "reason_label": rejection_label(r.reason), "raw": mask_password(r.raw).decode("utf-8", errors="replace"),
             "size": len(r.raw), "sha256": r.sha256, "segment": r.segment, "offset": r.offset,
             "mn": record_mn(r.raw) or ""}  # fmt: skip
 
 
-def rejected_frames(*, limit: int = 200, reason: str = "") -> list[dict]:
-    """Newest rejected frames (not jurisdiction-scoped: an unreadable frame belongs to no entity)."""
+def rejected_frames(*, user: User, limit: int = 200, reason: str = "") -> list[dict]:
+    """Newest rejected frames the user may see (by the MN they claim), passwords masked."""
     from ecoenforce.monitoring.gateway.spool import REJECTED
+    from ecoenforce.monitoring.release import record_mn
 
-    rows = [_frame_view(r) for r in _recent_records({REJECTED}, limit=limit * (5 if reason else 1))]
-    return [r for r in rows if not reason or r["reason"] == reason][:limit]
+    scope = _Scope(user)
+
+    def select(records: list) -> list:
+        claimed = [(r, record_mn(r.raw)) for r in records if not reason or r.reason == reason]
+        scope.load(mn for _r, mn in claimed)
+        return [r for r, mn in claimed if scope(mn)]
+
+    return [_frame_view(r) for r in _recent_records({REJECTED}, limit=limit, select=select)]
 
 
-def quarantine_summary() -> list[dict]:
-    """Quarantined frames grouped by MN: count, first/last receipt, whether the MN is now registered."""
+def quarantine_summary(*, user: User) -> list[dict]:
+    """Quarantined frames the user may see grouped by MN: count, first/last receipt, whether the MN is now
+    registered (and active)."""
     from ecoenforce.monitoring.lake.loader import iter_quarantine
     from ecoenforce.monitoring.release import record_mn
 
@@ -322,6 +377,9 @@ def quarantine_summary() -> list[dict]:
                                    "peer": r.peer, "reason": r.reason})  # fmt: skip
         g["frames"] += 1
         g["last"] = max(g["last"], r.received_at)
+    scope = _Scope(user)
+    scope.load(groups)
+    groups = {mn: g for mn, g in groups.items() if scope(mn)}
     registered = set(MonitoringDevice.objects.filter(mn__in=groups, active=True).values_list("mn", flat=True))
     for g in groups.values():
         g["first"] = dt.datetime.fromtimestamp(g["first"], dt.UTC)
@@ -331,8 +389,9 @@ def quarantine_summary() -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["last"], reverse=True)
 
 
-def connection_log(*, mn: str = "", event: str = "", limit: int = 500, tail_bytes: int = 4 << 20) -> list[dict]:
-    """Newest gateway connection events (from the tail of the JSON-lines log), filtered by MN and event."""
+def connection_log(*, user: User, mn: str = "", event: str = "", limit: int = 500,
+                   tail_bytes: int = 4 << 20) -> list[dict]:  # fmt: skip
+    """Newest gateway connection events the user may see (by MN), from the tail of the JSON-lines log."""
     path = Path(settings.VAR_DIR) / "gateway" / "connections.jsonl"
     if not path.exists():
         return []
@@ -343,13 +402,19 @@ def connection_log(*, mn: str = "", event: str = "", limit: int = 500, tail_byte
         lines = fh.read().decode("utf-8", errors="replace").splitlines()
     if size > tail_bytes:
         lines = lines[1:]  # the first line may be cut
-    out = []
+    events = []
     for line in reversed(lines):
         try:
             e = json.loads(line)
         except ValueError:
             continue
-        if (mn and e.get("mn") != mn) or (event and e.get("event") != event):
+        if isinstance(e, dict) and (not mn or e.get("mn") == mn) and (not event or e.get("event") == event):
+            events.append(e)
+    scope = _Scope(user)
+    scope.load(str(e.get("mn") or "") for e in events)
+    out = []
+    for e in events:
+        if not scope(str(e.get("mn") or "")):
             continue
         e["at"] = dt.datetime.fromtimestamp(e.get("ts", 0), dt.UTC)
         e["detail"] = {k: v for k, v in e.items() if k not in ("ts", "event", "peer", "mn", "at")}

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoenforce.core.access import require_role
+from ecoenforce.core.access import require_role, scope_by_region
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Role
@@ -77,7 +77,7 @@ def rejected_list(request: HttpRequest) -> HttpResponse:
     """Rejected frames with their reasons and the raw bytes (escaped)."""
     require_role(request.user, OPS_ROLES)
     reason = request.GET.get("reason", "")
-    rows = selectors.rejected_frames(reason=reason)
+    rows = selectors.rejected_frames(user=request.user, reason=reason)
     return render(request, "monitoring/rejected_list.html", {
         "rows": rows, "reason": reason, "reasons": sorted((k, str(v)) for k, v in selectors.REJECTION_LABELS.items()),
     })  # fmt: skip
@@ -97,7 +97,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
             details = "; ".join(str(m) for msgs in exc.details.values() for m in msgs)
             messages.error(request, details or str(exc.message))
         return redirect("monitoring:quarantine")
-    return render(request, "monitoring/quarantine_list.html", {"groups": selectors.quarantine_summary()})
+    return render(request, "monitoring/quarantine_list.html", {"groups": selectors.quarantine_summary(user=request.user)})
 
 
 @login_required
@@ -106,7 +106,7 @@ def connection_log(request: HttpRequest) -> HttpResponse:
     require_role(request.user, OPS_ROLES)
     mn, event = request.GET.get("mn", "").strip(), request.GET.get("event", "")
     return render(request, "monitoring/connection_log.html", {
-        "rows": selectors.connection_log(mn=mn, event=event), "mn": mn, "event": event,
+        "rows": selectors.connection_log(user=request.user, mn=mn, event=event), "mn": mn, "event": event,
         "events": selectors.CONNECTION_EVENTS,
     })  # fmt: skip
 
@@ -144,10 +144,12 @@ def device_register(request: HttpRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None, initial={"mn": request.GET.get("mn", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        entity = RegulatedEntity.objects.filter(uscc=data["entity_credit_code"].strip()).first()
+        entity = scope_by_region(RegulatedEntity.objects.filter(uscc=data["entity_credit_code"].strip()),
+                                 user=request.user).first()  # fmt: skip
         try:
             if entity is None:
-                raise ApplicationError(_("No regulated entity has this credit code. Register the entity first."))
+                raise ApplicationError(_("No regulated entity in your jurisdiction has this credit code. Check the "
+                                         "code, or register the entity first."))  # fmt: skip
             device = services.device_save(actor=request.user, data=services.DeviceInput(
                 entity_id=entity.pk, outlet_code=data["outlet_code"], outlet_name=data["outlet_name"],
                 outlet_kind=data["outlet_kind"], mn=data["mn"], password=data["password"], protocol=data["protocol"],
