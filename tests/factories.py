@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+from html.parser import HTMLParser
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -98,3 +99,51 @@ def advance_case(case: Case, *, to: Stage, inspector: User, leader: User, legal:
         case = case_transition(case_id=case.pk, actor=actor, action=action, effective_date=on, **extra)
     assert case.stage == Stage(to)
     return case
+
+
+class _Rows(HTMLParser):
+    """Collects the cell texts of the <tbody> rows inside the element with data-testid=`testid`."""
+
+    def __init__(self, testid: str):
+        super().__init__()
+        self.testid, self.depth, self.rows, self.cell = testid, 0, {}, None
+        self.row_key = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth:
+            self.depth += tag not in _VOID
+        elif attrs.get("data-testid") == self.testid:
+            self.depth = 1
+            return
+        if not self.depth:
+            return
+        if tag == "tr" and "data-row" in attrs:
+            self.row_key = attrs["data-row"]
+            self.rows[self.row_key] = []
+        elif tag in ("td", "th") and self.row_key is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[self.row_key].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr":
+            self.row_key = None
+        self.depth -= tag not in _VOID
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+_VOID = {"br", "img", "input", "hr", "meta", "link", "wbr"}
+
+
+def table_rows(html: str, testid: str) -> dict[str, list[str]]:
+    """{data-row value: [cell texts]} of the table (or block) marked data-testid=`testid` in a page."""
+    parser = _Rows(testid)
+    parser.feed(html)
+    return parser.rows

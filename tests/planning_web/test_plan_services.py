@@ -8,8 +8,8 @@ from django.utils import timezone
 from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.planning.models import InspectionPlan, PlanLine
+from ecoenforce.planning.selectors import plan_actuals
 from ecoenforce.planning.services import (
-    plan_actuals,
     plan_add_campaign,
     plan_approve,
     plan_check,

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ecoenforce.core.access import scope_by_region
-from ecoenforce.core.models import User
+from ecoenforce.core.models import Organization, User
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
 from ecoenforce.planning.capacity import CLASSES
@@ -59,25 +59,66 @@ def efficiency_for_user(*, user: User, today: dt.date | None = None) -> dict:
     found = on_site + off_site
     plans = scope_by_region(InspectionPlan.objects.filter(year=today.year, status=InspectionPlan.Status.APPROVED),
                             user=user, field="organization__region__code")
-    lines = PlanLine.objects.filter(plan__in=plans)
-    planned_year = {r["risk_class"]: r["n"] for r in lines.values("risk_class").annotate(n=Sum("planned"))}
-    planned_to_date = {r["risk_class"]: r["n"] for r in lines.filter(month__lte=today.month)
-                       .values("risk_class").annotate(n=Sum("planned"))}
-    done = {r["entity__risk_class"]: r for r in scope_by_region(
-        Inspection.objects.filter(inspected_on__year=today.year, inspected_on__lte=today), user=user)
-        .values("entity__risk_class").annotate(
-            planned_kinds=Count("id", filter=Q(kind__in=(Inspection.Kind.ROUTINE, Inspection.Kind.SPECIAL))),
-            case=Count("id", filter=Q(kind=Inspection.Kind.CASE)))}
+    progress = plan_progress(plans, through=today)
+    # Case-triggered checks are tracked beside the plan (never counted toward it), over the plans' own regions so
+    # the row compares like with like: a city leader sees the counties that have a plan, not the whole city.
+    prefixes = [p.organization.region.prefix for p in plans.select_related("organization__region")]
+    case_q = Q()
+    for prefix in prefixes:
+        case_q |= Q(region__code__startswith=prefix)
+    case_done = ({r["entity__risk_class"]: r["n"] for r in Inspection.objects.filter(
+        case_q, kind=Inspection.Kind.CASE, inspected_on__year=today.year, inspected_on__lte=today)
+        .values("entity__risk_class").annotate(n=Count("id"))} if prefixes else {})
     coverage = []
     for c in CLASSES:
-        did = done.get(c, {}).get("planned_kinds", 0)
-        to_date = planned_to_date.get(c, 0)
-        coverage.append({"class": c, "label": class_label(c), "planned_year": planned_year.get(c, 0),
-                         "planned_to_date": to_date, "done": did, "case": done.get(c, {}).get("case", 0),
-                         "pct": round(100 * did / to_date) if to_date else None})
+        row = progress[c]
+        did = row["routine"] + row["special"]
+        coverage.append({"class": c, "label": class_label(c), "planned_year": row["planned_year"],
+                         "planned_to_date": row["planned_to_date"], "done": did, "case": case_done.get(c, 0),
+                         "pct": round(100 * did / row["planned_to_date"]) if row["planned_to_date"] else None})
+    bureaus = scope_by_region(Organization.objects.filter(
+        kind__in=(Organization.Kind.CITY_BUREAU, Organization.Kind.COUNTY_BUREAU)), user=user)
     return {
         "detection": detection,
         "on_site": on_site, "off_site": off_site,
         "off_site_share": round(100 * off_site / found, 1) if found else None,
-        "coverage": coverage, "has_plan": plans.exists(), "year": today.year,
+        "coverage": coverage, "has_plan": bool(prefixes), "year": today.year,
+        "plan_bureaus": [str(name) for name in plans.values_list("organization__name", flat=True)],
+        "bureaus": bureaus.count(),
     }
+
+
+def plan_progress(plans, *, through: dt.date) -> dict[str, dict[str, int]]:
+    """Per class, over these plans: planned for the year and up to `through`'s month, and the inspections recorded on
+    the tasks of the plans' own rounds (routine and campaign) up to `through`.
+
+    A plan's progress is what its rounds produced: numerator and denominator come from the same plans, so a city
+    leader's figure is the counties' plans against those counties' work, never the whole city against one county's
+    plan. Inspections outside a round (case-triggered checks, history from before the platform) are not plan work.
+    The class is the one the target had when it was drawn (the plan line it fills), not today's.
+    """
+    out = {c: {"planned_year": 0, "planned_to_date": 0, "routine": 0, "special": 0} for c in CLASSES}
+    lines = PlanLine.objects.filter(plan__in=plans).values("risk_class", "month", "plan__year")
+    for line in lines.annotate(n=Sum("planned")):
+        row = out[line["risk_class"]]
+        row["planned_year"] += line["n"]
+        if line["plan__year"] < through.year or (line["plan__year"] == through.year and line["month"] <= through.month):
+            row["planned_to_date"] += line["n"]
+    done = (InspectionTask.objects.filter(round__plan__in=plans, status=InspectionTask.Status.DONE,
+                                          inspection__inspected_on__lte=through)
+            .values("risk_class", "round__kind").annotate(n=Count("id")))
+    for r in done:
+        out[r["risk_class"]]["special" if r["round__kind"] == PlanLine.Kind.SPECIAL else "routine"] += r["n"]
+    return out
+
+
+def plan_actuals(plan: InspectionPlan, *, through: dt.date | None = None) -> dict[str, dict[str, int]]:
+    """One plan's work by class: routine and campaign inspections on its rounds' tasks (`plan_progress`), and the
+    case-triggered checks in its region that year (tracked beside the plan, never counted toward it)."""
+    through = through or timezone.localdate()
+    progress = plan_progress(InspectionPlan.objects.filter(pk=plan.pk), through=through)
+    cases = {r["entity__risk_class"]: r["n"] for r in Inspection.objects.filter(
+        kind=Inspection.Kind.CASE, inspected_on__year=plan.year, inspected_on__lte=through,
+        region__code__startswith=plan.organization.region.prefix).values("entity__risk_class").annotate(n=Count("id"))}
+    return {c: {"routine": progress[c]["routine"], "special": progress[c]["special"], "case": cases.get(c, 0)}
+            for c in CLASSES}

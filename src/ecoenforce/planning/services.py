@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,19 +284,3 @@ def plan_reopen(*, actor: User, plan_id: object, reason: str) -> InspectionPlan:
     audit_record(actor=actor, obj=plan, action="plan.reopen", before={"status": "approved"},
                  after={"status": "draft"}, reason=reason.strip())
     return plan
-
-
-def plan_actuals(plan: InspectionPlan) -> dict[str, dict[str, int]]:
-    """Inspections done in the plan's year by class: routine, special and case-triggered (tracked, not counted)."""
-    from ecoenforce.inspections.models import Inspection
-
-    qs = Inspection.objects.filter(inspected_on__year=plan.year,
-                                   region__code__startswith=plan.organization.region.prefix)
-    rows = qs.values("entity__risk_class").annotate(
-        routine=Count("id", filter=Q(kind=Inspection.Kind.ROUTINE)),
-        special=Count("id", filter=Q(kind=Inspection.Kind.SPECIAL)),
-        case=Count("id", filter=Q(kind=Inspection.Kind.CASE)))
-    out = {c: {"routine": 0, "special": 0, "case": 0} for c in CLASSES}
-    for r in rows:
-        out[r["entity__risk_class"]] = {k: r[k] for k in ("routine", "special", "case")}
-    return out

@@ -22,7 +22,7 @@ from ecoenforce.planning.capacity import CLASSES, suggest_routine
 from ecoenforce.planning.downloads import json_download, pools_document
 from ecoenforce.planning.labels import class_label
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
-from ecoenforce.planning.selectors import plans_for_user, rounds_for_user
+from ecoenforce.planning.selectors import plan_actuals, plans_for_user, rounds_for_user
 from ecoenforce.registry.models import RiskClass
 
 MONTHS = range(1, 13)
@@ -73,8 +73,8 @@ def _plan_page(request: HttpRequest, plan: InspectionPlan, *, posted: dict | Non
     planned_by_class = {c: 0 for c in CLASSES}
     for ln in plan.lines.all():
         planned_by_class[ln.risk_class] += ln.planned
-    actuals = plan_services.plan_actuals(plan)
-    coverage = [{"class": class_label(c), "planned": planned_by_class[c], "routine": actuals[c]["routine"],
+    actuals = plan_actuals(plan)
+    coverage = [{"key": c, "class": class_label(c), "planned": planned_by_class[c], "routine": actuals[c]["routine"],
                  "special": actuals[c]["special"], "case": actuals[c]["case"],
                  "pct": round(100 * (actuals[c]["routine"] + actuals[c]["special"]) / planned_by_class[c])
                  if planned_by_class[c] else None} for c in CLASSES]
