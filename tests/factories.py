@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from html.parser import HTMLParser
 from decimal import Decimal
+from html.parser import HTMLParser
 
 from openpyxl import Workbook
 
