@@ -55,6 +55,13 @@ MIDDLEWARE = [
     "ecoenforce.core.middleware.ApplicationErrorMiddleware",
 ]
 
+# Uploads: a file over the cap (core.tables.reader.MAX_BYTES) is dropped while it streams in, never stored.
+FILE_UPLOAD_HANDLERS = [
+    "ecoenforce.core.tables.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 ROOT_URLCONF = "ecoenforce.urls"
 WSGI_APPLICATION = "ecoenforce.wsgi.application"
 

@@ -85,7 +85,7 @@ def test_policy_can_combine_impact_times_performance():
 
 
 PURE = ["registry/risk.py", "registry/positive/criteria.py", "registry/catalogue/diff.py",
-        "registry/pools/parsing.py", "registry/pools/report.py"]
+        "registry/pools/parsing.py", "core/tables/report.py"]
 
 
 @pytest.mark.parametrize("path", PURE)

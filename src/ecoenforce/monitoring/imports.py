@@ -14,8 +14,6 @@ Column layout (first row = these headers, any order; extra columns are ignored):
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -25,6 +23,7 @@ from ecoenforce.core.access import require_role, scope_by_region
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.models import User
+from ecoenforce.core.tables.reader import TableRefused, read_rows
 from ecoenforce.monitoring import services
 from ecoenforce.monitoring.models import MonitoringDevice, Outlet
 from ecoenforce.registry.models import RegulatedEntity
@@ -51,22 +50,10 @@ class ImportReport:
 
 def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of a .csv (UTF-8, with or without BOM) or .xlsx file as dicts keyed by lower-case header."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception:  # openpyxl raises many types for a file that is not a workbook
-            raise ValidationFailed(_("The file is not a readable Excel workbook. Save it as .xlsx or .csv and try "
-                                     "again.")) from None  # fmt: skip
-        values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed(_("The CSV file is not UTF-8. Save it as 'CSV UTF-8' and try again.")) from None
-        values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
-    values = [row for row in values if any(row)]
+    try:  # the shared, bounded reader: row and column limits hold while reading, whatever the file declares
+        values = [row for _n, row in read_rows(data, filename, max_rows=MAX_ROWS).rows]
+    except TableRefused as refused:
+        raise ValidationFailed(f"{refused.problem} {refused.action}") from None
     if not values:
         raise ValidationFailed(_("The file is empty. Use the documented columns with a header row."))
     header = [h.strip().lower() for h in values[0]]

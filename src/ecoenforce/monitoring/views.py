@@ -17,6 +17,7 @@ from ecoenforce.core.access import require_role, scope_by_region
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Role
+from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.monitoring import imports, selectors, services
 from ecoenforce.monitoring.models import Outlet
 
@@ -118,11 +119,11 @@ def device_import(request: HttpRequest) -> HttpResponse:
     report, error = None, None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if upload is None and not getattr(request, "upload_too_large", False):
             error = _("Choose a .csv or .xlsx file to import.")
         else:
             try:
-                rows = imports.read_table(upload.read(), upload.name)
+                rows = imports.read_table(upload_read(request, upload), upload.name)
                 report = imports.devices_import(actor=request.user, rows=rows)
             except ApplicationError as exc:
                 error = str(exc.message)

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.models import Role
+from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.registry.catalogue.selectors import catalogue_current_version, matters_current
 from ecoenforce.registry.pools.services import IMPORT_ROLES, pool_file_import
 from ecoenforce.registry.positive.labels import criterion_label
@@ -199,6 +200,7 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     problems: list[ProblemOut]
+    notices: list[ProblemOut] = []  # columns not imported (not one of the layout's)
 
 
 class ImportQuery(Schema):
@@ -207,13 +209,17 @@ class ImportQuery(Schema):
 
 @router.post("/pools/{kind}", response={200: ImportOut, 422: ImportOut},
              summary="Import entities or inspectors from .xlsx/.csv (all rows or none)")
-def pool_import(request, kind: str, query: Query[ImportQuery], file: File[UploadedFile]):
+def pool_import(request, kind: str, query: Query[ImportQuery], file: File[UploadedFile | None] = None):
     require_role(request.user, IMPORT_ROLES)
     if kind not in ("entities", "inspectors"):
         raise ValidationFailed(_("Choose what to import: entities or inspectors."))
-    report = pool_file_import(kind=kind, actor=request.user, data=file.read(), filename=file.name or "upload.csv",
+    data = upload_read(request, file)  # over the size cap: a translated 422
+    if data is None:
+        raise ValidationFailed(_("Choose a .xlsx or .csv file to import."), details={"file": [_("Required.")]})
+    report = pool_file_import(kind=kind, actor=request.user, data=data, filename=file.name or "upload.csv",
                               dry_run=query.dry_run)
     body = ImportOut(kind=kind, ok=report.ok, dry_run=query.dry_run, rows=report.rows, created=report.created,
                      updated=report.updated, unchanged=report.unchanged,
-                     problems=[ProblemOut(**p.__dict__) for p in report.problems])
+                     problems=[ProblemOut(**p.__dict__) for p in report.problems],
+                     notices=[ProblemOut(**p.__dict__) for p in report.notices])
     return Status(200 if report.ok else 422, body)

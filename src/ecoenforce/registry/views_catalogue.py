@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import ApplicationError
+from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.registry.catalogue.excel import COLUMNS, matters_xlsx
 from ecoenforce.registry.catalogue.models import MatterKind
 from ecoenforce.registry.catalogue.selectors import (
@@ -93,11 +94,12 @@ def catalogue_upload(request: HttpRequest, year: int) -> HttpResponse:
     require_role(request.user, EDIT_ROLES)
     version = catalogue_version_get(year=year)
     upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose a .xlsx or .csv file to import."))
-        return redirect("registry:catalogue_version", year=year)
     try:
-        report = catalogue_import(actor=request.user, version=version, data=upload.read(), filename=upload.name)
+        data = upload_read(request, upload)
+        if data is None:
+            messages.error(request, _("Choose a .xlsx or .csv file to import."))
+            return redirect("registry:catalogue_version", year=year)
+        report = catalogue_import(actor=request.user, version=version, data=data, filename=upload.name)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("registry:catalogue_version", year=year)

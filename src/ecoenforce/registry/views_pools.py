@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ApplicationError
+from ecoenforce.core.tables.report import ImportReport
+from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.registry.pools.columns import LAYOUTS, template_xlsx
 from ecoenforce.registry.pools.models import PoolImport
-from ecoenforce.registry.pools.report import ImportReport
 from ecoenforce.registry.pools.services import (
     IMPORT_ROLES,
     pool_import_apply,
@@ -30,16 +31,17 @@ def pool_import(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or "entities"
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if kind not in LAYOUTS:
-            error = _("Choose what to import: entities or inspectors.")
-        elif upload is None:
-            error = _("Choose a .xlsx or .csv file to import.")
-        else:
-            try:
-                checked = pool_import_check(actor=request.user, kind=kind, filename=upload.name, data=upload.read())
+        try:
+            data = upload_read(request, upload)
+            if kind not in LAYOUTS:
+                error = _("Choose what to import: entities or inspectors.")
+            elif data is None:
+                error = _("Choose a .xlsx or .csv file to import.")
+            else:
+                checked = pool_import_check(actor=request.user, kind=kind, filename=upload.name, data=data)
                 return redirect("registry:pool_import_detail", import_id=checked.pk)
-            except ApplicationError as exc:
-                error = str(exc.message)
+        except ApplicationError as exc:
+            error = str(exc.message)
     recent = PoolImport.objects.filter(uploaded_by=request.user).defer("content")[:10]
     return render(request, "registry/pool_import.html", {
         "error": error, "kind": kind, "layouts": {k: LAYOUTS[k] for k in LAYOUTS}, "recent": recent,

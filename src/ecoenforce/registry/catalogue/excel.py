@@ -8,12 +8,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ecoenforce.core.tables.layout import Column, read_table
+from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.catalogue.diff import MatterRow
 from ecoenforce.registry.catalogue.models import MatterKind, PenaltyKind, ResponsibleLevel
 from ecoenforce.registry.pools import parsing
-from ecoenforce.registry.pools.columns import Column, normalise_header
-from ecoenforce.registry.pools.reader import _raw_rows
-from ecoenforce.registry.pools.report import ImportReport
 
 COLUMNS = (
     Column("code", "事项编码", True, ""), Column("name", "事项名称", True, ""),
@@ -32,6 +31,7 @@ PENALTIES = {"警告": "warning", "罚款": "fine", "没收违法所得": "confi
              "限制生产、停产整治": "restrict", "责令停业、关闭": "close", "责令停业": "close", "关闭": "close",
              "吊销许可证": "revoke", "移送拘留": "detention", "拘留": "detention", "查封、扣押": "seizure", "查封": "seizure",
              "扣押": "seizure", **{v: v for v in PenaltyKind.values}}
+MAX_ROWS = 5_000  # a provincial catalogue has a few hundred matters
 ZH_KIND = {"penalty": "行政处罚", "coercion": "行政强制", "inspection": "行政检查", "other": "其他"}
 ZH_LEVEL = {"province": "省级", "city": "市级", "county": "县级"}
 ZH_PENALTY = {"warning": "警告", "fine": "罚款", "confiscation": "没收违法所得", "correction": "责令改正",
@@ -58,27 +58,13 @@ def _penalties(text: str) -> tuple[str, ...]:
 
 def read_matters(data: bytes, filename: str, report: ImportReport) -> list[MatterRow] | None:
     """Every row as a MatterRow, or None with the problems in `report` (nothing is half-read)."""
-    raw = _raw_rows(data, filename, report)
-    if raw is None:
+    table = read_table(data=data, filename=filename, columns=COLUMNS, report=report, max_rows=MAX_ROWS,
+                       template=_("export the current catalogue to see every column"))
+    if table is None:
         return None
-    numbered = [(n, row) for n, row in enumerate(raw, start=1) if any(row)]
-    if not numbered:
-        report.add(0, "", _("The file is empty."), _("Export the current catalogue and edit it."))
-        return None
-    mapping = {normalise_header(c.zh): c.key for c in COLUMNS} | {normalise_header(c.key): c.key for c in COLUMNS}
-    header_no, header = numbered[0]
-    keys = [mapping.get(normalise_header(h)) for h in header]
-    headers = {k: header[i] for i, k in enumerate(keys) if k}
-    for column in COLUMNS:
-        if column.required and column.key not in headers:
-            report.add(header_no, column.zh, _("The column is missing."),
-                       _("Add a column headed '%(zh)s' (or '%(key)s'); export the current catalogue to see every "
-                         "column.") % {"zh": column.zh, "key": column.key})
-    if not report.ok:
-        return None
+    headers = table.headers
     rows, seen = [], {}
-    for number, row in numbered[1:]:
-        cells = {k: (row[i].strip() if i < len(row) else "") for i, k in enumerate(keys) if k}
+    for number, cells in table.rows:
         bad = len(report.problems)
 
         def problem(key: str, what: str, todo: str) -> None:

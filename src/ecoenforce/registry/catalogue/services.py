@@ -13,11 +13,11 @@ from ecoenforce.core.access import require_role
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Role, User
+from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.catalogue.diff import MatterRow
 from ecoenforce.registry.catalogue.excel import read_matters
 from ecoenforce.registry.catalogue.models import CatalogueVersion, EnforcementMatter
 from ecoenforce.registry.catalogue.selectors import catalogue_current_version, matter_row
-from ecoenforce.registry.pools.report import ImportReport
 
 EDIT_ROLES = (Role.ADMINISTRATOR,)  # the provincial catalogue is reference data: administrators maintain it
 

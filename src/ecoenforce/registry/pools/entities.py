@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.models import Region, User
+from ecoenforce.core.tables.layout import Table
+from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.models import Industry, RegulatedEntity
 from ecoenforce.registry.pools import parsing
-from ecoenforce.registry.pools.reader import Table
-from ecoenforce.registry.pools.report import ImportReport
 from ecoenforce.registry.uscc import uscc_problem
 
 USCC_PROBLEMS = {

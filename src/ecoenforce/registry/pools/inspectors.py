@@ -7,10 +7,10 @@ import re
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.models import Organization, Region, User
+from ecoenforce.core.tables.layout import Table
+from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.models import InspectorTie, RegulatedEntity
 from ecoenforce.registry.pools.parsing import code_list
-from ecoenforce.registry.pools.reader import Table
-from ecoenforce.registry.pools.report import ImportReport
 from ecoenforce.registry.pools.services import inspector_upsert
 
 CERTIFICATE = re.compile(r"^[0-9A-Za-z\-]{4,32}$")

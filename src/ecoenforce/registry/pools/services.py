@@ -13,13 +13,13 @@ from ecoenforce.core.access import require_role
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Organization, Region, Role, User
+from ecoenforce.core.tables.reader import MAX_BYTES, file_too_large
+from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.models import InspectorProfile, InspectorTie, RegulatedEntity
 from ecoenforce.registry.pools.models import PoolImport
 from ecoenforce.registry.pools.reader import read_table
-from ecoenforce.registry.pools.report import ImportReport
 
 IMPORT_ROLES = (Role.UNIT_LEADER,)  # administrators hold every role
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def _ties_of(user: User) -> set[tuple[int, str]]:
@@ -132,8 +132,9 @@ def pool_file_import(*, kind: str, actor: User | None, data: bytes, filename: st
 def pool_import_check(*, actor: User, kind: str, filename: str, data: bytes) -> PoolImport:
     """Store an uploaded file with its dry-run report (nothing is imported yet)."""
     require_role(actor, IMPORT_ROLES)
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed(_("The file is larger than 10 MB. Split it and import the parts."))
+    if len(data) > MAX_BYTES:  # the page and the API refuse it earlier (core.tables.uploads); this is the last guard
+        refusal = file_too_large(MAX_BYTES)
+        raise ValidationFailed(f"{refusal.problem} {refusal.action}")
     report = pool_file_import(kind=kind, actor=actor, data=data, filename=filename, dry_run=True)
     digest = hashlib.sha256(data).hexdigest()
     # Re-uploading the same file before confirming reuses the stored check instead of piling up copies.

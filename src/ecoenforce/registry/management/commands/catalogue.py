@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.models import Role, User
+from ecoenforce.core.tables.uploads import path_read
 from ecoenforce.registry.catalogue.excel import matters_xlsx
 from ecoenforce.registry.catalogue.selectors import catalogue_previous, catalogue_version_diff, matter_row
 from ecoenforce.registry.catalogue.services import (
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                     version = catalogue_version_get(year=year)
                 except ApplicationError:
                     version = catalogue_version_create(actor=admin, year=year)
-                report = catalogue_import(actor=admin, version=version, data=Path(file).read_bytes(),
+                report = catalogue_import(actor=admin, version=version, data=path_read(file),
                                           filename=Path(file).name)
                 for p in report.problems:
                     self.stdout.write(f"row {p.row}\t{p.column}\t{p.problem}\t{p.action}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ecoenforce.core.models import User
+from ecoenforce.core.tables.uploads import path_read
 from ecoenforce.registry.pools.services import pool_file_import
 
 
@@ -23,10 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run, user, **options):
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc}") from None
+        data = path_read(path)  # refused past the size cap, before reading
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
@@ -35,6 +33,8 @@ class Command(BaseCommand):
         report = pool_file_import(kind=kind, actor=actor, data=data, filename=path.name, dry_run=dry_run)
         for p in report.problems:
             self.stdout.write(f"row {p.row}\t{p.column}\t{p.problem}\t{p.action}")
+        for p in report.notices:
+            self.stdout.write(f"note row {p.row}\t{p.column}\t{p.problem}\t{p.action}")
         summary = (f"{kind}: {report.rows} rows, {report.created} created, {report.updated} updated, "
                    f"{report.unchanged} unchanged, {len(report.problems)} problems")
         if not report.ok:

@@ -1,4 +1,4 @@
-"""The validation report of a pool import: counts and one line per problem (row, column, what, what to do)."""
+"""The report of every import: counts, one line per problem (row, column, what, what to do), and notices."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    notices: list[RowProblem] = field(default_factory=list)  # worth reading, but they do not stop the import
 
     @property
     def ok(self) -> bool:
@@ -34,14 +35,18 @@ class ImportReport:
         """Record a problem (messages are already translated)."""
         self.problems.append(RowProblem(row, column, str(problem), str(action)))
 
+    def note(self, row: int, column: str, notice: str, action: str) -> None:
+        """Record something the person should know (an ignored column) that does not stop the import."""
+        self.notices.append(RowProblem(row, column, str(notice), str(action)))
+
     def as_dict(self) -> dict:
         """For storing with the upload (JSON)."""
-        return {**{k: v for k, v in asdict(self).items() if k != "problems"},
-                "problems": [asdict(p) for p in self.problems]}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportReport:
         """Back from the stored JSON."""
-        report = cls(**{k: v for k, v in data.items() if k != "problems"})
+        report = cls(**{k: v for k, v in data.items() if k not in ("problems", "notices")})
         report.problems = [RowProblem(**p) for p in data.get("problems", [])]
+        report.notices = [RowProblem(**p) for p in data.get("notices", [])]
         return report
