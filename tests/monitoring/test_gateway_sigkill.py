@@ -108,7 +108,7 @@ def test_every_acknowledged_frame_is_in_the_lake_exactly_once_after_sigkill(tmp_
 
     assert gateway.returncode == 0
     stats = json.loads(gw_out.strip().splitlines()[-1])
-    assert stats["rejected"] == stats["quarantined"] == stats["auth_failed"] == stats["rate_limited"] == 0
+    assert stats["rejected"] == stats["quarantined"] == stats["auth_failed"] == stats["throttled"] == 0
     report = load(tmp_path / "spool", tmp_path / "lake")
     assert dict(report.errors) == {}
     acked = [tuple(json.loads(line)) for line in (tmp_path / "acked.jsonl").read_text().splitlines()]

@@ -107,8 +107,8 @@ def test_import_missing_columns_says_which(mon_dirs):
         "name: entity_credit_code, outlet_code, outlet_name, outlet_kind, mn, password, protocol, sm4_key, pollutants.")
 
 
-def _frame(mn: str, t: str, value: float) -> bytes:
-    return encode_frame(build_segment(qn=f"{t}000", st="32", cn="2011", pw="123456", mn=mn, flag=5,
+def _frame(mn: str, t: str, value: float, pw: str = "123456") -> bytes:
+    return encode_frame(build_segment(qn=f"{t}000", st="32", cn="2011", pw=pw, mn=mn, flag=5,
                                       cp=f"DataTime={t};w01018-Rtd={value},w01018-Flag=N"))  # fmt: skip
 
 
@@ -127,7 +127,11 @@ def test_quarantine_register_release_flow(mon_dirs, entity_wj, operator, client,
         services.quarantine_release(actor=operator, mn="NEWMN01")
     with django_capture_on_commit_callbacks(execute=True):
         services.device_save(actor=operator, data=device_input(entity_wj, mn="NEWMN01"))
-    response = client.post("/monitoring/quarantine/", {"mn": "NEWMN01"})
+    assert "/monitoring/quarantine/NEWMN01/release/" in client.get("/monitoring/quarantine/").content.decode()
+    review = client.get("/monitoring/quarantine/NEWMN01/release/")
+    through = review.context["plan"].through
+    assert through == f"{segment_name(1)}:{len(encode_record(QUARANTINE, _frame('NEWMN01', '20260301100000', 41.5), received_at=0, peer='10.0.0.9:5000', reason='UNKNOWN_MN'))}"
+    response = client.post("/monitoring/quarantine/NEWMN01/release/", {"through": through})
     assert response.status_code == 302
     release = QuarantineRelease.objects.get()
     assert (release.frames, release.rows_written) == (2, 2)
@@ -140,6 +144,58 @@ def test_quarantine_register_release_flow(mon_dirs, entity_wj, operator, client,
     assert len(selectors._read(mn="NEWMN01", kind="realtime")) == 2
     rejected = client.get("/monitoring/rejected/").content.decode()
     assert "CRC check failed" in rejected and "&lt;script&gt;" in rejected and "<script>\r" not in rejected
+
+
+def test_release_refuses_forged_frames_and_shows_the_split_before_confirming(
+        mon_dirs, entity_wj, operator, client, django_capture_on_commit_callbacks):  # fmt: skip
+    """Issue 15 item 4: frames kept while the MN was unregistered carry whatever password the sender chose; only
+    those with the device's password reach the lake, and a forged reading never wins deduplication."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.device_save(actor=operator, data=device_input(entity_wj, mn="NEWMN02"))
+        services.device_set_active(actor=operator, device_id=MonitoringDevice.objects.get(mn="NEWMN02").pk,
+                                   active=False)  # fmt: skip
+    records = [  # (frame, received_at, peer): the genuine device at 10.0.0.9, a forger at 198.51.100.66
+        (_frame("NEWMN02", "20260301100000", 41.5), 1_772_330_400.0, "10.0.0.9:5000"),
+        (_frame("NEWMN02", "20260301100000", 999.0, pw="000000"), 1_772_330_401.0, "198.51.100.66:4000"),
+        (_frame("NEWMN02", "20260301100100", 998.0, pw="000000"), 1_772_330_402.0, "198.51.100.66:4001"),
+        (_frame("NEWMN02", "20260301100100", 42.0), 1_772_330_460.0, "10.0.0.9:5001"),
+        (_frame("NEWMN02", "20260301100200", 997.0, pw=""), 1_772_330_470.0, "198.51.100.66:4002"),
+    ]
+    with open(mon_dirs / "spool" / segment_name(1), "wb") as fh:
+        for raw, at, peer in records:
+            fh.write(encode_record(QUARANTINE, raw, received_at=at, peer=peer, reason="INACTIVE_DEVICE"))
+    client.force_login(operator)
+    review = client.get("/monitoring/quarantine/NEWMN02/release/")
+    plan = review.context["plan"]
+    assert (plan.release.frames, plan.release.peer_list) == (2, [("10.0.0.9", 2)])
+    assert (plan.refused.frames, plan.refused.peer_list) == (3, [("198.51.100.66", 3)])
+    assert [g.first_data_time.strftime("%H:%M") + "-" + g.last_data_time.strftime("%H:%M")
+            for g in (plan.release, plan.refused)] == ["10:00-10:01", "10:00-10:02"]  # fmt: skip
+    page = review.content.decode()
+    assert "Will be released" in page and "Refused: wrong or missing password" in page
+    assert "198.51.100.66 <span" in page and "2026-03-01 10:00:00 – 2026-03-01 10:01:00" in page
+    assert "The device is inactive" in page and "PW=" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.device_set_active(actor=operator, device_id=MonitoringDevice.objects.get(mn="NEWMN02").pk,
+                                   active=True)  # fmt: skip
+    through = client.get("/monitoring/quarantine/NEWMN02/release/").context["plan"].through
+    with open(mon_dirs / "spool" / segment_name(2), "wb") as fh:  # arrives after the review: not released now
+        fh.write(encode_record(QUARANTINE, _frame("NEWMN02", "20260301100300", 43.0), received_at=1_772_330_600.0,
+                               peer="10.0.0.9:5002", reason="INACTIVE_DEVICE"))  # fmt: skip
+    response = client.post("/monitoring/quarantine/NEWMN02/release/", {"through": through}, follow=True)
+    assert ("Released 2 frame(s) of NEWMN02: 2 reading(s) added to the lake. 3 frame(s) with a wrong password stay "
+            "in quarantine.") in response.content.decode()
+    rows = selectors._read(mn="NEWMN02", kind="realtime")
+    assert [(r["data_time"].strftime("%H:%M"), r["rtd"]) for r in rows] == [("10:00", 41.5), ("10:01", 42.0)]
+    event = AuditEvent.objects.filter(action="monitoring_device.release_quarantine").get()
+    assert event.after == {"frames": 2, "refused_wrong_password": 3, "rows_written": 2, "through": through}
+    # the late frame is released by the next review; a tampered position is refused with a way forward
+    with pytest.raises(ValidationFailed) as exc:
+        services.quarantine_release(actor=operator, mn="NEWMN02", through="../../etc:1")
+    assert exc.value.details["through"] == ["The reviewed release is not valid any more. Review the quarantined "
+                                            "frames again."]  # fmt: skip
+    services.quarantine_release(actor=operator, mn="NEWMN02")
+    assert [r["rtd"] for r in selectors._read(mn="NEWMN02", kind="realtime")] == [41.5, 42.0, 43.0]
 
 
 PAGES = ["/monitoring/", "/monitoring/rejected/", "/monitoring/quarantine/", "/monitoring/connections/",

@@ -59,8 +59,8 @@ REJECTION_LABELS = {
     "INACTIVE_DEVICE": _("Device registered but inactive"),
 }
 
-CONNECTION_EVENTS = ("connect", "disconnect", "close", "quarantine", "auth_failure", "rejection", "rate_limited",
-                     "refused", "start", "stop")  # fmt: skip
+CONNECTION_EVENTS = ("connect", "disconnect", "close", "quarantine", "quarantine_full", "auth_failure", "auth_backoff",
+                     "auth_locked", "rejection", "throttled", "refused", "start", "stop", "spool_failed")  # fmt: skip
 
 
 def rejection_label(code: str) -> str:
@@ -387,6 +387,28 @@ def quarantine_summary(*, user: User) -> list[dict]:
         g["registered"] = g["mn"] in registered
         g["reason_label"] = rejection_label(g["reason"])
     return sorted(groups.values(), key=lambda g: g["last"], reverse=True)
+
+
+def quarantine_release_plan(*, user: User, mn: str):
+    """(device, plan): what releasing `mn`'s quarantine would do now — frames to release and refused, their receipt
+    and data-time ranges, peers. The device must be registered and in the user's jurisdiction (else NotFound)."""
+    from ecoenforce.monitoring.release import quarantine_review
+
+    device = device_get_for_user(user=user, mn=mn)
+    plan = quarantine_review(settings.SPOOL_DIR, mn=mn, password=device.password)
+    for group in (plan.release, plan.refused):
+        for name in ("first_received", "last_received"):
+            value = getattr(group, name)
+            setattr(group, name, dt.datetime.fromtimestamp(value, dt.UTC) if value is not None else None)
+        for name in ("first_data_time", "last_data_time"):
+            value = getattr(group, name)
+            if value:
+                setattr(group, name, dt.datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=_CST))
+        group.peer_list = group.peers.most_common()
+    return device, plan
+
+
+_CST = dt.timezone(dt.timedelta(hours=8))
 
 
 def connection_log(*, user: User, mn: str = "", event: str = "", limit: int = 500,

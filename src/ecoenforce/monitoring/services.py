@@ -4,6 +4,7 @@ quarantine. Every change is audited and rewrites the gateway's device snapshot o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -155,8 +156,10 @@ def device_set_active(*, actor: User, device_id: int, active: bool, reason: str 
 
 
 @transaction.atomic
-def quarantine_release(*, actor: User, mn: str) -> QuarantineRelease:
-    """Load a registered device's quarantined frames into the lake (idempotent: already-loaded readings are kept)."""
+def quarantine_release(*, actor: User, mn: str, through: str | None = None) -> QuarantineRelease:
+    """Load a registered device's quarantined frames into the lake — only those whose password is the device's
+    password now (the others stay in quarantine, refused) and, when `through` is given, only those up to the
+    position the operator reviewed. Idempotent: already-loaded readings are kept."""
     from ecoenforce.monitoring.release import release_quarantined
     from ecoenforce.monitoring.selectors import lake_load_lock
 
@@ -166,10 +169,17 @@ def quarantine_release(*, actor: User, mn: str) -> QuarantineRelease:
         raise ValidationFailed(details={"mn": [_("Register MN %(mn)s (and keep it active) before releasing its "
                                                  "quarantined frames.") % {"mn": mn}]})  # fmt: skip
     get_in_scope(MonitoringDevice.objects.all(), user=actor, pk=device.pk, field="entity__region__code")
+    if through is not None and not re.fullmatch(r"seg-\d{10}\.hjs:\d{1,15}", through):
+        raise ValidationFailed(details={"through": [_("The reviewed release is not valid any more. Review the "
+                                                      "quarantined frames again.")]})  # fmt: skip
     key = bytes.fromhex(device.sm4_key) if device.sm4_key else None
     with lake_load_lock(blocking=True):  # its dedup reads the lake: no loader may write meanwhile
-        frames, rows = release_quarantined(settings.SPOOL_DIR, settings.LAKE_DIR, mn=mn, sm4_key=key)
-    release = QuarantineRelease.objects.create(mn=mn, released_by=actor, frames=frames, rows_written=rows)
+        result = release_quarantined(settings.SPOOL_DIR, settings.LAKE_DIR, mn=mn, password=device.password,
+                                     sm4_key=key, through=through)  # fmt: skip
+    release = QuarantineRelease.objects.create(mn=mn, released_by=actor, frames=result.frames,
+                                               rows_written=result.rows_written)  # fmt: skip
+    release.refused = result.refused  # not stored on the model: the audit event records it
     audit_record(actor=actor, obj=device, action="monitoring_device.release_quarantine",
-                 after={"frames": frames, "rows_written": rows})  # fmt: skip
+                 after={"frames": result.frames, "refused_wrong_password": result.refused,
+                        "rows_written": result.rows_written, "through": result.through})  # fmt: skip
     return release

@@ -11,6 +11,7 @@ urlpatterns = [
     path("devices/<str:mn>/", views.device_detail, name="device"),
     path("rejected/", views.rejected_list, name="rejected"),
     path("quarantine/", views.quarantine_list, name="quarantine"),
+    path("quarantine/<str:mn>/release/", views.quarantine_release, name="quarantine_release"),
     path("connections/", views.connection_log, name="connections"),
     path("import/", views.device_import, name="import"),
     path("register/", views.device_register, name="register"),

@@ -86,19 +86,29 @@ def rejected_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def quarantine_list(request: HttpRequest) -> HttpResponse:
-    """Frames from unregistered MNs; release a registered MN's frames into the lake."""
+    """Frames from unregistered MNs; a registered MN's frames are reviewed, then released (quarantine_release)."""
     require_role(request.user, OPS_ROLES)
+    return render(request, "monitoring/quarantine_list.html", {"groups": selectors.quarantine_summary(user=request.user)})
+
+
+@login_required
+def quarantine_release(request: HttpRequest, mn: str) -> HttpResponse:
+    """Review what a release would move into the lake (and what it refuses), then confirm it."""
+    require_role(request.user, OPS_ROLES)
+    device, plan = selectors.quarantine_release_plan(user=request.user, mn=mn)
     if request.method == "POST":
-        mn = request.POST.get("mn", "")
         try:
-            release = services.quarantine_release(actor=request.user, mn=mn)
-            messages.success(request, _("Released %(frames)d frame(s) of %(mn)s: %(rows)d reading(s) added to the lake.")
-                             % {"frames": release.frames, "mn": mn, "rows": release.rows_written})  # fmt: skip
+            release = services.quarantine_release(actor=request.user, mn=mn, through=request.POST.get("through", ""))
         except ApplicationError as exc:
             details = "; ".join(str(m) for msgs in exc.details.values() for m in msgs)
             messages.error(request, details or str(exc.message))
+            return redirect("monitoring:quarantine_release", mn=mn)
+        messages.success(request, _("Released %(frames)d frame(s) of %(mn)s: %(rows)d reading(s) added to the lake. "
+                                    "%(refused)d frame(s) with a wrong password stay in quarantine.")
+                         % {"frames": release.frames, "mn": mn, "rows": release.rows_written,
+                            "refused": release.refused})  # fmt: skip
         return redirect("monitoring:quarantine")
-    return render(request, "monitoring/quarantine_list.html", {"groups": selectors.quarantine_summary(user=request.user)})
+    return render(request, "monitoring/quarantine_release.html", {"device": device, "plan": plan})
 
 
 @login_required

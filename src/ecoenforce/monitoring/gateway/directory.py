@@ -8,9 +8,11 @@ Snapshot format (written by the Django side, read here):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,7 +73,12 @@ def parse_snapshot(data: dict) -> dict[str, DeviceInfo]:
 
 
 def write_snapshot(path: Path | str, devices: Iterable[DeviceInfo]) -> None:
-    """Write a snapshot atomically (tmp + rename) so the gateway never reads half a file."""
+    """Write a snapshot atomically so the gateway never reads half a file, readable by its owner only.
+
+    It holds every device's password and SM4 key: the file is created 0600 under a unique temporary name in the
+    same directory (O_EXCL: a planted file or symlink at a predictable name is never written through, and two
+    writers never share a temporary file), fsynced, renamed over the old one, and the rename fsynced.
+    """
     path = Path(path)
     payload = {
         "version": 1,
@@ -86,9 +93,23 @@ def write_snapshot(path: Path | str, devices: Iterable[DeviceInfo]) -> None:
             for d in devices
         ],  # fmt: skip
     }
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload), encoding="utf-8")
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(payload))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 class FileDeviceDirectory:

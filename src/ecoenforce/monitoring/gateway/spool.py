@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -109,14 +110,22 @@ def scan_segment(path: Path | str, start: int = 0) -> tuple[int, bool]:
     return end, sealed
 
 
+class SpoolFailed(RuntimeError):
+    """The spool cannot write (disk full, I/O error): nothing more can be acknowledged."""
+
+
 class SpoolWriter:
     """The gateway's spool: append() buffers, a commit task writes + fdatasyncs every few ms, then runs callbacks.
 
     Callbacks (the acknowledgements) run only after the fsync of the batch that holds their record returned.
+    A failed write is final for this writer: the batch's callbacks are dropped (those frames were never
+    acknowledged, so devices retransmit them) and `on_failure` is called so the process can stop and be restarted
+    by its supervisor rather than keep listening without storing anything.
     """
 
     def __init__(
-        self, directory: Path | str, *, segment_bytes: int = 64 << 20, commit_interval: float = 0.002
+        self, directory: Path | str, *, segment_bytes: int = 64 << 20, commit_interval: float = 0.002,
+        on_failure: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -140,6 +149,7 @@ class SpoolWriter:
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="spool-fsync")
         self._to_close: list[int] = []
         self.failed: BaseException | None = None
+        self.on_failure = on_failure
         self.records = 0
         self.commits = 0
 
@@ -171,10 +181,16 @@ class SpoolWriter:
     ) -> tuple[str, int]:
         """Queue a record for the next commit; returns (segment, offset) it will have."""
         if self.failed is not None:
-            raise RuntimeError(f"spool failed: {self.failed!r}")
+            raise SpoolFailed(f"spool failed: {self.failed!r}")
         record = encode_record(kind, raw[:MAX_RAW], received_at=received_at, peer=peer, reason=reason)
         if self._size + len(record) > self.segment_bytes and self._size:
-            self._rotate(received_at)
+            try:
+                self._rotate(received_at)
+            except OSError as exc:  # the next segment cannot even be created (disk full, read-only)
+                self.failed = exc
+                if self.on_failure is not None:
+                    self.on_failure(exc)
+                raise SpoolFailed(f"spool {self.directory} cannot be written: {exc}") from exc
         where = (self.segment, self._size)
         self._batch.append((self._fd, record))
         self._size += len(record)
@@ -225,11 +241,15 @@ class SpoolWriter:
         callbacks, self._callbacks = self._callbacks, []
         closing, self._to_close = self._to_close, []
         loop = asyncio.get_running_loop()
+        if self.failed is not None:
+            raise SpoolFailed(f"spool failed: {self.failed!r}")
         try:
             await loop.run_in_executor(self._executor, self._write_sync, batch, closing)
         except OSError as exc:
             self.failed = exc  # no acknowledgement without durability: devices will retransmit
-            raise
+            if self.on_failure is not None:
+                self.on_failure(exc)
+            raise SpoolFailed(f"spool {self.directory} cannot be written: {exc}") from exc
         self.commits += 1
         for callback in callbacks:
             try:
@@ -244,7 +264,10 @@ class SpoolWriter:
             await self._wake.wait()
             self._wake.clear()
             await asyncio.sleep(self.commit_interval)
-            await self.commit()
+            try:
+                await self.commit()
+            except SpoolFailed:
+                return  # on_failure has been told; the owner stops the process
 
     async def close(self) -> None:
         """Final commit, seal the segment, release the lock."""
@@ -254,8 +277,16 @@ class SpoolWriter:
                 await self._task
             except (asyncio.CancelledError, Exception):  # noqa: BLE001
                 pass
-        self._batch.append((self._fd, encode_record(SEAL, b"", received_at=0.0)))
-        self._to_close.append(self._fd)
-        await self.commit()
+        if self.failed is None:
+            self._batch.append((self._fd, encode_record(SEAL, b"", received_at=0.0)))
+            self._to_close.append(self._fd)
+            try:
+                await self.commit()
+            except SpoolFailed:
+                pass
+        if self.failed is not None:  # unsealed: readers treat it as superseded once the next process starts
+            for fd in {self._fd, *self._to_close}:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
         self._executor.shutdown(wait=True)
         os.close(self._lock_fd)
