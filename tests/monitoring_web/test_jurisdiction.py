@@ -91,7 +91,8 @@ def test_a_county_operator_cannot_release_or_register_another_countys_device(spo
 
     client.force_login(operator_xb)
     MonitoringDevice.objects.filter(mn="WJ02").update(active=True)
-    client.post("/monitoring/quarantine/", {"mn": "WJ02"})
+    assert client.get("/monitoring/quarantine/WJ02/release/").status_code == 404  # the review page, as the POST
+    assert client.post("/monitoring/quarantine/WJ02/release/", {"through": "seg-0000000001.hjs:0"}).status_code == 404
     assert not list(spool_world.glob("lake/kind=*"))
     assert client.get("/monitoring/devices/WJ01/").status_code == 404
     assert client.get("/api/v1/monitoring/devices/WJ01").status_code == 404

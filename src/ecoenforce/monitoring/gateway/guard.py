@@ -3,7 +3,7 @@
 Why both counts: per peer, so one host cannot guess at line speed over many connections; per MN, so many hosts
 cannot share the guessing of one device's 6-digit password. A back-off refuses for `auth_backoff` seconds, doubled
 at every new strike up to `auth_backoff_max` (with the defaults ≤ 10 guesses per MN per hour once the cap is
-reached, so a 6-digit password would take over a century). While an MN is locked its password is not even
+reached: all 10^6 six-digit passwords take about 11 years). While an MN is locked its password is not even
 compared for untrusted senders, so the lock is no oracle. Trusted = a connection that already authenticated as
 the MN, or a peer where the MN authenticated in the last `auth_forget` seconds: the real device keeps working
 through a lock that an attacker caused.
