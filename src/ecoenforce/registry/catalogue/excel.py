@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ecoenforce.core.export import neutralise_formulas
 from ecoenforce.core.tables.layout import Column, read_table
 from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.catalogue.diff import MatterRow
@@ -137,6 +138,7 @@ def matters_xlsx(rows: Iterable[MatterRow], *, title: str) -> bytes:
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    neutralise_formulas(sheet)  # matter text imported from a spreadsheet may begin with "="
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
