@@ -7,7 +7,9 @@ the mobile app, or the browser session. Errors use the one vocabulary of core.er
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ecoenforce.cases.api import router as cases_router
@@ -55,6 +57,21 @@ def application_error(request: HttpRequest, exc: ApplicationError):
     return api.create_response(
         request, {"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.status
     )
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError):
+    """A request that does not match the schema: the same {code, message, details} shape, the message translated
+    (pydantic's per-field wording stays in `details` and `detail`)."""
+    details: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(p) for p in error.get("loc", ())]
+        field = ".".join(location[1:] if len(location) > 1 else location) or "__all__"
+        details.setdefault(field, []).append(str(error.get("msg", "")))
+    message = _("Some values of the request are not valid: %(fields)s. Correct them and send it again.") % {
+        "fields": ", ".join(details)}
+    return api.create_response(request, {"code": "ValidationFailed", "message": message, "details": details,
+                                         "detail": exc.errors}, status=422)
 
 
 api.add_router("/entities", registry_router)

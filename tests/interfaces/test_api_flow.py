@@ -30,7 +30,8 @@ def test_lead_to_case_over_the_api(inspector_wj, inspector2_wj, leader_wj, entit
     again = post(client, "/api/v1/leads/", body)
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
-    assert Lead.objects.filter(external_ref="warning:77").count() == 1
+    # stored under the caller's organisation: another unit's "warning:77" is another lead
+    assert Lead.objects.filter(external_ref=f"api:o{inspector_wj.organization_id}:warning:77").count() == 1
 
     converted = post(client, f"/api/v1/leads/{first.json()['id']}/convert",
                      {"handler_ids": [inspector2_wj.pk], "title": "", "facts": ""})

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ecoenforce.cases.models import Case
-from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ecoenforce.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ecoenforce.core.models import AuditEvent, DocumentSequence
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_close, lead_convert, lead_create
@@ -88,9 +88,9 @@ def test_close_refuses_bad_input_and_changes_nothing(lead_wj, inspector_wj, reas
     assert AuditEvent.objects.count() == events
 
 
-def test_close_by_a_non_staff_role_is_denied(lead_wj, grid_member):
+def test_close_by_a_non_staff_role_is_not_found(lead_wj, grid_member):
     events = AuditEvent.objects.count()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # outside the role the lead is "not found": a 403 would confirm it exists
         lead_close(lead_id=lead_wj.pk, actor=grid_member, reason="no_violation", note="x")
     lead_wj.refresh_from_db()
     assert lead_wj.status == "new"

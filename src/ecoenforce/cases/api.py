@@ -15,6 +15,7 @@ from ecoenforce.cases.selectors import (
     case_list_for_user,
 )
 from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.api_lists import ListQuery, list_page
 
 router = Router(tags=["cases"])
 
@@ -51,13 +52,11 @@ class CaseOut(Schema):
         )
 
 
-class CaseQuery(Schema):
+class CaseQuery(ListQuery):
     q: str = ""
     stage: str = ""
     region: str = ""
     overdue: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class CasePage(Schema):
@@ -77,9 +76,8 @@ class TransitionIn(Schema):
 @router.get("/", response=CasePage, summary="List cases")
 def list_cases(request, query: Query[CaseQuery]):
     require_role(request.user, STAFF_ROLES)
-    qs = case_list_for_user(user=request.user, filters=CaseFilters(**query.dict(exclude={"limit", "offset"})))
-    limit = max(1, min(query.limit, 500))
-    return {"count": qs.count(), "items": [CaseOut.from_model(c, request.user) for c in qs[query.offset: query.offset + limit]]}
+    count, page = list_page(case_list_for_user(user=request.user, filters=CaseFilters(**query.filters())), query)
+    return {"count": count, "items": [CaseOut.from_model(c, request.user) for c in page]}
 
 
 @router.get("/{case_id}", response=CaseOut, summary="Read one case")

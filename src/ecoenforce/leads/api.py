@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.api_lists import ListQuery, list_page
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.models import Region, User
 from ecoenforce.leads import services
@@ -40,13 +41,11 @@ class LeadOut(Schema):
         )
 
 
-class LeadQuery(Schema):
+class LeadQuery(ListQuery):
     q: str = ""
     status: str = ""
     source: str = ""
     region: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class LeadPage(Schema):
@@ -61,7 +60,7 @@ class LeadIn(Schema):
     entity_id: int | None = None
     region_code: str | None = None
     location: str = ""
-    external_ref: str | None = None
+    external_ref: str | None = Field(None, max_length=48)
 
 
 class LeadCloseIn(Schema):
@@ -84,9 +83,8 @@ class CaseRef(Schema):
 @router.get("/", response=LeadPage, summary="List leads in the inbox")
 def list_leads(request, query: Query[LeadQuery]):
     require_role(request.user, STAFF_ROLES)
-    qs = lead_list_for_user(user=request.user, filters=LeadFilters(**query.dict(exclude={"limit", "offset"})))
-    limit = max(1, min(query.limit, 500))
-    return {"count": qs.count(), "items": [LeadOut.from_model(x) for x in qs[query.offset: query.offset + limit]]}
+    count, page = list_page(lead_list_for_user(user=request.user, filters=LeadFilters(**query.filters())), query)
+    return {"count": count, "items": [LeadOut.from_model(x) for x in page]}
 
 
 @router.get("/{lead_id}", response=LeadOut, summary="Read one lead")
@@ -105,9 +103,13 @@ def create_lead(request, payload: LeadIn):
         prefix = request.user.jurisdiction_prefix
         if region is None or prefix is None or not region.code.startswith(prefix):
             raise ValidationFailed(details={"region_code": ["Unknown region, or outside your jurisdiction."]})
+    # A caller's references are its own: namespaced by organisation, a reference can neither return nor reveal
+    # another unit's lead (the check for a repeat is scoped to the caller).
+    owner = f"o{request.user.organization_id}" if request.user.organization_id else f"u{request.user.pk}"
     lead, created = services.lead_create(
         source=payload.source, title=payload.title, entity=entity, region=region, description=payload.description,
-        location=payload.location, created_by=request.user, external_ref=payload.external_ref,
+        location=payload.location, created_by=request.user,
+        external_ref=f"api:{owner}:{payload.external_ref}" if payload.external_ref else None,
     )
     lead = lead_get_for_user(user=request.user, lead_id=lead.pk)
     return (201 if created else 200), LeadOut.from_model(lead)

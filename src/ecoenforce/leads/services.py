@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.services import case_open
-from ecoenforce.core.access import STAFF_ROLES, has_role
+from ecoenforce.core.access import STAFF_ROLES, has_role, scope_by_region
 from ecoenforce.core.audit import audit_record
-from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Region, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity
@@ -70,9 +70,14 @@ def lead_create(*, source: str, title: str, region: Region | None = None, entity
 
 
 def _lock_new_lead(lead_id: int, actor: User) -> Lead:
+    # Outside the role or the jurisdiction the lead is "not found": a 403 would confirm that it exists.
     if not has_role(actor, STAFF_ROLES):
-        raise PermissionDenied()
-    lead = Lead.objects.select_for_update(of=("self",)).select_related("entity", "region").get(pk=lead_id)
+        raise NotFound()
+    qs = scope_by_region(Lead.objects.select_for_update(of=("self",)).select_related("entity", "region"), user=actor)
+    try:
+        lead = qs.get(pk=lead_id)
+    except (Lead.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
     if lead.status != Lead.Status.NEW:
         raise InvalidTransition(
             _("This lead has already been triaged (%(status)s). Reload the page to see what happened to it.")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from ecoenforce.core.access import require_role
+from ecoenforce.core.api_lists import page_bounds
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.monitoring import selectors, services
 from ecoenforce.monitoring.views import VIEW_ROLES
@@ -89,7 +91,8 @@ def list_devices(request, q: str = "", kind: str = "", status: str = "", limit: 
     require_role(request.user, VIEW_ROLES)
     selectors.lake_refresh()
     filters = selectors.DeviceFilters(q=q, kind=kind, status=status)
-    qs = selectors.device_list_for_user(user=request.user, filters=filters)[offset:offset + min(limit, 1000)]
+    start, stop = page_bounds(limit=limit, offset=offset, max_limit=1000)  # the one list scaffold's checks
+    qs = selectors.device_list_for_user(user=request.user, filters=filters)[start:stop]
     return [_device_out(d) for d in selectors.annotate_status(qs)]
 
 
@@ -123,11 +126,36 @@ def latest(request, mn: str, kind: str = "realtime"):
     return [ReadingOut(**{k: r[k] for k in ReadingOut.model_fields}) for r in selectors.latest_readings(device, kind=kind)]
 
 
+# The longest window one request may read, by kind: a year of minute data would be half a million points.
+READING_SPANS = {"realtime": dt.timedelta(days=7), "minute": dt.timedelta(days=31), "hour": dt.timedelta(days=400),
+                 "day": dt.timedelta(days=3700)}
+
+
+def _reading_window(kind: str, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    """start/end defaulting to the last 24 h; refused (422) when reversed or longer than the kind allows."""
+    span = READING_SPANS.get(kind, dt.timedelta(days=31))
+    try:
+        end = end or timezone.now() + dt.timedelta(minutes=5)
+        start = start or end - dt.timedelta(hours=24)
+        if start.tzinfo is None or end.tzinfo is None:
+            start, end = (timezone.make_aware(t) if t.tzinfo is None else t for t in (start, end))
+        too_long = end - start > span
+    except (OverflowError, ValueError):
+        raise ValidationFailed(_("The time range is outside the calendar."), details={"start": [_("Out of range.")]}) from None
+    if start >= end:
+        raise ValidationFailed(_("The start must be before the end."), details={"start": [_("Before the end.")]})
+    if too_long:
+        raise ValidationFailed(_("At most %(days)d days of %(kind)s data per request; ask for a shorter range.")
+                               % {"days": span.days, "kind": kind}, details={"end": [_("Range too long.")]})
+    return start, end
+
+
 @router.get("/readings", response=SeriesOut)
 def readings(request, mn: str, pollutant: str, kind: str = "realtime", start: dt.datetime | None = None,
              end: dt.datetime | None = None):  # fmt: skip
     """Time series of one factor at one device: points [epoch ms, value, flag]; default the last 24 h."""
     require_role(request.user, VIEW_ROLES)
+    start, end = _reading_window(kind, start, end)
     device = selectors.device_get_for_user(user=request.user, mn=mn)
     point = getattr(device, "point", None)
     if point is None:
@@ -135,8 +163,6 @@ def readings(request, mn: str, pollutant: str, kind: str = "realtime", start: dt
     if kind not in selectors.KINDS:
         raise ValidationFailed(details={"kind": [f"one of {', '.join(selectors.KINDS)}"]})
     selectors.lake_refresh()
-    end = end or timezone.now() + dt.timedelta(minutes=5)
-    start = start or end - dt.timedelta(hours=24)
     s = selectors.readings_series(point, pollutant, kind, start, end)
     return SeriesOut(pollutant=s["pollutant"], name=s["name"], unit=s["unit"], kind=kind,
                      points=[tuple(p) for p in s["points"]], flags=s["flags"])  # fmt: skip
@@ -147,4 +173,5 @@ def rejected(request, reason: str = "", limit: int = 200):
     """Newest rejected frames with reason codes and raw text."""
     require_role(request.user, services.REGISTRY_ROLES)
     return [RejectedOut(**{k: r[k] for k in RejectedOut.model_fields})
-            for r in selectors.rejected_frames(user=request.user, reason=reason, limit=max(1, min(limit, 1000)))]  # fmt: skip
+            for r in selectors.rejected_frames(user=request.user, reason=reason,
+                                               limit=page_bounds(limit=limit, offset=0, max_limit=1000)[1])]  # fmt: skip

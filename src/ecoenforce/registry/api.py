@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 
 from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.api_lists import ListQuery, list_page
 from ecoenforce.registry.selectors import EntityFilters, entity_get_for_user, entity_list_for_user
 
 router = Router(tags=["entities"])
@@ -39,7 +40,7 @@ class EntityOut(Schema):
         )
 
 
-class EntityQuery(Schema):
+class EntityQuery(ListQuery):
     q: str = ""
     region: str = ""
     industry: str = ""
@@ -47,8 +48,6 @@ class EntityQuery(Schema):
     key_unit: str = ""
     risk_class: str = ""
     positive_list: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class EntityPage(Schema):
@@ -59,11 +58,8 @@ class EntityPage(Schema):
 @router.get("/", response=EntityPage, summary="List regulated entities")
 def list_entities(request, query: Query[EntityQuery]):
     require_role(request.user, STAFF_ROLES)
-    filters = EntityFilters(**query.dict(exclude={"limit", "offset"}))
-    qs = entity_list_for_user(user=request.user, filters=filters)
-    limit = max(1, min(query.limit, 500))
-    page = qs[query.offset: query.offset + limit]
-    return {"count": qs.count(), "items": [EntityOut.from_model(e) for e in page]}
+    count, page = list_page(entity_list_for_user(user=request.user, filters=EntityFilters(**query.filters())), query)
+    return {"count": count, "items": [EntityOut.from_model(e) for e in page]}
 
 
 @router.get("/{entity_id}", response=EntityOut, summary="Read one regulated entity")

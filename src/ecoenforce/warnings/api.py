@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 
 from ecoenforce.core.access import require_role
+from ecoenforce.core.api_lists import ListQuery, list_page
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.models import Role
 from ecoenforce.warnings import runs, selectors, services
@@ -46,15 +47,13 @@ class WarningOut(Schema):
                           dismiss_reason=w.dismiss_reason, lead_id=w.lead_id)  # fmt: skip
 
 
-class WarningQuery(Schema):
+class WarningQuery(ListQuery):
     q: str = ""
     status: str = ""
     rule: str = ""
     severity: str = ""
     region: str = ""
     mine: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class WarningPage(Schema):
@@ -112,10 +111,9 @@ class Stored(Schema):
 def list_warnings(request, query: Query[WarningQuery]):
     """Warnings in the caller's jurisdiction."""
     require_role(request.user, services.OPERATOR_ROLES)
-    filters = selectors.WarningFilters(**{k: v for k, v in query.dict().items() if k not in ("limit", "offset")})
-    qs = selectors.warning_list_for_user(user=request.user, filters=filters)
-    limit = max(1, min(query.limit, 500))
-    return {"count": qs.count(), "items": [WarningOut.from_model(w) for w in qs[query.offset:query.offset + limit]]}
+    qs = selectors.warning_list_for_user(user=request.user, filters=selectors.WarningFilters(**query.filters()))
+    count, page = list_page(qs, query)
+    return {"count": count, "items": [WarningOut.from_model(w) for w in page]}
 
 
 @router.get("/{warning_id}", response=WarningOut)

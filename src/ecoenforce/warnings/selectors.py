@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
+from ecoenforce.core.errors import NotFound
 from ecoenforce.core.models import User
 from ecoenforce.warnings.models import DeviceBinding, PointLimit, RuleRun, Warning
 
@@ -133,6 +134,18 @@ def false_positive_rates(*, user: User) -> list[dict]:
     return [{**r, "rate": (r["false"] / r["handled"]) if r["handled"] else None} for r in rows]
 
 
-def run_list() -> QuerySet[RuleRun]:
-    """Recent rule runs (runs are bureau-wide, not per county)."""
-    return RuleRun.objects.select_related("requested_by", "policy").order_by("-created_at", "-id")
+def run_list(user: User | None = None) -> QuerySet[RuleRun]:
+    """Recent rule runs; for a user, those requested inside their jurisdiction or by the system (scheduled)."""
+    qs = RuleRun.objects.select_related("requested_by", "policy").order_by("-created_at", "-id")
+    if user is None:
+        return qs
+    mine = scope_by_region(qs, user=user, field="requested_by__organization__region__code")
+    return qs.filter(Q(requested_by__isnull=True) | Q(pk__in=mine.values("pk")))
+
+
+def run_get_for_user(*, user: User, run_id: object) -> RuleRun:
+    """One run the user may see, or NotFound."""
+    try:
+        return run_list(user).get(pk=run_id)
+    except (RuleRun.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

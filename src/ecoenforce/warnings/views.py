@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,7 +125,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             rule_run_task.enqueue(run.pk)
             messages.success(request, _("Rule run %(id)s was started.") % {"id": run.pk})
             return redirect("warnings:runs")
-    page = Paginator(selectors.run_list(), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.run_list(request.user), 30).get_page(request.GET.get("page"))
     template = "warnings/run_rows.html" if request.htmx else "warnings/run_list.html"
     return render(request, template, {"page": page, "form": form})
 
@@ -145,7 +145,5 @@ def rule_quality(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """One run's progress (polled by the runs page)."""
     require_role(request.user, DESK_ROLES)
-    from ecoenforce.warnings.models import RuleRun
-
-    run = get_object_or_404(RuleRun, pk=run_id)
+    run = selectors.run_get_for_user(user=request.user, run_id=run_id)  # another county's run is "not found"
     return render(request, "warnings/run_row.html", {"run": run})
