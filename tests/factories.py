@@ -50,7 +50,7 @@ def make_entity(*, region: Region, actor: User | None = None, name: str = "", in
                 contact_phone: str = "13912345678", is_key_unit: bool = False) -> RegulatedEntity:
     """A regulated entity with a fresh valid credit code in `region` (a county)."""
     n = next(_counter)
-    industry = Industry.objects.get(code=industry_code) if industry_code else Industry.objects.order_by("code").first()
+    industry = Industry.objects.get(code=industry_code) if industry_code else Industry.objects.filter(confidence="").order_by("code").first()  # a curated class
     return entity_create(
         actor=actor, uscc=uscc_make("91" + region.code, f"{n:08d}"), name=name or f"常州测试化工有限公司{n:04d}",
         industry=industry, region=region, address=f"常州市{region.name}测试路{n}号", permit_class=permit_class,

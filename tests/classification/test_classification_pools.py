@@ -59,8 +59,10 @@ def test_bad_rows_are_reported_exactly_and_nothing_is_imported(leader_wj, englis
          "Use the 6-digit GB/T 2260 code of a county you supervise, e.g. 320412."),
         (7, "统一社会信用代码", f"Credit code {code(2)} already appears in row 3.",
          "Keep one row per entity and delete the other."),
-        (8, "行业代码", "There is no GB/T 4754-2017 industry class 9999.",
-         "Use the 4-digit class code of the 2017 standard, e.g. 2614."),
+        (8, "行业代码", "9999 is not one of the platform's 1,380 GB/T 4754-2017 small classes.",
+         "Copy the 4-digit industry code from the firm's pollutant-discharge permit (e.g. 2614); a 3-digit code is a "
+         "group, give one of its classes. A code of the 2011 edition must be converted. If the code is right, an "
+         "administrator adds it under Industries in /admin/."),
         (8, "许可管理类别", "大概 cannot be read here.", "Write 重点管理, 简化管理, 登记管理 or 无."),
         (8, "重点排污单位", "也许 cannot be read here.", "Write 是 or 否 (yes or no)."),
     ]
@@ -169,3 +171,22 @@ def test_inspector_rows_with_problems_import_nothing(leader_wj, inspector_wj, in
         (5, "所属单位", "不存在的大队 is not an enforcement body of your jurisdiction."),
     ]
     assert User.objects.filter(certificate_no__startswith="320412008").count() == 0
+
+
+def test_every_small_class_of_the_standard_is_in_the_registry_with_its_source(leader_wj, english):
+    import csv
+    from pathlib import Path
+
+    from ecoenforce.registry.models import Industry
+
+    reference = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "reference" / "gbt4754_2017_classes.csv"
+    with reference.open(encoding="utf-8") as fh:
+        codes = {row["code"] for row in csv.DictReader(fh)}
+    assert len(codes) == 1380
+    assert codes <= set(Industry.objects.values_list("code", flat=True))
+    cement = Industry.objects.get(code="3011")  # 水泥制造 is curated; 3591 环境保护专用设备制造 was refused before
+    assert (cement.confidence, Industry.objects.get(code="3591").name_zh) == ("", "环境保护专用设备制造")
+    assert Industry.objects.get(code="3591").confidence == "transcribed"
+    rows = [HEADER, [code(1), "常州甲环保设备有限公司", "3591", "武进区甲路1号", "320412", "登记管理", "", "否"]]
+    report = run(csv_bytes(rows), leader_wj)
+    assert (report.ok, report.created) == (True, 1)

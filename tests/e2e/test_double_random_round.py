@@ -67,6 +67,7 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
 
     # The draw, with a witness's number as public entropy: every target goes to two drawn officers.
     page.fill("[data-testid=draw-form] input[name=public_entropy]", "见证人报数 4711")
+    page.check("[data-testid=draw-confirm]")
     submit(page, page.locator("[data-testid=draw-form] button"))
     round_.refresh_from_db()
     assert round_.status == DrawRound.Status.DRAWN and round_.public_entropy == "见证人报数 4711"
@@ -101,6 +102,7 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
                            violation_found=False)
     sign_in(page, base, "chen")
     page.goto(f"{base}/planning/rounds/{round_.pk}/")
+    page.check("[data-testid=publish-confirm]")
     submit(page, page.locator("[data-testid=publish-form] button"))
     round_.refresh_from_db()
     assert round_.status == DrawRound.Status.PUBLISHED

@@ -63,7 +63,7 @@ def test_commit_draw_task_and_result_through_the_pages(leader, inspector_wj, ins
     assert response.status_code == 302
     detail = leader.get(f"/planning/rounds/{round_.pk}/").content.decode()
     assert round_.commitment in detail and round_.seed_hex not in detail
-    leader.post(f"/planning/rounds/{round_.pk}/", {"action": "draw", "public_entropy": "见证人 张三 4711"})
+    leader.post(f"/planning/rounds/{round_.pk}/", {"action": "draw", "confirm": "yes", "public_entropy": "见证人 张三 4711"})
     assert DrawRound.objects.get().status == DrawRound.Status.DRAWN
     export = leader.get(f"/planning/rounds/{round_.pk}/?export=csv")
     assert export.status_code == 200 and export.content.decode("utf-8-sig").count("\n") == 1 + 6
@@ -110,7 +110,7 @@ def _commit_and_draw(leader, title: str, kind: str = "routine") -> DrawRound:
                                       "period_end": f"{YEAR}-12-31", "ratio_key": "25", "ratio_general": "5",
                                       "ratio_special": "100", "positive_list_mode": "tag"})
     round_ = DrawRound.objects.get(title=title)
-    leader.post(f"/planning/rounds/{round_.pk}/", {"action": "draw"})
+    leader.post(f"/planning/rounds/{round_.pk}/", {"action": "draw", "confirm": "yes"})
     return round_
 
 

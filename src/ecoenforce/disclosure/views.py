@@ -52,7 +52,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _public_round(round_id)
     results = None
     if round_.status == round_.Status.PUBLISHED:
-        results = (round_.tasks.select_related("entity__region", "inspection")
+        results = (round_.tasks.select_related("entity__region", "inspection", "lead__case")
                    .order_by("risk_class", "rank_in_class"))
     return render(request, "disclosure/round_detail.html", {
         "round": round_, "summary": round_summary(round_), "results": results,

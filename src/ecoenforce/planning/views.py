@@ -222,6 +222,10 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            if action in ("draw", "publish") and request.POST.get("confirm") != "yes":
+                # Neither step can be undone (that is what makes the round verifiable): the person says so first.
+                raise ValidationFailed(_("Tick the box to confirm: this step cannot be undone."),
+                                       details={"confirm": [_("Required.")]})
             if action == "draw":
                 round_services.round_draw(actor=request.user, round_id=round_.pk,
                                           public_entropy=request.POST.get("public_entropy", ""))
@@ -275,7 +279,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in ("xlsx", "csv"):  # a printed list for the day's route
         headers = [_("Entity"), _("Credit code"), _("Address"), _("Class"), _("Round"), _("With"), _("Due on"),
                    _("Status")]
-        rows = ((t.entity.name, t.entity.uscc, f"{t.entity.region.name} {t.entity.address}", t.get_risk_class_display(),
+        rows = ((t.entity.name, t.entity.uscc, t.entity.full_address, t.get_risk_class_display(),
                  t.round.title, "、".join(u.display_name for u in t.inspectors.all() if u.pk != request.user.pk),
                  t.due_on, t.get_status_display()) for t in tasks)
         return export_response(fmt=request.GET["export"], basename="my-tasks", headers=headers, rows=rows)

@@ -18,7 +18,8 @@ from ecoenforce.registry.risk_services import risk_policy_add, risk_policy_check
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_zh", "name_en", "division_name_zh")
+    list_display = ("code", "name_zh", "name_en", "division_name_zh", "confidence")
+    list_filter = ("confidence",)
     search_fields = ("code", "name_zh", "name_en")
 
 

@@ -13,11 +13,14 @@ class Industry(models.Model):
 
     code = models.CharField(_("code"), max_length=4, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=64)
-    name_en = models.CharField(_("name (English)"), max_length=128)
+    name_en = models.CharField(_("name (English)"), max_length=128, blank=True)  # empty: the Chinese name is shown
     division_name_zh = models.CharField(_("division"), max_length=64, blank=True)
     permit_class_rule = models.TextField(_("permit classification rule"), blank=True)
     typical_online_factors = models.TextField(_("typical online-monitoring factors"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    # how sure the row is: "transcribed" (the 1,380-class list, not yet checked line by line against the official
+    # text); empty for the 93 curated classes, whose texts carry [CONFIRMED]/[RECALLED] tags
+    confidence = models.CharField(_("confidence"), max_length=16, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -96,6 +99,15 @@ class RegulatedEntity(models.Model):
                    models.Index(fields=["risk_class"])]
         verbose_name = _("regulated entity")
         verbose_name_plural = _("regulated entities")
+
+    @property
+    def full_address(self) -> str:
+        """The address with its county in front, unless the address already names the county (most ledgers write
+        "常州市武进区湖塘镇…"); never "武进区 常州市武进区…"."""
+        county, address = self.region.name, self.address.strip()
+        if not address:
+            return county
+        return address if county in address else f"{county}{address}"
 
     def __str__(self) -> str:
         return self.name

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,3 +93,29 @@ def pool_template(request: HttpRequest, kind: str) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ecoenforce-{kind}-template.xlsx"'
     return response
+
+
+@login_required
+def pool_invitations(request: HttpRequest) -> HttpResponse:
+    """Officers who cannot sign in yet; POST issues their single-use first sign-in links (shown once)."""
+    from ecoenforce.registry.pools.invitations import invitations_issue, officers_awaiting_first_sign_in
+
+    require_role(request.user, IMPORT_ROLES)
+    invitations = invitations_issue(actor=request.user) if request.method == "POST" else None
+    return render(request, "registry/pool_invitations.html", {
+        "waiting": officers_awaiting_first_sign_in(actor=request.user), "invitations": invitations,
+        "base": request.build_absolute_uri("/")[:-1],
+    })
+
+
+class FirstSignInView(PasswordResetConfirmView):
+    """The officer's first sign-in: choose a password through the link the leader gave them."""
+
+    template_name = "registry/first_sign_in.html"
+    success_url = reverse_lazy("core:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is set. Sign in with your login name %(name)s.")
+                         % {"name": self.user.username})
+        return super().form_valid(form)

@@ -51,8 +51,11 @@ def _parse(row: _Row, cells: dict[str, str], industries: dict[str, Industry],
     if industry_code:
         industry_code = industry_code.zfill(4) if industry_code.isdigit() else industry_code
         if industry_code not in industries:
-            row.problem("industry_code", _("There is no GB/T 4754-2017 industry class %(v)s.") % {"v": industry_code},
-                        _("Use the 4-digit class code of the 2017 standard, e.g. 2614."))
+            row.problem("industry_code", _("%(v)s is not one of the platform's 1,380 GB/T 4754-2017 small classes.")
+                        % {"v": industry_code},
+                        _("Copy the 4-digit industry code from the firm's pollutant-discharge permit (e.g. 2614); a "
+                          "3-digit code is a group, give one of its classes. A code of the 2011 edition must be "
+                          "converted. If the code is right, an administrator adds it under Industries in /admin/."))
         else:
             values["industry"] = industries[industry_code]
     code, name = cells.get("county_code", ""), cells.get("county_name", "")
