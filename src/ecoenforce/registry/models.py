@@ -100,6 +100,9 @@ class RegulatedEntity(models.Model):
         verbose_name = _("regulated entity")
         verbose_name_plural = _("regulated entities")
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def full_address(self) -> str:
         """The address with its county in front, unless the address already names the county (most ledgers write
@@ -108,9 +111,6 @@ class RegulatedEntity(models.Model):
         if not address:
             return county
         return address if county in address else f"{county}{address}"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class EntityEvent(models.Model):
