@@ -1,6 +1,6 @@
 """The JSON API under /api/v1/ (django-ninja, OpenAPI at /api/v1/docs): entities, leads, cases.
 
-Authentication: a bearer token (`Authorization: Bearer ee_...`, issued on the API tokens page) for
+Authentication: a bearer token (`Authorization: Bearer ee_...`, issued on the API tokens page or by POST /auth/token) for
 the mobile app, or the browser session. Errors use the one vocabulary of core.errors.
 """
 
@@ -13,8 +13,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ecoenforce.cases.api import router as cases_router
+from ecoenforce.core.api import router as auth_router
 from ecoenforce.core.errors import ApplicationError
+from ecoenforce.core.models import SignInThrottle
 from ecoenforce.core.services import api_token_authenticate
+from ecoenforce.core.signin import SignInLocked, client_address, throttle_check, throttle_fail
 from ecoenforce.leads.api import router as leads_router
 from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.registry.api import router as registry_router
@@ -23,13 +26,18 @@ from ecoenforce.warnings.api import router as warnings_router
 
 
 class TokenAuth(HttpBearer):
-    """Bearer tokens issued on the API tokens page."""
+    """Bearer tokens (API tokens page or POST /auth/token); wrong tokens are counted per client address."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        keys = [(SignInThrottle.Scope.TOKEN_ADDRESS, client_address(request))]
+        throttle_check(keys)  # SignInLocked → 429 through the ApplicationError handler
+        found = api_token_authenticate(token)
+        if found is None:
+            throttle_fail(keys)
+            return None
+        request.user = found.user
+        request.api_token = found
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -54,9 +62,12 @@ api = NinjaAPI(
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError):
     """Render any ApplicationError as {code, message, details} with its HTTP status."""
-    return api.create_response(
+    response = api.create_response(
         request, {"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.status
     )
+    if isinstance(exc, SignInLocked):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -74,6 +85,7 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError):
                                          "detail": exc.errors}, status=422)
 
 
+api.add_router("/auth", auth_router)
 api.add_router("/entities", registry_router)
 api.add_router("/registry", classification_router)
 api.add_router("/leads", leads_router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.config import REPO_ROOT, env_bool, env_list, env_path, env_str
+from ecoenforce.config import REPO_ROOT, env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = REPO_ROOT
 VAR_DIR = env_path("ECOENFORCE_VAR_DIR", REPO_ROOT / "var")
@@ -101,10 +101,33 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# Passwords people choose (admin forms, the change-password page, createsuperuser, `up --no-demo`).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone", "certificate_no")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ecoenforce.core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "ecoenforce.core.passwords.PredictablePatternValidator"},
 ]
+
+# Sign-in throttling (core/signin.py): `limit` failures within `window` seconds lock the key for `lock`
+# seconds, doubling with each lock in a row up to `max_lock`. Accounts are locked sooner than addresses,
+# because an office's staff share one address behind its router.
+SIGN_IN_THROTTLE = {
+    "account": {"limit": env_int("SIGN_IN_ACCOUNT_LIMIT", 5), "window": 900, "lock": 900, "max_lock": 4 * 3600},
+    "address": {"limit": env_int("SIGN_IN_ADDRESS_LIMIT", 20), "window": 900, "lock": 900, "max_lock": 4 * 3600},
+    "token_address": {"limit": env_int("SIGN_IN_TOKEN_LIMIT", 20), "window": 900, "lock": 900, "max_lock": 4 * 3600},
+}
+# How many reverse proxies (nginx, a load balancer) stand in front of the server: the client address is then
+# read from X-Forwarded-For. 0 = clients connect directly. Wrong here means the throttle counts the wrong address.
+TRUSTED_PROXIES = env_int("ECOENFORCE_TRUSTED_PROXIES", 0)
+# API tokens: lifetime when none is chosen, and the longest a person may choose (days).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

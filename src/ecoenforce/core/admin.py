@@ -1,11 +1,20 @@
 """Admin for reference data: regions, organizations, users, the holiday schedule."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.errors import ValidationFailed
-from ecoenforce.core.models import AuditEvent, Organization, Region, ScheduleDay, ScheduleYear, User
+from ecoenforce.core.models import (
+    ApiToken,
+    AuditEvent,
+    Organization,
+    Region,
+    ScheduleDay,
+    ScheduleYear,
+    SignInThrottle,
+    User,
+)
 
 
 class VersionedPolicyAdmin(admin.ModelAdmin):
@@ -111,3 +120,62 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens; an administrator revokes them (a lost phone, a person who left). Never edited."""
+
+    list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
+                    "revoked_reason")
+    list_filter = ("revoked_reason", "user__organization")
+    search_fields = ("name", "prefix", "user__username", "user__full_name")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
+                       "revoked_reason")
+    exclude = ("key_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        from ecoenforce.core.services import api_tokens_revoke_by_admin
+
+        count = api_tokens_revoke_by_admin(actor=request.user, tokens=queryset)
+        self.message_user(request, _("%(n)d token(s) revoked; apps using them must sign in again.") % {"n": count},
+                          messages.SUCCESS)
+
+
+@admin.register(SignInThrottle)
+class SignInThrottleAdmin(admin.ModelAdmin):
+    """Failed sign-ins and locks; an administrator lifts a lock once the person has proved who they are."""
+
+    list_display = ("scope", "key", "failures", "last_failure_at", "locked_until", "lockouts")
+    list_filter = ("scope",)
+    search_fields = ("key",)
+    readonly_fields = ("scope", "key", "failures", "window_started_at", "last_failure_at", "locked_until", "lockouts")
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Unlock the selected"), permissions=["change"])
+    def unlock(self, request, queryset):
+        from ecoenforce.core.signin import sign_in_unlock
+
+        count = sign_in_unlock(actor=request.user, locks=list(queryset))
+        self.message_user(request, _("%(n)d lock(s) lifted.") % {"n": count}, messages.SUCCESS)

@@ -10,3 +10,11 @@ class CoreConfig(AppConfig):
     name = "ecoenforce.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from ecoenforce.core import signals  # noqa: F401  (account changes revoke API tokens)
+        from ecoenforce.core.forms import ThrottledAdminAuthenticationForm
+
+        admin.site.login_form = ThrottledAdminAuthenticationForm

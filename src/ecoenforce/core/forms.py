@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
@@ -17,3 +19,37 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
             classes.append("is-invalid")
         widget.attrs["class"] = " ".join(classes)
     return form
+
+
+class ThrottledSignInMixin:
+    """Sign-in forms check the password through core.signin, so every failure counts and a lock is explained."""
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ecoenforce.core.signin import SignInFailed, SignInLocked, sign_in_authenticate
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = sign_in_authenticate(request=self.request, username=username, password=password)
+            except SignInLocked as exc:
+                self.locked = exc
+                raise ValidationError(str(exc.message), code="locked") from None
+            if self.user_cache is None:
+                raise ValidationError(str(SignInFailed.default_message), code="invalid_login")
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class ThrottledAuthenticationForm(ThrottledSignInMixin, AuthenticationForm):
+    """The staff sign-in page's form."""
+
+    locked = None
+
+
+class ThrottledAdminAuthenticationForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    """The admin sign-in (/admin/login/) goes through the same throttle."""
+
+    locked = None

@@ -146,15 +146,28 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the mobile app and other API clients; only its SHA-256 is stored."""
+    """A bearer token for the mobile app and other API clients; only its SHA-256 is stored.
+
+    Every token expires (`expires_at`); it stops working earlier when revoked — by its owner, by an
+    administrator, or by the platform when the owner's password, role, organization or active flag changes.
+    """
+
+    class RevokedReason(models.TextChoices):
+        OWNER = "owner", _("Revoked by its owner")
+        ADMINISTRATOR = "administrator", _("Revoked by an administrator")
+        PASSWORD_CHANGED = "password_changed", _("The owner's password changed")
+        ROLE_CHANGED = "role_changed", _("The owner's role or organization changed")
+        DEACTIVATED = "deactivated", _("The owner's account was deactivated")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=64)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8, help_text=_("First characters of the token, to recognise it"))
+    prefix = models.CharField(_("starts with"), max_length=8, help_text=_("First characters of the token, to recognise it"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why revoked"), max_length=32, choices=RevokedReason.choices, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -162,6 +175,45 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def state(self, now=None) -> str:
+        """"active", "expired" or "revoked" at `now`."""
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or timezone.now()) else "active"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per account and per client address; a key past its limit is locked for a while.
+
+    One row per (scope, key). `failures` counts inside the current window; `lockouts` counts the locks in a
+    row, each lasting twice as long as the one before (up to the policy's maximum). See core/signin.py.
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", _("Account (user name)")
+        ADDRESS = "address", _("Client address (passwords)")
+        TOKEN_ADDRESS = "token_address", _("Client address (API tokens)")
+
+    scope = models.CharField(_("counted per"), max_length=16, choices=Scope.choices)
+    key = models.CharField(_("user name or address"), max_length=160)
+    failures = models.PositiveIntegerField(_("failures in the window"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"))
+    last_failure_at = models.DateTimeField(_("last failure at"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    lockouts = models.PositiveIntegerField(_("locks in a row"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="uniq_sign_in_throttle")]
+        indexes = [models.Index(fields=["last_failure_at"])]
+        ordering = ["-last_failure_at"]
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.key}"
 
 
 class AuditEvent(models.Model):

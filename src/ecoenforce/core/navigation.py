@@ -43,6 +43,7 @@ NAV_ITEMS = [
     NavItem(_("Rule quality"), "warnings:quality", "chart-bar", frozenset({Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Audit record"), "core:audit_list", "shield-check", frozenset({Role.UNIT_LEADER, Role.LEGAL_REVIEWER})),
     NavItem(_("API tokens"), "core:token_list", "key", frozenset(STAFF)),
+    NavItem(_("Change password"), "core:password_change", "lock", frozenset(Role.values)),
     NavItem(_("Public portal"), "disclosure:home", "world", frozenset(Role.values)),
 ]
 

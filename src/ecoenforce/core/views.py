@@ -2,27 +2,65 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ecoenforce.core import services
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.audit import audit_verify
 from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.forms import ThrottledAuthenticationForm, style_form
 from ecoenforce.core.models import ApiToken, AuditEvent, Role
 
 
 class LoginView(auth_views.LoginView):
-    """The Chinese-first sign-in page."""
+    """The Chinese-first sign-in page; failures are throttled per account and per address (core.signin)."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.locked.retry_after)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in person changes their own password (the validators' messages are shown per field).
+
+    Changing it revokes the person's API tokens (core.signals); the session stays signed in.
+    """
+
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("core:home")
+
+    def get_form(self, form_class=None):
+        return style_form(super().get_form(form_class))
+
+    def form_valid(self, form):
+        revoked = ApiToken.objects.filter(user=self.request.user, revoked_at__isnull=True).count()
+        response = super().form_valid(form)
+        if revoked:
+            messages.success(self.request, ngettext(
+                "Your password was changed. Your %(n)d API token was revoked: issue a new one for the app.",
+                "Your password was changed. Your %(n)d API tokens were revoked: issue new ones for the apps.",
+                revoked) % {"n": revoked})
+        else:
+            messages.success(self.request, _("Your password was changed."))
+        return response
 
 
 @login_required
@@ -55,15 +93,24 @@ def token_list(request: HttpRequest) -> HttpResponse:
     """The user's own API tokens; creating one shows the raw value once."""
     require_role(request.user, STAFF_ROLES)
     new_token = None
-    form_name = ""
+    form = {"name": "", "days": str(settings.API_TOKEN_DAYS)}
     if request.method == "POST":
-        form_name = request.POST.get("name", "")
+        form = {"name": request.POST.get("name", ""), "days": request.POST.get("days", "")}
         try:
-            _token, new_token = services.api_token_create(user=request.user, name=form_name)
+            days = int(form["days"])
+        except ValueError:
+            days = 0
+        try:
+            _token, new_token = services.api_token_create(user=request.user, name=form["name"], days=days)
         except ValidationFailed as exc:
             messages.error(request, str(exc.message))
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "core/token_list.html", {"tokens": tokens, "new_token": new_token, "form_name": form_name})
+    tokens = list(ApiToken.objects.filter(user=request.user).order_by("-created_at"))
+    now = timezone.now()
+    for token in tokens:
+        token.current_state = token.state(now)
+    return render(request, "core/token_list.html", {
+        "tokens": tokens, "new_token": new_token, "form": form, "lifetimes": services.token_lifetimes(),
+    })
 
 
 @login_required
