@@ -14,6 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from ecoenforce.cases.api import router as cases_router
 from ecoenforce.core.api import router as auth_router
+from ecoenforce.core.api_queue import router as queue_router
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.models import SignInThrottle
 from ecoenforce.core.services import api_token_authenticate
@@ -92,3 +93,4 @@ api.add_router("/leads", leads_router)
 api.add_router("/cases", cases_router)
 api.add_router("/warnings", warnings_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/queue", queue_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ecoenforce.dashboard.urls")),
     path("accounts/", include("ecoenforce.core.urls")),
+    path("work/", include("ecoenforce.core.urls_work")),
     path("registry/", include("ecoenforce.registry.urls")),
     path("planning/", include("ecoenforce.planning.urls")),
     path("leads/", include("ecoenforce.leads.urls")),

@@ -7,6 +7,7 @@ import pytest
 from ecoenforce.cases.models import Case
 from ecoenforce.core.audit import audit_verify
 from ecoenforce.core.models import Role, User
+from ecoenforce.core.queue import queue_counts
 from ecoenforce.demo.seed import DemoSeeder
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
@@ -46,6 +47,14 @@ def test_demo_city_is_seeded_once(capsys):
     drawn = DrawRound.objects.get(status=DrawRound.Status.DRAWN)
     for task in drawn.tasks.all():
         assert all(tasks_for_user(user=officer).filter(pk=task.pk).exists() for officer in task.inspectors.all())
+    # Every staff role of the demo signs in to a queue with work in it (issue 14).
+    users = {u.username: u for u in User.objects.filter(username__in=[
+        "inspector", "inspector2", "leader", "legal", "cityleader", "operator"])}
+    queues = {name: queue_counts(user) for name, user in users.items()}
+    assert queues["inspector"]["leads.assigned"] == 3 and queues["inspector2"]["leads.assigned"] == 1
+    assert queues["cityleader"]["cases.waiting"] == 1 and queues["legal"]["cases.waiting"] >= 1
+    assert [name for name, per_source in queues.items() if not sum(per_source.values())] == []
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is False
     assert (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(),
             Inspection.objects.count()) == counts
+

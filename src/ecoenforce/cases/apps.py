@@ -10,3 +10,9 @@ class CasesConfig(AppConfig):
     name = "ecoenforce.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.cases.queue import register
+
+        register()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases import documents, services
 from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS
+from ecoenforce.cases.queue import next_step
 from ecoenforce.cases.selectors import (
     CaseFilters,
     case_actions_for_user,
@@ -108,7 +109,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", {
         "case": case, "actions": actions, "steps": steps, "timeline": timeline,
         "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
-        "is_closed": case.stage == Stage.CLOSED,
+        "is_closed": case.stage == Stage.CLOSED, "next": next_step(case),
         "penalty_matters": (matters_current(kind=MatterKind.PENALTY)
                             if any(a["t"].needs_decision for a in actions) else []),
     })

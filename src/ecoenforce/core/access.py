@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from ecoenforce.core.errors import NotFound, PermissionDenied
-from ecoenforce.core.models import Role, User
+from ecoenforce.core.models import Organization, Role, User
 
 
 def scope_by_region(qs: QuerySet, *, user: User, field: str = "region__code") -> QuerySet:
@@ -32,6 +32,23 @@ def get_in_scope(qs: QuerySet, *, user: User, pk: object, field: str = "region__
         return scope_by_region(qs, user=user, field=field).get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def home_region_q(user: User, *, field: str = "region__code") -> Q:
+    """Work that belongs to the user's own bureau (not merely within its jurisdiction): the bureau's own region,
+    and for a higher-level bureau (the city detachment) the regions below it that have no enforcement bureau of their
+    own. Queues use it so that a county's work waits for that county's leader, not for every leader above.
+    """
+    org = user.organization if user.is_authenticated else None
+    if org is None:
+        return Q(pk__in=[])
+    code = org.region.code
+    own = Q(**{field: code})
+    if org.region.level == "county":
+        return own
+    staffed = (Organization.objects.filter(kind__in=ENFORCEMENT_KINDS, region__code__startswith=org.region.prefix)
+               .exclude(region__code=code).values_list("region__code", flat=True))
+    return own | (Q(**{f"{field}__startswith": org.region.prefix}) & ~Q(**{f"{field}__in": staffed}))
 
 
 def require_role(user: User, roles: Iterable[str]) -> None:
@@ -55,3 +72,6 @@ def has_role(user: User, roles: Iterable[str]) -> bool:
 
 # Roles that work cases and leads inside a bureau (enterprise, public and partner roles do not).
 STAFF_ROLES = (Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER, Role.MONITORING_OPERATOR)
+
+# Organizations that enforce in their own region (partners and contractors do not take a region's work).
+ENFORCEMENT_KINDS = (Organization.Kind.CITY_BUREAU, Organization.Kind.COUNTY_BUREAU)

@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.models import Role
+from ecoenforce.core.queue import queue_counts, sources_for
 
 STAFF = {Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER, Role.MONITORING_OPERATOR}
 
@@ -55,6 +56,16 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": []}
     is_admin = user.is_superuser or user.role == Role.ADMINISTRATOR
     items = []
+    # Counts in the menu: what waits for the user, per menu entry, and in all on "My work" (one COUNT per source).
+    counts: dict[str, int] = {}
+    if sources_for(user):
+        per_source = queue_counts(user)
+        for source in sources_for(user):
+            if source.nav:
+                counts[source.nav] = counts.get(source.nav, 0) + per_source[source.key]
+        url = reverse("work:queue")
+        items.append({"label": _("My work"), "url": url, "icon": "list-check", "active": request.path == url,
+                      "count": sum(per_source.values()), "testid": "nav-work"})
     for item in NAV_ITEMS:
         if not (is_admin or user.role in item.roles):
             continue
@@ -63,7 +74,8 @@ def navigation(request: HttpRequest) -> dict:
         except NoReverseMatch:
             continue
         active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active,
+                      "count": counts.get(item.url_name, 0), "testid": "nav-" + item.url_name.replace(":", "-")})
     if is_admin:
         items.append({"label": _("Administration"), "url": reverse("admin:index"), "icon": "settings", "active": False})
     return {"nav_items": items}

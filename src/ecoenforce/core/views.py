@@ -21,6 +21,10 @@ from ecoenforce.core.audit import audit_verify
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.forms import ThrottledAuthenticationForm, style_form
 from ecoenforce.core.models import ApiToken, AuditEvent, Role
+from ecoenforce.core.queue import sources_for
+
+# The enterprise user's own page (the compliance portal grows there; core only knows its URL name).
+ENTERPRISE_HOME = "registry:my_facilities"
 
 
 class LoginView(auth_views.LoginView):
@@ -65,8 +69,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each role to where its work starts."""
-    if request.user.role in STAFF_ROLES or request.user.is_superuser or request.user.role == Role.ADMINISTRATOR:
+    """Send each role to where its work starts: its work queue (inspectors, leaders, legal reviewers, operators),
+    the firm's own page (enterprise users), the dashboard (administrators) or the public portal."""
+    user = request.user
+    if sources_for(user):
+        return redirect("work:queue")
+    if user.role == Role.ENTERPRISE:
+        return redirect(ENTERPRISE_HOME)
+    if user.role in STAFF_ROLES or user.is_superuser or user.role == Role.ADMINISTRATOR:
         return redirect("dashboard:home")
     return redirect("disclosure:home")
 

@@ -319,6 +319,7 @@ class DemoSeeder:
         self.monitoring_registry()
         self.classified_supervision()
         self.planning()
+        self.work_queues()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -369,6 +370,16 @@ class DemoSeeder:
             self.log(f"plan: {out['planned']} routine inspections approved; round {out['published']} published "
                      f"({out['published_targets']} targets, {out['violations']} with a violation); round "
                      f"{out['open_round']} drawn with {out['open_tasks']} open tasks")
+
+
+    # --- the day's work queues (issue 14; owned by the flow of work) -----------------------------------------
+    def work_queues(self) -> None:
+        """Leads handed to officers and a city-level case at review, so that every role's queue has work."""
+        from ecoenforce.demo.work import work_demo
+
+        out = work_demo(users=self.users, today=self.today)
+        self.log(f"work queues: {out['assigned']} leads assigned, {out['taken']} warnings taken; city case {out['city_case'] or '—'} at review; "
+                 f"case {out['legal_case'] or '—'} waits for {out['legal_reviewer']}'s legal review")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -30,6 +30,9 @@ class LeadOut(Schema):
     received_at: dt.datetime
     close_reason: str
     case_id: int | None
+    assigned_to_id: int | None
+    assigned_to_name: str | None
+    assignment_due: dt.date | None
 
     @staticmethod
     def from_model(lead) -> LeadOut:
@@ -37,7 +40,9 @@ class LeadOut(Schema):
             id=lead.pk, number=lead.number, source=lead.source, status=lead.status, title=lead.title,
             description=lead.description, entity_id=lead.entity_id, entity_name=lead.entity.name if lead.entity else None,
             region_code=lead.region.code, received_at=lead.received_at, close_reason=lead.close_reason,
-            case_id=lead.case_id,
+            case_id=lead.case_id, assigned_to_id=lead.assigned_to_id,
+            assigned_to_name=lead.assigned_to.display_name if lead.assigned_to else None,
+            assignment_due=lead.assignment_due,
         )
 
 
@@ -46,6 +51,7 @@ class LeadQuery(ListQuery):
     status: str = ""
     source: str = ""
     region: str = ""
+    assignee: str = ""
 
 
 class LeadPage(Schema):
@@ -73,6 +79,12 @@ class LeadConvertIn(Schema):
     facts: str = ""
     handler_ids: list[int]
     entity_id: int | None = None
+
+
+class LeadAssignIn(Schema):
+    assignee_id: int
+    due_on: dt.date | None = None
+    note: str = ""
 
 
 class CaseRef(Schema):
@@ -132,3 +144,10 @@ def convert_lead(request, lead_id: int, payload: LeadConvertIn):
     case = services.lead_convert(lead_id=lead.pk, actor=request.user, title=payload.title, facts=payload.facts,
                                  handlers=handlers, entity=entity)
     return 201, {"case_id": case.pk, "number": case.number}
+
+
+@router.post("/{lead_id}/assign", response=LeadOut, summary="Give a new lead to an officer to verify (unit leaders)")
+def assign_lead(request, lead_id: int, payload: LeadAssignIn):
+    services.lead_assign(lead_id=lead_id, actor=request.user, assignee_id=payload.assignee_id, due_on=payload.due_on,
+                         note=payload.note)
+    return LeadOut.from_model(lead_get_for_user(user=request.user, lead_id=lead_id))

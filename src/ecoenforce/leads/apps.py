@@ -10,3 +10,9 @@ class LeadsConfig(AppConfig):
     name = "ecoenforce.leads"
     label = "leads"
     verbose_name = _("Leads")
+
+    def ready(self) -> None:
+        # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.leads.queue import register
+
+        register()

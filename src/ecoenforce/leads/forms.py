@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.core.forms import style_form
 from ecoenforce.core.models import Region, Role, User
 from ecoenforce.leads.models import Lead
+from ecoenforce.leads.selectors import lead_assignable_officers
 
 
 class LeadCreateForm(forms.Form):
@@ -59,4 +60,26 @@ class LeadConvertForm(forms.Form):
             User.objects.filter(organization=user.organization, role__in=[Role.INSPECTOR, Role.UNIT_LEADER], is_active=True)
             .exclude(certificate_no="").exclude(pk=user.pk).order_by("full_name")
         )
+        style_form(self)
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    """An officer shown by name and bureau, never by user name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}（{obj.organization.name}）"
+
+
+class LeadAssignForm(forms.Form):
+    """A leader gives a new lead to an officer to verify by a date."""
+
+    assignee = OfficerChoiceField(label=_("Officer"), queryset=User.objects.none(),
+                                  help_text=_("Certified officers whose jurisdiction covers the lead's county."))
+    due_on = forms.DateField(label=_("Verify by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                             help_text=_("Leave empty for no deadline."))
+    note = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user: User, lead: Lead, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = lead_assignable_officers(user=user, lead=lead)
         style_form(self)

@@ -56,10 +56,18 @@ class Lead(models.Model):
     # The sender's own id for this lead (a warning id, a tip tracking code, a form submission token):
     # submitting the same thing twice finds the first lead instead of making a second.
     external_ref = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The officer a leader gave the lead to for verification, and by when (lead_assign; audited).
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="assigned_leads")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assignment_due = models.DateField(_("verify by"), null=True, blank=True)
+    assignment_note = models.TextField(_("instructions"), blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["status", "received_at"])]
+        indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["assigned_to", "status"])]
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
 

@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.services import case_open
-from ecoenforce.core.access import STAFF_ROLES, has_role, scope_by_region
+from ecoenforce.core.access import STAFF_ROLES, get_in_scope, has_role, require_role, scope_by_region
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
-from ecoenforce.core.models import Region, User
+from ecoenforce.core.models import Region, Role, User
 from ecoenforce.leads.models import Lead
+from ecoenforce.leads.selectors import lead_assignable_officers
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity
 from ecoenforce.registry.services import entity_event_record
 
 STATUS_FIELDS = ("status", "close_reason", "close_note", "case_id", "triaged_at")
+ASSIGNMENT_FIELDS = ("assigned_to_id", "assignment_due", "assignment_note")
+# Who hands leads out to officers.
+ASSIGN_ROLES = (Role.UNIT_LEADER,)
 
 
 def _snapshot(lead: Lead) -> dict:
@@ -118,3 +122,38 @@ def lead_convert(*, lead_id: int, actor: User, title: str, facts: str, handlers:
     lead.save(update_fields=["status", "case", "triaged_at", "entity"])
     audit_record(actor=actor, obj=lead, action="lead.convert", before=before, after=_snapshot(lead))
     return case
+
+
+@transaction.atomic
+def lead_assign(*, lead_id: object, actor: User, assignee_id: object, due_on: dt.date | None = None,
+                note: str = "") -> Lead:
+    """A unit leader gives a new lead to a certified officer whose jurisdiction covers it, to verify by `due_on`.
+
+    Reassigning moves it; assigning it again to the same officer with the same date and note changes nothing.
+    """
+    require_role(actor, ASSIGN_ROLES)
+    lead = get_in_scope(Lead.objects.select_related("region"), user=actor, pk=lead_id)
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("region").get(pk=lead.pk)
+    if lead.status != Lead.Status.NEW:
+        raise InvalidTransition(
+            _("This lead has already been triaged (%(status)s); only a new lead can be assigned.")
+            % {"status": lead.get_status_display()}, code="already_triaged")
+    assignee = lead_assignable_officers(user=actor, lead=lead).filter(pk=assignee_id).first() \
+        if str(assignee_id or "").isdigit() else None
+    if assignee is None:
+        raise ValidationFailed(
+            _("Choose a certified officer whose jurisdiction covers %(county)s.") % {"county": lead.region.name},
+            details={"assignee": [_("Not an officer you can give this lead to.")]})
+    today = timezone.localdate()
+    if due_on is not None and due_on < today:
+        raise ValidationFailed(_("The date to verify by cannot be in the past."), details={"due_on": [_("Choose today or later.")]})
+    note = (note or "").strip()
+    before = {f: getattr(lead, f) for f in ASSIGNMENT_FIELDS}
+    if before == {"assigned_to_id": assignee.pk, "assignment_due": due_on, "assignment_note": note}:
+        return lead
+    lead.assigned_to, lead.assignment_due, lead.assignment_note = assignee, due_on, note
+    lead.assigned_by, lead.assigned_at = actor, timezone.now()
+    lead.save(update_fields=["assigned_to", "assignment_due", "assignment_note", "assigned_by", "assigned_at"])
+    audit_record(actor=actor, obj=lead, action="lead.assign", before=before,
+                 after={f: getattr(lead, f) for f in ASSIGNMENT_FIELDS}, reason=note)
+    return lead

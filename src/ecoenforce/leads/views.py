@@ -7,18 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
+from ecoenforce.core.calendar import deadline_in_working_days
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Region
 from ecoenforce.leads import services
-from ecoenforce.leads.forms import LeadCloseForm, LeadConvertForm, LeadCreateForm
+from ecoenforce.leads.forms import LeadAssignForm, LeadCloseForm, LeadConvertForm, LeadCreateForm
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.selectors import LeadFilters, lead_get_for_user, lead_list_for_user
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.selectors import EntityFilters, entity_list_for_user
+
+# The date a new assignment suggests for the verification (the leader changes it as needed).
+DEFAULT_VERIFY_DAYS = 5
 
 
 def _entity_by_uscc(user, uscc: str) -> RegulatedEntity | None:
@@ -48,14 +53,18 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     filters = LeadFilters.from_query(request.GET)
     qs = lead_list_for_user(user=request.user, filters=filters)
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("Number"), _("Received"), _("Source"), _("Title"), _("Entity"), _("County"), _("Status")]
+        headers = [_("Number"), _("Received"), _("Source"), _("Title"), _("Entity"), _("County"), _("Status"),
+                   _("Assigned to"), _("Verify by")]
         rows = ((x.number, x.received_at.strftime("%Y-%m-%d %H:%M"), x.get_source_display(), x.title,
-                 x.entity.name if x.entity else "", x.region.name, x.get_status_display()) for x in qs.iterator(chunk_size=2000))
+                 x.entity.name if x.entity else "", x.region.name, x.get_status_display(),
+                 x.assigned_to.display_name if x.assigned_to else "", x.assignment_due or "")
+                for x in qs.iterator(chunk_size=2000))
         return export_response(fmt=request.GET["export"], basename="leads", headers=headers, rows=rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     prefix = request.user.jurisdiction_prefix or ""
     return render(request, "leads/lead_list.html", {
         "page": page, "filters": filters, "statuses": Lead.Status.choices, "sources": Lead.Source.choices,
+        "assignees": [("me", _("Assigned to me")), ("none", _("Not assigned yet"))],
         "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
     })
 
@@ -91,12 +100,26 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
     """One lead with its triage forms."""
     require_role(request.user, STAFF_ROLES)
     lead = lead_get_for_user(user=request.user, lead_id=lead_id)
+    can_assign = lead.status == Lead.Status.NEW and has_role(request.user, services.ASSIGN_ROLES)
+    assign_form = LeadAssignForm(prefix="assign", user=request.user, lead=lead, initial={
+        "assignee": lead.assigned_to_id, "note": lead.assignment_note,
+        "due_on": lead.assignment_due or deadline_in_working_days(timezone.localdate(), DEFAULT_VERIFY_DAYS).due,
+    }) if can_assign else None
     close_form = LeadCloseForm(prefix="close")
     convert_form = LeadConvertForm(prefix="convert", user=request.user, initial={"title": lead.title, "facts": lead.description})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "close":
+            if action == "assign" and can_assign:
+                assign_form = LeadAssignForm(request.POST, prefix="assign", user=request.user, lead=lead)
+                if assign_form.is_valid():
+                    data = assign_form.cleaned_data
+                    lead = services.lead_assign(lead_id=lead.pk, actor=request.user, assignee_id=data["assignee"].pk,
+                                                due_on=data["due_on"], note=data["note"])
+                    messages.success(request, _("The lead was given to %(name)s; it is in their work queue.")
+                                     % {"name": lead.assigned_to.display_name})
+                    return redirect("leads:detail", lead_id=lead.pk)
+            elif action == "close":
                 close_form = LeadCloseForm(request.POST, prefix="close")
                 if close_form.is_valid():
                     services.lead_close(lead_id=lead.pk, actor=request.user, reason=close_form.cleaned_data["reason"],
@@ -114,8 +137,9 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
                     messages.success(request, _("Case %(number)s was filed.") % {"number": case.number})
                     return redirect("cases:detail", case_id=case.pk)
         except ValidationFailed as exc:
-            _add_errors(convert_form if action == "convert" else close_form, exc)
+            _add_errors({"convert": convert_form, "assign": assign_form}.get(action) or close_form, exc)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
             return redirect("leads:detail", lead_id=lead.pk)
-    return render(request, "leads/lead_detail.html", {"lead": lead, "close_form": close_form, "convert_form": convert_form})
+    return render(request, "leads/lead_detail.html", {"lead": lead, "close_form": close_form, "convert_form": convert_form,
+                                                      "assign_form": assign_form})

@@ -10,3 +10,9 @@ class PlanningConfig(AppConfig):
     name = "ecoenforce.planning"
     label = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.planning.queue import register
+
+        register()

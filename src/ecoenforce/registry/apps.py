@@ -10,3 +10,9 @@ class RegistryConfig(AppConfig):
     name = "ecoenforce.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.registry.positive.queue import register
+
+        register()

@@ -11,3 +11,9 @@ class WarningsConfig(AppConfig):
     label = "warnings"
     verbose_name = _("Monitoring warnings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.warnings.queue import register
+
+        register()

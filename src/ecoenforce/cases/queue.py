@@ -1,0 +1,90 @@
+"""Who acts next on a case, and the cases waiting in each person's queue — both read off `workflow.TRANSITIONS`.
+
+A stage waits for the roles of the moves the table allows out of it. Where the inspector is among them, the
+case's own handlers act (a leader may step in, but it is not waiting for him); otherwise it waits for the people
+of the handling organization who hold one of those roles (the unit leader at case review, the legal reviewer at
+legal review). Change the table and the queues and the "next step" line follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.cases.models import Case
+from ecoenforce.cases.workflow import INSPECTOR, OPEN_STAGES, ORDER, Stage, transitions_from
+from ecoenforce.core.access import scope_by_region
+from ecoenforce.core.models import Role, User
+from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
+
+
+def acting_roles(stage: Stage | str) -> frozenset[str]:
+    """Every role that may take some move out of `stage` (empty for a closed case)."""
+    return frozenset(role for t in transitions_from(stage) for role in t.roles)
+
+
+def handlers_act(stage: Stage | str) -> bool:
+    """True where the case's own handlers take the next step."""
+    return INSPECTOR in acting_roles(stage)
+
+
+HANDLER_STAGES = tuple(s.value for s in ORDER if s in OPEN_STAGES and handlers_act(s))
+
+
+def organization_stages(role: str) -> tuple[str, ...]:
+    """Stages that wait for `role` in the handling organization (not for the handlers)."""
+    return tuple(s.value for s in ORDER if s in OPEN_STAGES and not handlers_act(s) and role in acting_roles(s))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The roles that act next on a case and the people who hold them."""
+
+    roles: tuple[str, ...]
+    people: tuple[User, ...]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles]
+
+
+def next_step(case: Case) -> NextStep:
+    """Who acts next: the handlers, or the handling organization's people in the acting roles."""
+    roles = acting_roles(case.stage)
+    if not roles:
+        return NextStep((), ())
+    if handlers_act(case.stage):
+        return NextStep((INSPECTOR,), tuple(case.handlers.filter(is_active=True).order_by("full_name", "pk")))
+    ordered = tuple(r for r in Role.values if r in roles)
+    people = User.objects.filter(organization_id=case.organization_id, role__in=ordered, is_active=True)
+    return NextStep(ordered, tuple(people.order_by("role", "full_name", "pk")))
+
+
+def cases_waiting_for(user: User) -> QuerySet[Case]:
+    """Open cases at a stage this user acts on: as a handler, or as the handling organization's leader/reviewer."""
+    handled = Case.handlers.through.objects.filter(user_id=user.pk).values("case_id")
+    waiting = Q(stage__in=HANDLER_STAGES, pk__in=handled)
+    own_stages = organization_stages(user.role)
+    if own_stages and user.organization_id:
+        waiting |= Q(stage__in=own_stages, organization_id=user.organization_id)
+    qs = scope_by_region(Case.objects.filter(waiting), user=user).select_related("entity", "region")
+    return qs.order_by(F("stage_due").asc(nulls_last=True), "decision_due", "id")
+
+
+def _row(case: Case) -> QueueItem:
+    return QueueItem(source="cases.waiting", ref=f"cases.case:{case.pk}", title=f"{case.number} {case.title}",
+                     url=reverse("cases:detail", args=[case.pk]), subject=case.entity.name,
+                     state=str(case.stage_label), due=case.stage_due)
+
+
+def register() -> None:
+    """Called from CasesConfig.ready()."""
+    queue_register(QueueSource(
+        key="cases.waiting", label=_("Cases waiting for my step"), order=30,
+        roles=frozenset({Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER}),
+        waiting=cases_waiting_for, row=_row, due_field="stage_due", nav="cases:list",
+        more=lambda user: reverse("cases:list"),
+    ))

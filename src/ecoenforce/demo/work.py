@@ -1,0 +1,68 @@
+"""Demo of the day's work queues, made through the services: the Wujin leader hands new leads to his officers,
+and the city detachment investigates a cross-county case of its own that now waits for the city leader's review.
+
+Called last by `demo/seed.py`, once leads, cases, warnings and rounds exist (issue 14).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ecoenforce.cases.services import case_open, case_transition
+from ecoenforce.core.calendar import deadline_in_working_days
+from ecoenforce.core.models import Organization, User
+from ecoenforce.leads.models import Lead
+from ecoenforce.leads.services import lead_assign
+from ecoenforce.registry.models import RegulatedEntity
+
+WUJIN = "320412"
+
+
+def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
+    """Assign Wujin's newest leads (three to 周明, one to 吴静), open the city's own case, send a Wujin case to legal
+    review, and let the operator take the most severe warnings; returns counts."""
+    leader, inspector, inspector2 = users["leader"], users["inspector"], users["inspector2"]
+    new = list(Lead.objects.filter(status=Lead.Status.NEW, region__code=WUJIN, assigned_to__isnull=True)
+               .order_by("-received_at", "-id")[:4])
+    plan = [(inspector, 2, "请两个工作日内现场核查，带上快速检测仪。"), (inspector, 5, "核查后在线索页填写结果。"),
+            (inspector, 10, "结合在线监测数据核查。"), (inspector2, 3, "请与周明一同前往。")]
+    assigned = 0
+    for lead, (officer, days, note) in zip(new, plan, strict=False):
+        lead_assign(lead_id=lead.pk, actor=leader, assignee_id=officer.pk, note=note,
+                    due_on=deadline_in_working_days(today, days).due)
+        assigned += 1
+    city = Organization.objects.get(kind=Organization.Kind.CITY_BUREAU)
+    officers = list(User.objects.filter(organization=city, username__startswith="city").order_by("username")[:2])
+    target = RegulatedEntity.objects.filter(region__code="320411", is_key_unit=True).order_by("pk").first() \
+        or RegulatedEntity.objects.order_by("pk").first()
+    city_case = None
+    if len(officers) == 2 and target is not None:
+        filed_on = today - dt.timedelta(days=12)
+        city_case = case_open(entity=target, opened_by=officers[0], handlers=officers, filed_on=filed_on,
+                              source="支队直接查办", title=f"{target.name}跨区域转移危险废物案",
+                              facts="支队联合新北、武进两地大队检查发现，该公司将废矿物油跨区转移至无资质单位。")
+        case_transition(case_id=city_case.pk, actor=officers[0], action="start_investigation", effective_date=filed_on)
+        case_transition(case_id=city_case.pk, actor=officers[0], action="submit_for_review", effective_date=today,
+                        reason="已调取转移联单、运输记录及两地现场检查笔录，证据已收集完毕。")
+    # 周明's case against a Wujin firm, examined by the leader today and sent to the legal reviewer.
+    legal = users["legal"]
+    firm = RegulatedEntity.objects.filter(region__code=WUJIN).order_by("-pk").first()
+    legal_case = None
+    if firm is not None:
+        filed_on = today - dt.timedelta(days=20)
+        legal_case = case_open(entity=firm, opened_by=inspector, handlers=[inspector, inspector2], filed_on=filed_on,
+                               source="现场检查", title=f"{firm.name}未按规定开展自行监测案",
+                               facts="现场检查发现该公司2026年第三季度未按排污许可证规定开展废气自行监测。")
+        steps = [("start_investigation", inspector, "", filed_on),
+                 ("submit_for_review", inspector, "询问笔录、自行监测记录、排污许可证副本已归档。", today),
+                 ("send_to_legal_review", leader, "事实清楚，拟处罚款，送法制审核。", today)]
+        for action, actor, reason, day in steps:
+            case_transition(case_id=legal_case.pk, actor=actor, action=action, reason=reason, effective_date=day)
+    # The duty operator takes the two most severe open warnings into his own queue.
+    from ecoenforce.warnings.queue import warnings_untaken
+    from ecoenforce.warnings.services import warning_take
+
+    operator = users["operator"]
+    taken = [warning_take(actor=operator, warning_id=w.pk) for w in list(warnings_untaken(operator)[:2])]
+    return {"assigned": assigned, "taken": len(taken), "city_case": city_case.number if city_case else "",
+            "legal_case": legal_case.number if legal_case else "", "legal_reviewer": legal.display_name}

@@ -1,0 +1,33 @@
+"""The planning app's share of the work queue: the targets I was drawn to inspect."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.core.models import Role, User
+from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
+from ecoenforce.planning.models import DrawRound, InspectionTask
+
+
+def tasks_waiting_for(user: User) -> QuerySet[InspectionTask]:
+    """Open tasks of drawn (not yet published) rounds this user was drawn for, the earliest due first."""
+    return (InspectionTask.objects.filter(inspectors=user, status=InspectionTask.Status.ASSIGNED,
+                                          round__status=DrawRound.Status.DRAWN)
+            .select_related("entity__region", "round").order_by("due_on", "id"))
+
+
+def _row(task: InspectionTask) -> QueueItem:
+    return QueueItem(source="planning.tasks", ref=f"planning.inspectiontask:{task.pk}", title=task.entity.name,
+                     url=reverse("planning:task_detail", args=[task.pk]), subject=task.round.title,
+                     state=str(task.get_risk_class_display()), due=task.due_on)
+
+
+def register() -> None:
+    """Called from PlanningConfig.ready()."""
+    queue_register(QueueSource(
+        key="planning.tasks", label=_("Inspections I was drawn for"), order=10,
+        roles=frozenset({Role.INSPECTOR, Role.UNIT_LEADER}), waiting=tasks_waiting_for, row=_row,
+        due_field="due_on", nav="planning:task_list", more=lambda user: reverse("planning:task_list"),
+    ))
