@@ -1,0 +1,88 @@
+"""Every list and main page, by the people who open it, with the columns that must stay in sight.
+
+`test_pages_fit.py` opens each one at 1366×900 and 390×844, in Chinese and in English, on a small demo city, and
+fails when the page scrolls sideways, when a table hides columns out of sight, or when a key column is not on
+screen. **Adding a page?** Add a `Page` here. A list table gets `class="table … table-fold"` and `data-key="…"` on
+the `<th>` of each column a person must always see (the other columns fold into a line under the row, see
+`static/ecoenforce/fold.js`); list those keys here so the test holds the page to them.
+
+Paths may name demo objects in braces; `demo_objects()` finds them (the first one the user may open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to fit: its path, the demo users who open it (None = signed out), its key columns."""
+
+    path: str
+    users: tuple[str | None, ...]
+    keys: tuple[str, ...] = ()
+
+
+PAGES = [
+    # Landing pages and dashboards.
+    Page("/", ("cityleader", "leader", "inspector"), keys=("class", "rate", "done", "coverage")),
+    # Case handling.
+    Page("/cases/", ("leader", "legal"), keys=("number", "stage", "stage_due", "decision_due")),
+    Page("/cases/{case}/", ("leader",)),
+    Page("/leads/", ("leader", "inspector"), keys=("number", "entity", "county", "status")),
+    Page("/leads/{lead}/", ("leader",)),
+    # Double-random inspection.
+    Page("/planning/tasks/?status=all", ("inspector",), keys=("entity", "due_on", "status")),
+    Page("/planning/plans/", ("leader",), keys=("year", "bureau", "status")),
+    Page("/planning/plans/{plan}/", ("leader",), keys=("class", "coverage")),
+    Page("/planning/rounds/", ("leader",), keys=("round", "status", "targets", "open")),
+    Page("/planning/rounds/{round}/", ("leader",), keys=("entity", "status", "result")),
+    # Registry.
+    Page("/registry/entities/", ("leader",), keys=("name", "county", "risk_class")),
+    Page("/registry/entities/{entity}/", ("leader",)),
+    Page("/registry/positive-list/", ("leader",), keys=("entity", "status", "valid_until")),
+    Page("/registry/catalogue/{year}/", ("leader",), keys=("code", "matter", "kind")),
+    Page("/registry/pools/", ("leader",)),
+    Page("/registry/my-facilities/", ("enterprise",)),
+    # Monitoring and warnings.
+    Page("/warnings/", ("operator",), keys=("start", "rule", "entity", "severity", "status")),
+    Page("/warnings/{warning}/", ("operator",)),
+    Page("/warnings/runs/", ("operator",), keys=("number", "requested", "status", "new")),
+    Page("/warnings/quality/", ("leader",), keys=("rule", "fp_rate")),
+    Page("/monitoring/", ("operator",), keys=("mn", "entity", "status")),
+    Page("/monitoring/devices/{device}/", ("operator",)),
+    # Records and access.
+    Page("/accounts/audit/", ("leader",), keys=("time", "actor", "object", "action", "reason")),
+    Page("/accounts/tokens/", ("leader",), keys=("name", "last_used")),
+    # The public portal.
+    Page("/public/", (None,), keys=("number", "entity", "fine", "decided_on")),
+    Page("/public/decisions/{decision}/", (None,)),
+    Page("/public/catalogue/", (None,), keys=("code", "matter", "kind")),
+    Page("/public/rounds/", (None,), keys=("round", "status")),
+    Page("/public/rounds/{round}/", (None,), keys=("entity", "result")),
+]
+
+
+def demo_objects() -> dict[str, object]:
+    """The demo objects the paths name: what a Wujin leader, the operator and the public can open."""
+    from ecoenforce.cases.models import Case
+    from ecoenforce.disclosure.selectors import public_decision_list
+    from ecoenforce.leads.models import Lead
+    from ecoenforce.monitoring.models import MonitoringDevice
+    from ecoenforce.planning.models import DrawRound, InspectionPlan
+    from ecoenforce.registry.catalogue.models import CatalogueVersion
+    from ecoenforce.registry.models import RegulatedEntity
+    from ecoenforce.warnings.models import Warning
+
+    wujin = "320412"
+    return {
+        "case": Case.objects.filter(region__code=wujin).exclude(decision_number="").order_by("pk").first().pk,
+        "lead": Lead.objects.filter(region__code=wujin).order_by("pk").first().pk,
+        "plan": InspectionPlan.objects.get(organization__region__code=wujin).pk,
+        "round": DrawRound.objects.get(status=DrawRound.Status.PUBLISHED).pk,
+        "entity": RegulatedEntity.objects.filter(region__code=wujin, cases__isnull=False).order_by("pk").first().pk,
+        "year": CatalogueVersion.objects.order_by("-year").first().year,
+        "warning": Warning.objects.order_by("pk").first().pk,
+        "device": MonitoringDevice.objects.order_by("pk").first().mn,
+        "decision": public_decision_list()[0].id,
+    }
