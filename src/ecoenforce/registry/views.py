@@ -59,6 +59,16 @@ def entity_classify(request: HttpRequest) -> HttpResponse:
     return redirect("registry:entity_list")
 
 
+def event_reference(event) -> str:
+    """What a person reads for an event's reference: case, lead and decision numbers as they are; the internal
+    keys other apps push (an inspection's row id) say nothing the event's kind and date do not, so they are left
+    out; a note follows."""
+    ref = event.ref
+    if ref.startswith(("inspection:", "INSP-")):
+        ref = ""
+    return " · ".join(part for part in (ref, event.note) if part)
+
+
 @login_required
 def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
     """One entity: its registration, history, leads and cases."""
@@ -73,7 +83,7 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
         "positive_criteria": [criterion_label(c) for c in eligibility.criteria],
         "positive_entries": entity.positive_list_entries.all()[:5],
         "positive_open": entity.positive_list_entries.filter(status__in=OPEN_STATUSES).exists(),
-        "events": entity.events.all()[:50],
+        "events": [(ev, event_reference(ev)) for ev in entity.events.all()[:50]],
         "cases": entity.cases.select_related("region").all()[:50],
         "inspections": entity.inspections.all()[:20],
     })

@@ -39,6 +39,11 @@ class PenaltyKind(models.TextChoices):
     SEIZURE = "seizure", _("Seal up or seize (查封、扣押)")
 
 
+# The source recorded on the starter catalogue the platform ships (texts are samples to be checked); pages show a
+# translated notice for it instead of the raw marker.
+STARTER_SOURCE = "ecoenforce:starter-catalogue"
+
+
 class CatalogueVersion(models.Model):
     """One yearly version of the catalogue; the newest published one is current, drafts are being revised."""
 
@@ -60,6 +65,11 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.get_status_display()})"
+
+    @property
+    def is_starter(self) -> bool:
+        """The platform's starter catalogue (sample texts), also as recorded by installs before the marker."""
+        return self.source == STARTER_SOURCE or self.source.startswith("ecoenforce starter catalogue")
 
 
 class EnforcementMatter(models.Model):

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ecoenforce.core.models import User
 from ecoenforce.registry.catalogue.diff import MatterRow
-from ecoenforce.registry.catalogue.models import CatalogueVersion
+from ecoenforce.registry.catalogue.models import STARTER_SOURCE, CatalogueVersion
 
 STARTER = Path(__file__).resolve().parent.parent / "seed" / "catalogue_starter.json"
 
@@ -35,7 +35,5 @@ def catalogue_load_starter(*, actor: User | None, publish: bool = True) -> Catal
     if CatalogueVersion.objects.exists():
         return None
     year, _note, rows = starter_rows()
-    source = ("ecoenforce starter catalogue from the national laws; every text must be checked against the official "
-              "publication and replaced by the province's approved catalogue")
-    version = catalogue_version_create(actor=actor, year=year, source=source, rows=rows)
+    version = catalogue_version_create(actor=actor, year=year, source=STARTER_SOURCE, rows=rows)
     return catalogue_publish(actor=actor, version=version) if publish else version
