@@ -256,5 +256,5 @@ def test_deactivate_updates_snapshot_and_list_export(mon_dirs, entity_wj, operat
     assert AuditEvent.objects.filter(action="monitoring_device.deactivate").count() == 1
     client.force_login(operator)
     body = client.get("/monitoring/", {"export": "csv", "status": "inactive"}).content.decode("utf-8-sig")
-    assert body.splitlines() == ["MN,Entity,Outlet,Kind,Protocol,Active,Last frame,Online",
-                                 f"SIM00000000,{entity_wj.name},总排口,Wastewater,2017,no,,no"]  # fmt: skip
+    assert body.splitlines() == ["MN,Entity,County,Outlet,Kind,Protocol,Last frame,Status",
+                                 f"SIM00000000,{entity_wj.name},武进区,总排口,Wastewater,2017,,Inactive"]  # fmt: skip

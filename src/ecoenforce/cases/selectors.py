@@ -6,33 +6,38 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.workflow import OPEN_STAGES, Stage, Transition, transitions_from
 from ecoenforce.core.access import get_in_scope, has_role, scope_by_region
+from ecoenforce.core.filters import ListFilters, filter_field, search_field, yes_no
 from ecoenforce.core.models import User
 
-
-@dataclass(frozen=True)
-class CaseFilters:
-    """One filter definition for the case list, its export and the API."""
-
-    q: str = ""
-    stage: str = ""
-    region: str = ""
-    overdue: str = ""  # "yes" → only overdue
-
-    @classmethod
-    def from_query(cls, params) -> CaseFilters:
-        """Read the filters from request.GET (or any mapping)."""
-        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+UNDECIDED = (Stage.FILED, Stage.INVESTIGATION, Stage.REVIEW, Stage.LEGAL_REVIEW, Stage.NOTICE)
 
 
 def overdue_q() -> Q:
     """Open cases past their stage deadline or past the statutory decision date without a decision."""
     today = timezone.localdate()
-    undecided = [Stage.FILED, Stage.INVESTIGATION, Stage.REVIEW, Stage.LEGAL_REVIEW, Stage.NOTICE]
-    return Q(stage__in=OPEN_STAGES) & (Q(stage_due__lt=today) | Q(stage__in=undecided, decision_due__lt=today))
+    return Q(stage__in=OPEN_STAGES) & (Q(stage_due__lt=today) | Q(stage__in=UNDECIDED, decision_due__lt=today))
+
+
+def case_is_overdue(case: Case, today=None) -> bool:
+    """The same test as `overdue_q`, for one case already read."""
+    today = today or timezone.localdate()
+    return case.stage in OPEN_STAGES and bool(
+        (case.stage_due and case.stage_due < today) or (case.stage in UNDECIDED and case.decision_due < today))
+
+
+@dataclass(frozen=True)
+class CaseFilters(ListFilters):
+    """One filter definition for the case list, its export and the API."""
+
+    q: str = search_field()
+    stage: str = filter_field(_("Stage"), lambda c: c.stage_label)
+    region: str = filter_field(_("County"), lambda c: c.region.name)
+    overdue: str = filter_field(_("Overdue"), lambda c: yes_no(case_is_overdue(c)))  # "yes" → only overdue
 
 
 def case_list_for_user(*, user: User, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:

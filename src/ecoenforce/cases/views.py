@@ -23,7 +23,7 @@ from ecoenforce.cases.workflow import ORDER, Stage, stage_index
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.audit import audit_timeline
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
-from ecoenforce.core.export import export_response
+from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region
 from ecoenforce.registry.catalogue.models import MatterKind
 from ecoenforce.registry.catalogue.selectors import matters_current
@@ -51,11 +51,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = CaseFilters.from_query(request.GET)
     qs = case_list_for_user(user=request.user, filters=filters)
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("Case number"), _("Title"), _("Entity"), _("County"), _("Stage"), _("Filed on"),
-                   _("Decision due"), _("Fine (yuan)"), _("Decision number")]
-        rows = ((c.number, c.title, c.entity.name, c.region.name, c.stage_label, c.filed_on, c.decision_due,
-                 c.fine_amount, c.decision_number) for c in qs.iterator(chunk_size=2000))
-        return export_response(fmt=request.GET["export"], basename="cases", headers=headers, rows=rows)
+        by_key = {c.key: c for c in CaseFilters.filter_columns()}
+        columns = [Column("number", _("Case number"), lambda c: c.number), Column("title", _("Title"), lambda c: c.title),
+                   Column("entity", _("Entity"), lambda c: c.entity.name), by_key["region"], by_key["stage"],
+                   Column("filed_on", _("Filed on"), lambda c: c.filed_on),
+                   Column("stage_due", _("Stage due"), lambda c: c.stage_due),
+                   Column("decision_due", _("Decision due"), lambda c: c.decision_due),
+                   Column("fine", _("Fine (yuan)"), lambda c: c.fine_amount),
+                   Column("decision_number", _("Decision number"), lambda c: c.decision_number)]
+        return export_list(fmt=request.GET["export"], basename="cases", filters=CaseFilters, columns=columns,
+                           objects=qs.iterator(chunk_size=2000))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     prefix = request.user.jurisdiction_prefix or ""
     return render(request, "cases/case_list.html", {

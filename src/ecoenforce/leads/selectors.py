@@ -5,26 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import ENFORCEMENT_KINDS, get_in_scope, home_region_q, scope_by_region
+from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import Role, User
 from ecoenforce.leads.models import Lead
 
 
 @dataclass(frozen=True)
-class LeadFilters:
+class LeadFilters(ListFilters):
     """One filter definition for the inbox, its export and the API."""
 
-    q: str = ""
-    status: str = ""
-    source: str = ""
-    region: str = ""
-    assignee: str = ""  # "me": assigned to the user; "none": nobody assigned yet
-
-    @classmethod
-    def from_query(cls, params) -> LeadFilters:
-        """Read the filters from request.GET (or any mapping)."""
-        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+    q: str = search_field()
+    status: str = filter_field(_("Status"), lambda x: x.get_status_display())
+    source: str = filter_field(_("Source"), lambda x: x.get_source_display())
+    region: str = filter_field(_("County"), lambda x: x.region.name)
+    # "me": assigned to the user; "none": nobody assigned yet
+    assignee: str = filter_field(_("Assigned to"), lambda x: x.assigned_to.display_name if x.assigned_to else "")
 
 
 def lead_list_for_user(*, user: User, filters: LeadFilters = LeadFilters()) -> QuerySet[Lead]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.calendar import deadline_in_working_days
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
-from ecoenforce.core.export import export_response
+from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region
 from ecoenforce.leads import services
 from ecoenforce.leads.forms import LeadAssignForm, LeadCloseForm, LeadConvertForm, LeadCreateForm
@@ -53,13 +53,15 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     filters = LeadFilters.from_query(request.GET)
     qs = lead_list_for_user(user=request.user, filters=filters)
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("Number"), _("Received"), _("Source"), _("Title"), _("Entity"), _("County"), _("Status"),
-                   _("Assigned to"), _("Verify by")]
-        rows = ((x.number, x.received_at.strftime("%Y-%m-%d %H:%M"), x.get_source_display(), x.title,
-                 x.entity.name if x.entity else "", x.region.name, x.get_status_display(),
-                 x.assigned_to.display_name if x.assigned_to else "", x.assignment_due or "")
-                for x in qs.iterator(chunk_size=2000))
-        return export_response(fmt=request.GET["export"], basename="leads", headers=headers, rows=rows)
+        by_key = {c.key: c for c in LeadFilters.filter_columns()}
+        columns = [Column("number", _("Number"), lambda x: x.number),
+                   Column("received", _("Received"), lambda x: timezone.localtime(x.received_at).strftime("%Y-%m-%d %H:%M")),
+                   by_key["source"], Column("title", _("Title"), lambda x: x.title),
+                   Column("entity", _("Entity"), lambda x: x.entity.name if x.entity else ""), by_key["region"],
+                   by_key["status"], by_key["assignee"],
+                   Column("assignment_due", _("Verify by"), lambda x: x.assignment_due or "")]
+        return export_list(fmt=request.GET["export"], basename="leads", filters=LeadFilters, columns=columns,
+                           objects=qs.iterator(chunk_size=2000))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     prefix = request.user.jurisdiction_prefix or ""
     return render(request, "leads/lead_list.html", {

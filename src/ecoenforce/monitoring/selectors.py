@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
+from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
 from ecoenforce.monitoring.factors import FLAG_COLOURS, factor_name, flag_meaning
 from ecoenforce.monitoring.models import MonitoringDevice, MonitoringPoint
@@ -123,18 +124,19 @@ def _read(**kwargs) -> list[dict]:
 
 # --- devices and points -------------------------------------------------------------------------------------
 
-@dataclass
-class DeviceFilters:
-    """Filters of the devices list."""
+def device_status_label(d: MonitoringDevice) -> str:
+    """Inactive, online or offline (needs `annotate_status`)."""
+    return str(_("Inactive") if not d.active else _("Online") if getattr(d, "online", False) else _("Offline"))
 
-    q: str = ""
-    region: str = ""
-    kind: str = ""
-    status: str = ""  # online / offline / inactive
 
-    @classmethod
-    def from_query(cls, query) -> DeviceFilters:
-        return cls(**{k: (query.get(k) or "").strip() for k in ("q", "region", "kind", "status")})
+@dataclass(frozen=True)
+class DeviceFilters(ListFilters):
+    """Filters of the devices list, its export and the API."""
+
+    q: str = search_field()
+    region: str = filter_field(_("County"), lambda d: d.entity.region.name)
+    kind: str = filter_field(_("Kind"), lambda d: d.point.outlet.get_kind_display() if hasattr(d, "point") else "")
+    status: str = filter_field(_("Status"), device_status_label)  # online / offline / inactive
 
 
 def device_list_for_user(*, user: User, filters: DeviceFilters | None = None) -> QuerySet[MonitoringDevice]:

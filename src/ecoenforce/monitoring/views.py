@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import require_role, scope_by_region
 from ecoenforce.core.errors import ApplicationError
-from ecoenforce.core.export import export_response
+from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.monitoring import imports, selectors, services
@@ -35,13 +35,14 @@ def device_list(request: HttpRequest) -> HttpResponse:
     times = selectors.last_frame_times()
     if request.GET.get("export") in ("xlsx", "csv"):
         devices = selectors.annotate_status(qs, times)
-        headers = [_("MN"), _("Entity"), _("Outlet"), _("Kind"), _("Protocol"), _("Active"), _("Last frame"), _("Online")]
-        rows = ((d.mn, d.entity.name, d.point.outlet.name if hasattr(d, "point") else "",
-                 d.point.outlet.get_kind_display() if hasattr(d, "point") else "", d.protocol,
-                 _("yes") if d.active else _("no"),
-                 timezone.localtime(d.last_frame).strftime("%Y-%m-%d %H:%M:%S") if d.last_frame else "",
-                 _("yes") if d.online else _("no")) for d in devices)  # fmt: skip
-        return export_response(fmt=request.GET["export"], basename="monitoring-devices", headers=headers, rows=rows)
+        by_key = {c.key: c for c in selectors.DeviceFilters.filter_columns()}
+        columns = [Column("mn", _("MN"), lambda d: d.mn), Column("entity", _("Entity"), lambda d: d.entity.name),
+                   by_key["region"], Column("outlet", _("Outlet"), lambda d: d.point.outlet.name if hasattr(d, "point") else ""),
+                   by_key["kind"], Column("protocol", _("Protocol"), lambda d: d.protocol),
+                   Column("last_frame", _("Last frame"), lambda d: timezone.localtime(d.last_frame).strftime(
+                       "%Y-%m-%d %H:%M:%S") if d.last_frame else ""), by_key["status"]]  # fmt: skip
+        return export_list(fmt=request.GET["export"], basename="monitoring-devices",
+                           filters=selectors.DeviceFilters, columns=columns, objects=devices)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     selectors.annotate_status(page, times)
     return render(request, "monitoring/device_list.html", {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import scope_by_region
+from ecoenforce.core.filters import ListFilters, filter_field
 from ecoenforce.core.models import Organization, User
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
@@ -20,6 +23,15 @@ def plans_for_user(*, user: User) -> QuerySet[InspectionPlan]:
     """Plans of the bureaus in the user's jurisdiction."""
     qs = InspectionPlan.objects.select_related("organization__region", "approved_by")
     return scope_by_region(qs, user=user, field="organization__region__code")
+
+
+@dataclass(frozen=True)
+class RoundFilters(ListFilters):
+    """Filters of the rounds list and its export."""
+
+    status: str = filter_field(_("Status"), lambda r: r.get_status_display())
+    kind: str = filter_field(_("Kind"), lambda r: r.get_kind_display())
+    year: str = filter_field(_("Year"), lambda r: r.period_start.year)
 
 
 def rounds_for_user(*, user: User, status: str = "", kind: str = "", year: object = None) -> QuerySet[DrawRound]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import ApplicationError, NotFound, ValidationFailed
 from ecoenforce.core.export import export_response
+from ecoenforce.core.filters import Column, export_list
 from ecoenforce.planning import rounds as round_services
 from ecoenforce.planning import services as plan_services
 from ecoenforce.planning import tasks as task_services
@@ -22,7 +23,7 @@ from ecoenforce.planning.capacity import CLASSES, suggest_routine
 from ecoenforce.planning.downloads import json_download, pools_document
 from ecoenforce.planning.labels import class_label
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
-from ecoenforce.planning.selectors import plan_actuals, plans_for_user, rounds_for_user
+from ecoenforce.planning.selectors import RoundFilters, plan_actuals, plans_for_user, rounds_for_user
 from ecoenforce.registry.models import RiskClass
 
 MONTHS = range(1, 13)
@@ -181,17 +182,21 @@ def round_list(request: HttpRequest) -> HttpResponse:
             return redirect("planning:round_detail", round_id=round_.pk)
         except ApplicationError as exc:
             errors = _error(request, exc)
-    filters = {k: request.GET.get(k, "") for k in ("status", "kind", "year")}
-    rounds = rounds_for_user(user=request.user, **filters)
+    filters = RoundFilters.from_query(request.GET)
+    rounds = rounds_for_user(user=request.user, status=filters.status, kind=filters.kind, year=filters.year)
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("Round id"), _("Title"), _("Bureau"), _("Kind"), _("Period from"), _("Period to"), _("Status"),
-                   _("Targets"), _("Still to inspect"), _("Commitment (SHA-256 of the seed)"), _("Committed at"),
-                   _("Published at")]
-        rows = ((r.round_id, r.title, r.organization.name, r.get_kind_display(), r.period_start, r.period_end,
-                 r.get_status_display(), r.n_tasks, r.n_open, r.commitment,
-                 _minute(r.committed_at), _minute(r.published_at))
-                for r in rounds)
-        return export_response(fmt=request.GET["export"], basename="rounds", headers=headers, rows=rows)
+        by_key = {c.key: c for c in RoundFilters.filter_columns()}
+        columns = [Column("round_id", _("Round id"), lambda r: r.round_id), Column("title", _("Title"), lambda r: r.title),
+                   Column("bureau", _("Bureau"), lambda r: r.organization.name), by_key["kind"], by_key["year"],
+                   Column("period_start", _("Period from"), lambda r: r.period_start),
+                   Column("period_end", _("Period to"), lambda r: r.period_end), by_key["status"],
+                   Column("targets", _("Targets"), lambda r: r.n_tasks),
+                   Column("open", _("Still to inspect"), lambda r: r.n_open),
+                   Column("commitment", _("Commitment (SHA-256 of the seed)"), lambda r: r.commitment),
+                   Column("committed_at", _("Committed at"), lambda r: _minute(r.committed_at)),
+                   Column("published_at", _("Published at"), lambda r: _minute(r.published_at))]
+        return export_list(fmt=request.GET["export"], basename="rounds", filters=RoundFilters, columns=columns,
+                           objects=rounds)
     page = Paginator(rounds, 25).get_page(request.GET.get("page"))
     return render(request, "planning/round_list.html", {
         "page": page, "can_run": can_run, "form": form, "errors": errors, "filters": filters,

@@ -5,28 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
+from ecoenforce.core.filters import ListFilters, filter_field, search_field, yes_no
 from ecoenforce.core.models import User
 from ecoenforce.registry.models import RegulatedEntity
 
 
 @dataclass(frozen=True)
-class EntityFilters:
+class EntityFilters(ListFilters):
     """One filter definition for the list page, its export and the API."""
 
-    q: str = ""
-    region: str = ""
-    industry: str = ""
-    permit_class: str = ""
-    key_unit: str = ""  # "", "yes", "no"
-    risk_class: str = ""
-    positive_list: str = ""  # "", "yes", "no"
-
-    @classmethod
-    def from_query(cls, params) -> EntityFilters:
-        """Read the filters from request.GET (or any mapping)."""
-        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+    q: str = search_field()
+    region: str = filter_field(_("County"), lambda e: e.region.name)
+    industry: str = filter_field(_("Industry"), lambda e: str(e.industry))
+    permit_class: str = filter_field(_("Permit class"), lambda e: e.get_permit_class_display())
+    key_unit: str = filter_field(_("Key unit"), lambda e: yes_no(e.is_key_unit))  # "", "yes", "no"
+    risk_class: str = filter_field(_("Supervision class"), lambda e: e.get_risk_class_display())
+    positive_list: str = filter_field(_("On the positive list"), lambda e: yes_no(e.on_positive_list))  # "", "yes", "no"
 
 
 def entity_list_for_user(*, user: User, filters: EntityFilters = EntityFilters()) -> QuerySet[RegulatedEntity]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoenforce.core.access import STAFF_ROLES, require_role
-from ecoenforce.core.export import export_response
+from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region, Role
 from ecoenforce.registry.models import Industry, PermitClass, RiskClass
 from ecoenforce.registry.positive.labels import criterion_label
@@ -35,11 +35,13 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     filters = EntityFilters.from_query(request.GET)
     qs = entity_list_for_user(user=request.user, filters=filters)
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("Credit code"), _("Name"), _("Industry"), _("County"), _("Address"), _("Permit class"),
-                   _("Permit number"), _("Key unit")]
-        rows = ((e.uscc, e.name, str(e.industry), e.region.name, e.address, e.get_permit_class_display(),
-                 e.permit_number, _("Yes") if e.is_key_unit else _("No")) for e in qs.iterator(chunk_size=2000))
-        return export_response(fmt=request.GET["export"], basename="entities", headers=headers, rows=rows)
+        by_key = {c.key: c for c in EntityFilters.filter_columns()}
+        columns = [Column("uscc", _("Credit code"), lambda e: e.uscc), Column("name", _("Name"), lambda e: e.name),
+                   by_key["industry"], by_key["region"], Column("address", _("Address"), lambda e: e.address),
+                   by_key["permit_class"],
+                   Column("permit_number", _("Permit number"), lambda e: e.permit_number)]
+        return export_list(fmt=request.GET["export"], basename="entities", filters=EntityFilters, columns=columns,
+                           objects=qs.iterator(chunk_size=2000))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "registry/entity_list.html", {
         "page": page, "filters": filters, "regions": _regions_for(request.user),

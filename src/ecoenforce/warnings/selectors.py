@@ -9,30 +9,32 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.errors import NotFound
+from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
+from ecoenforce.warnings.labels import rule_label
 from ecoenforce.warnings.models import DeviceBinding, PointLimit, RuleRun, Warning
 
 CHART_MARGIN = dt.timedelta(hours=24)  # context either side of the event on its chart
 
 
+def _operator(w: Warning) -> str:
+    return (w.assigned_to.get_full_name() or w.assigned_to.username) if w.assigned_to else ""
+
+
 @dataclass(frozen=True)
-class WarningFilters:
+class WarningFilters(ListFilters):
     """Filters shared by the desk, its export and the API."""
 
-    q: str = ""
-    status: str = ""
-    rule: str = ""
-    severity: str = ""
-    region: str = ""
-    mine: str = ""
-
-    @classmethod
-    def from_query(cls, params) -> WarningFilters:
-        """Read the filters from request.GET (or any mapping)."""
-        return cls(**{f: (params.get(f) or "").strip() for f in cls.__dataclass_fields__})
+    q: str = search_field()
+    status: str = filter_field(_("Status"), lambda w: w.get_status_display())
+    rule: str = filter_field(_("Rule"), lambda w: rule_label(w.rule))
+    severity: str = filter_field(_("Severity"), lambda w: w.get_severity_display())
+    region: str = filter_field(_("County"), lambda w: w.region.name)
+    mine: str = filter_field(_("Operator"), _operator)  # "1" → the operator's own queue
 
 
 def warning_list_for_user(*, user: User, filters: WarningFilters = WarningFilters()) -> QuerySet[Warning]:

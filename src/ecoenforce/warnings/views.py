@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
-from ecoenforce.core.export import export_response
+from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region, Role
 from ecoenforce.warnings import runs, selectors, services
 from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, RunForm
@@ -32,12 +32,15 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.WarningFilters.from_query(request.GET)
     qs = selectors.warning_list_for_user(user=request.user, filters=filters)
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("Rule"), _("Entity"), _("Device MN"), _("Factor"), _("Start"), _("End"), _("Severity"), _("Value"),
-                   _("Threshold"), _("Status")]  # fmt: skip
-        rows = ((rule_label(w.rule), w.entity.name, w.mn, w.pollutant, timezone.localtime(w.start).strftime("%Y-%m-%d %H:%M"),
-                 timezone.localtime(w.end).strftime("%Y-%m-%d %H:%M"), w.get_severity_display(), round(w.value, 3),
-                 round(w.threshold, 3), w.get_status_display()) for w in qs.iterator(chunk_size=2000))  # fmt: skip
-        return export_response(fmt=request.GET["export"], basename="warnings", headers=headers, rows=rows)
+        by_key = {c.key: c for c in selectors.WarningFilters.filter_columns()}
+        columns = [by_key["rule"], Column("entity", _("Entity"), lambda w: w.entity.name),
+                   Column("mn", _("Device MN"), lambda w: w.mn), Column("factor", _("Factor"), lambda w: w.pollutant),
+                   Column("start", _("Start"), lambda w: timezone.localtime(w.start).strftime("%Y-%m-%d %H:%M")),
+                   Column("end", _("End"), lambda w: timezone.localtime(w.end).strftime("%Y-%m-%d %H:%M")),
+                   by_key["severity"], Column("value", _("Value"), lambda w: round(w.value, 3)),
+                   Column("threshold", _("Threshold"), lambda w: round(w.threshold, 3)), by_key["status"]]
+        return export_list(fmt=request.GET["export"], basename="warnings", filters=selectors.WarningFilters,
+                           columns=columns, objects=qs.iterator(chunk_size=2000))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for w in page:
         w.rule_label = rule_label(w.rule)
