@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ecoenforce.core.navigation.navigation",
+                "ecoenforce.core.navigation.bureau_contact",
             ],
         },
     }

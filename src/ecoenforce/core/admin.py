@@ -77,9 +77,11 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "kind", "region", "parent")
+    list_display = ("name", "short_name", "kind", "region", "parent", "phone")
     list_filter = ("kind",)
     search_fields = ("name",)
+    fieldsets = ((None, {"fields": ("name", "short_name", "kind", "region", "parent")}),
+                 (_("Public contact (shown in the footer of every page)"), {"fields": ("address", "phone", "email")}))
 
 
 @admin.register(User)

@@ -84,6 +84,10 @@ class Organization(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # Public contact: the top bureau's is printed in every page's footer (the public portal included).
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("public telephone"), max_length=40, blank=True)
+    email = models.EmailField(_("public e-mail"), blank=True)
 
     class Meta:
         ordering = ["region__code", "name"]

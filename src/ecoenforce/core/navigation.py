@@ -49,6 +49,21 @@ NAV_ITEMS = [
 ]
 
 
+def bureau_contact(request: HttpRequest) -> dict:
+    """Context processor: the top bureau (the city detachment, or else the first bureau without a parent) whose name
+    and public contact the footer shows; read only if a page renders the footer."""
+    from django.utils.functional import SimpleLazyObject
+
+    from ecoenforce.core.models import Organization
+
+    def top() -> Organization | None:
+        bureaus = Organization.objects.filter(parent__isnull=True, kind__in=(
+            Organization.Kind.CITY_BUREAU, Organization.Kind.COUNTY_BUREAU)).order_by("kind", "region__code")
+        return bureaus.first()
+
+    return {"bureau": SimpleLazyObject(top)}
+
+
 def navigation(request: HttpRequest) -> dict:
     """Context processor: the menu entries for the signed-in user, the current one marked."""
     user = getattr(request, "user", None)

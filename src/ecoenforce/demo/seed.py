@@ -95,7 +95,8 @@ class DemoSeeder:
     def organizations(self) -> None:
         city_region = Region.objects.get(code=CITY)
         self.city_org = Organization.objects.create(
-            name="常州市生态环境综合行政执法支队", short_name="常", kind=Organization.Kind.CITY_BUREAU, region=city_region)
+            name="常州市生态环境综合行政执法支队", short_name="常", kind=Organization.Kind.CITY_BUREAU, region=city_region,
+            address="常州市新北区龙城大道1280号", phone="0519-85682369")
         self.county_orgs: dict[str, Organization] = {}
         for code, (short, _n, _towns) in COUNTIES.items():
             region = Region.objects.get(code=code)
