@@ -14,8 +14,9 @@ from ecoenforce.leads.models import Lead
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
 from ecoenforce.planning.roundfile import verify_round_file
 from ecoenforce.planning.tasks import tasks_for_user
-from ecoenforce.registry.models import RegulatedEntity
+from ecoenforce.registry.models import EntityEvent, RegulatedEntity
 from ecoenforce.registry.uscc import uscc_problem
+from ecoenforce.warnings.models import DeviceBinding, PointLimit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -25,12 +26,51 @@ def files_in_tmp(settings, tmp_path):
     settings.LAKE_DIR = tmp_path / "lake"
     settings.SPOOL_DIR = tmp_path / "spool"
     settings.DEVICE_SNAPSHOT = tmp_path / "gateway" / "devices.json"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # 70 demo users
+
+
+# What each law is about, in the words a title uses: a decision's title, its legal basis and its text must agree.
+LAW_OF = {"危险废物": "固体废物污染环境防治法", "水污染物": "水污染防治法", "大气污染": "大气污染防治法",
+          "挥发性有机物": "大气污染防治法", "自行监测": "排污许可管理条例"}
+# Which facilities an emission standard applies to (GB/T 4754 classes; None: any manufacturing firm).
+STANDARD_INDUSTRIES = {"GB 13223-2011": ("4411", "4412"), "环发〔2015〕164号": ("4411", "4412"),
+                       "GB 4915-2013": ("3011",), "环大气〔2024〕5号": ("3011",),
+                       "GB 18485-2014": ("4417", "7820"), "GB 18918-2002": ("4620",), "GB 13271-2014": None}
+
+
+def assert_demo_is_coherent() -> None:
+    """Titles, legal bases and texts of every decision agree; every limit's standard fits its facility."""
+    decided = Case.objects.exclude(decision_number="").select_related("matter")
+    assert decided.count() > 5
+    for case in decided:
+        assert case.legal_basis == case.matter.citation and case.legal_basis in case.decision_text, case.number
+        words = [w for w in LAW_OF if w in case.title]
+        assert words, case.title
+        assert all(LAW_OF[w] in case.matter.law for w in words), (case.title, case.matter.law)
+        assert all(LAW_OF[w] in case.decision_text for w in words), case.decision_text
+        assert case.matter.fine_min <= case.fine_amount <= case.matter.fixed_fine_max, case.number
+    for case in Case.objects.filter(lead__isnull=False).select_related("lead"):
+        lead_title = case.lead.title
+        if "废水" in lead_title or "排水" in lead_title:
+            assert "水污染物" in case.title, (lead_title, case.title)
+        if "危险废物" in lead_title:
+            assert "危险废物" in case.title, (lead_title, case.title)
+    limits = PointLimit.objects.select_related("limit__standard")
+    assert limits.count() > 5
+    entity_of = {b.mn: b.entity for b in DeviceBinding.objects.select_related("entity__industry")}
+    for point_limit in limits:
+        code = point_limit.limit.standard.code.split(" (")[0]
+        industry = entity_of[point_limit.mn].industry.code
+        allowed = STANDARD_INDUSTRIES[code]
+        assert (industry in allowed) if allowed else ("13" <= industry[:2] <= "43"), (point_limit.mn, code, industry)
+    assert not EntityEvent.objects.filter(ref__startswith="DEMO").exists()
 
 
 def test_demo_city_is_seeded_once(capsys):
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is True
     counts = (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(), Inspection.objects.count())
-    assert counts[0] == 101  # int(5% of each county's share): 35 + 22 + 15 + 12 + 9 + 8
+    # int(5% of each county's share): 35 + 22 + 15 + 12 + 9 + 8, and the 20 facilities with automatic monitoring
+    assert counts[0] == 101 + 20
     assert all(uscc_problem(code) is None for code in RegulatedEntity.objects.values_list("uscc", flat=True))
     # One user per role, and the 48 certified county inspectors the draws need.
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
@@ -54,6 +94,7 @@ def test_demo_city_is_seeded_once(capsys):
     assert queues["inspector"]["leads.assigned"] == 3 and queues["inspector2"]["leads.assigned"] == 1
     assert queues["cityleader"]["cases.waiting"] == 1 and queues["legal"]["cases.waiting"] >= 1
     assert [name for name, per_source in queues.items() if not sum(per_source.values())] == []
+    assert_demo_is_coherent()
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is False
     assert (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(),
             Inspection.objects.count()) == counts

@@ -20,11 +20,14 @@ from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_close, lead_convert, lead_create
+from ecoenforce.registry.catalogue.services import matter_current
 from ecoenforce.registry.catalogue.starter import catalogue_load_starter
 from ecoenforce.registry.models import EntityEvent, Industry, PermitClass, RegulatedEntity
 from ecoenforce.registry.uscc import uscc_make
 
 CITY = "320400"
+# (GB/T 4754 class, how many) of the facilities with automatic monitoring in the demo.
+MONITORED_FACILITIES = [("4411", 2), ("4412", 3), ("3011", 5), ("4417", 5), ("4620", 5)]
 DEMO_PASSWORD = "Demo@2026"
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -50,27 +53,38 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "
 
 @dataclass(frozen=True)
 class ViolationType:
-    """A kind of violation the demo cases are about: its legal basis, the statutory fine range, the catalogue matter."""
+    """A kind of violation the demo cases are about and the catalogue matter a decision on it cites.
+
+    The legal basis and the fine range are the matter's (the published catalogue), so a case's title, its legal
+    basis and its decision text always name the same violation."""
 
     title: str
-    basis: str
-    low: int
-    high: int
     matter: str
 
 
-VIOLATIONS = [
-    ViolationType("超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条第二项", 100_000, 1_000_000,
-                  "CF-DQ-099"),
-    ViolationType("超标排放水污染物", "《中华人民共和国水污染防治法》第八十三条第二项", 100_000, 1_000_000, "CF-SW-083"),
-    ViolationType("未按规定设置危险废物识别标志", "《中华人民共和国固体废物污染环境防治法》第一百一十二条第一款第一项",
-                  100_000, 1_000_000, "CF-GF-112-A"),
-    ViolationType("未按排污许可证规定开展自行监测", "《排污许可管理条例》第三十六条第六项", 20_000, 200_000, "CF-PW-036"),
-    ViolationType("挥发性有机物无组织排放未采取密闭措施", "《中华人民共和国大气污染防治法》第一百零八条第一项", 20_000, 200_000,
-                  "CF-DQ-108"),
-    ViolationType("不正常运行大气污染防治设施", "《中华人民共和国大气污染防治法》第九十九条第三项", 100_000, 1_000_000,
-                  "CF-DQ-099"),
-]
+AIR_EXCEEDANCE = ViolationType("超标排放大气污染物", "CF-DQ-099")
+AIR_EVASION = ViolationType("不正常运行大气污染防治设施、逃避监管排放大气污染物", "CF-DQ-099")
+WATER_EXCEEDANCE = ViolationType("超标排放水污染物", "CF-SW-083")
+WATER_EVASION = ViolationType("通过雨水排口逃避监管排放水污染物", "CF-SW-083")
+HAZARDOUS_WASTE = ViolationType("未按规定设置危险废物识别标志", "CF-GF-112-A")
+SELF_MONITORING = ViolationType("未按排污许可证规定开展自行监测", "CF-PW-036")
+VOC = ViolationType("挥发性有机物无组织排放未采取密闭措施", "CF-DQ-108")
+VIOLATIONS = [AIR_EXCEEDANCE, AIR_EVASION, WATER_EXCEEDANCE, WATER_EVASION, HAZARDOUS_WASTE, SELF_MONITORING, VOC]
+
+# Each lead's title with the violations a case opened on it may be about: a tip about wastewater becomes a water
+# case, never an air-emission one.
+LEAD_TITLES = {
+    "inspection": [("现场检查发现涉嫌环境违法行为", VIOLATIONS)],
+    "tip": [("群众举报夜间偷排废水", [WATER_EXCEEDANCE, WATER_EVASION]),
+            ("群众举报厂区异味扰民", [VOC, AIR_EXCEEDANCE]),
+            ("举报危险废物贮存场所未设识别标志、随意堆放", [HAZARDOUS_WASTE])],
+    "warning": [("自动监控小时均值超标预警", [AIR_EXCEEDANCE]),
+                ("自动监测数据恒值异常", [AIR_EVASION, SELF_MONITORING]),
+                ("治污设施停运而生产设施运行", [AIR_EVASION])],
+    "grid": [("网格员巡查发现雨水排口有异常排水", [WATER_EVASION])],
+    "third_party": [("第三方辅助检查发现废气收集设施破损", [VOC])],
+    "referral": [("市公安局移送涉嫌环境违法线索", [HAZARDOUS_WASTE, WATER_EVASION])],
+}
 
 
 def _name(rng: random.Random) -> str:
@@ -167,10 +181,14 @@ class DemoSeeder:
         used: set[str] = set()
         rows = []
         regions = {r.code: r for r in Region.objects.filter(code__in=COUNTIES)}
-        for code, (_short, count, towns) in COUNTIES.items():
+        # The facilities the monitoring demo watches (power plants, cement kilns, waste-to-energy plants, sewage
+        # works), whatever the scale: each gets the limits of its own industry's standard.
+        by_code = {i.code: i for i in Industry.objects.filter(code__in=[c for c, _n in MONITORED_FACILITIES])}
+        anchors = [by_code[c] for c, n in MONITORED_FACILITIES for _ in range(n) if c in by_code]
+        for index, (code, (_short, count, towns)) in enumerate(COUNTIES.items()):
             region = regions[code]
-            for _ in range(max(1, int(count * self.scale))):
-                industry = self.rng.choices(industries, weights)[0]
+            picks = [self.rng.choices(industries, weights)[0] for _ in range(max(1, int(count * self.scale)))]
+            for industry in picks + anchors[index::len(COUNTIES)]:
                 while True:
                     uscc = uscc_make("91" + code, _org_body(self.rng))
                     if uscc not in used:
@@ -225,13 +243,14 @@ class DemoSeeder:
         return found
 
     # --- leads and cases ------------------------------------------------------------------------
-    def _walk(self, case, code: str, filed_on: dt.date) -> None:
+    def _walk(self, case, code: str, filed_on: dt.date, violation: ViolationType) -> None:
         """Move a case along as far as its age suggests, on dates that follow the filing date."""
         age = (self.today - filed_on).days
         target_index = min(8, age // 14) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
         inspector, leader, legal = self.inspectors[code][0], self.leaders[code], self.legals[code]
-        violation = self.rng.choice(VIOLATIONS)
-        fine = Decimal(self.rng.randrange(violation.low, violation.high // 2 + 1, 10_000))
+        matter = matter_current(violation.matter)
+        low, high = int(matter.fine_min), int(matter.fixed_fine_max)
+        fine = Decimal(self.rng.randrange(low, high // 2 + 1, 10_000))
         steps = [
             ("start_investigation", inspector, "", {}),
             ("submit_for_review", inspector, "证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。", {}),
@@ -240,7 +259,7 @@ class DemoSeeder:
             ("decide", leader, "当事人未提出陈述申辩，依法作出处罚决定。", {
                 "fine_amount": fine, "matter_code": violation.matter,
                 "decision_text": (f"经查，你单位（法定代表人：{case.entity.legal_representative}）存在{violation.title}的行为，"
-                                  f"违反了相关规定。依据{violation.basis}，决定处以罚款人民币{fine}元。"
+                                  f"违反了生态环境保护法律法规的规定。依据{matter.citation}，决定处以罚款人民币{fine}元。"
                                   f"限于收到本决定书之日起十五日内缴至指定银行。"),
             }),
             ("serve", inspector, "直接送达，当事人签收。", {}),
@@ -273,14 +292,7 @@ class DemoSeeder:
                 when = self.today - dt.timedelta(days=self.rng.randint(0, 364))
             code = entity.region.code
             received = timezone.make_aware(dt.datetime.combine(when, dt.time(self.rng.randint(8, 17), self.rng.randint(0, 59))))
-            title = {
-                Lead.Source.INSPECTION: "现场检查发现涉嫌环境违法行为",
-                Lead.Source.TIP: self.rng.choice(["群众举报夜间偷排废水", "群众举报厂区异味扰民", "举报危险废物随意堆放"]),
-                Lead.Source.WARNING: self.rng.choice(["自动监控小时均值超标预警", "自动监测数据恒值异常", "治污设施停运而生产设施运行"]),
-                Lead.Source.GRID: "网格员巡查发现雨水排口有异常排水",
-                Lead.Source.THIRD_PARTY: "第三方辅助检查发现废气收集设施破损",
-                Lead.Source.REFERRAL: "市公安局移送涉嫌环境违法线索",
-            }[source]
+            title, fitting = self.rng.choice(LEAD_TITLES[str(source)])
             lead, _ = lead_create(source=source, title=title, entity=entity, received_at=received,
                                   description=f"{entity.name}：{title}。",
                                   reporter_name=_name(self.rng) if source == Lead.Source.TIP else "",
@@ -296,9 +308,10 @@ class DemoSeeder:
                 continue
             filed_on = min(self.today, when + dt.timedelta(days=self.rng.randint(0, 5)))
             handlers = self.inspectors[code][:2]
-            case = lead_convert(lead_id=lead.pk, actor=handlers[0], title=f"{entity.name}涉嫌{self.rng.choice(VIOLATIONS).title}案",
+            violation = self.rng.choice(fitting)
+            case = lead_convert(lead_id=lead.pk, actor=handlers[0], title=f"{entity.name}涉嫌{violation.title}案",
                                 facts=lead.description, handlers=handlers, filed_on=filed_on)
-            self._walk(case, code, filed_on)
+            self._walk(case, code, filed_on, violation)
 
     @transaction.atomic
     def run(self) -> bool:

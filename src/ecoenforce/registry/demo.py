@@ -106,9 +106,9 @@ def classification_demo(*, actor: User, applicants: dict[str, User], leaders: di
                                                today=today - dt.timedelta(days=rng.randint(20, 400))))
         except ValidationFailed:
             continue
-    if listed:  # one listed firm was just penalised: its removal is proposed for the leader to confirm
-        entity_event_record(entity=listed[0].entity, kind=EntityEvent.Kind.PENALTY, date=today,
-                            ref="DEMO-POSITIVE-REMOVAL", note="演示：纳入正面清单后新受处罚")
+    if listed:  # one listed firm just had an incident: its removal is proposed for the leader to confirm
+        entity_event_record(entity=listed[0].entity, kind=EntityEvent.Kind.INCIDENT, date=today,
+                            note="突发环境事件：厂区废气处理设施故障导致异味外溢，已启动应急响应")
     if enterprise is not None:
         own = next((e for e in clean if e not in chosen and e.region.code == "320412"), None)
         if own is not None:

@@ -27,6 +27,23 @@ def _limit(industry: str, pollutant: str, averaging: str) -> EmissionLimit | Non
                                         averaging=averaging).first()  # fmt: skip
 
 
+# The facilities each simulated source stands for (GB/T 4754 classes): a coal-power limit goes to a power plant and
+# never to a tannery. A coal-fired boiler (GB 13271) may serve any manufacturing firm.
+SOURCE_INDUSTRIES = {"power": ("4411", "4412"), "cement": ("3011",), "incineration": ("4417", "7820"),
+                     "wastewater": ("4620",), "boiler": None}
+
+
+def _facility(industry: str, used: set[int]) -> tuple[RegulatedEntity | None, bool]:
+    """(the next facility of this source's industry, True), or (any other entity, False) when there is none: that
+    one is monitored without limits rather than under another industry's standard."""
+    qs = RegulatedEntity.objects.select_related("region", "industry").exclude(pk__in=used).order_by("pk")
+    codes = SOURCE_INDUSTRIES[industry]
+    fitting = qs.filter(industry__code__in=codes) if codes else qs.filter(industry__code__gte="13",
+                                                                          industry__code__lt="44")
+    entity = fitting.first()
+    return (entity, True) if entity is not None else (qs.first(), False)
+
+
 def monitoring_demo(*, entities: int = 24, days: int = 30, end: dt.date | None = None, lake_dir=None,
                     seed: int = 2026) -> dict:
     """Bind devices to the first `entities` entities, write `days` of scenario data, run the rules."""
@@ -34,14 +51,24 @@ def monitoring_demo(*, entities: int = 24, days: int = 30, end: dt.date | None =
     end = end or (timezone.localdate() - dt.timedelta(days=1))
     first = end - dt.timedelta(days=days - 1)
     start = dt.datetime.combine(first, dt.time(), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    chosen = list(RegulatedEntity.objects.select_related("region").order_by("pk")[:entities])
-    sc = generate(n_points=len(chosen), days=days, seed=seed, start=start.astimezone(dt.UTC), mn_prefix="CZ3204")
-    for point, entity in zip(sc.points, chosen, strict=True):
+    n_points = min(entities, RegulatedEntity.objects.count())
+    sc = generate(n_points=n_points, days=days, seed=seed, start=start.astimezone(dt.UTC), mn_prefix="CZ3204")
+    used: set[int] = set()
+    fits: set[str] = set()
+    chosen = []
+    for point in sc.points:
         mn = point["mn"]
+        entity, fitting = _facility(point["industry"], used)
+        used.add(entity.pk)
+        chosen.append(entity)
+        if fitting:
+            fits.add(mn)
         device_bind(actor=None, mn=mn, entity=entity, kind=DeviceBinding.Kind.CEMS, label=point["industry"])
         if point["industry"] != "wastewater":
             device_bind(actor=None, mn=f"E{mn[1:]}", entity=entity, kind=DeviceBinding.Kind.ELECTRICITY)
     for row in sc.limits:
+        if row["mn"] not in fits:
+            continue
         industry = next(p["industry"] for p in sc.points if p["mn"] == row["mn"])
         limit = _limit(industry, row["pollutant"], row["averaging"])
         if limit is not None:
