@@ -8,22 +8,45 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from ecoenforce.cases.services import case_open, case_transition
 from ecoenforce.core.calendar import deadline_in_working_days
 from ecoenforce.core.models import Organization, User
 from ecoenforce.leads.models import Lead
-from ecoenforce.leads.services import lead_assign
+from ecoenforce.leads.services import lead_assign, lead_create
 from ecoenforce.registry.models import RegulatedEntity
 
 WUJIN = "320412"
 
 
+# This morning's arrivals in Wujin's inbox: what the leader hands out does not depend on which older leads the
+# seeded year happened to leave open.
+MORNING_LEADS = [
+    (Lead.Source.TIP, "群众举报夜间偷排废水", "12369热线：晚上十点后厂区东侧排口有黑色废水流入河道。"),
+    (Lead.Source.TIP, "群众举报厂区异味扰民", "12369热线：连续三天傍晚刺鼻气味，周边小区居民反映强烈。"),
+    (Lead.Source.WARNING, "自动监控小时均值超标预警", "在线监测颗粒物小时均值连续两小时超过排放限值。"),
+    (Lead.Source.GRID, "网格员巡查发现雨水排口有异常排水", "晴天雨水排口有浑浊废水排出，已拍照取证。"),
+]
+
+
+def _morning_leads(*, today: dt.date, recorded_by: User) -> list[Lead]:
+    """Four leads received this morning about Wujin key units, through the intake service (idempotent by ref)."""
+    firms = list(RegulatedEntity.objects.filter(region__code=WUJIN).order_by("-is_key_unit", "pk")[:len(MORNING_LEADS)])
+    leads = []
+    for i, ((source, title, description), firm) in enumerate(zip(MORNING_LEADS, firms, strict=False)):
+        received = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 10 + 7 * i)))
+        lead, _ = lead_create(source=source, title=title, entity=firm, description=f"{firm.name}：{description}",
+                              received_at=received, created_by=recorded_by, external_ref=f"demo:morning:{i}")
+        leads.append(lead)
+    return leads
+
+
 def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
-    """Assign Wujin's newest leads (three to 周明, one to 吴静), open the city's own case, send a Wujin case to legal
+    """Assign this morning's four Wujin leads (three to 周明, one to 吴静), open the city's own case, send a Wujin case to legal
     review, and let the operator take the most severe warnings; returns counts."""
     leader, inspector, inspector2 = users["leader"], users["inspector"], users["inspector2"]
-    new = list(Lead.objects.filter(status=Lead.Status.NEW, region__code=WUJIN, assigned_to__isnull=True)
-               .order_by("-received_at", "-id")[:4])
+    new = _morning_leads(today=today, recorded_by=inspector)
     plan = [(inspector, 2, "请两个工作日内现场核查，带上快速检测仪。"), (inspector, 5, "核查后在线索页填写结果。"),
             (inspector, 10, "结合在线监测数据核查。"), (inspector2, 3, "请与周明一同前往。")]
     assigned = 0
