@@ -5,7 +5,16 @@ from __future__ import annotations
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.config import REPO_ROOT, env_bool, env_int, env_list, env_path, env_str
+from ecoenforce.config import (
+    REPO_ROOT,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    refuse_to_start,
+    unsafe_production_settings,
+)
 
 BASE_DIR = REPO_ROOT
 VAR_DIR = env_path("ECOENFORCE_VAR_DIR", REPO_ROOT / "var")
@@ -15,6 +24,10 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-productio
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A server others can reach must not run with the built-in key or DEBUG: refuse to start (exit 2) and say why.
+_unsafe = unsafe_production_settings(secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS)
+if _unsafe:
+    refuse_to_start(_unsafe)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ecoenforce.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ecoenforce.core.middleware.ChineseFirstLocaleMiddleware",
@@ -153,6 +167,36 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
+
+# Served over HTTPS (directly or behind a proxy that terminates TLS): cookies only over HTTPS, HSTS, and plain
+# HTTP redirected. Behind a proxy the proxy must set X-Forwarded-Proto (docs/deploy.md, "HTTPS and settings").
+HTTPS = env_bool("ECOENFORCE_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    if TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (core.middleware.SecurityHeadersMiddleware): scripts only from our
+# own static files (templates keep no inline script or event handler), no plugins, no framing, forms post
+# only to us. Style attributes stay allowed: ECharts and Tabler set them on the elements they draw.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 
 # Where the monitoring side keeps its files (the gateway reads the device snapshot, writes the spool).
 SPOOL_DIR = env_path("ECOENFORCE_SPOOL_DIR", VAR_DIR / "spool")

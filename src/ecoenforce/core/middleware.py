@@ -1,4 +1,5 @@
-"""Turns ApplicationError into a page a person can act on (the API has its own handler in ecoenforce.api)."""
+"""Request-path middleware: security headers, Chinese-first locale, ApplicationError as a page a person can act on
+(the API has its own handler in ecoenforce.api)."""
 
 from __future__ import annotations
 
@@ -44,4 +45,24 @@ class ChineseFirstLocaleMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response (settings.CONTENT_SECURITY_POLICY).
+
+    Django 5.2 has no CSP of its own; SecurityMiddleware already sends HSTS (over HTTPS), nosniff, the referrer
+    policy and COOP. A view that needs a different policy sets the header itself and is left alone.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Content-Security-Policy", self.policy)
         return response

@@ -7,8 +7,10 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.first_admin import NoAdministrator, ensure_first_administrator
 from ecoenforce.demo.seed import DEMO_PASSWORD, DemoSeeder, demo_logins
 
 
@@ -28,12 +30,22 @@ class Command(BaseCommand):
         if not no_demo:
             if DemoSeeder(log=self.stdout.write).run():
                 self.stdout.write(self.style.SUCCESS("Demo city 常州市 seeded."))
+        else:
+            # A real installation: no demo superuser; the installer chooses the first administrator.
+            try:
+                created = ensure_first_administrator(environ=os.environ, interactive=sys.stdin.isatty(),
+                                                     write=self.stdout.write)
+            except (NoAdministrator, ValidationFailed) as exc:
+                raise CommandError(str(getattr(exc, "message", exc)), returncode=2) from None
+            if created is not None:
+                self.stdout.write(self.style.SUCCESS(f"Administrator {created.username} created."))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"ecoenforce is starting on http://{host}:{port}/"))
         self.stdout.write(f"  public portal: http://{host}:{port}/public/   API: http://{host}:{port}/api/v1/docs")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role, what in demo_logins():
-            self.stdout.write(f"  {username:<11} {role} — {what}")
+        if not no_demo:
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for username, role, what in demo_logins():
+                self.stdout.write(f"  {username:<11} {role} — {what}")
         sys.stdout.flush()
         if no_serve:
             return
