@@ -13,8 +13,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/factories.py, whatever the import mode
 
+from django.test import override_settings  # noqa: E402
+
 from ecoenforce.core.models import Organization, Region, Role, User  # noqa: E402
 from factories import advance_case, make_case, make_entity, make_lead  # noqa: E402
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_in_process():
+    """Background jobs run at once in tests (a test that proves a job is queued switches to DATABASE_TASKS)."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
 
 
 @pytest.fixture

@@ -85,6 +85,20 @@ def test_the_audit_record_is_for_leaders_and_legal_reviewers(world, personas):
     assert client_for(personas["legal_wj"]).get("/accounts/audit/").status_code == 200
 
 
+def test_the_audit_record_shows_a_county_only_its_own_events(world, personas, lead_wj, lead_xb):
+    def lead_ids(persona):
+        page = client_for(personas[persona]).get("/accounts/audit/?object_type=leads.lead").context["page"]
+        return {int(e.object_id) for e in page.object_list}
+
+    from ecoenforce.leads.models import Lead
+
+    wujin = set(Lead.objects.filter(region__code="320412").values_list("pk", flat=True))
+    assert lead_wj.pk in wujin and lead_xb.pk not in wujin
+    assert lead_ids("leader_wj") == lead_ids("legal_wj") == wujin
+    assert lead_ids("city_leader") == set(Lead.objects.values_list("pk", flat=True))
+    assert client_for(personas["inspector_xb"]).post("/accounts/audit/verify/").status_code == 403
+
+
 def test_the_decision_pdf_follows_the_case(world, personas, settings, tmp_path):
     settings.PDF_CJK_FONT = str(tmp_path / "missing.ttc")  # the font is not what is tested here
     assert client_for(None).get(f"/cases/{world['case']}/decision.pdf").status_code == 302

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_tasks",
+    "django_tasks_db",
     "ecoenforce.core",
     "ecoenforce.registry",
     "ecoenforce.planning",
@@ -162,7 +163,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILES_DIR = VAR_DIR / "files"
 
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background work (rule runs, chain checks) goes to a database queue that `ecoenforce db_worker` empties (`ecoenforce
+# up` starts one); TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs it in-process instead.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

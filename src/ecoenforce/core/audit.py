@@ -11,7 +11,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,14 +66,51 @@ def object_ref(obj: models.Model) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+# Relations followed, in this order, to find the jurisdiction of an audited object (a lead's region, a device's
+# entity's region, a round's organization's region, a token's user's organization's region ...).
+_REGION_PATHS = ("region", "entity", "organization", "user", "inspector", "device", "warning", "case", "round", "lead",
+                 "point", "task")
+
+
+def region_code_of(obj: Any, depth: int = 0) -> str:
+    """The region code an object belongs to, found through its relations; "" if it has none.
+
+    Works on historical models too (it reads fields only), so the migration that filed old events uses it.
+    """
+    if obj is None or depth > 3:
+        return ""
+    if isinstance(getattr(obj, "code", None), str) and obj._meta.model_name == "region":
+        return obj.code
+    for name in _REGION_PATHS:
+        try:
+            field = obj._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: not this path
+            continue
+        if not (field.many_to_one or field.one_to_one) or not field.concrete:
+            continue
+        try:
+            related = getattr(obj, name)
+        except Exception:  # noqa: BLE001 - a dangling or missing relation: try the next path
+            continue
+        code = region_code_of(related, depth + 1)
+        if code:
+            return code
+    return ""
+
+
 def audit_record(*, actor: User | None, obj: models.Model | None = None, object_type: str = "",
                  object_id: str = "", action: str, before: Any = None, after: Any = None,
-                 reason: str = "") -> AuditEvent:
-    """Append one event to the chain; must run inside the caller's transaction so it commits with the change."""
+                 reason: str = "", region_code: str = "") -> AuditEvent:
+    """Append one event to the chain; must run inside the caller's transaction so it commits with the change.
+
+    The event is filed under `region_code`, else the object's jurisdiction, else the actor's organization's region,
+    so that the record page shows a county's people only their county's events.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic() with the change it records")
     if obj is not None:
         object_type, object_id = object_ref(obj)
+    region_code = region_code or region_code_of(obj) or (region_code_of(actor) if actor is not None else "")
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
     )
@@ -88,7 +125,8 @@ def audit_record(*, actor: User | None, obj: models.Model | None = None, object_
     )
     event = AuditEvent.objects.create(
         seq=seq, at=at, actor=actor, actor_label=actor_label, object_type=object_type, object_id=object_id,
-        action=action, before=before_j, after=after_j, reason=reason, prev_hash=head.hash, hash=digest,
+        action=action, region_code=region_code, before=before_j, after=after_j, reason=reason, prev_hash=head.hash,
+        hash=digest,
     )
     head.seq, head.hash = seq, digest
     head.save(update_fields=["seq", "hash"])
@@ -103,31 +141,41 @@ class ChainVerdict:
     checked: int
     broken_seq: int | None = None
     problem: str = ""
+    code: str = ""  # sequence_gap | link_broken | content_altered | events_missing (translated by audit_labels)
 
 
 def _events() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def audit_verify() -> ChainVerdict:
-    """Recompute every hash in order; stop at the first event whose content, order or link does not match."""
+def audit_verify(*, progress: Callable[[int], None] | None = None, every: int = 5000) -> ChainVerdict:
+    """Recompute every hash in order; stop at the first event whose content, order or link does not match.
+
+    `progress(checked)` is called every `every` events, so a background job can show how far it is.
+    """
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
     for event in _events():
+        if progress is not None and checked and checked % every == 0:
+            progress(checked)
         if event.seq != expected_seq:
-            return ChainVerdict(False, checked, event.seq, f"sequence gap: expected #{expected_seq}, found #{event.seq}")
+            return ChainVerdict(False, checked, event.seq, f"sequence gap: expected #{expected_seq}, found #{event.seq}",
+                                "sequence_gap")
         if event.prev_hash != prev_hash:
-            return ChainVerdict(False, checked, event.seq, "link broken: prev_hash does not match the previous event")
+            return ChainVerdict(False, checked, event.seq, "link broken: prev_hash does not match the previous event",
+                                "link_broken")
         recomputed = _event_hash(
             seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
             object_type=event.object_type, object_id=event.object_id, action=event.action,
             before=event.before, after=event.after, reason=event.reason, prev_hash=event.prev_hash,
         )
         if recomputed != event.hash:
-            return ChainVerdict(False, checked, event.seq, "content altered: the stored hash does not match the event")
+            return ChainVerdict(False, checked, event.seq, "content altered: the stored hash does not match the event",
+                                "content_altered")
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.hash != prev_hash):
-        return ChainVerdict(False, checked, checked + 1, "events missing at the end: the chain head is further on")
+        return ChainVerdict(False, checked, checked + 1, "events missing at the end: the chain head is further on",
+                            "events_missing")
     return ChainVerdict(True, checked)
 
 

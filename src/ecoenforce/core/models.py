@@ -230,6 +230,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)
     action = models.CharField(_("action"), max_length=64)
+    # The jurisdiction the event belongs to (the object's county or city, else the actor's), for scoping the
+    # record page. An index, not content: it is outside the hash so that events recorded before it existed
+    # could be filed without breaking the chain ("" = no jurisdiction, administrators only).
+    region_code = models.CharField(_("region code"), max_length=6, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -313,3 +317,43 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditVerification(models.Model):
+    """One check of the whole chain, requested on the record page and run by a background worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    head_seq = models.BigIntegerField(_("events in the chain"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ok = models.BooleanField(_("chain intact"), null=True)
+    checked = models.BigIntegerField(_("events verified"), default=0)
+    broken_seq = models.BigIntegerField(_("first broken event"), null=True, blank=True)
+    problem = models.CharField(_("problem"), max_length=200, blank=True)
+    problem_code = models.CharField(max_length=32, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
+
+    @property
+    def problem_label(self) -> str:
+        """What was found wrong, in the reader's language."""
+        from ecoenforce.core.audit_labels import chain_problem_label
+
+        return chain_problem_label(self.problem_code) or self.problem

@@ -1,4 +1,4 @@
-"""Core writes: API tokens (users, regions and organizations are maintained in the admin).
+"""Core writes: API tokens and chain verification jobs (users, regions and organizations: the admin).
 
 A token is shown once and stored as its SHA-256. It expires after the days chosen at issue (at most
 `API_TOKEN_MAX_DAYS`), and is revoked by its owner, by an administrator, or automatically when the owner's
@@ -18,9 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoenforce.core.audit import audit_record
+from ecoenforce.core.access import require_role
+from ecoenforce.core.audit import audit_record, audit_verify
 from ecoenforce.core.errors import NotFound, ValidationFailed
-from ecoenforce.core.models import ApiToken, User
+from ecoenforce.core.models import ApiToken, AuditChainHead, AuditVerification, Role, User
+
+# Who reads the whole-process record and may ask for the chain to be checked.
+AUDIT_ROLES = (Role.UNIT_LEADER, Role.LEGAL_REVIEWER)
 
 # last_used_at is a hint for the owner, not a log: refreshing it at most this often keeps API reads read-only.
 LAST_USED_PRECISION = dt.timedelta(minutes=5)
@@ -106,3 +110,45 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+@transaction.atomic
+def audit_verification_request(*, actor: User) -> tuple[AuditVerification, bool]:
+    """Queue a check of the whole chain; returns (job, created). A check already queued or running is reused."""
+    require_role(actor, AUDIT_ROLES)
+    pending = AuditVerification.objects.select_for_update().filter(
+        status__in=[AuditVerification.Status.QUEUED, AuditVerification.Status.RUNNING]).first()
+    if pending is not None:
+        return pending, False
+    head = AuditChainHead.objects.filter(pk=1).first()
+    job = AuditVerification.objects.create(requested_by=actor, head_seq=head.seq if head else 0)
+    from ecoenforce.core.tasks import audit_verification_task
+
+    transaction.on_commit(lambda: audit_verification_task.enqueue(job.pk))
+    return job, True
+
+
+def audit_verification_run(*, job_id: int) -> AuditVerification:
+    """Run one queued check (in the worker): walk the chain, saving progress, then the verdict."""
+    claimed = AuditVerification.objects.filter(pk=job_id, status=AuditVerification.Status.QUEUED).update(
+        status=AuditVerification.Status.RUNNING, started_at=timezone.now())
+    job = AuditVerification.objects.get(pk=job_id)
+    if not claimed:
+        return job  # already run (a task delivered twice)
+    total = max(job.head_seq, 1)
+
+    def progress(checked: int) -> None:
+        AuditVerification.objects.filter(pk=job_id).update(progress=min(99, checked * 100 // total), checked=checked)
+
+    try:
+        verdict = audit_verify(progress=progress)
+    except Exception as exc:  # the job record must say it failed instead of staying "running" forever
+        AuditVerification.objects.filter(pk=job_id).update(
+            status=AuditVerification.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000])
+        raise
+    AuditVerification.objects.filter(pk=job_id).update(
+        status=AuditVerification.Status.DONE, finished_at=timezone.now(), progress=100, ok=verdict.ok,
+        checked=verdict.checked, broken_seq=verdict.broken_seq, problem=verdict.problem[:200],
+        problem_code=verdict.code)
+    job.refresh_from_db()
+    return job

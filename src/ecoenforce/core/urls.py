@@ -13,6 +13,8 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("home/", views.home, name="home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/verify/", views.audit_verify_request, name="audit_verify"),
+    path("audit/verifications/<int:job_id>/", views.audit_verification_detail, name="audit_verification"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -17,11 +17,16 @@ from django.views.decorators.http import require_POST
 
 from ecoenforce.core import services
 from ecoenforce.core.access import STAFF_ROLES, require_role
-from ecoenforce.core.audit import audit_verify
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.forms import ThrottledAuthenticationForm, style_form
-from ecoenforce.core.models import ApiToken, AuditEvent, Role
+from ecoenforce.core.models import ApiToken, Role
 from ecoenforce.core.queue import sources_for
+from ecoenforce.core.selectors import (
+    AuditFilters,
+    audit_events_for_user,
+    audit_verification_get,
+    audit_verification_latest,
+)
 
 # The enterprise user's own page (the compliance portal grows there; core only knows its URL name).
 ENTERPRISE_HOME = "registry:my_facilities"
@@ -83,19 +88,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    """The whole-process record, newest first, filterable by object and action, with a chain check."""
-    require_role(request.user, [Role.UNIT_LEADER, Role.LEGAL_REVIEWER])
-    qs = AuditEvent.objects.select_related("actor").order_by("-seq")
-    filters = {k: request.GET.get(k, "").strip() for k in ("object_type", "object_id", "action")}
-    if filters["object_type"]:
-        qs = qs.filter(object_type=filters["object_type"])
-    if filters["object_id"]:
-        qs = qs.filter(object_id=filters["object_id"])
-    if filters["action"]:
-        qs = qs.filter(action__icontains=filters["action"])
+    """The whole-process record of the user's jurisdiction, newest first, filterable; the latest chain check."""
+    filters = AuditFilters.from_query(request.GET)
+    qs = audit_events_for_user(user=request.user, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    verdict = audit_verify() if request.GET.get("verify") else None
-    return render(request, "core/audit_list.html", {"page": page, "filters": filters, "verdict": verdict})
+    return render(request, "core/audit_list.html", {
+        "page": page, "filters": filters, "job": audit_verification_latest(user=request.user)})
+
+
+@login_required
+@require_POST
+def audit_verify_request(request: HttpRequest) -> HttpResponse:
+    """Queue a check of the whole chain; the worker walks it and the record page shows the verdict."""
+    job, created = services.audit_verification_request(actor=request.user)
+    if created:
+        messages.info(request, _("The chain check is queued. Its progress and verdict appear at the top of this page."))
+    else:
+        messages.info(request, _("A chain check is already under way; its verdict appears at the top of this page."))
+    return redirect("core:audit_list")
+
+
+@login_required
+def audit_verification_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One chain check's state (polled by the record page while it runs)."""
+    job = audit_verification_get(user=request.user, job_id=job_id)
+    return render(request, "core/_audit_verification.html", {"job": job})
 
 
 @login_required

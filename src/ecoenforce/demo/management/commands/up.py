@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -49,6 +51,23 @@ class Command(BaseCommand):
         sys.stdout.flush()
         if no_serve:
             return
+        self._start_task_worker()
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         os.execv(gunicorn, [gunicorn, "ecoenforce.wsgi:application", "--bind", f"{host}:{port}",
                             "--workers", str(workers), "--threads", "4", "--access-logfile", "-"])
+
+    def _start_task_worker(self) -> None:
+        """The background worker for queued jobs (rule runs, chain checks); it ends when the server ends."""
+        if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+            return  # an in-process backend runs jobs itself
+
+        def die_with_parent() -> None:
+            # gunicorn replaces this process (same pid): when it exits, the kernel stops the worker too.
+            if sys.platform.startswith("linux"):
+                import ctypes
+
+                ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+        subprocess.Popen([sys.executable, "-m", "ecoenforce.cli", "db_worker", "--no-reload", "--interval", "1"],
+                         preexec_fn=die_with_parent)  # noqa: PLW1509 - only sets the death signal
+        self.stdout.write("Background worker started (rule runs, chain checks).")
