@@ -52,7 +52,7 @@ PAGES = [
     Page("/monitoring/", ("operator",), keys=("mn", "entity", "status")),
     Page("/monitoring/devices/{device}/", ("operator",)),
     # Records and access.
-    Page("/accounts/audit/", ("leader",), keys=("time", "actor", "object", "action", "reason")),
+    Page("/accounts/audit/", ("leader",), keys=("time", "what", "reason")),
     Page("/accounts/tokens/", ("leader",), keys=("name", "last_used")),
     # The public portal.
     Page("/public/", (None,), keys=("number", "entity", "fine", "decided_on")),

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 CHAIN_PROBLEMS = {
@@ -16,3 +22,208 @@ def chain_problem_label(code: str) -> str:
     """The translated description of a chain problem code, or "" for an unknown code."""
     label = CHAIN_PROBLEMS.get(code)
     return str(label) if label is not None else ""
+
+
+# Every action the services record, as a reader says it. `tests/core/test_core_audit_labels.py` finds every
+# `action="…"` in the code and fails if one is missing here: add yours when you add an audited action.
+ACTIONS = {
+    "api_token.create": _("API token issued"),
+    "api_token.revoke": _("API token revoked"),
+    "case.open": _("Case filed"),
+    "case.start_investigation": _("Investigation started"),
+    "case.submit_for_review": _("Submitted for review"),
+    "case.return_for_evidence": _("Returned for more evidence"),
+    "case.send_to_legal_review": _("Sent to legal review"),
+    "case.close_without_penalty": _("Closed without penalty"),
+    "case.legal_review_pass": _("Legal review passed"),
+    "case.legal_review_return": _("Returned by legal review"),
+    "case.decide": _("Penalty decided"),
+    "case.serve": _("Decision served"),
+    "case.start_execution": _("Execution started"),
+    "case.close": _("Case closed"),
+    "catalogue.draft": _("Catalogue draft created"),
+    "contact.reveal": _("Sealed reporter identity viewed"),
+    "catalogue.import": _("Catalogue imported"),
+    "catalogue.matter_save": _("Catalogue item saved"),
+    "catalogue.publish": _("Catalogue published"),
+    "device.bind": _("Device bound to an entity"),
+    "entity.classify": _("Risk class set"),
+    "entity.create": _("Entity registered"),
+    "entity.import_create": _("Entity imported"),
+    "entity.import_update": _("Entity updated by import"),
+    "inspector.create": _("Inspector added"),
+    "inspector.invite": _("Inspector invited to sign in"),
+    "inspector.update": _("Inspector updated"),
+    "inspector.profile_update": _("Inspector pool data updated"),
+    "inspector.ties_declare": _("Conflict-of-interest ties declared"),
+    "lead.create": _("Lead received"),
+    "lead.assign": _("Lead assigned to an officer"),
+    "lead.close": _("Lead closed"),
+    "lead.convert": _("Case opened from the lead"),
+    "limits.seed": _("Emission limits loaded"),
+    "monitoring_device.register": _("Monitoring device registered"),
+    "monitoring_device.update": _("Monitoring device updated"),
+    "monitoring_device.activate": _("Monitoring device activated"),
+    "monitoring_device.deactivate": _("Monitoring device deactivated"),
+    "monitoring_device.import": _("Monitoring devices imported"),
+    "monitoring_device.release_quarantine": _("Quarantined frames released"),
+    "plan.create": _("Plan created"),
+    "plan.set_routine": _("Routine figures set"),
+    "plan.campaign": _("Campaign line added"),
+    "plan.campaign_remove": _("Campaign line removed"),
+    "plan.approve": _("Plan approved"),
+    "plan.reopen": _("Plan reopened"),
+    "planning_policy.add": _("Planning policy version added"),
+    "point_limit.assign": _("Limit assigned to a monitoring point"),
+    "pool.import": _("Pool imported"),
+    "positive_list.apply": _("Positive-list application"),
+    "positive_list.approve": _("Positive-list entry approved"),
+    "positive_list.reject": _("Positive-list application rejected"),
+    "positive_list.propose_removal": _("Removal from the positive list proposed"),
+    "positive_list.remove": _("Removed from the positive list"),
+    "positive_list.keep": _("Kept on the positive list"),
+    "positive_list.expire": _("Positive-list entry expired"),
+    "risk_policy.create": _("Risk policy version added"),
+    "sign_in.lock": _("Sign-in locked after repeated failures"),
+    "sign_in.unlock": _("Sign-in unlocked"),
+    "round.commit": _("Round committed (pools frozen)"),
+    "round.draw": _("Round drawn"),
+    "round.publish": _("Round published"),
+    "rule_policy.create": _("Rule policy version added"),
+    "rule_run.create": _("Rule run started"),
+    "task.result": _("Inspection result recorded"),
+    "task.not_inspected": _("Target marked not inspected"),
+    "user.create_administrator": _("First administrator created"),
+    "warning.raise": _("Warning raised"),
+    "warning.take": _("Warning taken"),
+    "warning.dismiss": _("Warning dismissed"),
+    "warning.notify": _("Electronic notice sent"),
+    "warning.lead": _("Lead raised from a warning"),
+}
+
+
+def action_label(action: str) -> str:
+    """The translated name of an action code; an unknown code is shown as it is."""
+    label = ACTIONS.get(action)
+    return str(label) if label is not None else action
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    """How the record names and links one kind of object: its kind's name, the object's label, its page."""
+
+    name: object  # a lazy translation
+    label: Callable[[Any], str] = str
+    url: tuple[str, str, str] | None = None  # (url name, keyword, attribute of the object)
+    related: tuple[str, ...] = ()  # select_related for the label
+
+
+def _pk(name: str, keyword: str) -> tuple[str, str, str]:
+    return name, keyword, "pk"
+
+
+OBJECT_KINDS: dict[str, ObjectKind] = {
+    "cases.case": ObjectKind(_("Case"), lambda o: f"{o.number} {o.title}", _pk("cases:detail", "case_id")),
+    "leads.lead": ObjectKind(_("Lead"), lambda o: f"{o.number} {o.title}", _pk("leads:detail", "lead_id")),
+    "registry.regulatedentity": ObjectKind(_("Regulated entity"), lambda o: o.name,
+                                           _pk("registry:entity_detail", "entity_id")),
+    "registry.positivelistentry": ObjectKind(_("Positive-list entry"), lambda o: o.entity.name,
+                                             _pk("registry:positive_entry", "entry_id"), ("entity",)),
+    "registry.catalogueversion": ObjectKind(_("Enforcement-item catalogue"), lambda o: str(o.year),
+                                            ("registry:catalogue_version", "year", "year")),
+    "registry.enforcementmatter": ObjectKind(_("Catalogue item"), lambda o: f"{o.code} {o.name}"),
+    "registry.riskpolicy": ObjectKind(_("Risk policy"), lambda o: f"v{o.version}"),
+    "registry.pool_entities": ObjectKind(_("Entity pool")),
+    "registry.pool_inspectors": ObjectKind(_("Inspector pool")),
+    "planning.inspectionplan": ObjectKind(_("Inspection plan"), lambda o: f"{o.organization.name} {o.year}",
+                                          _pk("planning:plan_detail", "plan_id"), ("organization",)),
+    "planning.drawround": ObjectKind(_("Double-random round"), lambda o: o.title,
+                                     _pk("planning:round_detail", "round_id")),
+    "planning.inspectiontask": ObjectKind(_("Inspection task"), lambda o: f"{o.round.title} · {o.entity.name}",
+                                          _pk("planning:task_detail", "task_id"), ("round", "entity")),
+    "planning.planningpolicy": ObjectKind(_("Planning policy"), lambda o: f"v{o.version}"),
+    "core.user": ObjectKind(_("User"), lambda o: o.display_name),
+    "core.apitoken": ObjectKind(_("API token"), lambda o: o.name),
+    "monitoring.monitoringdevice": ObjectKind(_("Monitoring device"), lambda o: f"{o.mn} · {o.entity.name}",
+                                              ("monitoring:device", "mn", "mn"), ("entity",)),
+    "monitoring.import": ObjectKind(_("Device import")),
+    "warnings.warning": ObjectKind(_("Warning"), lambda o: f"{o.entity.name if o.entity_id else o.mn} · {o.start:%Y-%m-%d %H:%M}",
+                                   _pk("warnings:detail", "warning_id"), ("entity",)),
+    "warnings.electronicnotice": ObjectKind(_("Electronic notice"), lambda o: f"{o.entity.name} · {o.deadline}",
+                                            ("warnings:detail", "warning_id", "warning_id"), ("entity",)),
+    "warnings.devicebinding": ObjectKind(_("Device binding"), lambda o: o.mn),
+    "warnings.pointlimit": ObjectKind(_("Point limit"), lambda o: f"{o.mn} {o.pollutant}"),
+    "warnings.rulepolicy": ObjectKind(_("Rule policy"), lambda o: f"v{o.version}"),
+    "warnings.rulerun": ObjectKind(_("Rule run"), lambda o: f"#{o.pk} {o.window_from:%Y-%m-%d}–{o.window_to:%Y-%m-%d}"),
+    "warnings.emissionlimit": ObjectKind(_("Emission limits")),
+}
+
+
+def object_kind(object_type: str) -> ObjectKind:
+    """How to show objects of a type; an unregistered model type uses its verbose name and str()."""
+    kind = OBJECT_KINDS.get(object_type.lower())
+    if kind is not None:
+        return kind
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return ObjectKind(object_type)
+    return ObjectKind(model._meta.verbose_name)
+
+
+def object_kind_name(object_type: str) -> str:
+    """The translated name of an object kind, for the filter."""
+    return str(object_kind(object_type).name)
+
+
+@dataclass(frozen=True)
+class ShownObject:
+    """An event's object as the record page shows it."""
+
+    kind: str
+    label: str
+    url: str = ""
+
+
+def _bulky_fields(model, related: tuple[str, ...]) -> list[str]:
+    """JSON fields (a round's frozen pools, its round file) are never part of a label: do not load them."""
+    names = [f.name for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"]
+    for rel in related:
+        target = model._meta.get_field(rel).related_model
+        names += [f"{rel}__{f.name}" for f in target._meta.concrete_fields if f.get_internal_type() == "JSONField"]
+    return names
+
+
+def describe_objects(events) -> dict[tuple[str, str], ShownObject]:
+    """Labels and links for the objects of a page of events, loaded with one query per object kind."""
+    wanted: dict[str, set[str]] = {}
+    for e in events:
+        wanted.setdefault(e.object_type, set()).add(e.object_id)
+    shown: dict[tuple[str, str], ShownObject] = {}
+    for object_type, ids in wanted.items():
+        kind = object_kind(object_type)
+        loaded = {}
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            model = None
+        if model is not None:
+            pks = [i for i in ids if i.isdigit()]
+            qs = model._default_manager.select_related(*kind.related).defer(*_bulky_fields(model, kind.related))
+            loaded = {str(k): v for k, v in qs.in_bulk(pks).items()}
+        for object_id in ids:
+            obj = loaded.get(object_id)
+            if obj is None:
+                label = (_("no. %(id)s (no longer exists)") % {"id": object_id}) if model is not None and object_id \
+                    else ""
+                shown[(object_type, object_id)] = ShownObject(str(kind.name), str(label))
+                continue
+            url = ""
+            if kind.url is not None:
+                name, keyword, attribute = kind.url
+                try:
+                    url = reverse(name, kwargs={keyword: getattr(obj, attribute)})
+                except NoReverseMatch:
+                    url = ""
+            shown[(object_type, object_id)] = ShownObject(str(kind.name), kind.label(obj), url)
+    return shown

@@ -34,8 +34,18 @@ def audit_events_for_user(*, user: User, filters: AuditFilters = AuditFilters())
     if filters.object_id:
         qs = qs.filter(object_id=filters.object_id)
     if filters.action:
-        qs = qs.filter(action__icontains=filters.action)
+        qs = qs.filter(action=filters.action)
     return qs.order_by("-seq")
+
+
+def audit_filter_choices(*, user: User) -> dict[str, list[tuple[str, str]]]:
+    """The object kinds and actions present in the user's jurisdiction, by name (nobody types `cases.case`)."""
+    from ecoenforce.core.audit_labels import action_label, object_kind_name
+
+    qs = scope_by_region(AuditEvent.objects.all(), user=user, field="region_code").order_by()
+    kinds = [(t, object_kind_name(t)) for t in qs.values_list("object_type", flat=True).distinct()]
+    actions = [(a, action_label(a)) for a in qs.values_list("action", flat=True).distinct()]
+    return {"object_types": sorted(kinds, key=lambda c: c[1]), "actions": sorted(actions, key=lambda c: c[1])}
 
 
 def audit_verification_latest(*, user: User) -> AuditVerification | None:

@@ -17,13 +17,15 @@ from django.views.decorators.http import require_POST
 
 from ecoenforce.core import services
 from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.audit_labels import action_label, describe_objects
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.forms import ThrottledAuthenticationForm, style_form
-from ecoenforce.core.models import ApiToken, Role
+from ecoenforce.core.models import ApiToken, AuditEvent, Role
 from ecoenforce.core.queue import sources_for
 from ecoenforce.core.selectors import (
     AuditFilters,
     audit_events_for_user,
+    audit_filter_choices,
     audit_verification_get,
     audit_verification_latest,
 )
@@ -92,8 +94,15 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filters = AuditFilters.from_query(request.GET)
     qs = audit_events_for_user(user=request.user, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    shown = describe_objects(page.object_list)
+    rows = [(e, action_label(e.action), shown[(e.object_type, e.object_id)]) for e in page.object_list]
+    only = None
+    if filters.object_type and filters.object_id:
+        only = describe_objects([AuditEvent(object_type=filters.object_type, object_id=filters.object_id)])
+        only = next(iter(only.values()))
     return render(request, "core/audit_list.html", {
-        "page": page, "filters": filters, "job": audit_verification_latest(user=request.user)})
+        "page": page, "rows": rows, "filters": filters, "only": only, **audit_filter_choices(user=request.user),
+        "job": audit_verification_latest(user=request.user)})
 
 
 @login_required
