@@ -357,3 +357,27 @@ class AuditVerification(models.Model):
         from ecoenforce.core.audit_labels import chain_problem_label
 
         return chain_problem_label(self.problem_code) or self.problem
+
+
+class SealedContact(models.Model):
+    """A person's identity and contact kept under seal (a tipster's): read only through `core.sealing`.
+
+    Nothing prints it: its string form is a number, it has no admin page, and the models that hold one keep it in
+    this separate row so their lists, search, exports, API answers and audit text cannot carry it.
+    """
+
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.CharField(_("e-mail"), max_length=128, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sealed contact")
+        verbose_name_plural = _("sealed contacts")
+
+    def __str__(self) -> str:
+        return f"sealed contact #{self.pk}"
+
+    def __repr__(self) -> str:
+        return f"<SealedContact #{self.pk}>"

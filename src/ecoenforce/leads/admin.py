@@ -11,3 +11,5 @@ class LeadAdmin(admin.ModelAdmin):
     list_filter = ("source", "status")
     search_fields = ("number", "title")
     readonly_fields = ("status", "case", "close_reason", "close_note", "triaged_at")
+    # The tipster is sealed (core.sealing): not even the admin shows or edits it.
+    exclude = ("reporter",)

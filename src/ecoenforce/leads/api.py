@@ -67,6 +67,9 @@ class LeadIn(Schema):
     region_code: str | None = None
     location: str = ""
     external_ref: str | None = Field(None, max_length=48)
+    # The tipster, stored under seal: accepted here, never returned by any endpoint.
+    reporter_name: str = Field("", max_length=64)
+    reporter_phone: str = Field("", max_length=32)
 
 
 class LeadCloseIn(Schema):
@@ -122,6 +125,7 @@ def create_lead(request, payload: LeadIn):
         source=payload.source, title=payload.title, entity=entity, region=region, description=payload.description,
         location=payload.location, created_by=request.user,
         external_ref=f"api:{owner}:{payload.external_ref}" if payload.external_ref else None,
+        reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
     )
     lead = lead_get_for_user(user=request.user, lead_id=lead.pk)
     return (201 if created else 200), LeadOut.from_model(lead)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases.models import Case
-from ecoenforce.core.models import Region
+from ecoenforce.core.models import Region, Role, SealedContact
 from ecoenforce.registry.models import RegulatedEntity
 
 
@@ -42,8 +42,9 @@ class Lead(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    reporter_name = models.CharField(_("reporter name"), max_length=64, blank=True)
-    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    # The tipster's name and phone, under seal (core.sealing): only the lead's handlers and their leaders read it.
+    reporter = models.OneToOneField(SealedContact, verbose_name=_("reporter (sealed)"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     close_reason = models.CharField(_("close reason"), max_length=16, choices=CloseReason.choices, blank=True)
     close_note = models.TextField(_("close note"), blank=True)
@@ -73,3 +74,25 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def sealed_contact(self) -> SealedContact | None:
+        """The reporter, for core.sealing (read it only through `contact_reveal`)."""
+        return self.reporter
+
+    def may_read_sealed_contact(self, user) -> bool:
+        """Who needs the tipster's identity: the lead's handlers and their leaders, no one else.
+
+        Handlers are the person who took the lead in, the officer it is assigned to and, once it is a case, the
+        case's handlers; leaders are the
+        unit leaders whose jurisdiction holds the lead (its county brigade and the city detachment above it).
+        Legal reviewers, monitoring operators, other inspectors and administrators do not.
+        """
+        if user.pk is not None and user.pk in (self.created_by_id, self.assigned_to_id):
+            return True
+        if self.case_id is not None and self.case.handlers.filter(pk=user.pk).exists():
+            return True
+        if user.role == Role.UNIT_LEADER and not user.is_superuser:
+            prefix = user.jurisdiction_prefix
+            return bool(prefix) and self.region.code.startswith(prefix)
+        return False

@@ -15,6 +15,7 @@ from ecoenforce.core.access import STAFF_ROLES, get_in_scope, has_role, require_
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Region, Role, User
+from ecoenforce.core.sealing import contact_seal
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.selectors import lead_assignable_officers
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity
@@ -63,8 +64,8 @@ def lead_create(*, source: str, title: str, region: Region | None = None, entity
     received_at = received_at or timezone.now()
     lead = Lead.objects.create(
         number=_next_number(received_at), source=source, entity=entity, region=region, title=title[:200],
-        description=description, location=location[:200], reporter_name=reporter_name[:64],
-        reporter_phone=reporter_phone[:20], received_at=received_at, created_by=created_by, external_ref=external_ref,
+        description=description, location=location[:200], reporter=contact_seal(name=reporter_name, phone=reporter_phone),
+        received_at=received_at, created_by=created_by, external_ref=external_ref,
     )
     audit_record(actor=created_by, obj=lead, action="lead.create",
                  after={"source": source, "entity": entity.pk if entity else None, "region": region.code, "title": lead.title})

@@ -15,6 +15,7 @@ from ecoenforce.core.calendar import deadline_in_working_days
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region
+from ecoenforce.core.sealing import contact_may_read, contact_reveal
 from ecoenforce.leads import services
 from ecoenforce.leads.forms import LeadAssignForm, LeadCloseForm, LeadConvertForm, LeadCreateForm
 from ecoenforce.leads.models import Lead
@@ -109,6 +110,7 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
     }) if can_assign else None
     close_form = LeadCloseForm(prefix="close")
     convert_form = LeadConvertForm(prefix="convert", user=request.user, initial={"title": lead.title, "facts": lead.description})
+    reporter = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -121,6 +123,9 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
                     messages.success(request, _("The lead was given to %(name)s; it is in their work queue.")
                                      % {"name": lead.assigned_to.display_name})
                     return redirect("leads:detail", lead_id=lead.pk)
+            elif action == "reveal_reporter":
+                # Shown in this answer only (never in a URL); the look is on record.
+                reporter = contact_reveal(actor=request.user, holder=lead)
             elif action == "close":
                 close_form = LeadCloseForm(request.POST, prefix="close")
                 if close_form.is_valid():
@@ -143,5 +148,6 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
             return redirect("leads:detail", lead_id=lead.pk)
-    return render(request, "leads/lead_detail.html", {"lead": lead, "close_form": close_form, "convert_form": convert_form,
-                                                      "assign_form": assign_form})
+    return render(request, "leads/lead_detail.html", {
+        "lead": lead, "close_form": close_form, "convert_form": convert_form, "assign_form": assign_form,
+        "reporter": reporter, "may_reveal": lead.reporter_id is not None and contact_may_read(request.user, lead)})
