@@ -32,12 +32,14 @@ class PublicDecision:
 
 
 def _public(case: Case) -> PublicDecision:
+    """Every free-text field passes the mask: a title copied from a tip can carry a name and a phone, and an
+    individual business is often named after its owner (张三丰废品回收站)."""
     names = [case.entity.legal_representative]
     return PublicDecision(
-        id=case.pk, decision_number=case.decision_number, entity_name=case.entity.name, uscc=case.entity.uscc,
-        region_name=case.region.name, title=case.title,
+        id=case.pk, decision_number=case.decision_number, entity_name=mask_free_text(case.entity.name, names=names),
+        uscc=case.entity.uscc, region_name=case.region.name, title=mask_free_text(case.title, names=names),
         decision_text=mask_free_text(case.decision_text, names=names), fine_amount=case.fine_amount,
-        decided_on=case.decided_on, legal_basis=case.legal_basis,
+        decided_on=case.decided_on, legal_basis=mask_free_text(case.legal_basis, names=names),
     )
 
 
