@@ -30,7 +30,7 @@ if _unsafe:
     refuse_to_start(_unsafe)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ecoenforce.core.admin_apps.AdminConfig",  # django.contrib.admin with every edit recorded (core.admin_audit)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
@@ -117,3 +119,69 @@ def test_command_verify_fails_naming_the_seq(five_events):
         call_command("audit", "verify")
     assert str(exc_info.value) == (
         "BROKEN at event #4: content altered: the stored hash does not match the event (3 events before it are intact).")
+
+
+# --- checkpoints: the chain anchored outside the database ---------------------------------------------------
+
+def test_checkpoint_is_printed_and_written(five_events, tmp_path):
+    out, path = StringIO(), tmp_path / "checkpoint.json"
+    call_command("audit", "checkpoint", "--out", str(path), stdout=out)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert json.loads(out.getvalue()) == doc
+    assert (doc["format"], doc["seq"], doc["hash"]) == ("ecoenforce-audit-checkpoint/1", 5, five_events[-1].hash)
+    assert doc["taken_at"].endswith("Z") and len(doc["taken_at"]) == 20
+
+
+def test_a_chain_rewritten_end_to_end_passes_verify_but_fails_the_checkpoint(five_events, inspector_wj, tmp_path):
+    from ecoenforce.core.audit import _event_hash
+
+    path = tmp_path / "checkpoint.json"
+    call_command("audit", "checkpoint", "--out", str(path), stdout=StringIO())
+    _record(inspector_wj, 2)  # the chain goes on after the checkpoint: still fine
+    out = StringIO()
+    call_command("audit", "verify", "--checkpoint", str(path), stdout=out)
+    assert out.getvalue().strip() == "OK: 7 events, chain intact, and it extends the checkpoint at event #5."
+
+    prev, rows = GENESIS_HASH, []
+    for event in AuditEvent.objects.order_by("seq"):
+        reason = "从未发生" if event.seq == 2 else event.reason
+        digest = _event_hash(seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
+                             object_type=event.object_type, object_id=event.object_id, action=event.action,
+                             before=event.before, after=event.after, reason=reason, prev_hash=prev)
+        rows.append((event.seq, reason, prev, digest))
+        prev = digest
+    for seq, _reason, _prev, _digest in rows:  # hashes are unique: move them aside first
+        _sql("UPDATE core_auditevent SET hash = %s WHERE seq = %s", [f"old-{seq}", seq])
+    for seq, reason, prev_hash, digest in rows:
+        _sql("UPDATE core_auditevent SET reason = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+             [reason, prev_hash, digest, seq])
+    _sql("UPDATE core_auditchainhead SET hash = %s WHERE id = 1", [prev])
+
+    assert audit_verify().ok is True  # without an anchor the rewrite cannot be seen
+    with pytest.raises(CommandError) as broken:
+        call_command("audit", "verify", "--checkpoint", str(path))
+    assert str(broken.value).startswith(f"BROKEN against the checkpoint: event #5 has hash {rows[4][3]}, "
+                                        f"the checkpoint taken ")
+    assert str(broken.value).endswith(f"says {five_events[-1].hash}: the chain was rewritten.")
+
+
+def test_a_chain_cut_short_fails_the_checkpoint(five_events, tmp_path):
+    path = tmp_path / "checkpoint.json"
+    call_command("audit", "checkpoint", "--out", str(path), stdout=StringIO())
+    _sql("DELETE FROM core_auditevent WHERE seq > %s", [3])
+    _sql("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [3, five_events[2].hash])
+    with pytest.raises(CommandError) as broken:
+        call_command("audit", "verify", "--checkpoint", str(path))
+    assert str(broken.value) == ("BROKEN against the checkpoint: the chain is shorter than the checkpoint: "
+                                 "event #5 does not exist.")
+
+
+def test_a_file_that_is_not_a_checkpoint_is_refused(five_events, tmp_path):
+    path = tmp_path / "checkpoint.json"
+    path.write_text('{"seq": "5"}', encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("audit", "verify", "--checkpoint", str(path))
+    assert "not a checkpoint file" in str(refused.value)
+    with pytest.raises(CommandError) as missing:
+        call_command("audit", "verify", "--checkpoint", str(tmp_path / "nope.json"))
+    assert missing.value.returncode == 2

@@ -185,3 +185,43 @@ def audit_timeline(*, obj: models.Model) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor").order_by("seq")
     )
+
+
+# --- anchoring the chain outside the database ------------------------------------------------------------------
+# A chain can be rewritten end to end by someone with write access to the database: change an event, recompute
+# every hash after it and the head, and `audit_verify` passes. A checkpoint — the head's sequence number and hash
+# with the time, written to a file the bureau publishes or sends elsewhere — defeats that: the rewritten chain no
+# longer holds the checkpointed hash at the checkpointed position.
+
+CHECKPOINT_FORMAT = "ecoenforce-audit-checkpoint/1"
+
+
+def audit_checkpoint() -> dict[str, Any]:
+    """The chain's head now, as a checkpoint document: format, seq, hash and the time it was taken."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    seq, digest = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    return {"format": CHECKPOINT_FORMAT, "seq": seq, "hash": digest,
+            "taken_at": timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def audit_verify_checkpoint(checkpoint: dict[str, Any]) -> ChainVerdict:
+    """Verify the whole chain, then that it still holds the checkpoint's hash at the checkpoint's position."""
+    if checkpoint.get("format") != CHECKPOINT_FORMAT or not isinstance(checkpoint.get("seq"), int) \
+            or not isinstance(checkpoint.get("hash"), str):
+        return ChainVerdict(False, 0, None, f"not a checkpoint file ({CHECKPOINT_FORMAT} with seq and hash)",
+                            "checkpoint_invalid")
+    verdict = audit_verify()
+    if not verdict.ok:
+        return verdict
+    seq, expected = checkpoint["seq"], checkpoint["hash"]
+    if seq == 0:
+        return verdict
+    event = AuditEvent.objects.filter(seq=seq).only("hash").first()
+    if event is None:
+        return ChainVerdict(False, verdict.checked, seq,
+                            f"the chain is shorter than the checkpoint: event #{seq} does not exist", "checkpoint_missing")
+    if event.hash != expected:
+        return ChainVerdict(False, verdict.checked, seq,
+                            f"event #{seq} has hash {event.hash}, the checkpoint taken {checkpoint.get('taken_at')} "
+                            f"says {expected}: the chain was rewritten", "checkpoint_mismatch")
+    return verdict

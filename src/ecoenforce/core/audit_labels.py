@@ -15,6 +15,9 @@ CHAIN_PROBLEMS = {
     "link_broken": _("link broken: this event does not point to the one before it"),
     "content_altered": _("content altered: the event is no longer what was recorded"),
     "events_missing": _("events missing at the end: the chain head is further on"),
+    "checkpoint_invalid": _("the checkpoint file is not one written by `ecoenforce audit checkpoint`"),
+    "checkpoint_missing": _("the chain is shorter than a published checkpoint"),
+    "checkpoint_mismatch": _("the chain was rewritten: it no longer holds a published checkpoint's hash"),
 }
 
 
@@ -27,6 +30,9 @@ def chain_problem_label(code: str) -> str:
 # Every action the services record, as a reader says it. `tests/core/test_core_audit_labels.py` finds every
 # `action="…"` in the code and fails if one is missing here: add yours when you add an audited action.
 ACTIONS = {
+    "admin.add": _("Added in the administration site"),
+    "admin.change": _("Changed in the administration site"),
+    "admin.delete": _("Deleted in the administration site"),
     "api_token.create": _("API token issued"),
     "api_token.revoke": _("API token revoked"),
     "case.open": _("Case filed"),
@@ -131,6 +137,9 @@ OBJECT_KINDS: dict[str, ObjectKind] = {
                                              _pk("registry:positive_entry", "entry_id"), ("entity",)),
     "registry.catalogueversion": ObjectKind(_("Enforcement-item catalogue"), lambda o: str(o.year),
                                             ("registry:catalogue_version", "year", "year")),
+    "registry.inspectortie": ObjectKind(_("Conflict-of-interest tie"),
+                                        lambda o: f"{o.inspector.display_name} · {o.entity.name}",
+                                        related=("inspector", "entity")),
     "registry.enforcementmatter": ObjectKind(_("Catalogue item"), lambda o: f"{o.code} {o.name}"),
     "registry.riskpolicy": ObjectKind(_("Risk policy"), lambda o: f"v{o.version}"),
     "registry.pool_entities": ObjectKind(_("Entity pool")),

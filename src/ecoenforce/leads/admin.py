@@ -1,4 +1,4 @@
-"""Leads in the admin: read-mostly, for support staff."""
+"""Leads in the admin: read-only for support staff; leads are taken in and triaged in the app (leads.services)."""
 
 from django.contrib import admin
 
@@ -13,3 +13,9 @@ class LeadAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "case", "close_reason", "close_note", "triaged_at")
     # The tipster is sealed (core.sealing): not even the admin shows or edits it.
     exclude = ("reporter",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -29,6 +29,9 @@ class RegulatedEntityAdmin(admin.ModelAdmin):
     list_filter = ("permit_class", "is_key_unit", "region")
     search_fields = ("name", "uscc")
     raw_id_fields = ("industry",)
+    # The class comes from the classification and the flag from the positive-list process, each with its reasons
+    # in the record (registry.risk_services, registry.positive); the admin shows them and never sets them.
+    readonly_fields = ("risk_class", "risk_score", "risk_scored_on", "on_positive_list")
 
 
 @admin.register(RiskPolicy)
