@@ -119,7 +119,7 @@ def test_a_new_bureau_publishes_a_verifiable_round_from_its_own_spreadsheets(tmp
         "ratio_key": "25", "ratio_general": "10", "ratio_special": "100", "positive_list_mode": "tag", "max_targets": ""})
     assert response.status_code == 302, response.content.decode()[:3000]
     round_ = DrawRound.objects.get(organization=bureau)
-    officers = sorted(i["id"] for i in round_.pools["inspectors"])
+    officers = sorted(o["certificate_no"] for o in round_.openings["inspectors"])
     assert officers == sorted([leader.certificate_no, "32048100002", "32048100003", "32048100004"])
     assert client.post(f"/planning/rounds/{round_.pk}/", {"action": "draw", "confirm": "yes", "public_entropy": "见证人报数 0815"}
                        ).status_code == 302

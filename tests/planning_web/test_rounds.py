@@ -40,7 +40,9 @@ def test_commit_freezes_the_pools_and_publishes_only_the_hash_of_the_seed(leader
     assert round_.status == DrawRound.Status.COMMITTED
     assert round_.commitment == hashlib.sha256(bytes.fromhex(round_.seed_hex)).hexdigest()
     assert len(round_.pools["entities"]) == 12
-    assert sorted(i["id"] for i in round_.pools["inspectors"]) == ["32041200001", "32041200002", "32041200003"]
+    assert sorted(o["certificate_no"] for o in round_.openings["inspectors"]) == [
+        "32041200001", "32041200002", "32041200003"]
+    assert sorted(i["id"] for i in round_.pools["inspectors"]) == sorted(o["id"] for o in round_.openings["inspectors"])
     make_entity(region=region_wj, actor=admin_user)  # arrives after the freeze
     round_draw(actor=leader_wj, round_id=round_.pk)
     assert len(DrawRound.objects.get(pk=round_.pk).pools["entities"]) == 12
@@ -70,7 +72,6 @@ def test_public_entropy_changes_the_draw_and_is_recorded(leader_wj, wj_pool):
     from ecoenforce.planning.draw import (
         draw,
         entity_from_canonical,
-        inspector_from_canonical,
         policy_from_canonical,
     )
     from ecoenforce.planning.draw import selection_digest as digest
@@ -78,8 +79,10 @@ def test_public_entropy_changes_the_draw_and_is_recorded(leader_wj, wj_pool):
     round_ = round_draw(actor=leader_wj, round_id=_commit(leader_wj).pk,
                         public_entropy="双色球 2026137: 03 09 14 21 27 30 + 11")
     assert round_.public_entropy.startswith("双色球")
+    from ecoenforce.planning.roundseal import inspectors_from_public, openings_ties
+
     without = draw(bytes.fromhex(round_.seed_hex), [entity_from_canonical(e) for e in round_.pools["entities"]],
-                   [inspector_from_canonical(i) for i in round_.pools["inspectors"]],
+                   inspectors_from_public(round_.pools, openings_ties(round_.openings)),
                    policy_from_canonical(round_.policy))
     assert digest(without) != round_.selection_digest
 

@@ -95,6 +95,7 @@ ACTIONS = {
     "round.commit": _("Round committed (pools frozen)"),
     "round.draw": _("Round drawn"),
     "round.publish": _("Round published"),
+    "round.openings_reveal": _("Round openings downloaded (officers behind pseudonyms, tie salts)"),
     "rule_policy.create": _("Rule policy version added"),
     "rule_run.create": _("Rule run started"),
     "task.result": _("Inspection result recorded"),

@@ -107,6 +107,10 @@ class DrawRound(models.Model):
     selection = models.JSONField(_("selection"), null=True, blank=True)
     selection_digest = models.CharField(_("selection digest"), max_length=64, blank=True)
     round_file = models.JSONField(_("round file"), null=True, blank=True)
+    # Format of the published pools and round file: /1 published certificate numbers and ties; /2 publishes
+    # pseudonyms and salted tie commitments (planning/roundseal.py) and keeps the openings below, never public.
+    file_format = models.CharField(_("round file format"), max_length=40, default="ecoenforce-draw-round/1")
+    openings = models.JSONField(_("openings (secret)"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
     committed_at = models.DateTimeField(_("committed at"))

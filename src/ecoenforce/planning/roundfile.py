@@ -22,6 +22,7 @@ from .draw import (
     draw,
     draw_seed,
     entity_from_canonical,
+    entity_to_canonical,
     inspector_from_canonical,
     policy_digest,
     policy_from_canonical,
@@ -31,8 +32,17 @@ from .draw import (
     result_to_canonical,
     selection_digest,
 )
+from .roundseal import (
+    FORMAT_V2,
+    check_tie_openings,
+    inspectors_from_public,
+    public_pools_digest,
+    verify_openings,
+)
 
-FORMAT_VERSION = "ecoenforce-draw-round/1"
+FORMAT_V1 = "ecoenforce-draw-round/1"  # pools in the clear (certificate numbers and ties): rounds before 2026-12
+FORMAT_VERSION = FORMAT_V1  # what `build_round_file` writes; the product publishes FORMAT_V2 (roundseal.py)
+FORMATS = (FORMAT_V1, FORMAT_V2)
 
 
 def _iso(ts: datetime) -> str:
@@ -95,6 +105,48 @@ def build_round_file(
         "public_entropy": public_entropy or None,
         "policy": policy_to_canonical(policy),
         "pools": pools_to_canonical(entities, inspectors),
+        "selection": result_to_canonical(result),
+        "selection_digest": selection_digest(result),
+    }
+
+
+def build_round_file_v2(
+    *,
+    round_id: str,
+    title: str,
+    created_at: datetime,
+    committed_at: datetime,
+    revealed_at: datetime,
+    seed: bytes,
+    entities: Sequence[EntityRecord],
+    inspectors: Sequence[InspectorRecord],
+    public_pools: Mapping[str, Any],
+    tie_openings: Sequence[Mapping[str, str]],
+    policy: DrawPolicy,
+    public_entropy: str | None = None,
+) -> dict[str, Any]:
+    """The publishable round document of format 2: pseudonyms, tie commitments, and the openings of ties to targets.
+
+    `entities`/`inspectors` are what the draw ran on (pseudonym ids, real ties); `public_pools` is what was published
+    at commitment; `tie_openings` opens the ties to drawn targets (roundseal.target_tie_openings).
+    """
+    result = draw(draw_seed(seed, public_entropy), entities, inspectors, policy)
+    return {
+        "format": FORMAT_V2,
+        "algorithm": ALGORITHM_VERSION,
+        "round_id": round_id,
+        "title": title,
+        "created_at": _iso(created_at),
+        "committed_at": _iso(committed_at),
+        "revealed_at": _iso(revealed_at),
+        "commitment": commitment(seed),
+        "pools_digest": public_pools_digest(public_pools),
+        "policy_digest": policy_digest(policy),
+        "seed": bytes(seed).hex(),
+        "public_entropy": public_entropy or None,
+        "policy": policy_to_canonical(policy),
+        "pools": dict(public_pools),
+        "tie_openings": sorted((dict(t) for t in tie_openings), key=lambda t: (t["inspector"], t["entity"])),
         "selection": result_to_canonical(result),
         "selection_digest": selection_digest(result),
     }
@@ -196,14 +248,15 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
         doc = _load(source)
     except (OSError, ValueError) as exc:
         return fail("read", f"cannot read the round file: {exc}")
-    if doc.get("format") != FORMAT_VERSION:
-        return fail("format", f"expected format {FORMAT_VERSION!r}, found {doc.get('format')!r}")
+    file_format = doc.get("format")
+    if file_format not in FORMATS:
+        return fail("format", f"expected format {' or '.join(map(repr, FORMATS))}, found {file_format!r}")
     if doc.get("algorithm") != ALGORITHM_VERSION:
         return fail(
             "algorithm",
             f"this verifier implements {ALGORITHM_VERSION!r}, the file uses {doc.get('algorithm')!r}",
         )
-    checks.append(Check("format", True, f"{FORMAT_VERSION}, algorithm {ALGORITHM_VERSION}"))
+    checks.append(Check("format", True, f"{file_format}, algorithm {ALGORITHM_VERSION}"))
 
     # 1. The revealed seed is the committed one.
     try:
@@ -233,11 +286,22 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
     # 3. The pools and policy are the ones published with the commitment.
     try:
         entities = [entity_from_canonical(e) for e in doc["pools"]["entities"]]
-        inspectors = [inspector_from_canonical(i) for i in doc["pools"]["inspectors"]]
+        if file_format == FORMAT_V1:
+            inspectors = [inspector_from_canonical(i) for i in doc["pools"]["inspectors"]]
+        else:
+            inspectors = inspectors_from_public(doc["pools"], {})
         policy = policy_from_canonical(doc["policy"])
     except (KeyError, TypeError, ValueError, DrawError) as exc:
         return fail("pools", f"the pools or policy cannot be read: {exc!r}")
-    found_pools = pools_digest(entities, inspectors)
+    if file_format == FORMAT_V1:
+        found_pools = pools_digest(entities, inspectors)
+    else:
+        # Format 2: the digest is over the published form (pseudonyms, tie commitments) exactly as committed.
+        found_pools = public_pools_digest({
+            "entities": [entity_to_canonical(e) for e in sorted(entities, key=lambda e: e.id)],
+            "inspectors": [{"id": str(i["id"]), "region": str(i["region"]), "certified": bool(i["certified"]),
+                            "tie_commitments": sorted(str(c) for c in i.get("tie_commitments", []))}
+                           for i in sorted(doc["pools"]["inspectors"], key=lambda i: str(i["id"]))]})
     if found_pools != doc.get("pools_digest"):
         return fail(
             "pools_digest",
@@ -252,6 +316,15 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
             "policy_digest", f"the policy hashes to {found_policy}, the file says {doc.get('policy_digest')}"
         )
     checks.append(Check("policy_digest", True, found_policy))
+
+    if file_format == FORMAT_V2:
+        # 3b. The ties the draw used: each published opening must open one of its officer's commitments.
+        ties, problem = check_tie_openings(doc["pools"], doc.get("tie_openings") or [])
+        if problem:
+            return fail("tie_openings", problem)
+        inspectors = inspectors_from_public(doc["pools"], ties)
+        checks.append(Check("tie_openings", True, f"{sum(len(t) for t in ties.values())} ties to drawn targets "
+                                                  "open to their published commitments"))
 
     # 4. Re-run the draw and compare the selection field by field.
     try:
@@ -273,7 +346,29 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
             f"the selection hashes to {digest}, the file says {doc.get('selection_digest')}",
         )
     checks.append(Check("selection_digest", True, digest))
+    if file_format == FORMAT_V2:
+        drawn = {t.entity_id for t in result.targets}
+        stray = sorted(t["entity"] for t in doc.get("tie_openings") or [] if t["entity"] not in drawn)
+        if stray:
+            return fail("tie_openings", f"ties to firms that were not drawn are opened ({stray[0]}…): they must stay sealed")
     return VerifyReport(tuple(checks))
+
+
+def verify_round_file_with_openings(source: str | Path | Mapping[str, Any],
+                                    openings: str | Path | Mapping[str, Any]) -> VerifyReport:
+    """The public checks, then what only a holder of the openings can check (roundseal.verify_openings)."""
+    report = verify_round_file(source)
+    if not report.ok:
+        return report
+    doc = _load(source)
+    if doc.get("format") != FORMAT_V2:
+        return VerifyReport(report.checks + (Check("openings", False, "only a round file of format 2 has openings"),))
+    try:
+        opened = _load(openings)
+        rows = verify_openings(doc, opened)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        rows = [("openings", False, f"cannot read the openings: {exc!r}")]
+    return VerifyReport(report.checks + tuple(Check(*row) for row in rows))
 
 
 def file_sha256(path: str | Path) -> str:
@@ -289,14 +384,23 @@ def cli_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         args = args[2:]
     elif args[:1] == ["verify"]:
         args = args[1:]
+    openings_path = None
+    if "--openings" in args:
+        i = args.index("--openings")
+        if i + 1 >= len(args):
+            print("usage: ecoenforce draw verify ROUND_FILE [--openings OPENINGS_FILE]", file=out)
+            return 1
+        openings_path = Path(args[i + 1])
+        del args[i:i + 2]
     if len(args) != 1 or args[0] in ("-h", "--help"):
-        print("usage: ecoenforce draw verify ROUND_FILE", file=out)
+        print("usage: ecoenforce draw verify ROUND_FILE [--openings OPENINGS_FILE]", file=out)
         return 1 if len(args) != 1 else 0
     path = Path(args[0])
-    if not path.is_file():
-        print(f"Round file not found: {path}", file=out)
-        return 1
-    report = verify_round_file(path)
+    for p in (path, openings_path):
+        if p is not None and not p.is_file():
+            print(f"File not found: {p}", file=out)
+            return 1
+    report = verify_round_file_with_openings(path, openings_path) if openings_path else verify_round_file(path)
     print(f"Round file {path} (sha256 {file_sha256(path)})", file=out)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))

@@ -21,6 +21,7 @@ from ecoenforce.core.access import require_role
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.calendar import deadline_in_calendar_days
 from ecoenforce.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ecoenforce.core.masking import mask_free_text
 from ecoenforce.core.models import Organization, User
 from ecoenforce.inspections.models import Inspection
 from ecoenforce.planning.draw import (
@@ -38,15 +39,23 @@ from ecoenforce.planning.draw import (
     policy_digest,
     policy_from_canonical,
     policy_to_canonical,
-    pools_digest,
-    pools_to_canonical,
     result_to_canonical,
     seed_new,
     selection_digest,
 )
 from ecoenforce.planning.labels import draw_error_text
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
-from ecoenforce.planning.roundfile import build_round_file, verify_round_file
+from ecoenforce.planning.roundfile import build_round_file, build_round_file_v2, verify_round_file
+from ecoenforce.planning.roundseal import (
+    FORMAT_V2,
+    certificates,
+    inspectors_from_public,
+    openings_ties,
+    public_pools,
+    public_pools_digest,
+    seal_pools,
+    target_tie_openings,
+)
 from ecoenforce.planning.services import (
     PLAN_ROLES,
     _may_plan_for,
@@ -154,15 +163,18 @@ def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: 
     entities, inspectors = frozen_pools(organization=organization, cross_region=cross_region,
                                         as_of=timezone.localdate(), recent_window_days=policy.recent_window_days)
     seed = seed_new()
+    # Officers are published as per-round pseudonyms and their ties as salted commitments (format 2); the
+    # openings stay with the round, for those with a right to check (docs/draw-algorithm.md §10).
+    entities, inspectors, openings = seal_pools(entities, inspectors)
     try:
         # A trial draw: refuse now, with what to change, rather than after the commitment is public.
         draw(seed, entities, inspectors, policy)
         policy_json = policy_to_canonical(policy)
-        pools_json = pools_to_canonical(entities, inspectors)
+        pools_json = public_pools(entities, inspectors, openings)
         round_ = DrawRound.objects.create(
             organization=organization, plan=plan, title=title.strip()[:120], kind=kind, period_start=period_start,
-            period_end=period_end, policy=policy_json, pools=pools_json,
-            pools_digest=pools_digest(entities, inspectors), policy_digest=policy_digest(policy),
+            period_end=period_end, policy=policy_json, pools=pools_json, file_format=FORMAT_V2, openings=openings,
+            pools_digest=public_pools_digest(pools_json), policy_digest=policy_digest(policy),
             commitment=commitment(seed), seed_hex=seed.hex(), created_by=actor, committed_at=now)
     except DrawError as exc:
         raise _translate(exc) from None
@@ -186,8 +198,18 @@ def round_get_for_leader(*, actor: User, round_id: object, lock: bool = False) -
 
 def _inputs(round_: DrawRound) -> tuple[list[EntityRecord], list[InspectorRecord], DrawPolicy]:
     entities = [entity_from_canonical(e) for e in round_.pools["entities"]]
-    inspectors = [inspector_from_canonical(i) for i in round_.pools["inspectors"]]
+    if round_.file_format == FORMAT_V2:
+        inspectors = inspectors_from_public(round_.pools, openings_ties(round_.openings))
+    else:
+        inspectors = [inspector_from_canonical(i) for i in round_.pools["inspectors"]]
     return entities, inspectors, policy_from_canonical(round_.policy)
+
+
+def _certificate_of(round_: DrawRound) -> dict[str, str]:
+    """Pool id → certificate number (format 1 pools are by certificate number already)."""
+    if round_.file_format == FORMAT_V2:
+        return certificates(round_.openings)
+    return {i["id"]: i["id"] for i in round_.pools["inspectors"]}
 
 
 @transaction.atomic
@@ -203,8 +225,9 @@ def round_draw(*, actor: User, round_id: object, public_entropy: str = "") -> Dr
     except DrawError as exc:
         raise _translate(exc) from None
     by_uscc = {e.uscc: e for e in RegulatedEntity.objects.filter(uscc__in=[t.entity_id for t in result.targets])}
+    cert_of = _certificate_of(round_)
     by_cert = {u.certificate_no: u for u in User.objects.filter(
-        certificate_no__in=[i.id for i in inspectors], is_active=True)}
+        certificate_no__in=[cert_of[i.id] for i in inspectors], is_active=True)}
     now = timezone.now()
     due = deadline_in_calendar_days(timezone.localdate(), planning_policy_current()[0].task_days).due
     if round_.period_end >= timezone.localdate():
@@ -212,7 +235,7 @@ def round_draw(*, actor: User, round_id: object, public_entropy: str = "") -> Dr
     tasks, staffing = [], []
     for target in result.targets:
         entity = by_uscc.get(target.entity_id)
-        staff = [by_cert.get(a.inspector_id) for a in target.inspectors]
+        staff = [by_cert.get(cert_of[a.inspector_id]) for a in target.inspectors]
         if entity is None or None in staff:
             raise ValidationFailed(_("An entity or inspector of the frozen pool no longer exists (%(id)s). Create a "
                                      "new round from the current pools.") % {"id": target.entity_id})
@@ -247,10 +270,16 @@ def round_publish(*, actor: User, round_id: object) -> DrawRound:
                                  "inspected, with the reason) before publishing.") % {"n": open_tasks})
     entities, inspectors, policy = _inputs(round_)
     now = timezone.now()
-    doc = build_round_file(
-        round_id=round_.round_id, title=round_.title, created_at=round_.committed_at,
-        committed_at=round_.committed_at, revealed_at=now, seed=bytes.fromhex(round_.seed_hex),
-        entities=entities, inspectors=inspectors, policy=policy, public_entropy=round_.public_entropy or None)
+    common = {"round_id": round_.round_id, "title": mask_free_text(round_.title), "created_at": round_.committed_at,
+              "committed_at": round_.committed_at, "revealed_at": now, "seed": bytes.fromhex(round_.seed_hex),
+              "entities": entities, "inspectors": inspectors, "policy": policy,
+              "public_entropy": round_.public_entropy or None}
+    if round_.file_format == FORMAT_V2:
+        targets = [t["entity"] for t in round_.selection["targets"]]
+        doc = build_round_file_v2(**common, public_pools=round_.pools,
+                                  tie_openings=target_tie_openings(round_.openings, targets))
+    else:
+        doc = build_round_file(**common)
     report = verify_round_file(doc)
     if not report.ok or doc["selection_digest"] != round_.selection_digest:
         # Never publish a file that does not verify; this would mean the stored pools were altered.
@@ -263,6 +292,18 @@ def round_publish(*, actor: User, round_id: object) -> DrawRound:
     audit_record(actor=actor, obj=round_, action="round.publish", after={"seed": round_.seed_hex,
                                                                            "selection_digest": round_.selection_digest})
     return round_
+
+
+@transaction.atomic
+def round_openings_reveal(*, actor: User, round_id: object) -> dict:
+    """The secret openings of a format-2 round (pseudonyms' salts and certificate numbers, every tie's salt), for
+    the round's leaders to check it or hand to an inspecting body; each reveal is in the whole-process record."""
+    round_ = round_get_for_leader(actor=actor, round_id=round_id)
+    if round_.file_format != FORMAT_V2 or not round_.openings:
+        raise NotFound()
+    audit_record(actor=actor, obj=round_, action="round.openings_reveal",
+                 after={"inspectors": len(round_.openings["inspectors"]), "ties": len(round_.openings["ties"])})
+    return {"round_id": round_.round_id, **round_.openings}
 
 
 def round_summary(round_: DrawRound) -> dict:

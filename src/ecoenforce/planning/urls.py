@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/<int:round_id>/", views.round_detail, name="round_detail"),
     path("rounds/<int:round_id>/pools.json", views.round_pools, name="round_pools"),
+    path("rounds/<int:round_id>/openings.json", views.round_openings, name="round_openings"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
 ]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import ApplicationError, NotFound, ValidationFailed
@@ -271,6 +272,14 @@ def round_pools(request: HttpRequest, round_id: int) -> HttpResponse:
     if round_ is None:
         raise NotFound()
     return json_download(pools_document(round_), f"round-{round_.round_id}-pools.json")
+
+
+@login_required
+@require_POST
+def round_openings(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's secret openings (JSON) for its leaders: `ecoenforce draw verify FILE --openings THIS` (recorded)."""
+    doc = round_services.round_openings_reveal(actor=request.user, round_id=round_id)
+    return json_download(doc, f"round-{doc['round_id']}-openings.json")
 
 
 # --- inspectors' tasks -----------------------------------------------------------------------------
