@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ecoenforce.disclosure",
     "ecoenforce.demo",
     "ecoenforce.warnings",
+    "ecoenforce.notifications",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ecoenforce.core.navigation.navigation",
                 "ecoenforce.core.navigation.bureau_contact",
+                "ecoenforce.notifications.context.bell",
             ],
         },
     }
@@ -166,6 +168,18 @@ FILES_DIR = VAR_DIR / "files"
 # Background work (rule runs, chain checks) goes to a database queue that `ecoenforce db_worker` empties (`ecoenforce
 # up` starts one); TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs it in-process instead.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Notifications by e-mail (optional; each person chooses per kind). Off until the administrator sets ECOENFORCE_EMAIL=1
+# and Django's mail settings; SITE_URL makes the links in the e-mails absolute.
+NOTIFY_BY_EMAIL = env_bool("ECOENFORCE_EMAIL", False)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ecoenforce@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ecoenforce.dashboard.urls")),
     path("accounts/", include("ecoenforce.core.urls")),
     path("work/", include("ecoenforce.core.urls_work")),
+    path("notifications/", include("ecoenforce.notifications.urls")),
     path("registry/", include("ecoenforce.registry.urls")),
     path("planning/", include("ecoenforce.planning.urls")),
     path("leads/", include("ecoenforce.leads.urls")),

@@ -40,11 +40,12 @@ def _app(name: str) -> str | None:
 # For each app, the ecoenforce apps it may import (besides itself). Channels → leads → cases → registry → core.
 ALLOWED = {
     "core": set(),
-    "registry": {"core"},
-    "cases": {"core", "registry"},
-    "leads": {"core", "registry", "cases"},
-    "inspections": {"core", "registry", "leads"},
-    "planning": {"core", "registry", "leads", "inspections"},
+    "notifications": {"core"},  # beside core: every app may notify, notifications knows no app
+    "registry": {"core", "notifications"},
+    "cases": {"core", "registry", "notifications"},
+    "leads": {"core", "registry", "cases", "notifications"},
+    "inspections": {"core", "registry", "leads", "notifications"},
+    "planning": {"core", "registry", "leads", "inspections", "notifications"},
 }
 
 

@@ -66,8 +66,9 @@ def assert_demo_is_coherent() -> None:
     assert not EntityEvent.objects.filter(ref__startswith="DEMO").exists()
 
 
-def test_demo_city_is_seeded_once(capsys):
-    assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is True
+def test_demo_city_is_seeded_once(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # notifications are delivered when the seed commits
+        assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is True
     counts = (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(), Inspection.objects.count())
     # int(5% of each county's share): 35 + 22 + 15 + 12 + 9 + 8, and the 20 facilities with automatic monitoring
     assert counts[0] == 101 + 20
@@ -95,6 +96,10 @@ def test_demo_city_is_seeded_once(capsys):
     assert queues["cityleader"]["cases.waiting"] == 1 and queues["legal"]["cases.waiting"] >= 1
     assert [name for name, per_source in queues.items() if not sum(per_source.values())] == []
     assert_demo_is_coherent()
+    # ... and notifications on the bell: work given to them, deadlines near or passed.
+    unread = {name: user.notifications.filter(read_at__isnull=True).count() for name, user in users.items()}
+    assert [name for name, n in unread.items() if n == 0] == ["operator"]
+    assert users["cityleader"].notifications.filter(kind="assignment").count() == 1
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is False
     assert (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(),
             Inspection.objects.count()) == counts

@@ -12,13 +12,17 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from ecoenforce.cases.models import Case
-from ecoenforce.cases.workflow import INSPECTOR, OPEN_STAGES, ORDER, Stage, transitions_from
+from ecoenforce.cases.models import STAGE_LABELS, Case
+from ecoenforce.cases.workflow import INSPECTOR, OPEN_STAGES, ORDER, Stage, Transition, transitions_from
 from ecoenforce.core.access import scope_by_region
 from ecoenforce.core.models import Role, User
 from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
+from ecoenforce.notifications.models import Kind
+from ecoenforce.notifications.services import notify
 
 
 def acting_roles(stage: Stage | str) -> frozenset[str]:
@@ -61,6 +65,46 @@ def next_step(case: Case) -> NextStep:
     ordered = tuple(r for r in Role.values if r in roles)
     people = User.objects.filter(organization_id=case.organization_id, role__in=ordered, is_active=True)
     return NextStep(ordered, tuple(people.order_by("role", "full_name", "pk")))
+
+
+def _stage_msgid(stage: str) -> str:
+    with translation.override("en"):
+        return str(STAGE_LABELS[Stage(stage)])
+
+
+def case_opened_notify(case: Case, *, opened_by: User) -> None:
+    """Tell the co-handlers named on a new case (inside case_open's transaction; sent on commit); a case entered
+    afterwards from the paper files notifies nobody."""
+    if case.filed_on < timezone.localdate():
+        return
+    notify(recipients=[h for h in case.handlers.all() if h.pk != opened_by.pk], kind=Kind.ASSIGNMENT,
+           verb=gettext_noop("%(who)s named you handler of case %(number)s: %(title)s"),
+           params={"who": opened_by.display_name, "number": case.number, "title": case.title},
+           url=reverse("cases:detail", args=[case.pk]), ref=f"cases.case:{case.pk}", key=f"case.open:{case.pk}")
+
+
+def case_step_notify(case: Case, *, step: Transition, actor: User, reason: str, day) -> None:
+    """After a step that hands the case to other people, they hear of it (a return tells the handlers why); a step
+    among the handlers themselves, or one entered afterwards for an earlier day (historical files), notifies nobody."""
+    if day < timezone.localdate():
+        return
+
+    def group(stage) -> object:
+        return "handlers" if handlers_act(stage) else acting_roles(stage)
+
+    if step.forward and group(step.source) == group(step.target):
+        return
+    people = [p for p in next_step(case).people if p.pk != actor.pk]
+    params = {"who": actor.display_name, "number": case.number, "entity": case.entity.name,
+              "stage": {"t": _stage_msgid(case.stage)}, "reason": reason}
+    common = {"url": reverse("cases:detail", args=[case.pk]), "ref": f"cases.case:{case.pk}",
+              "key": f"case.{step.action}:{case.pk}:{timezone.now().isoformat()}"}
+    if not step.forward:
+        notify(recipients=people, kind=Kind.RETURN, params=params, **common,
+               verb=gettext_noop("%(who)s returned case %(number)s (%(entity)s) to %(stage)s: %(reason)s"))
+    elif people:
+        notify(recipients=people, kind=Kind.ASSIGNMENT, params=params, **common,
+               verb=gettext_noop("Case %(number)s (%(entity)s) now waits for your step: %(stage)s"))
 
 
 def cases_waiting_for(user: User) -> QuerySet[Case]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
+from ecoenforce.cases.queue import case_opened_notify, case_step_notify
 from ecoenforce.cases.workflow import Stage, Transition, transition_for
 from ecoenforce.core.access import has_role
 from ecoenforce.core.audit import audit_record
@@ -96,6 +97,7 @@ def case_open(*, entity: RegulatedEntity, opened_by: User, title: str, facts: st
     audit_record(actor=opened_by, obj=case, action="case.open", after=_snapshot(case) | {
         "entity": entity.pk, "handlers": sorted(h.pk for h in handlers), "source": source})
     entity_event_record(entity=entity, kind=EntityEvent.Kind.CASE_OPENED, date=filed_on, ref=case.number)
+    case_opened_notify(case, opened_by=opened_by)
     return case
 
 
@@ -196,4 +198,5 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     audit_record(actor=actor, obj=case, action=f"case.{action}", before=before, after=_snapshot(case), reason=reason)
     if step.needs_decision:
         entity_event_record(entity=case.entity, kind=EntityEvent.Kind.PENALTY, date=today, ref=case.decision_number)
+    case_step_notify(case, step=step, actor=actor, reason=reason, day=today)
     return case

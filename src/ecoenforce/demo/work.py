@@ -54,6 +54,12 @@ def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
         lead_assign(lead_id=lead.pk, actor=leader, assignee_id=officer.pk, note=note,
                     due_on=deadline_in_working_days(today, days).due)
         assigned += 1
+    # This morning's report from the grid member, waiting for the leader to give it to someone.
+    reported = RegulatedEntity.objects.filter(region__code=WUJIN).order_by("pk").first()
+    if reported is not None:
+        lead_create(source=Lead.Source.GRID, entity=reported, created_by=users["grid"], external_ref="demo:grid-today",
+                    title="网格员巡查发现厂区雨水排口有黄色废水外排", location=reported.address,
+                    description="今晨巡查时拍照两张，排水持续约十分钟，有刺鼻气味。")
     city = Organization.objects.get(kind=Organization.Kind.CITY_BUREAU)
     officers = list(User.objects.filter(organization=city, username__startswith="city").order_by("username")[:2])
     target = RegulatedEntity.objects.filter(region__code="320411", is_key_unit=True).order_by("pk").first() \
@@ -87,5 +93,9 @@ def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
 
     operator = users["operator"]
     taken = [warning_take(actor=operator, warning_id=w.pk) for w in list(warnings_untaken(operator)[:2])]
-    return {"assigned": assigned, "taken": len(taken), "city_case": city_case.number if city_case else "",
+    # The scheduler's first sweep: deadlines near or passed in everyone's queue reach their bells.
+    from ecoenforce.notifications.tasks import deadline_sweep
+
+    swept = deadline_sweep(today=today)
+    return {"assigned": assigned, "taken": len(taken), "deadline_notices": swept["created"], "city_case": city_case.number if city_case else "",
             "legal_case": legal_case.number if legal_case else "", "legal_reviewer": legal.display_name}

@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.services import case_open
@@ -18,6 +20,8 @@ from ecoenforce.core.models import Region, Role, User
 from ecoenforce.core.sealing import contact_seal
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.selectors import lead_assignable_officers
+from ecoenforce.notifications.models import Kind
+from ecoenforce.notifications.services import notify
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity
 from ecoenforce.registry.services import entity_event_record
 
@@ -157,4 +161,11 @@ def lead_assign(*, lead_id: object, actor: User, assignee_id: object, due_on: dt
     lead.save(update_fields=["assigned_to", "assignment_due", "assignment_note", "assigned_by", "assigned_at"])
     audit_record(actor=actor, obj=lead, action="lead.assign", before=before,
                  after={f: getattr(lead, f) for f in ASSIGNMENT_FIELDS}, reason=note)
+    if assignee.pk != actor.pk:
+        verb = (gettext_noop("%(leader)s gave you lead %(number)s to verify by %(due)s: %(title)s") if due_on
+                else gettext_noop("%(leader)s gave you lead %(number)s to verify: %(title)s"))
+        notify(recipients=[assignee], kind=Kind.ASSIGNMENT, verb=verb, ref=f"leads.lead:{lead.pk}",
+               url=reverse("leads:detail", args=[lead.pk]), key=f"lead.assign:{lead.pk}:{lead.assigned_at.isoformat()}",
+               params={"leader": actor.display_name, "number": lead.number, "title": lead.title,
+                       "due": due_on.isoformat() if due_on else ""})
     return lead

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from ecoenforce.core.models import Role, User
 from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
+from ecoenforce.notifications.models import Kind
+from ecoenforce.notifications.services import notify
 from ecoenforce.planning.models import DrawRound, InspectionTask
 
 
@@ -16,6 +19,19 @@ def tasks_waiting_for(user: User) -> QuerySet[InspectionTask]:
     return (InspectionTask.objects.filter(inspectors=user, status=InspectionTask.Status.ASSIGNED,
                                           round__status=DrawRound.Status.DRAWN)
             .select_related("entity__region", "round").order_by("due_on", "id"))
+
+
+def tasks_drawn_notify(round_: DrawRound, staffing: list[tuple[InspectionTask, list[User]]]) -> None:
+    """Tell each drawn officer how many targets the round gave them (inside round_draw; sent on commit)."""
+    per_officer: dict[int, tuple[User, list[InspectionTask]]] = {}
+    for task, officers in staffing:
+        for officer in officers:
+            per_officer.setdefault(officer.pk, (officer, []))[1].append(task)
+    for officer, tasks in per_officer.values():
+        notify(recipients=[officer], kind=Kind.ASSIGNMENT, ref=f"planning.drawround:{round_.pk}",
+               verb=gettext_noop("Drawn for you in “%(round)s”: %(n)s inspection task(s), due by %(due)s"),
+               params={"round": round_.title, "n": len(tasks), "due": min(t.due_on for t in tasks).isoformat()},
+               url=reverse("planning:task_list"), key=f"round.draw:{round_.pk}")
 
 
 def _row(task: InspectionTask) -> QueueItem:

@@ -45,6 +45,7 @@ from ecoenforce.planning.draw import (
 )
 from ecoenforce.planning.labels import draw_error_text
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
+from ecoenforce.planning.queue import tasks_drawn_notify
 from ecoenforce.planning.roundfile import build_round_file, build_round_file_v2, verify_round_file
 from ecoenforce.planning.roundseal import (
     FORMAT_V2,
@@ -255,6 +256,7 @@ def round_draw(*, actor: User, round_id: object, public_entropy: str = "") -> Dr
     audit_record(actor=actor, obj=round_, action="round.draw", after={
         "targets": len(result.targets), "selection_digest": round_.selection_digest,
         "public_entropy": public_entropy})
+    tasks_drawn_notify(round_, list(zip(tasks, staffing, strict=True)))
     return round_
 
 

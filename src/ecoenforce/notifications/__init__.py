@@ -1,0 +1,1 @@
+"""Notifications: the in-app bell, optional e-mail, each person's choice per kind, and the deadline sweep."""
