@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ecoenforce.demo",
     "ecoenforce.warnings",
     "ecoenforce.notifications",
+    "ecoenforce.ops",
 ]
 
 MIDDLEWARE = [

@@ -46,6 +46,7 @@ ALLOWED = {
     "leads": {"core", "registry", "cases", "notifications"},
     "inspections": {"core", "registry", "leads", "notifications"},
     "planning": {"core", "registry", "leads", "inspections", "notifications"},
+    "ops": {"core", "monitoring", "warnings"},  # runs the processes and schedules the warnings desk's rule runs
 }
 
 
@@ -71,7 +72,7 @@ def test_nothing_imports_the_read_only_interfaces():
 
 PURE = ["core.workdays", "core.masking", "registry.uscc", "cases.workflow", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
-        "planning.capacity"]
+        "planning.capacity", "ops.supervisor", "ops.schedule", "ops.runstate"]
 
 
 @pytest.mark.parametrize("package", PURE)

@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--log", type=Path, default=None, help="connection log (JSON lines); default SPOOL/connections.jsonl"
     )
+    p.add_argument("--status-file", type=Path, default=None,
+                   help="JSON file rewritten every few seconds: address, start time, counters (ecoenforce status)")  # fmt: skip
     p.add_argument("--max-connections", type=int, default=20_000)
     p.add_argument("--max-connections-per-peer", type=int, default=500,
                    help="connections from one IPv4 address / IPv6 /64 (carrier NATs share addresses)")  # fmt: skip
@@ -52,7 +54,7 @@ def config_from_args(args: argparse.Namespace) -> GatewayConfig:
         rate=args.rate, burst=args.burst, commit_interval=args.commit_interval_ms / 1000.0,
         max_connections_per_peer=args.max_connections_per_peer, auth_backoff=args.auth_backoff,
         quarantine_bytes=int(args.quarantine_mib * MiB), quarantine_peer_bytes=int(args.quarantine_peer_mib * MiB),
-        quarantine_mns=args.quarantine_mns,
+        quarantine_mns=args.quarantine_mns, status_path=args.status_file,
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ class GatewayConfig:
     spool_dir: Path = Path("var/spool")
     devices_file: Path | None = None
     log_path: Path | None = None
+    status_path: Path | None = None  # JSON status (address, start, counters) rewritten every few seconds
     max_connections: int = 20_000
     # Cellular carriers put many DAUs behind one NAT address, so the per-peer cap is generous; it stops one host
     # from taking every slot, not a province's carrier gateway from connecting its devices.

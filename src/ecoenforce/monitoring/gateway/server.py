@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
+import os
 import signal
 import time
 from datetime import UTC, datetime
@@ -80,6 +82,9 @@ class Gateway:
             lambda: DeviceConnection(self), self.config.host, self.config.port, backlog=4096
         )
         self._tasks.append(loop.create_task(self._housekeeping()))
+        self.started_at = time.time()
+        if self.config.status_path is not None:
+            self.write_status(self.started_at)
         self.log.event("start", host=self.config.host, port=self.port, segment=self.spool.segment)
 
     def _spool_failed(self, exc: BaseException) -> None:
@@ -111,6 +116,20 @@ class Gateway:
             self.quarantine_budget.save()
             self.rejected_budget.save()
             self.log.flush()
+            if self.config.status_path is not None and int(now) % 5 == 0:
+                self.write_status(now)
+
+    def write_status(self, now: float) -> None:
+        """Where it listens, since when, what it has done (read by `ecoenforce status`); never fatal."""
+        path = self.config.status_path
+        data = {"pid": os.getpid(), "host": self.config.host, "port": self.port, "started_at": self.started_at,
+                "beat_at": now, "connections": len(self.connections), "segment": self.spool.segment,
+                "stats": self.stats}  # fmt: skip
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, path)
 
     def refuse(self, peer: str, key: str, reason: str) -> None:
         """Count a refused connection; log it sparsely (a refused peer reconnecting in a loop is one story)."""

@@ -231,3 +231,43 @@ def iter_quarantine(spool_dir: Path | str) -> Iterable[SpoolRecord]:
         for record in read_records(path):
             if record.kind == QUARANTINE:
                 yield record
+
+
+@dataclass(slots=True)
+class Backlog:
+    """Spool not yet in the lake: segments with unloaded bytes, those bytes, the accepted frames in them."""
+
+    segments: int = 0
+    bytes: int = 0
+    frames: int = 0
+    last_load: float | None = None  # epoch seconds of the checkpoint's last write
+
+
+def spool_backlog(spool_dir: Path | str, lake_dir: Path | str) -> Backlog:
+    """What the loader still has to do (reads record heads only, so it stays cheap for a large backlog)."""
+    from ..gateway.spool import HEAD, MAGIC
+
+    spool, lake = Path(spool_dir), Path(lake_dir)
+    cp_path = lake / CHECKPOINT
+    cp = Checkpoint.load(cp_path)
+    out = Backlog(last_load=cp_path.stat().st_mtime if cp_path.exists() else None)
+    for path in list_segments(spool):
+        if cp.is_final(path.name):
+            continue
+        start = cp.offset(path.name)
+        size = path.stat().st_size
+        if size <= start:
+            continue
+        out.segments += 1
+        out.bytes += size - start
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            data = fh.read()
+        pos = 0
+        while pos + HEAD.size <= len(data):
+            magic, _version, kind, length, _crc = HEAD.unpack_from(data, pos)
+            if magic != MAGIC or pos + HEAD.size + length > len(data):
+                break
+            out.frames += kind == ACCEPTED
+            pos += HEAD.size + length
+    return out

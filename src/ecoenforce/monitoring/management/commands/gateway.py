@@ -14,7 +14,8 @@ class Command(PassthroughCommand):
 
     def main(self, argv):
         defaults = {"--spool": settings.SPOOL_DIR, "--devices": settings.DEVICE_SNAPSHOT,
-                    "--log": settings.VAR_DIR / "gateway" / "connections.jsonl"}
+                    "--log": settings.VAR_DIR / "gateway" / "connections.jsonl",
+                    "--status-file": settings.VAR_DIR / "run" / "gateway.json"}
         for flag, value in defaults.items():
             if flag not in argv and not any(a.startswith(flag + "=") for a in argv):
                 argv = [*argv, flag, str(value)]

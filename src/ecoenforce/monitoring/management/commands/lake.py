@@ -17,10 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["load", "show"])
         parser.add_argument("--watch", type=float, default=0, help="keep loading every SECONDS (0 = once)")
+        parser.add_argument("--quiet", action="store_true", help="print only loads that found new records")
         for name in ("--mn", "--kind", "--pollutant", "--start", "--end"):
             parser.add_argument(name, help="show: filter (start/end: YYYY-MM-DD[THH:MM], Beijing time)")
 
-    def handle(self, *args, action, watch, **options):
+    def handle(self, *args, action, watch, quiet=False, **options):
         if action == "show":
             argv = ["show", "--lake", str(settings.LAKE_DIR)]
             for name in ("mn", "kind", "pollutant", "start", "end"):
@@ -36,8 +37,10 @@ class Command(BaseCommand):
             keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
             with lake_load_lock(blocking=True):
                 report = load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
-            self.stdout.write(json.dumps({"records": report.records, "rows_written": report.rows_written,
-                                          "duplicates": report.duplicates, "errors": dict(report.errors)}))  # fmt: skip
+            if report.records or not quiet:
+                self.stdout.write(json.dumps({"records": report.records, "rows_written": report.rows_written,
+                                              "duplicates": report.duplicates, "errors": dict(report.errors)}))  # fmt: skip
+                self.stdout.flush()
             if not watch:
                 return
             time.sleep(watch)

@@ -1,0 +1,10 @@
+"""Operations app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ecoenforce.ops"
+    verbose_name = _("Operations")
