@@ -34,7 +34,7 @@ def _env(tmp: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TASKS_BACKEND")}
     return {**env, "ECOENFORCE_VAR_DIR": str(tmp / "var"), "DJANGO_SETTINGS_MODULE": "ecoenforce.settings",
             "PYTHONUNBUFFERED": "1", "ECOENFORCE_ADMIN_USERNAME": "tree-installer",
-            "ECOENFORCE_ADMIN_PASSWORD": "Tree-Installer-2026!x"}  # fmt: skip
+            "ECOENFORCE_ADMIN_PASSWORD": "Qv8#mZr4-Lp2wXc9"}  # fmt: skip
 
 
 def _cli(tmp: Path, *args: str, timeout: float = 300) -> str:
