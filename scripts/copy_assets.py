@@ -12,7 +12,10 @@ DEST = ROOT / "src" / "ecoenforce" / "static" / "vendor"
 
 FILES = {
     "@tabler/core/dist/css/tabler.min.css": "tabler/tabler.min.css",
+    # The source maps the minified files name: collectstatic's manifest refuses a reference to a missing file.
+    "@tabler/core/dist/css/tabler.min.css.map": "tabler/tabler.min.css.map",
     "@tabler/core/dist/js/tabler.min.js": "tabler/tabler.min.js",
+    "@tabler/core/dist/js/tabler.min.js.map": "tabler/tabler.min.js.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
 }

@@ -138,6 +138,22 @@ def personas(inspector_wj, inspector2_wj, leader_wj, legal_wj, inspector_xb, cit
                                     operator, grid_member, enterprise_user, admin_user)}
 
 
+# --- static files ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def static_from_the_source_tree(tmp_path_factory):
+    """Serve static files as they are in the source tree: the hashed, compressed manifest storage needs the
+    collectstatic that `ecoenforce up` runs, which takes tens of seconds (tests/core/test_core_delivery.py
+    runs it once and checks what it produces)."""
+    from django.test import override_settings
+
+    plain = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=plain, WHITENOISE_USE_FINDERS=True,
+                           STATIC_ROOT=str(tmp_path_factory.mktemp("static-root"))):
+        yield
+
+
 # --- factories -------------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from ecoenforce.config import (
     REPO_ROOT,
@@ -159,11 +160,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [REPO_ROOT / "src" / "ecoenforce" / "static"]
+# Static files are collected (`ecoenforce up` runs serving.collect_static) into hashed names with .gz and .br
+# beside them; WhiteNoise serves the hashed ones with a ten-year immutable cache and picks the encoding the
+# browser accepts. In DEBUG the source files are served as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
+# Files served at the site's root (browsers ask for /favicon.ico on pages that name no icon).
+WHITENOISE_ROOT = REPO_ROOT / "src" / "ecoenforce" / "root_files"
+# Source maps are for developers' tools: not worth compressing at every collect.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 FILES_DIR = VAR_DIR / "files"
 
 # Background work (rule runs, chain checks) goes to a database queue that `ecoenforce db_worker` empties (`ecoenforce
@@ -185,6 +193,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "ecoenforce.core.error_pages.csrf_failure"
 
 # Served over HTTPS (directly or behind a proxy that terminates TLS): cookies only over HTTPS, HSTS, and plain
 # HTTP redirected. Behind a proxy the proxy must set X-Forwarded-Proto (docs/deploy.md, "HTTPS and settings").

@@ -21,3 +21,9 @@ urlpatterns = [
     path("monitoring/", include("ecoenforce.monitoring.urls")),
     path("public/", include("ecoenforce.disclosure.urls")),
 ]
+
+# Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.
+handler400 = "ecoenforce.core.error_pages.bad_request"
+handler403 = "ecoenforce.core.error_pages.permission_denied"
+handler404 = "ecoenforce.core.error_pages.page_not_found"
+handler500 = "ecoenforce.core.error_pages.server_error"

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.first_admin import NoAdministrator, ensure_first_administrator
 from ecoenforce.demo.seed import DEMO_PASSWORD, DemoSeeder, demo_logins
+from ecoenforce.serving import collect_static, gunicorn_argv
 
 ROLES = ("web", "gateway", "loader", "worker", "scheduler")
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
@@ -27,10 +28,8 @@ def process_roles(*, host: str, port: int, workers: int, gateway_host: str, gate
     cli = [python, "-m", "ecoenforce.cli"]
     # every process queues and runs background work through the database, never inside a web request
     env = {"TASKS_BACKEND": os.environ.get("TASKS_BACKEND", DATABASE_TASKS), "PYTHONUNBUFFERED": "1"}
-    gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
     roles = {
-        "web": Role("web", [gunicorn, "ecoenforce.wsgi:application", "--bind", f"{host}:{port}", "--workers",
-                            str(workers), "--threads", "4", "--access-logfile", "-"], env),  # fmt: skip
+        "web": Role("web", gunicorn_argv(host=host, port=port, workers=workers), env),  # ecoenforce/serving.py
         "gateway": Role("gateway", [*cli, "gateway", "--host", gateway_host, "--port", str(gateway_port)], env),
         "loader": Role("loader", [*cli, "lake", "load", "--watch", f"{load_every:g}", "--quiet"], env),
         "worker": Role("worker", [*cli, "db_worker", "--no-reload", "--interval", "1"], env),
@@ -66,6 +65,8 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown process(es): {', '.join(unknown)}; choose from {', '.join(ROLES)}")
         call_command("migrate", interactive=False, verbosity=0)
+        if collect_static():
+            self.stdout.write("Static files collected (hashed, gzip and brotli).")
         self.stdout.write(f"Database ready: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
         if not no_demo:
             if DemoSeeder(log=self.stdout.write).run():
