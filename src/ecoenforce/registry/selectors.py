@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.filters import ListFilters, filter_field, search_field, yes_no
 from ecoenforce.core.models import User
-from ecoenforce.registry.models import RegulatedEntity
+from ecoenforce.registry.models import Industry, RegulatedEntity
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,13 @@ class EntityFilters(ListFilters):
     key_unit: str = filter_field(_("Key unit"), lambda e: yes_no(e.is_key_unit))  # "", "yes", "no"
     risk_class: str = filter_field(_("Supervision class"), lambda e: e.get_risk_class_display())
     positive_list: str = filter_field(_("On the positive list"), lambda e: yes_no(e.on_positive_list))  # "", "yes", "no"
+
+
+def industries_in_scope(*, user: User) -> QuerySet[Industry]:
+    """The industries of the entities the user can see (the list's filter): not all 1,380+ GB/T 4754 classes,
+    which made every entity-list page 100 KB and most of its 45 ms."""
+    entities = scope_by_region(RegulatedEntity.objects.all(), user=user)
+    return Industry.objects.filter(pk__in=entities.values("industry_id")).only("code", "name_zh").order_by("code")
 
 
 def entity_list_for_user(*, user: User, filters: EntityFilters = EntityFilters()) -> QuerySet[RegulatedEntity]:

@@ -14,13 +14,18 @@ from django.views.decorators.http import require_POST
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region, Role
-from ecoenforce.registry.models import Industry, PermitClass, RiskClass
+from ecoenforce.registry.models import PermitClass, RiskClass
 from ecoenforce.registry.positive.labels import criterion_label
 from ecoenforce.registry.positive.models import OPEN_STATUSES
 from ecoenforce.registry.positive.services import positive_list_eligibility
 from ecoenforce.registry.risk_labels import reason_label
 from ecoenforce.registry.risk_services import risk_classify, risk_explain
-from ecoenforce.registry.selectors import EntityFilters, entity_get_for_user, entity_list_for_user
+from ecoenforce.registry.selectors import (
+    EntityFilters,
+    entity_get_for_user,
+    entity_list_for_user,
+    industries_in_scope,
+)
 
 
 def _regions_for(user) -> list[Region]:
@@ -45,7 +50,7 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "registry/entity_list.html", {
         "page": page, "filters": filters, "regions": _regions_for(request.user),
-        "industries": Industry.objects.all(), "permit_classes": PermitClass.choices, "risk_classes": RiskClass.choices,
+        "industries": industries_in_scope(user=request.user), "permit_classes": PermitClass.choices, "risk_classes": RiskClass.choices,
         "can_classify": request.user.is_superuser or request.user.role in (Role.UNIT_LEADER, Role.ADMINISTRATOR),
     })
 
