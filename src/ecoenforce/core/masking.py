@@ -174,6 +174,20 @@ def mask_free_text(text: str, *, names: list[str] = ()) -> str:
     """Mask personal numbers (phones, IDs, cards, e-mail, plates) and the given names wherever they appear."""
     if not text:
         return text or ""
+    if _MAYBE.search(text):
+        masked = _mask_numbers(text)
+    else:
+        masked = text  # no digit, no @, no plate: nothing for the number patterns (the common note)
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        masked = masked.replace(name, mask_person_name(name))
+    return masked
+
+
+# Anything the number patterns could match starts with a digit (ASCII or full-width), an @ or a plate's province.
+_MAYBE = re.compile(r"[0-9０-９@]|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-ZＡ-Ｚ]")
+
+
+def _mask_numbers(text: str) -> str:
     m = _Masker(text)
     for pattern in (_ID18, _ID15):
         for hit in pattern.finditer(m.norm):
@@ -209,7 +223,4 @@ def mask_free_text(text: str, *, names: list[str] = ()) -> str:
             hit.end("value"),
             lambda s: _star_digits(s, 0, 2) if s[0].isdigit() else s[:1] + "*" * (len(s) - 1),
         )
-    masked = m.result()
-    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        masked = masked.replace(name, mask_person_name(name))
-    return masked
+    return m.result()
