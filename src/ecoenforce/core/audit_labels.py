@@ -58,6 +58,7 @@ ACTIONS = {
     "entity.import_create": _("Entity imported"),
     "entity.import_update": _("Entity updated by import"),
     "inspector.create": _("Inspector added"),
+    "notifications.preferences": _("Notification preferences changed"),
     "inspector.invite": _("Inspector invited to sign in"),
     "inspector.update": _("Inspector updated"),
     "inspector.profile_update": _("Inspector pool data updated"),
