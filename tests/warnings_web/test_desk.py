@@ -214,3 +214,50 @@ def test_policy_versions_through_admin_are_numbered_and_audited(client, admin_us
     assert (policy.version, policy.values["flat_hours"], policy.created_by_id) == (1, 8, admin_user.pk)
     assert rule_policy_current()[1].flat_hours == 8
     assert AuditEvent.objects.filter(action="rule_policy.create").count() == 1
+
+
+def _hourly(lake, mn: str, hours: list[int], pollutant: str = "a21026", value: float = 20.0) -> None:
+    """Hourly readings of one factor at the given epoch hours (one parquet file)."""
+    import pyarrow.parquet as pq
+
+    from ecoenforce.monitoring.scenario.generator import to_arrow
+
+    n = len(hours)
+    cols = {"mn": [mn] * n, "st": ["31"] * n, "pollutant": [pollutant] * n, "h": hours, "avg": [value + h % 5 for h in hours],
+            "zs_avg": [None] * n, "cou": [None] * n, "flag": ["N"] * n}  # fmt: skip
+    folder = lake / "kind=hour" / f"date={dt.date.fromtimestamp(hours[-1] * 3600).isoformat()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(to_arrow(cols), folder / f"part-{mn}-{pollutant}.parquet")
+
+
+def test_a_run_never_judges_the_future(lake, entity_wj):
+    """A device reporting every hour up to the last full one: a window reaching into tomorrow raises no outage for
+    the hours still to come, the run records the window it judged, and a window wholly ahead is refused."""
+    from django.utils import timezone
+
+    from ecoenforce.core.errors import ValidationFailed
+
+    now = timezone.now()
+    h_now = int(now.timestamp()) // 3600
+    _hourly(lake, "CZ320400000001", list(range(h_now - 48, h_now)))
+    device_bind(actor=None, mn="CZ320400000001", entity=entity_wj)
+    run = rule_run_create(actor=None, window_from=now - dt.timedelta(days=2), window_to=now + dt.timedelta(days=1))
+    assert run.window_to <= now
+    run = rule_run_execute(run_id=run.pk)
+    assert run.status == "done"
+    assert not Warning.objects.filter(rule="outage").exists()
+    with pytest.raises(ValidationFailed):
+        rule_run_create(actor=None, window_from=now + dt.timedelta(hours=1), window_to=now + dt.timedelta(days=1))
+
+
+def test_the_rules_core_stops_at_the_present(lake):
+    """The pure core, given `now`, judges up to the current hour only; without it, the window as asked."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    h_now = int(now.timestamp()) // 3600
+    _hourly(lake, "CZ320400000001", list(range(h_now - 24, h_now)))
+    start, end = now - dt.timedelta(days=1), now + dt.timedelta(days=1)
+    assert [e.rule for e in run_lake(lake, start, end, [], RulePolicyValues())] == ["outage"]  # the old behaviour
+    assert run_lake(lake, start, end, [], RulePolicyValues(), now=now) == []
+    assert run_lake(lake, now + dt.timedelta(hours=1), end, [], RulePolicyValues(), now=now) == []

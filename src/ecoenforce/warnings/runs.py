@@ -33,6 +33,11 @@ def rule_run_create(*, actor: User | None, window_from: dt.datetime, window_to: 
     if window_to - window_from > dt.timedelta(days=400):
         raise ValidationFailed(_("Run at most 400 days at once; split longer periods."),
                                details={"window_to": [_("Too long.")]})  # fmt: skip
+    # A run judges only hours that have passed: the window stops at the current hour (see runner.judged_until).
+    window_to = runner.judged_until(window_to, timezone.now())
+    if window_to <= window_from:
+        raise ValidationFailed(_("This period has not happened yet: a run judges only hours that have passed."),
+                               details={"window_from": [_("Choose a start before the current hour.")]})  # fmt: skip
     policy, _values = rule_policy_current()
     run = RuleRun.objects.create(window_from=window_from, window_to=window_to, engine=engine, policy=policy,
                                  requested_by=actor)  # fmt: skip
@@ -55,7 +60,7 @@ def rule_run_execute(*, run_id: int, lake_dir=None, con=None) -> RuleRun:
         limits = limit_rows()
         _progress(run, 15)
         events = runner.run_lake(lake_dir or settings.LAKE_DIR, run.window_from, run.window_to, limits, values,
-                                 engine=run.engine, con=con)  # fmt: skip
+                                 engine=run.engine, con=con, now=timezone.now())  # fmt: skip
         _progress(run, 70, events_found=len(events))
         created, updated, unmatched = warnings_upsert(events=events, run=run)
     except Exception as exc:  # the job record must say what went wrong, whatever it was

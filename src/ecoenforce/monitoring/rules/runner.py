@@ -185,6 +185,16 @@ def run(
     return to_events(con.to_pyarrow(merged).to_pylist())
 
 
+def judged_until(end: datetime, now: datetime) -> datetime:
+    """The end of what a run may judge: `end`, but never past the start of the current hour at `now`.
+
+    An hour's data arrive after the hour, so the hour under way (and every later one) has not happened yet as far
+    as the lake is concerned: judging it would raise outages for hours that are still to come.
+    """
+    present = datetime.fromtimestamp(int(now.timestamp()) // 3600 * 3600, tz=UTC)
+    return min(end, present)
+
+
 def run_lake(
     lake_dir: Path | str,
     start: datetime,
@@ -194,8 +204,16 @@ def run_lake(
     engine: str = "duckdb",
     rules: Sequence[str] | None = None,
     con=None,
+    now: datetime | None = None,
 ) -> list[Event]:
-    """Read the lake for [start, end) and run the rules (the trailing outage ends at `end`)."""
+    """Read the lake for [start, end) and run the rules (the trailing outage ends at `end`).
+
+    With `now`, the window stops at `judged_until(end, now)`: a run never judges the future.
+    """
+    if now is not None:
+        end = judged_until(end, now)
+        if end <= start:
+            return []
     con = con or connect(engine)
     policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600})
     return run(con, read_lake(con, lake_dir, start, end), limit_rows, policy, rules)

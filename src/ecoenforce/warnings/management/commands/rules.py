@@ -54,7 +54,7 @@ class Command(BaseCommand):
             from ecoenforce.warnings.services import rule_policy_current
 
             events = runner.run_lake(settings.LAKE_DIR, start, end, limit_rows(), rule_policy_current()[1],
-                                     engine=opts["engine"])  # fmt: skip
+                                     engine=opts["engine"], now=timezone.now())  # fmt: skip
             for e in events:
                 self._emit(opts["format"], e.as_json())
             return
