@@ -70,7 +70,7 @@ def test_nothing_imports_the_read_only_interfaces():
     assert offenders == []
 
 
-PURE = ["core.workdays", "core.masking", "registry.uscc", "cases.workflow", "monitoring.hj212", "monitoring.gateway",
+PURE = ["core.workdays", "core.masking", "registry.uscc", "cases.workflow", "cases.penalty", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "ops.supervisor", "ops.schedule", "ops.runstate"]
 

@@ -1,8 +1,10 @@
-"""Case policy in the admin: stage deadlines (cases themselves move only through the workflow service)."""
+"""Case policy in the admin: stage deadlines, discretion policy versions (cases themselves move only through the workflow service)."""
 
 from django.contrib import admin
 
-from ecoenforce.cases.models import Case, StageDeadline
+from ecoenforce.cases.discretion import discretion_policy_add, discretion_policy_check, discretion_seed_values
+from ecoenforce.cases.models import Case, DiscretionPolicy, StageDeadline
+from ecoenforce.core.admin import VersionedPolicyAdmin
 
 
 @admin.register(StageDeadline)
@@ -18,3 +20,17 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DiscretionPolicy)
+class DiscretionPolicyAdmin(VersionedPolicyAdmin):
+    """Add a new version to change benchmarks, weights, situations or the apology rule."""
+
+    def check_values(self, values) -> None:
+        discretion_policy_check(values)
+
+    def add_version(self, *, actor, values, source):
+        return discretion_policy_add(actor=actor, values=values, source=source)
+
+    def default_values(self) -> dict:
+        return discretion_seed_values()

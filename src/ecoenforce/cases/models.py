@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases.workflow import Stage
-from ecoenforce.core.models import Organization, Region
+from ecoenforce.core.models import Organization, Region, VersionedPolicy
 from ecoenforce.registry.models import EnforcementMatter, RegulatedEntity
 
 STAGE_LABELS = {
@@ -98,3 +98,17 @@ class StageDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.days} {self.day_kind}"
+
+
+class DiscretionPolicy(VersionedPolicy):
+    """A version of the discretion rules (自由裁量基准): benchmarks per violation type, situations, no-penalty
+    grounds, the public-apology reduction, landing points (newest in force; read by `cases.penalty`)."""
+
+    values = models.JSONField(_("values"), default=dict,
+                              help_text=_("The keys of cases.penalty.Rules: benchmarks, situations, no_penalty, apology, "
+                                          "landing, reduced_share, round_to. Mark what is not yet confirmed in the "
+                                          "source."))
+
+    class Meta(VersionedPolicy.Meta):
+        verbose_name = _("discretion policy")
+        verbose_name_plural = _("discretion policies")

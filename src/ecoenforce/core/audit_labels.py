@@ -48,6 +48,7 @@ ACTIONS = {
     "case.start_execution": _("Execution started"),
     "case.close": _("Case closed"),
     "catalogue.draft": _("Catalogue draft created"),
+    "discretion_policy.add": _("Discretion policy version added"),
     "contact.reveal": _("Sealed reporter identity viewed"),
     "catalogue.import": _("Catalogue imported"),
     "catalogue.matter_save": _("Catalogue item saved"),
