@@ -33,7 +33,7 @@ def _published_round() -> DrawRound:
                                             ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
     entities = []
     for n, risk_class in enumerate(["special", "special", "key", "key", "general", "general"], start=1):
-        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2VER{n:02d}"), name=f"常州核验测试化工有限公司{n}",
+        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2HYA{n:02d}"), name=f"常州核验测试化工有限公司{n}",
                                industry=industry, region=region, address=f"湖塘镇核验路{n}号",
                                permit_class=PermitClass.KEY, legal_representative="张卫东")
         RegulatedEntity.objects.filter(pk=entity.pk).update(risk_class=risk_class)
@@ -60,7 +60,10 @@ def test_the_public_round_page_verifies_the_published_round_in_the_browser(live_
     box = page.locator("[data-testid=round-verify]")
     expect(box).to_have_attribute("data-state", "ok")
     assert "已在您的浏览器中核验" in box.inner_text()
-    assert "9 项检查全部通过" in box.inner_text()  # format … selection digest, with the tie openings
+    assert "各项检查全部通过" in box.inner_text()
+    checks = box.locator("[data-testid=verify-checks]").inner_text()
+    assert "承诺值（种子的 SHA-256）" in checks and "与抽中对象相关的已公开回避关系" in checks  # format 2: tie openings
+    assert checks.count("✓") == 8
     assert page.evaluate("window.__csp") == []
     assert "ecoenforce draw verify ROUND_FILE" in page.locator("main, .page-body").first.inner_text()  # the CLI stays
 

@@ -606,6 +606,11 @@
     return el;
   }
 
+  // The translated name of a check, from data-step-<name> on the box.
+  function stepLabel(d, name) {
+    return d["step" + name.replace(/(^|_)([a-z])/g, function (_m, _u, c) { return c.toUpperCase(); })] || name;
+  }
+
   function show(box, state, report) {
     var d = box.dataset, status = box.querySelector("[data-verify-status]") || box;
     box.setAttribute("data-state", state);
@@ -614,7 +619,10 @@
     if (state === "ok") {
       box.classList.add("alert-success");
       line(status, "strong", d.msgVerified);
-      line(status, "div", d.msgVerifiedDetail.replace("%(steps)s", report.checks.length), "small");
+      line(status, "div", d.msgVerifiedDetail, "small");
+      var list = line(status, "div", report.checks.map(function (c) { return "✓ " + stepLabel(d, c.name); }).join(" · "),
+                      "small text-secondary mt-1");
+      list.setAttribute("data-testid", "verify-checks");
       return;
     }
     if (state === "mismatch") {
@@ -623,8 +631,7 @@
       line(status, "strong", d.msgMismatch);
       var dl = document.createElement("dl");
       dl.className = "row mb-0 small mt-2";
-      var step = d["step" + bad.name.replace(/(^|_)([a-z])/g, function (_m, _u, c) { return c.toUpperCase(); })];
-      var rows = [[d.msgStep, step || bad.name, "step"]];
+      var rows = [[d.msgStep, stepLabel(d, bad.name), "step"]];
       if (bad.expected !== undefined && bad.expected !== null) { rows.push([d.msgExpected, bad.expected, "expected"]); }
       if (bad.found !== undefined && bad.found !== null) { rows.push([d.msgFound, bad.found, "found"]); }
       rows.push([d.msgDetail, bad.detail, "detail"]);
