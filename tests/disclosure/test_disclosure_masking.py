@@ -46,8 +46,9 @@ def test_a_round_note_and_title_are_masked(client, leader_wj, region_wj, admin_u
     round_ = round_draw(actor=leader_wj, round_id=round_.pk)
     tasks = list(round_.tasks.order_by("pk"))
     assert len(tasks) == len(entities)
-    task_record_result(actor=leader_wj, task_id=tasks[0].pk, inspected_on=TODAY, violation_found=False)
-    task_mark_not_inspected(actor=leader_wj, task_id=tasks[1].pk,
+    task_record_result(actor=tasks[0].inspectors.first(), task_id=tasks[0].pk, inspected_on=TODAY,
+                       violation_found=False, findings="现场检查未发现问题")
+    task_mark_not_inspected(actor=tasks[1].inspectors.first(), task_id=tasks[1].pk,
                             reason="企业已停产，负责人赵国庆（手机13912345678，身份证320412197001011234）称下月复产")
     round_publish(actor=leader_wj, round_id=round_.pk)
     page = client.get(f"/public/rounds/{round_.pk}/").content.decode()

@@ -86,20 +86,26 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
     assert rows.count() == len(mine)
     page.click(f"text={mine[0].entity.name}")
     result = page.locator("[data-testid=task-result]")
+    assert result.locator("input[name=inspected_on]").input_value() == ""  # nothing pre-filled: the officer says
+    assert not result.locator("input[name=violation_found]:checked").count()
+    result.locator("input[name=inspected_on]").fill(round_.drawn_at.date().isoformat())
     result.locator("input[name=violation_found][value=yes]").check()
     submit(page, result.locator("button"))  # no findings: refused, the choice is kept
     result = page.locator("[data-testid=task-result]")
     assert result.locator("textarea[name=findings].is-invalid").is_visible()
     assert result.locator("input[name=violation_found][value=yes]").is_checked()
     result.locator("textarea[name=findings]").fill("危险废物贮存场所未设置识别标志，已拍照取证。")
-    submit(page, result.locator("button"))
+    submit(page, result.locator("button"))  # a confirmation step: nothing is final yet
+    assert InspectionTask.objects.get(pk=mine[0].pk).status == InspectionTask.Status.ASSIGNED
+    submit(page, page.locator("[data-testid=task-confirm-save]"))
     assert InspectionTask.objects.get(pk=mine[0].pk).lead is not None
     sign_out(page)
 
     # The other results come in through the same service the page uses; then the leader publishes.
     for task in InspectionTask.objects.filter(round=round_, status=InspectionTask.Status.ASSIGNED):
-        task_record_result(actor=people["chen"], task_id=task.pk, inspected_on=round_.drawn_at.date().isoformat(),
-                           violation_found=False)
+        task_record_result(actor=task.inspectors.first(), task_id=task.pk,
+                           inspected_on=round_.drawn_at.date().isoformat(), violation_found=False,
+                           findings="检查污染防治设施运行记录，未发现问题")
     sign_in(page, base, "chen")
     page.goto(f"{base}/planning/rounds/{round_.pk}/")
     page.check("[data-testid=publish-confirm]")

@@ -132,7 +132,8 @@ def test_a_new_bureau_publishes_a_verifiable_round_from_its_own_spreadsheets(tmp
         found = task.pk == violating.pk
         assert officer.post(f"/planning/tasks/{task.pk}/", {
             "action": "result", "inspected_on": today, "violation_found": "yes" if found else "no",
-            "findings": "废水排放口未按规定设置标志牌" if found else "现场检查未发现问题"}).status_code == 302
+            "findings": "废水排放口未按规定设置标志牌" if found else "现场检查未发现问题",
+            "confirm": "yes"}).status_code == 302
     assert client.post(f"/planning/rounds/{round_.pk}/", {"action": "publish", "confirm": "yes"}).status_code == 302
 
     # The portal says what is true about the violation: a lead was opened and is awaiting a decision.

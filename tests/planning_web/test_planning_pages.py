@@ -80,8 +80,8 @@ def test_commit_draw_task_and_result_through_the_pages(leader, inspector_wj, ins
                                                         "violation_found": "yes", "findings": "废气收集罩破损"})
     assert bad.status_code == 422 and "废气收集罩破损" in bad.content.decode()
     good = inspector.post(f"/planning/tasks/{task.pk}/", {"action": "result", "inspected_on": timezone.localdate(),
-                                                         "violation_found": "yes", "findings": "废气收集罩破损"},
-                          follow=True)
+                                                         "violation_found": "yes", "findings": "废气收集罩破损",
+                                                         "confirm": "yes"}, follow=True)
     task.refresh_from_db()
     assert task.status == InspectionTask.Status.DONE and task.lead is not None
     assert task.lead.number in good.content.decode()

@@ -133,7 +133,8 @@ def test_results_become_inspections_events_and_leads(leader_wj, inspector_wj, in
     assert done.lead.source == Lead.Source.INSPECTION and done.lead.external_ref == f"task:{task.pk}"
     assert EntityEvent.objects.filter(entity=task.entity, kind=EntityEvent.Kind.INSPECTION_VIOLATION).exists()
     with pytest.raises(InvalidTransition):
-        task_record_result(actor=inspector_wj, task_id=task.pk, inspected_on=TODAY, violation_found=False)
+        task_record_result(actor=inspector_wj, task_id=task.pk, inspected_on=TODAY, violation_found=False,
+                           findings="现场检查未发现问题")
 
 
 def test_publication_reveals_a_round_file_that_verifies_offline(client, leader_wj, wj_pool, tmp_path):
@@ -146,8 +147,9 @@ def test_publication_reveals_a_round_file_that_verifies_offline(client, leader_w
     with pytest.raises(ValidationFailed):
         round_publish(actor=leader_wj, round_id=round_.pk)
     for t in tasks[:-1]:
-        task_record_result(actor=leader_wj, task_id=t.pk, inspected_on=TODAY, violation_found=False)
-    task_mark_not_inspected(actor=leader_wj, task_id=tasks[-1].pk, reason="企业已于3月关停")
+        task_record_result(actor=t.inspectors.first(), task_id=t.pk, inspected_on=TODAY, violation_found=False,
+                           findings="现场检查未发现问题")
+    task_mark_not_inspected(actor=tasks[-1].inspectors.first(), task_id=tasks[-1].pk, reason="企业已于3月关停")
     round_publish(actor=leader_wj, round_id=round_.pk)
 
     page = client.get(f"/public/rounds/{round_.pk}/").content.decode()

@@ -43,7 +43,8 @@ def published(leader_wj, inspector_wj, inspector2_wj, wj_pool, region_wj, admin_
                           ratios={"special": Decimal("1"), "key": Decimal("0.25"), "general": Decimal("0")})
     round_ = round_draw(actor=leader_wj, round_id=round_.pk, public_entropy="witness 4711")
     for task in round_.tasks.all():
-        task_record_result(actor=leader_wj, task_id=task.pk, inspected_on=TODAY, violation_found=False)
+        task_record_result(actor=task.inspectors.first(), task_id=task.pk, inspected_on=TODAY, violation_found=False,
+                           findings="现场检查未发现问题")
     round_ = round_publish(actor=leader_wj, round_id=round_.pk)
     return round_, special[0], general[0]
 

@@ -102,6 +102,7 @@ ACTIONS = {
     "rule_run.create": _("Rule run started"),
     "task.result": _("Inspection result recorded"),
     "task.not_inspected": _("Target marked not inspected"),
+    "task.result_correct": _("Inspection result corrected"),
     "user.create_administrator": _("First administrator created"),
     "warning.raise": _("Warning raised"),
     "warning.take": _("Warning taken"),

@@ -31,6 +31,11 @@ FINDINGS = (
     "废气收集设施未正常运行，车间无组织排放明显，已调取中控记录并制作询问笔录。",
     "雨水排放口有生产废水排出，已采样送检并拍照取证。",
 )
+CHECKED = (  # what a clean inspection says it checked (a result always says what was looked at)
+    "检查污染防治设施运行记录、危险废物台账及排放口标志，未发现违法行为。",
+    "现场核查废气治理设施正常运行，在线监测数据与中控记录一致，未发现违法行为。",
+    "检查废水处理站运行及排污许可执行报告，未发现违法行为。",
+)
 VIOLATION_RATE = 0.12  # a little above the historical share of routine inspections that find something
 
 
@@ -69,14 +74,15 @@ def planning_demo(*, leader: User, today: dt.date, seed: int = 20261001) -> dict
                        ratios={"key": Decimal("0.30"), "general": Decimal("0.05"), "special": Decimal("0")})
     round_draw(actor=leader, round_id=campaign.pk)
     violations = 0
-    for task in published.tasks.order_by("risk_class", "rank_in_class"):
+    for task in published.tasks.order_by("risk_class", "rank_in_class").prefetch_related("inspectors"):
+        officer = min(task.inspectors.all(), key=lambda u: u.pk)  # results in the name of a drawn officer
         if rng.random() < 0.02:
-            task_mark_not_inspected(actor=leader, task_id=task.pk, reason="企业已于本季度停产关闭，经现场核实。")
+            task_mark_not_inspected(actor=officer, task_id=task.pk, reason="企业已于本季度停产关闭，经现场核实。")
             continue
         found = rng.random() < VIOLATION_RATE
         violations += found
-        task_record_result(actor=leader, task_id=task.pk, inspected_on=today.isoformat(), violation_found=found,
-                           findings=rng.choice(FINDINGS) if found else "")
+        task_record_result(actor=officer, task_id=task.pk, inspected_on=today.isoformat(), violation_found=found,
+                           findings=rng.choice(FINDINGS) if found else CHECKED[task.pk % len(CHECKED)])
     round_publish(actor=leader, round_id=published.pk)
     return {"skipped": False, "planned": sum(plan.lines.values_list("planned", flat=True)),
             "published": published.round_id, "published_targets": published.tasks.count(), "violations": violations,

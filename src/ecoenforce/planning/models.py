@@ -171,3 +171,25 @@ class InspectionTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} – {self.entity}"
+
+
+class TaskResultCorrection(models.Model):
+    """A recorded result corrected by one of the task's officers before publication: the reason, and the result as it
+    was and as it became (the original stays in the record)."""
+
+    task = models.ForeignKey(InspectionTask, verbose_name=_("inspection task"), on_delete=models.CASCADE,
+                             related_name="corrections")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+    reason = models.TextField(_("reason for the correction"))
+    before = models.JSONField(_("result before"))
+    after = models.JSONField(_("result after"))
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        verbose_name = _("result correction")
+        verbose_name_plural = _("result corrections")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.corrected_at:%Y-%m-%d %H:%M}"

@@ -305,33 +305,48 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    """One task: the entity, the co-inspectors, and the result form."""
+    """One task: the entity, the co-inspectors, the result form (nothing pre-chosen), a confirmation step before the
+    result is final, and a correction with its reason until the round is published."""
     require_role(request.user, STAFF_ROLES)
     task = task_services.task_get_for_user(user=request.user, task_id=task_id)
-    form = {"inspected_on": timezone.localdate().isoformat(), "violation_found": "", "findings": "", "reason": ""}
+    is_officer = task.inspectors.filter(pk=request.user.pk).exists()
+    form = {"inspected_on": "", "violation_found": "", "findings": "", "reason": "", "correction_reason": ""}
+    if task.inspection_id:
+        form.update(inspected_on=task.inspection.inspected_on.isoformat(), findings=task.inspection.findings,
+                    violation_found="yes" if task.inspection.violation_found else "no")
     errors: dict = {}
+    confirm = None
     if request.method == "POST":
         form.update(request.POST.dict())
+        action = request.POST.get("action")
+        outcome = {"yes": True, "no": False}.get(request.POST.get("violation_found", ""))
+        result = {"actor": request.user, "task_id": task.pk, "inspected_on": request.POST.get("inspected_on"),
+                  "violation_found": outcome, "findings": request.POST.get("findings", "")}
+        reason = request.POST.get("correction_reason", "") if action == "correct" else None
         try:
-            if request.POST.get("action") == "not_inspected":
+            if action == "not_inspected":
                 task_services.task_mark_not_inspected(actor=request.user, task_id=task.pk,
                                                       reason=request.POST.get("reason", ""))
                 messages.success(request, _("Recorded as not inspected."))
-            else:
-                task = task_services.task_record_result(
-                    actor=request.user, task_id=task.pk, inspected_on=request.POST.get("inspected_on"),
-                    violation_found=request.POST.get("violation_found") == "yes",
-                    findings=request.POST.get("findings", ""))
+                return redirect("planning:task_detail", task_id=task.pk)
+            if action in ("result", "correct") and request.POST.get("confirm") == "yes":
+                if action == "correct":
+                    task_services.task_result_correct(**result, reason=reason or "")
+                    messages.success(request, _("Result corrected; the original stays in the record."))
+                    return redirect("planning:task_detail", task_id=task.pk)
+                task = task_services.task_record_result(**result)
                 if task.lead_id:
                     messages.success(request, _("Result recorded; the violation is in the lead inbox as %(n)s.")
                                      % {"n": task.lead.number})
                 else:
                     messages.success(request, _("Result recorded."))
-            return redirect("planning:task_detail", task_id=task.pk)
+                return redirect("planning:task_detail", task_id=task.pk)
+            if action in ("result", "correct") and request.POST.get("confirm") != "back":
+                confirm = {"action": action, **task_services.task_result_preview(**result, correction_reason=reason)}
         except ApplicationError as exc:
             errors = _error(request, exc)
     return render(request, "planning/task_detail.html", {
         "task": task, "form": form, "errors": errors, "co_inspectors": task.inspectors.all(),
-        "class_label": class_label(task.risk_class),
+        "class_label": class_label(task.risk_class), "is_officer": is_officer, "confirm": confirm,
+        "corrections": task.corrections.select_related("corrected_by"), "today": timezone.localdate(),
     }, status=422 if errors else 200)
-

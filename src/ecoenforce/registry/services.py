@@ -76,3 +76,16 @@ def entity_event_record(*, entity: RegulatedEntity, kind: str, date: dt.date, re
     if created and kind in REMOVAL_KINDS:
         positive_list_review_entity(entity=entity, event=event)
     return event
+
+
+def entity_event_correct(*, entity: RegulatedEntity, ref: str, kind: str, date: dt.date) -> EntityEvent:
+    """A corrected fact (an inspection result corrected before publication): the event pushed under `ref` takes its
+    new kind and date — the caller keeps the original in its own record and audit trail."""
+    event = EntityEvent.objects.filter(entity=entity, ref=ref).order_by("id").first()
+    if event is None:
+        return entity_event_record(entity=entity, kind=kind, date=date, ref=ref)
+    event.kind, event.date = kind, date
+    event.save(update_fields=["kind", "date"])
+    if kind in REMOVAL_KINDS:
+        positive_list_review_entity(entity=entity, event=event)
+    return event
