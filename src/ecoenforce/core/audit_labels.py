@@ -98,6 +98,8 @@ ACTIONS = {
     "round.draw": _("Round drawn"),
     "round.publish": _("Round published"),
     "round.openings_reveal": _("Round openings downloaded (officers behind pseudonyms, tie salts)"),
+    "round.withdraw": _("Round withdrawn before publication"),
+    "round.correct": _("Correction notice published on a round"),
     "rule_policy.create": _("Rule policy version added"),
     "rule_run.create": _("Rule run started"),
     "task.result": _("Inspection result recorded"),

@@ -47,6 +47,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     """One round: the commitment and frozen pools; once published, the seed, the file and the results."""
+    from ecoenforce.planning.models import DrawRound
     from ecoenforce.planning.rounds import round_summary
 
     round_ = _public_round(round_id)
@@ -56,6 +57,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
                    .order_by("risk_class", "rank_in_class"))
     return render(request, "disclosure/round_detail.html", {
         "round": round_, "summary": round_summary(round_), "results": results,
+        # Withdrawals and corrections are part of the public record: never a silent redraw or edit.
+        "corrections": round_.corrections.all(), "replaced_by": DrawRound.objects.filter(replaces=round_).first(),
     })
 
 
@@ -80,7 +83,7 @@ def round_file(request: HttpRequest, round_id: int) -> HttpResponse:
 def _public_round(round_id: int):
     from ecoenforce.planning.models import DrawRound
 
-    round_ = DrawRound.objects.select_related("organization__region").filter(pk=round_id).first()
+    round_ = DrawRound.objects.select_related("organization__region", "replaces").filter(pk=round_id).first()
     if round_ is None:
         raise Http404
     return round_

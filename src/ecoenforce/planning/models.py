@@ -85,6 +85,9 @@ class DrawRound(models.Model):
         COMMITTED = "committed", _("Committed (pools frozen)")
         DRAWN = "drawn", _("Drawn (tasks dispatched)")
         PUBLISHED = "published", _("Published")
+        # Withdrawn before publication (wrong pools or ratios found after the draw): never drawn again; the seed is
+        # revealed and the reason is public, and a new round with a new commitment replaces it.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="draw_rounds")
@@ -120,6 +123,13 @@ class DrawRound(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+    # The withdrawn round this one was committed to replace (shown on both public pages).
+    replaces = models.OneToOneField("self", verbose_name=_("replaces"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replaced_by")
 
     class Meta:
         ordering = ["-committed_at", "-id"]
@@ -133,6 +143,26 @@ class DrawRound(models.Model):
     def round_id(self) -> str:
         """The id written into the round file: stable, and unique across installations of one bureau."""
         return f"{self.organization.region.code}-{self.pk}"
+
+
+class RoundCorrection(models.Model):
+    """A public correction notice on a published round: the round file never changes, the notice says what was
+    wrong in the publication and what is right."""
+
+    round = models.ForeignKey(DrawRound, verbose_name=_("round"), on_delete=models.PROTECT,
+                              related_name="corrections")
+    text = models.TextField(_("correction notice"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("round correction notice")
+        verbose_name_plural = _("round correction notices")
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.created_at:%Y-%m-%d}"
 
 
 class InspectionTask(models.Model):

@@ -34,6 +34,14 @@ def tasks_drawn_notify(round_: DrawRound, staffing: list[tuple[InspectionTask, l
                url=reverse("planning:task_list"), key=f"round.draw:{round_.pk}")
 
 
+def tasks_withdrawn_notify(round_: DrawRound, officers: list[User], n_tasks: int) -> None:
+    """Tell the officers drawn in a withdrawn round that its tasks are cancelled (inside round_withdraw)."""
+    notify(recipients=officers, kind=Kind.NOTICE, ref=f"planning.drawround:{round_.pk}",
+           verb=gettext_noop("“%(round)s” was withdrawn before publication: its %(n)s inspection task(s) are cancelled"),
+           params={"round": round_.title, "n": n_tasks}, url=reverse("planning:round_detail", args=[round_.pk]),
+           key=f"round.withdraw:{round_.pk}")
+
+
 def _row(task: InspectionTask) -> QueueItem:
     return QueueItem(source="planning.tasks", ref=f"planning.inspectiontask:{task.pk}", title=task.entity.name,
                      url=reverse("planning:task_detail", args=[task.pk]), subject=task.round.title,

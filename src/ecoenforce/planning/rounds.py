@@ -44,8 +44,8 @@ from ecoenforce.planning.draw import (
     selection_digest,
 )
 from ecoenforce.planning.labels import draw_error_text
-from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
-from ecoenforce.planning.queue import tasks_drawn_notify
+from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine, RoundCorrection
+from ecoenforce.planning.queue import tasks_drawn_notify, tasks_withdrawn_notify
 from ecoenforce.planning.roundfile import build_round_file, build_round_file_v2, verify_round_file
 from ecoenforce.planning.roundseal import (
     FORMAT_V2,
@@ -140,13 +140,23 @@ def _translate(exc: DrawError) -> ValidationFailed:
 def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: dt.date, ratios: dict[str, Decimal],
                  organization: Organization | None = None, cross_region: bool = False,
                  positive_list_mode: str = "tag", max_targets: int | None = None,
-                 kind: str = PlanLine.Kind.ROUTINE) -> DrawRound:
-    """Freeze the pools and the policy, and publish the commitment to a fresh secret seed."""
+                 kind: str = PlanLine.Kind.ROUTINE, replaces: object = None) -> DrawRound:
+    """Freeze the pools and the policy, and publish the commitment to a fresh secret seed.
+
+    `replaces` names a withdrawn round of the same bureau that this one is committed to replace (a redraw is
+    always a new round with a new commitment; both public pages say so).
+    """
     require_role(actor, ROUND_ROLES)
     organization = organization or actor.organization
     if organization is None or not _may_plan_for(actor, organization):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
+    replaced = None
+    if replaces not in (None, ""):
+        replaced = round_get_for_leader(actor=actor, round_id=replaces)
+        if (replaced.status != DrawRound.Status.WITHDRAWN or replaced.organization_id != organization.pk
+                or DrawRound.objects.filter(replaces=replaced).exists()):
+            errors["replaces"] = [_("Only a withdrawn round of the same bureau, not yet replaced, can be replaced.")]
     if not (title or "").strip():
         errors["title"] = [_("Give the round a title, e.g. 2026年第四季度双随机抽查.")]
     if period_end < period_start:
@@ -176,12 +186,13 @@ def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: 
             organization=organization, plan=plan, title=title.strip()[:120], kind=kind, period_start=period_start,
             period_end=period_end, policy=policy_json, pools=pools_json, file_format=FORMAT_V2, openings=openings,
             pools_digest=public_pools_digest(pools_json), policy_digest=policy_digest(policy),
-            commitment=commitment(seed), seed_hex=seed.hex(), created_by=actor, committed_at=now)
+            commitment=commitment(seed), seed_hex=seed.hex(), created_by=actor, committed_at=now, replaces=replaced)
     except DrawError as exc:
         raise _translate(exc) from None
     audit_record(actor=actor, obj=round_, action="round.commit", after={
         "commitment": round_.commitment, "pools_digest": round_.pools_digest, "policy_digest": round_.policy_digest,
-        "entities": len(entities), "inspectors": len(inspectors)})
+        "entities": len(entities), "inspectors": len(inspectors),
+        **({"replaces": replaced.round_id} if replaced else {})})
     return round_
 
 
@@ -294,6 +305,60 @@ def round_publish(*, actor: User, round_id: object) -> DrawRound:
     audit_record(actor=actor, obj=round_, action="round.publish", after={"seed": round_.seed_hex,
                                                                            "selection_digest": round_.selection_digest})
     return round_
+
+
+@transaction.atomic
+def round_withdraw(*, actor: User, round_id: object, reason: str) -> DrawRound:
+    """Withdraw a committed or drawn round before any result is recorded, with a public reason.
+
+    The round is never drawn again (a redraw is a new round with a new commitment, `round_commit(replaces=…)`); its
+    seed is revealed at once on the public page with the reason, so anyone can re-compute what the withdrawn draw
+    selected and compare it with the round that replaces it. Its tasks are cancelled and their officers told.
+    """
+    round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
+    if round_.status not in (DrawRound.Status.COMMITTED, DrawRound.Status.DRAWN):
+        raise InvalidTransition(_("Only a round that is not yet published can be withdrawn. A published round is "
+                                  "corrected with a public correction notice."))
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationFailed(_("Say why the round is withdrawn: the reason is published with the withdrawal."),
+                               details={"reason": [_("Required.")]})
+    recorded = round_.tasks.exclude(status=InspectionTask.Status.ASSIGNED).count()
+    if recorded:
+        raise InvalidTransition(_("%(n)s target(s) already have a result, so the draw has been acted on and cannot be "
+                                  "withdrawn. Publish the round; a mistake in it is corrected with a public correction "
+                                  "notice.") % {"n": recorded})
+    tasks = list(round_.tasks.prefetch_related("inspectors"))
+    officers = list({u.pk: u for t in tasks for u in t.inspectors.all()}.values())
+    before = round_.status
+    round_.tasks.all().delete()
+    round_.status, round_.withdrawn_by, round_.withdrawn_at = DrawRound.Status.WITHDRAWN, actor, timezone.now()
+    round_.withdrawal_reason = reason[:2000]
+    round_.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    audit_record(actor=actor, obj=round_, action="round.withdraw", reason=round_.withdrawal_reason,
+                 before={"status": before, "tasks": len(tasks)},
+                 after={"status": round_.status, "seed": round_.seed_hex,
+                        "selection_digest": round_.selection_digest})
+    if officers:
+        tasks_withdrawn_notify(round_, officers, len(tasks))
+    return round_
+
+
+@transaction.atomic
+def round_correction_publish(*, actor: User, round_id: object, text: str) -> RoundCorrection:
+    """Publish a correction notice on a published round (the round file stays as published: it is what verifies)."""
+    round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
+    if round_.status != DrawRound.Status.PUBLISHED:
+        raise InvalidTransition(_("Only a published round takes a correction notice. Before publication, correct the "
+                                  "result on its task, or withdraw the round."))
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationFailed(_("Write the correction notice: what was wrong in the publication and what is right."),
+                               details={"text": [_("Required.")]})
+    correction = RoundCorrection.objects.create(round=round_, text=text[:4000], created_by=actor,
+                                                created_at=timezone.now())
+    audit_record(actor=actor, obj=round_, action="round.correct", after={"correction": correction.text})
+    return correction
 
 
 @transaction.atomic

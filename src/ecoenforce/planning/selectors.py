@@ -49,7 +49,9 @@ def rounds_for_user(*, user: User, status: str = "", kind: str = "", year: objec
 
 def public_rounds() -> QuerySet[DrawRound]:
     """Every round with a published commitment (all rounds), newest first; targets only once published."""
-    return DrawRound.objects.select_related("organization").annotate(n_tasks=Count("tasks")).order_by("-committed_at", "-id")
+    return (DrawRound.objects.select_related("organization")
+            .annotate(n_tasks=Count("tasks", distinct=True), n_corrections=Count("corrections", distinct=True))
+            .order_by("-committed_at", "-id"))
 
 
 def efficiency_for_user(*, user: User, today: dt.date | None = None) -> dict:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -178,11 +179,19 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 actor=request.user, title=request.POST.get("title", ""), period_start=period_start,
                 period_end=period_end, ratios=ratios, cross_region=request.POST.get("cross_region") == "on",
                 positive_list_mode="exclude" if request.POST.get("positive_list_mode") == "exclude" else "tag",
-                max_targets=int(cap) if cap else None, kind=request.POST.get("kind", PlanLine.Kind.ROUTINE))
+                max_targets=int(cap) if cap else None, kind=request.POST.get("kind", PlanLine.Kind.ROUTINE),
+                replaces=request.POST.get("replaces") or None)
             messages.success(request, _("Pools frozen and the commitment published. Draw when the ceremony starts."))
             return redirect("planning:round_detail", round_id=round_.pk)
         except ApplicationError as exc:
             errors = _error(request, exc)
+    replacing = None
+    if can_run and str(form.get("replaces") or request.GET.get("replaces", "")).isdigit():
+        # Committing a new round to replace a withdrawn one (the withdrawal page links here).
+        replacing = rounds_for_user(user=request.user, status=DrawRound.Status.WITHDRAWN).filter(
+            pk=form.get("replaces") or request.GET.get("replaces"), replaced_by__isnull=True).first()
+        if replacing is not None and request.method != "POST":
+            form["title"] = replacing.title
     filters = RoundFilters.from_query(request.GET)
     rounds = rounds_for_user(user=request.user, status=filters.status, kind=filters.kind, year=filters.year)
     if request.GET.get("export") in ("xlsx", "csv"):
@@ -200,7 +209,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                            objects=rounds)
     page = Paginator(rounds, 25).get_page(request.GET.get("page"))
     return render(request, "planning/round_list.html", {
-        "page": page, "can_run": can_run, "form": form, "errors": errors, "filters": filters,
+        "page": page, "can_run": can_run, "form": form, "errors": errors, "filters": filters, "replacing": replacing,
         "statuses": DrawRound.Status.choices, "years": _round_years(),
         "classes": [(c, class_label(c)) for c in CLASSES], "kinds": PlanLine.Kind.choices,
     }, status=422 if errors else 200)
@@ -228,10 +237,20 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action in ("draw", "publish") and request.POST.get("confirm") != "yes":
-                # Neither step can be undone (that is what makes the round verifiable): the person says so first.
+            if action in ("draw", "publish", "withdraw") and request.POST.get("confirm") != "yes":
+                # None of these can be taken back (that is what makes the round verifiable): the person says so first.
                 raise ValidationFailed(_("Tick the box to confirm: this step cannot be undone."),
                                        details={"confirm": [_("Required.")]})
+            if action == "withdraw":
+                round_services.round_withdraw(actor=request.user, round_id=round_.pk,
+                                              reason=request.POST.get("reason", ""))
+                messages.success(request, _("Withdrawn: the reason and the seed are on the public portal. To draw "
+                                            "again, commit a new round that replaces this one."))
+                return redirect(f"{reverse('planning:round_list')}?replaces={round_.pk}")
+            if action == "correct":
+                round_services.round_correction_publish(actor=request.user, round_id=round_.pk,
+                                                        text=request.POST.get("text", ""))
+                messages.success(request, _("The correction notice is on the round's public page."))
             if action == "draw":
                 round_services.round_draw(actor=request.user, round_id=round_.pk,
                                           public_entropy=request.POST.get("public_entropy", ""))
@@ -261,6 +280,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         # The target list is secret until inspection: only the leaders who run the round see it before publication.
         "tasks": tasks if can_run or round_.status == DrawRound.Status.PUBLISHED else None,
         "counts": counts, "open_tasks": counts[InspectionTask.Status.ASSIGNED],
+        "recorded": sum(n for status, n in counts.items() if status != InspectionTask.Status.ASSIGNED),
+        "corrections": round_.corrections.all() if round_.status == DrawRound.Status.PUBLISHED else (),
+        "replaced_by": DrawRound.objects.filter(replaces=round_).first(),
     })
 
 
