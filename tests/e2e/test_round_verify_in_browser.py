@@ -47,7 +47,8 @@ def _published_round() -> DrawRound:
                           ratios={"special": Decimal("1"), "key": Decimal("0.5"), "general": Decimal("0.5")})
     round_ = round_draw(actor=leader, round_id=round_.pk, public_entropy="见证人报数 4711")
     for task in round_.tasks.all():
-        task_record_result(actor=leader, task_id=task.pk, inspected_on=today, violation_found=False)
+        task_record_result(actor=task.inspectors.first(), task_id=task.pk, inspected_on=today,
+                           violation_found=False, findings="核查废水排放口和危废贮存场所，未见异常。")
     round_ = round_publish(actor=leader, round_id=round_.pk)
     assert round_.round_file["tie_openings"], "the round opens the tie to the drawn special entity"
     return round_

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 RATIOS = {"special": Decimal("1"), "key": Decimal("0.25"), "general": Decimal("0.5")}
 REASON = "误将已关闭企业纳入名录，抽取比例填写错误"
+CHECKED = "核查废水排放口和危废贮存场所，未见异常。"
 
 
 def _client(user) -> Client:
@@ -100,7 +101,8 @@ def test_a_round_acted_on_or_published_cannot_be_withdrawn(leader_wj, wj_pool):
     committed = _commit(leader_wj)
     round_ = round_draw(actor=leader_wj, round_id=_commit(leader_wj).pk)
     task = round_.tasks.first()
-    task_record_result(actor=leader_wj, task_id=task.pk, inspected_on=TODAY, violation_found=False)
+    task_record_result(actor=task.inspectors.first(), task_id=task.pk, inspected_on=TODAY, violation_found=False,
+                           findings=CHECKED)
     with pytest.raises(InvalidTransition):
         round_withdraw(actor=leader_wj, round_id=round_.pk, reason=REASON)
     assert DrawRound.objects.get(pk=round_.pk).status == DrawRound.Status.DRAWN
@@ -119,7 +121,8 @@ def test_a_published_round_is_corrected_only_by_a_visible_notice(leader_wj, wj_p
     with pytest.raises(InvalidTransition):  # before publication the result is corrected on its task
         round_correction_publish(actor=leader_wj, round_id=round_.pk, text="结果有误，已更正")
     for task in round_.tasks.all():
-        task_record_result(actor=leader_wj, task_id=task.pk, inspected_on=TODAY, violation_found=False)
+        task_record_result(actor=task.inspectors.first(), task_id=task.pk, inspected_on=TODAY, violation_found=False,
+                           findings=CHECKED)
     round_ = round_publish(actor=leader_wj, round_id=round_.pk)
     with pytest.raises(InvalidTransition):
         round_withdraw(actor=leader_wj, round_id=round_.pk, reason=REASON)
