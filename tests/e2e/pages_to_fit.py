@@ -51,6 +51,7 @@ PAGES = [
     Page("/warnings/quality/", ("leader",), keys=("rule", "fp_rate")),
     Page("/monitoring/", ("operator",), keys=("mn", "entity", "status")),
     Page("/monitoring/devices/{device}/", ("operator",)),
+    Page("/warnings/meters/{meter}/", ("operator",), keys=("start", "rule", "severity", "status")),
     # Records and access.
     Page("/accounts/audit/", ("leader",), keys=("time", "what", "reason")),
     Page("/accounts/tokens/", ("leader",), keys=("name", "last_used")),
@@ -72,7 +73,7 @@ def demo_objects() -> dict[str, object]:
     from ecoenforce.planning.models import DrawRound, InspectionPlan
     from ecoenforce.registry.catalogue.models import CatalogueVersion
     from ecoenforce.registry.models import RegulatedEntity
-    from ecoenforce.warnings.models import Warning
+    from ecoenforce.warnings.models import DeviceBinding, Warning
 
     wujin = "320412"
     return {
@@ -84,5 +85,7 @@ def demo_objects() -> dict[str, object]:
         "year": CatalogueVersion.objects.order_by("-year").first().year,
         "warning": Warning.objects.order_by("pk").first().pk,
         "device": MonitoringDevice.objects.order_by("pk").first().mn,
+        "meter": (Warning.objects.filter(rule__startswith="treatment").order_by("pk").values_list("mn", flat=True).first()
+                  or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),
         "decision": public_decision_list()[0].id,
     }

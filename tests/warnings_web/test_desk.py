@@ -111,8 +111,8 @@ def test_detail_shows_chart_and_readings_and_hides_other_counties(client, lake, 
     page = client.get(reverse("warnings:detail", args=[w.pk]))
     assert page.status_code == 200
     assert [r["zs"] for r in page.context["readings"]] == [52.5, 57.0, 21.0]
-    assert [(x["name"], x["axis"], x["data"][0][1]) for x in page.context["chart"]["series"]] == [
-        ("a21026", 0, 20.0), ("a21026 (折算)", 0, 20.0)]
+    assert [(x["name"], x["code"], x["axis"], x["data"][0][1]) for x in page.context["chart"]["series"]] == [
+        ("二氧化硫 (mg/m³)", "a21026", 0, 20.0), ("二氧化硫 (mg/m³)，折算值", "a21026/zs", 0, 20.0)]
     assert page.context["chart"]["threshold"] == 35.0
     other = make_warning(entity_xb)
     assert client.get(reverse("warnings:detail", args=[other.pk])).status_code == 404

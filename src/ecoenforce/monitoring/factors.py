@@ -47,10 +47,47 @@ FLAG_COLOURS = {"N": "#2fb344", "F": "#616876", "M": "#f59f00", "S": "#ae3ec9", 
                 "T": "#f76707", "B": "#1e293b"}  # fmt: skip
 
 
+# What the rules put in a warning's factor besides HJ 212 codes: the electricity meters' two channels, and `*` for a
+# finding about the whole device (an outage). Names only: they are not factors a point can be registered with.
+METERS: dict[str, tuple[str, str]] = {
+    "production": (_("Production-line power"), "kW"),
+    "treatment": (_("Pollution-control equipment power"), "kW"),
+}
+WHOLE_DEVICE = "*"
+
+
 def factor_name(code: str) -> str:
     """The factor's display name, or the code itself when it is not in the table."""
-    entry = FACTORS.get(code)
-    return str(entry[0]) if entry else code
+    entry = FACTORS.get(code) or METERS.get(code)
+    if entry:
+        return str(entry[0])
+    if code == WHOLE_DEVICE:
+        return str(_("All factors of the device"))
+    return code
+
+
+def factor_unit(code: str) -> str:
+    """The factor's unit as the standard prints it ('' when unknown or unitless)."""
+    entry = FACTORS.get(code) or METERS.get(code)
+    return entry[1] if entry else ""
+
+
+def factor_label(code: str) -> dict:
+    """How a page shows a warning's or reading's factor: {"name", "unit", "codes"}; `a+b` (two factors moving
+    together) is both names joined, `*` the whole device. `codes` are the HJ 212 codes for a tooltip ('' for `*`)."""
+    parts = [c for c in code.split("+") if c] if code != WHOLE_DEVICE else []
+    if not parts:
+        return {"name": factor_name(code), "unit": "", "codes": ""}
+    names = [factor_name(c) for c in parts]
+    units = {factor_unit(c) for c in parts} - {""}
+    return {"name": " + ".join(names), "unit": units.pop() if len(units) == 1 else "",
+            "codes": "" if all(c in METERS for c in parts) else " + ".join(parts)}
+
+
+def factor_text(code: str) -> str:
+    """The factor as one plain string for exports and chart legends: 'name (unit)'."""
+    label = factor_label(code)
+    return f"{label['name']} ({label['unit']})" if label["unit"] else label["name"]
 
 
 def flag_meaning(flag: str | None) -> str:

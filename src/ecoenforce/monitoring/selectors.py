@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
-from ecoenforce.monitoring.factors import FLAG_COLOURS, factor_name, flag_meaning
+from ecoenforce.monitoring.factors import FLAG_COLOURS, factor_name, factor_unit, flag_meaning
 from ecoenforce.monitoring.models import MonitoringDevice, MonitoringPoint
 
 REGION_FIELD = "entity__region__code"
@@ -242,7 +242,22 @@ def _units(device: MonitoringDevice) -> dict[str, str]:
     point = getattr(device, "point", None)
     if point is None:
         return {}
-    return {p.code: p.unit for p in point.pollutants.all()}
+    return {p.code: p.unit or factor_unit(p.code) for p in point.pollutants.all()}
+
+
+OPENING_KINDS = ("hour", "realtime", "minute", "day")  # the order a device page looks for data to open on
+
+
+def opening_view(device: MonitoringDevice, kinds: tuple[str, ...] = OPENING_KINDS,
+                 now: dt.datetime | None = None) -> tuple[str, str]:
+    """(kind, range) a device page opens on: the first of `kinds` that has data — hourly first, what the rules and
+    the desk judge — over the shortest range that shows some; real-time over 24 h when the lake has nothing."""
+    now = now or timezone.now()
+    for span in RANGES:
+        for kind in kinds:
+            if _read(mn=device.mn, kind=kind, start=now - RANGES[span], end=now + dt.timedelta(minutes=5)):
+                return kind, span
+    return ("realtime" if "realtime" in kinds else kinds[0]), "24h"  # a new device's first frames are real-time
 
 
 def readings_series(point: MonitoringPoint, pollutant: str, kind: str, start: dt.datetime, end: dt.datetime) -> dict:
@@ -252,7 +267,7 @@ def readings_series(point: MonitoringPoint, pollutant: str, kind: str, start: dt
     "flags": {flag: meaning}} — reusable by any page that charts a point (the warnings desk too).
     """
     rows = _read(mn=point.device.mn, kind=kind, pollutant=pollutant, start=start, end=end)
-    unit = next((p.unit for p in point.pollutants.all() if p.code == pollutant), "")
+    unit = next((p.unit for p in point.pollutants.all() if p.code == pollutant), "") or factor_unit(pollutant)
     points, flags = [], {}
     for r in rows:
         value = _value(r)
@@ -275,7 +290,7 @@ def echarts_option(series: dict) -> dict:
         "tooltip": {"trigger": "axis"}, "grid": {"left": 60, "right": 20, "top": 30, "bottom": 40},
         "xAxis": {"type": "time", "min": series["start"], "max": series["end"]},
         "yAxis": {"type": "value", "name": series["unit"], "scale": True},
-        "series": [{"name": f"{series['name']} ({series['pollutant']})", "type": "line", "showSymbol": True,
+        "series": [{"name": f"{series['name']} ({series['unit']})" if series["unit"] else series["name"], "type": "line", "showSymbol": True,
                     "data": data, "lineStyle": {"width": 1.5, "color": "#206bc4"}}],
     }  # fmt: skip
 

@@ -53,12 +53,17 @@ def device_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
-    """One device/point: latest readings with flags and one chart per factor (24 h / 7 d / 30 d, kind)."""
+    """One device/point: latest readings with flags and one chart per factor (24 h / 7 d / 30 d, kind); opened
+    plainly, on the resolution and range that have data (hourly when it exists)."""
     require_role(request.user, VIEW_ROLES)
     device = selectors.device_get_for_user(user=request.user, mn=mn)
     selectors.lake_refresh()
-    kind = request.GET.get("kind") if request.GET.get("kind") in selectors.KINDS else "realtime"
-    span = request.GET.get("range") if request.GET.get("range") in selectors.RANGES else "24h"
+    kind, span = request.GET.get("kind"), request.GET.get("range")
+    if kind not in selectors.KINDS or span not in selectors.RANGES:  # opened plainly: on what has data
+        kinds = (kind,) if kind in selectors.KINDS else selectors.OPENING_KINDS
+        default_kind, default_span = selectors.opening_view(device, kinds)
+        kind = kind if kind in selectors.KINDS else default_kind
+        span = span if span in selectors.RANGES else default_span
     end = timezone.now() + dt.timedelta(minutes=5)
     start = end - selectors.RANGES[span]
     point = getattr(device, "point", None)

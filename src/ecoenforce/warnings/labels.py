@@ -1,6 +1,9 @@
 """Display names and explanations of the rules (translated; the rules package itself stays Django-free)."""
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.monitoring.factors import factor_label
 
 RULE_LABELS = {
     "exceedance": _("Exceedance"),
@@ -35,3 +38,43 @@ RULE_HELP = {
 def rule_label(rule: str) -> str:
     """The translated name of a rule (the code itself when unknown)."""
     return str(RULE_LABELS.get(rule, rule))
+
+
+def _num(x: float) -> str:
+    """A measured value without noise: up to three decimals, trailing zeros dropped."""
+    return f"{x:.3f}".rstrip("0").rstrip(".") if x == x else "—"
+
+
+def warning_measure(rule: str, pollutant: str, value: float, threshold: float) -> str:
+    """What a warning measured, in words and units ('24 hours without usable data', '52.5 mg/m³ against a limit
+    of 35 mg/m³'), never a bare 'value / threshold'."""
+    unit = factor_label(pollutant)["unit"]
+
+    def q(x: float) -> str:
+        return f"{_num(x)} {unit}" if unit else _num(x)
+
+    if rule == "outage":
+        n = round(value)
+        return ngettext("%(n)d hour without usable data (a warning from %(min)d hours)",
+                        "%(n)d hours without usable data (a warning from %(min)d hours)", n) % {
+            "n": n, "min": round(threshold)}  # fmt: skip
+    if rule in ("exceedance", "flag_abuse"):
+        return gettext("%(value)s against a limit of %(limit)s") % {"value": q(value), "limit": q(threshold)}
+    if rule in ("zs_inconsistent", "cou_inconsistent"):
+        return gettext("%(value)s reported, %(expected)s expected") % {"value": q(value), "expected": q(threshold)}
+    if rule == "abrupt_drop":
+        return gettext("fell from %(before)s to %(after)s") % {"before": q(threshold), "after": q(value)}
+    if rule == "flatline":
+        return gettext("%(value)s repeated hour after hour") % {"value": q(value)}
+    if rule == "zero_negative":
+        return gettext("lowest value %(value)s") % {"value": q(value)}
+    if rule == "identical_trends":
+        return gettext("correlation %(r)s (a warning from %(min)s)") % {"r": _num(value), "min": _num(threshold)}
+    if rule == "flow_zero":
+        return gettext("flow zero while concentrations varied by %(cv)s %%") % {"cv": _num(value * 100)}
+    if rule == "treatment_off":
+        return gettext("treatment equipment at most %(value)s while production ran") % {"value": q(value)}
+    if rule == "treatment_idling":
+        return gettext("treatment power %(value)s %% of production, usually above %(min)s %%") % {
+            "value": _num(value * 100), "min": _num(threshold * 100)}  # fmt: skip
+    return f"{q(value)} / {q(threshold)}"

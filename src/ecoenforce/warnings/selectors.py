@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.errors import NotFound
 from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
+from ecoenforce.monitoring.factors import factor_text
 from ecoenforce.warnings.labels import rule_label
 from ecoenforce.warnings.models import DeviceBinding, PointLimit, RuleRun, Warning
 
@@ -38,7 +39,7 @@ class WarningFilters(ListFilters):
 
 
 def warning_list_for_user(*, user: User, filters: WarningFilters = WarningFilters()) -> QuerySet[Warning]:
-    """Warnings the user may see, filtered; open and severe first, newest first."""
+    """Warnings the user may see, filtered; the most severe first, then the newest."""
     qs = scope_by_region(Warning.objects.select_related("entity", "region", "assigned_to"), user=user)
     if filters.q:
         qs = qs.filter(Q(mn__icontains=filters.q) | Q(entity__name__icontains=filters.q) | Q(pollutant__icontains=filters.q))
@@ -49,7 +50,9 @@ def warning_list_for_user(*, user: User, filters: WarningFilters = WarningFilter
         qs = qs.filter(region__code=filters.region)
     if filters.mine == "1":
         qs = qs.filter(assigned_to=user)
-    return qs.order_by("-start", "-id")
+    rank = Case(When(severity=Warning.Severity.HIGH, then=Value(0)), When(severity=Warning.Severity.MEDIUM, then=Value(1)),
+                default=Value(2), output_field=IntegerField())  # fmt: skip
+    return qs.annotate(severity_rank=rank).order_by("severity_rank", "-start", "-id")
 
 
 def warning_get_for_user(*, user: User, warning_id: object) -> Warning:
@@ -90,11 +93,19 @@ def warning_limit(warning: Warning) -> PointLimit | None:
     return PointLimit.objects.select_related("limit__standard").filter(mn=warning.mn, pollutant=warning.pollutant).first()
 
 
+def reading_kind(mn: str, rule: str = "") -> str:
+    """The lake kind a device's hourly picture comes from: an electricity meter's readings, else hourly means."""
+    if rule.startswith("treatment"):
+        return "electricity"
+    meter = DeviceBinding.objects.filter(mn=mn, kind=DeviceBinding.Kind.ELECTRICITY).exists()
+    return "electricity" if meter else "hour"
+
+
 def warning_readings(warning: Warning, lake_dir=None) -> list[dict]:
     """The hourly readings around the event for its chart and table: time, factor, value, 折算, flag."""
     from ecoenforce.monitoring.lake.reader import read_readings
 
-    kind = "electricity" if warning.rule.startswith("treatment") else "hour"
+    kind = reading_kind(warning.mn, warning.rule)
     start, end = warning.start - CHART_MARGIN, warning.end + CHART_MARGIN
     rows = read_readings(lake_dir or settings.LAKE_DIR, mn=warning.mn, kind=kind, start=start, end=end, as_dicts=True)
     # Outages and zero flow are device-wide: show every factor; otherwise the suspect ones beside flow and O2.
@@ -112,7 +123,11 @@ def warning_readings(warning: Warning, lake_dir=None) -> list[dict]:
 
 
 def chart_series(readings: list[dict], threshold: float | None = None) -> dict:
-    """ECharts-ready series per factor (epoch ms, value), 折算 values as their own series, flow on a second axis."""
+    """ECharts-ready series per factor (epoch ms, value), 折算 values as their own series, flow on a second axis.
+
+    Each series is named for people ('Sulphur dioxide (mg/m³)') and keeps its HJ 212 `code` (折算 ones end in
+    '/zs') for the chart to find the factor that raised the warning.
+    """
     series: dict[tuple[str, int], list] = {}
     for r in readings:
         t = int(r["time"].timestamp() * 1000)
@@ -120,8 +135,12 @@ def chart_series(readings: list[dict], threshold: float | None = None) -> dict:
         if r["value"] is not None:
             series.setdefault((r["pollutant"], axis), []).append([t, r["value"]])
         if r["zs"] is not None:
-            series.setdefault((f"{r['pollutant']} (折算)", 0), []).append([t, r["zs"]])
-    out = [{"name": k, "axis": axis, "data": v} for (k, axis), v in sorted(series.items())]
+            series.setdefault((f"{r['pollutant']}/zs", 0), []).append([t, r["zs"]])
+    out = []
+    for (code, axis), data in sorted(series.items()):
+        base, zs = (code[:-3], True) if code.endswith("/zs") else (code, False)
+        name = str(_("%(factor)s, corrected (折算)") % {"factor": factor_text(base)}) if zs else factor_text(base)
+        out.append({"name": name, "code": code, "axis": axis, "data": data})
     return {"series": out, "threshold": threshold}
 
 
@@ -151,3 +170,53 @@ def run_get_for_user(*, user: User, run_id: object) -> RuleRun:
         return run_list(user).get(pk=run_id)
     except (RuleRun.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+# --- devices the warnings desk knows by binding (electricity meters above all) -------------------------------------
+
+BINDING_READINGS = {DeviceBinding.Kind.ELECTRICITY: "electricity", DeviceBinding.Kind.CEMS: "hour",
+                    DeviceBinding.Kind.VIDEO: "video"}  # fmt: skip
+
+
+def binding_get_for_user(*, user: User, mn: str) -> DeviceBinding:
+    """A bound device (an electricity meter, a camera, a CEMS the registry lacks) whose entity lies in the user's
+    jurisdiction, or NotFound (an unknown MN and one out of reach look the same)."""
+    binding = DeviceBinding.objects.filter(mn=mn).only("pk").first()
+    if binding is None:
+        raise NotFound()
+    return get_in_scope(DeviceBinding.objects.select_related("entity__region"), user=user, pk=binding.pk,
+                        field="entity__region__code")  # fmt: skip
+
+
+def binding_series(binding: DeviceBinding, start: dt.datetime, end: dt.datetime, lake_dir=None) -> list[dict]:
+    """A bound device's readings in [start, end) per channel, in the shape `monitoring.selectors.echarts_option`
+    draws: {"pollutant", "name", "unit", "kind", "start", "end", "points": [[ms, value, flag]], "flags"}."""
+    from ecoenforce.monitoring.factors import factor_name, factor_unit, flag_meaning
+    from ecoenforce.monitoring.lake.reader import read_readings
+
+    kind = BINDING_READINGS.get(binding.kind, "hour")
+    rows = read_readings(lake_dir or settings.LAKE_DIR, mn=binding.mn, kind=kind, start=start, end=end, as_dicts=True)
+    out: dict[str, dict] = {}
+    for r in rows:  # sorted by pollutant, data_time
+        value = next((r[c] for c in ("rtd", "avg", "data") if r.get(c) is not None), None)
+        if value is None:
+            continue
+        flag = r.get("flag") or "N"
+        s = out.setdefault(r["pollutant"], {
+            "pollutant": r["pollutant"], "name": factor_name(r["pollutant"]), "unit": factor_unit(r["pollutant"]),
+            "kind": kind, "start": int(start.timestamp() * 1000), "end": int(end.timestamp() * 1000), "points": [],
+            "flags": {}})  # fmt: skip
+        s["flags"][flag] = flag_meaning(flag)
+        s["points"].append([int(r["data_time"].timestamp() * 1000), value, flag])
+    return [out[k] for k in sorted(out)]
+
+
+def device_page(mn: str) -> tuple[str, str] | None:
+    """Where a device named in a warning has its page: ("monitoring:device" | "warnings:meter", mn), or None."""
+    from ecoenforce.monitoring.models import MonitoringDevice
+
+    if MonitoringDevice.objects.filter(mn=mn).exists():
+        return ("monitoring:device", mn)
+    if DeviceBinding.objects.filter(mn=mn).exists():
+        return ("warnings:meter", mn)
+    return None

@@ -12,4 +12,5 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("quality/", views.rule_quality, name="quality"),
+    path("meters/<str:mn>/", views.meter_detail, name="meter"),
 ]

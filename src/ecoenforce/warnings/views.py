@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +17,10 @@ from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region, Role
+from ecoenforce.monitoring.factors import factor_label, factor_text
 from ecoenforce.warnings import runs, selectors, services
 from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, RunForm
-from ecoenforce.warnings.labels import RULE_HELP, RULE_LABELS, rule_label
+from ecoenforce.warnings.labels import RULE_HELP, RULE_LABELS, rule_label, warning_measure
 from ecoenforce.warnings.models import Warning
 from ecoenforce.warnings.tasks import rule_run_task
 
@@ -34,22 +36,30 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in ("xlsx", "csv"):
         by_key = {c.key: c for c in selectors.WarningFilters.filter_columns()}
         columns = [by_key["rule"], Column("entity", _("Entity"), lambda w: w.entity.name),
-                   Column("mn", _("Device MN"), lambda w: w.mn), Column("factor", _("Factor"), lambda w: w.pollutant),
+                   Column("mn", _("Device MN"), lambda w: w.mn), Column("factor", _("Factor"), lambda w: factor_text(w.pollutant)),
                    Column("start", _("Start"), lambda w: timezone.localtime(w.start).strftime("%Y-%m-%d %H:%M")),
                    Column("end", _("End"), lambda w: timezone.localtime(w.end).strftime("%Y-%m-%d %H:%M")),
-                   by_key["severity"], Column("value", _("Value"), lambda w: round(w.value, 3)),
+                   by_key["severity"], Column("measure", _("Finding"),
+                                              lambda w: warning_measure(w.rule, w.pollutant, w.value, w.threshold)),
+                   Column("value", _("Value"), lambda w: round(w.value, 3)),
                    Column("threshold", _("Threshold"), lambda w: round(w.threshold, 3)), by_key["status"]]
         return export_list(fmt=request.GET["export"], basename="warnings", filters=selectors.WarningFilters,
                            columns=columns, objects=qs.iterator(chunk_size=2000))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for w in page:
-        w.rule_label = rule_label(w.rule)
+        w.rule_label, w.factor = rule_label(w.rule), factor_label(w.pollutant)
     prefix = request.user.jurisdiction_prefix or ""
     return render(request, "warnings/warning_list.html", {
         "page": page, "filters": filters, "statuses": Warning.Status.choices, "severities": Warning.Severity.choices,
         "rules": [(k, str(v)) for k, v in RULE_LABELS.items()],
         "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
     })  # fmt: skip
+
+
+def _device_url(mn: str) -> str:
+    """The page of the device a warning names (a CEMS's monitoring page, a meter's page here), '' when it has none."""
+    page = selectors.device_page(mn)
+    return reverse(page[0], kwargs={"mn": page[1]}) if page else ""
 
 
 def _form_errors(form, exc: ValidationFailed) -> None:
@@ -97,8 +107,12 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
             messages.error(request, str(exc.message))
             return redirect("warnings:detail", warning_id=warning.pk)
     readings = selectors.warning_readings(warning)
+    for r in readings:
+        r["factor"] = factor_label(r["pollutant"])
     return render(request, "warnings/warning_detail.html", {
         "w": warning, "rule_label": rule_label(warning.rule), "rule_help": RULE_HELP.get(warning.rule, ""),
+        "factor": factor_label(warning.pollutant), "device_url": _device_url(warning.mn),
+        "measure": warning_measure(warning.rule, warning.pollutant, warning.value, warning.threshold),
         "readings": [r for r in readings if r["in_event"]][:200], "n_readings": len(readings),
         "chart": {**selectors.chart_series(readings, warning.threshold if warning.rule == "exceedance" else None),
                   "focus": warning.pollutant, "start": int(warning.start.timestamp() * 1000),
@@ -150,3 +164,28 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     require_role(request.user, DESK_ROLES)
     run = selectors.run_get_for_user(user=request.user, run_id=run_id)  # another county's run is "not found"
     return render(request, "warnings/run_row.html", {"run": run})
+
+
+METER_RANGES = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7), "30d": dt.timedelta(days=30)}
+
+
+@login_required
+def meter_detail(request: HttpRequest, mn: str) -> HttpResponse:
+    """A device the desk knows by binding (an electricity meter above all): its entity, its readings over time per
+    channel, and the warnings it raised. Outside the user's jurisdiction it is 'not found'."""
+    from ecoenforce.monitoring.selectors import echarts_option
+
+    require_role(request.user, DESK_ROLES)
+    binding = selectors.binding_get_for_user(user=request.user, mn=mn)
+    span = request.GET.get("range") if request.GET.get("range") in METER_RANGES else "7d"
+    end = timezone.now()
+    start = end - METER_RANGES[span]
+    charts = [{"spec_id": f"chart-{i}-spec", "series": s, "option": echarts_option(s)}
+              for i, s in enumerate(selectors.binding_series(binding, start, end))]  # fmt: skip
+    raised = list(selectors.warning_list_for_user(user=request.user).filter(mn=binding.mn)[:100])
+    for w in raised:
+        w.rule_label = rule_label(w.rule)
+        w.measure = warning_measure(w.rule, w.pollutant, w.value, w.threshold)
+    return render(request, "warnings/meter_detail.html", {
+        "binding": binding, "charts": charts, "span": span, "ranges": list(METER_RANGES), "warnings": raised,
+    })  # fmt: skip

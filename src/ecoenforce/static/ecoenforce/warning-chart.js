@@ -3,8 +3,8 @@
 (function () {
   var d = JSON.parse(document.getElementById("readings-data").textContent);
   var t = document.getElementById("readings-labels").dataset;
-  var names = d.series.map(function (s) { return s.name; });
-  var focus = names.indexOf(d.focus + " (折算)") >= 0 ? names.indexOf(d.focus + " (折算)") : Math.max(names.indexOf(d.focus), 0);
+  var codes = d.series.map(function (s) { return s.code; });
+  var focus = codes.indexOf(d.focus + "/zs") >= 0 ? codes.indexOf(d.focus + "/zs") : Math.max(codes.indexOf(d.focus), 0);
   var series = d.series.map(function (s, i) {
     var out = {name: s.name, type: "line", showSymbol: false, yAxisIndex: s.axis, data: s.data};
     if (i === 0) { out.markArea = {itemStyle: {color: "rgba(214, 57, 57, 0.12)"}, data: [[{xAxis: d.start}, {xAxis: d.end}]]}; }
