@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from decimal import Decimal
 from html.parser import HTMLParser
 
 from openpyxl import Workbook
@@ -25,7 +24,7 @@ _counter = itertools.count(1)
 
 # A date inside the 2026 official schedule, so deadlines are not provisional and numbers carry 〔2026〕.
 FILED_ON = dt.date(2026, 11, 2)
-DECISION_TEXT = "经查，你单位（法定代表人：张三丰，电话13912345678）超标排放大气污染物，决定罚款人民币50000元。"
+DECISION_TEXT = "经查，你单位（法定代表人：张三丰，电话13912345678）超标排放大气污染物，决定罚款人民币200000元。"
 # The starter catalogue's matter for excess air emissions (《大气污染防治法》第九十九条); decisions must cite one.
 DECISION_MATTER = "CF-DQ-099"
 
@@ -81,7 +80,8 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
         ("submit_for_review", inspector, {}),
         ("send_to_legal_review", leader, {}),
         ("legal_review_pass", legal, {"reason": "事实清楚，证据确凿，同意。"}),
-        ("decide", leader, {"fine_amount": Decimal("50000"), "decision_text": DECISION_TEXT,
+        # Exceedance 50–100 %, the other factors undetermined: (10 % + 10 %) × 1,000,000 = 200,000 (discretion v1).
+        ("decide", leader, {"discretion": {"levels": {"exceedance": "50to100"}}, "decision_text": DECISION_TEXT,
                             "matter_code": DECISION_MATTER}),
         ("serve", inspector, {}),
         ("start_execution", inspector, {}),

@@ -34,7 +34,7 @@ def _extra(step) -> dict:
     if step.needs_reason:
         extra["reason"] = "意见：同意。"
     if step.needs_decision:
-        extra.update(fine_amount="50000", decision_text="决定处以罚款人民币50000元。", matter_code=DECISION_MATTER)
+        extra.update(decision_text="决定处以罚款人民币100000元。", matter_code=DECISION_MATTER)  # the computed fine
     return extra
 
 
@@ -142,18 +142,20 @@ def test_steps_that_need_a_reason_refuse_a_blank_one(request, case_wj, advance, 
 
 
 @pytest.mark.parametrize(("fine", "text", "field", "matter"), [
-    (None, "决定罚款。", "fine_amount", DECISION_MATTER),
-    ("", "决定罚款。", "fine_amount", DECISION_MATTER),
     ("五万", "决定罚款。", "fine_amount", DECISION_MATTER),
     ("-1", "决定罚款。", "fine_amount", DECISION_MATTER),
     ("100.005", "决定罚款。", "fine_amount", DECISION_MATTER),
     ("1000000000000", "决定罚款。", "fine_amount", DECISION_MATTER),
-    ("50000", "", "decision_text", DECISION_MATTER),
-    ("50000", "   ", "decision_text", DECISION_MATTER),
-    ("50000", "决定罚款。", "matter", ""),
-    ("50000", "决定罚款。", "matter", "CF-NO-SUCH"),
-    ("50000", "决定罚款。", "matter", "JC-HB-024"),  # an inspection matter, not a penalty
+    ("", "", "decision_text", DECISION_MATTER),
+    (None, "   ", "decision_text", DECISION_MATTER),
+    ("", "决定罚款。", "matter", ""),
+    ("", "决定罚款。", "matter", "CF-NO-SUCH"),
+    ("", "决定罚款。", "matter", "JC-HB-024"),  # an inspection matter, not a penalty
     ("1000000.01", "决定罚款。", "fine_amount", DECISION_MATTER),  # above art. 99's maximum of 1,000,000
+    # Issue 10: 50,000 under art. 99's range of 100,000–1,000,000 was accepted and published; below the minimum
+    # is refused now (a reduced-penalty ground is the only way there), even with a reason for the deviation.
+    ("50000", "决定罚款。", "fine_amount", DECISION_MATTER),
+    ("99999.99", "决定罚款。", "fine_amount", DECISION_MATTER),
 ])
 def test_decide_without_fine_text_or_a_current_penalty_matter_writes_nothing(case_wj, advance, leader_wj, fine, text,
                                                                            field, matter):
@@ -161,7 +163,7 @@ def test_decide_without_fine_text_or_a_current_penalty_matter_writes_nothing(cas
     before = _state(case)
     with pytest.raises(ValidationFailed) as exc_info:
         case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount=fine, decision_text=text,
-                        matter_code=matter, effective_date=ON)
+                        matter_code=matter, deviation_reason="当事人经济困难。", effective_date=ON)
     assert list(exc_info.value.details) == [field]
     assert _state(case) == before
     assert DocumentSequence.objects.filter(kind="penalty").count() == 0
@@ -171,10 +173,12 @@ def test_decide_without_fine_text_or_a_current_penalty_matter_writes_nothing(cas
 def test_decide_issues_the_number_and_publishes(case_wj, advance, leader_wj, inspector_wj):
     case = advance(case_wj, to=Stage.NOTICE)
     case = case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="1,000,000.00",
-                           decision_text=" 决定罚款。 ", matter_code=" CF-DQ-099 ", effective_date=ON)
+                           decision_text=" 决定罚款。 ", matter_code=" CF-DQ-099 ", effective_date=ON,
+                           deviation_reason=" 集体讨论认为情节特别严重。 ")
     case.refresh_from_db()
     assert case.decision_number == "武环罚〔2026〕1号"
     assert case.fine_amount == Decimal("1000000.00")  # the statutory maximum itself is lawful
+    assert (case.fine_computed, case.fine_deviation_reason) == (Decimal("100000.00"), "集体讨论认为情节特别严重。")
     assert (case.matter.code, case.legal_basis) == ("CF-DQ-099", "《中华人民共和国大气污染防治法》第九十九条")
     assert (case.decision_text, case.outcome, case.decided_on) == ("决定罚款。", "penalty", ON)
     assert case.published_at is not None
@@ -231,12 +235,12 @@ def test_a_decision_cannot_cite_a_matter_the_new_catalogue_dropped(case_wj, adva
     catalogue_publish(actor=admin_user, version=revised)
     before = _state(case)
     with pytest.raises(ValidationFailed) as exc_info:
-        case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="50000",
-                        decision_text="决定罚款。", matter_code=DECISION_MATTER, effective_date=ON)
+        case_transition(case_id=case.pk, actor=leader_wj, action="decide", decision_text="决定罚款。",
+                        matter_code=DECISION_MATTER, effective_date=ON)
     assert list(exc_info.value.details) == ["matter"]
     assert _state(case) == before
-    moved = case_transition(case_id=case.pk, actor=leader_wj, action="decide", fine_amount="50000",
-                            decision_text="决定罚款。", matter_code="CF-PW-034", effective_date=ON)
+    moved = case_transition(case_id=case.pk, actor=leader_wj, action="decide", decision_text="决定罚款。",
+                            matter_code="CF-PW-034", effective_date=ON)
     assert (moved.matter.code, moved.matter.version.year) == ("CF-PW-034", 2027)
 
 

@@ -49,6 +49,10 @@ def assert_demo_is_coherent() -> None:
         assert all(LAW_OF[w] in case.matter.law for w in words), (case.title, case.matter.law)
         assert all(LAW_OF[w] in case.decision_text for w in words), case.decision_text
         assert case.matter.fine_min <= case.fine_amount <= case.matter.fixed_fine_max, case.number
+        # The fine is the discretion benchmark's for the facts recorded, stated in the decision text.
+        assert case.fine_amount == case.fine_computed, case.number
+        assert case.discretion["version"] == 1 and case.discretion["lines"][-1]["kind"] == "result", case.number
+        assert f"罚款人民币{case.fine_amount}元" in case.decision_text, case.number
     for case in Case.objects.filter(lead__isnull=False).select_related("lead"):
         lead_title = case.lead.title
         if "废水" in lead_title or "排水" in lead_title:

@@ -12,11 +12,11 @@ from ecoenforce.disclosure.selectors import public_decision_get, public_decision
 def test_decided_case_is_public_with_the_representative_and_phone_masked(decided_case_wj):
     d = public_decision_get(decision_id=decided_case_wj.pk)
     assert d.decision_number == "武环罚〔2026〕1号"
-    assert d.decision_text == "经查，你单位（法定代表人：张**，电话139****5678）超标排放大气污染物，决定罚款人民币50000元。"
+    assert d.decision_text == "经查，你单位（法定代表人：张**，电话139****5678）超标排放大气污染物，决定罚款人民币200000元。"
     assert "张三丰" not in d.decision_text
     assert "13912345678" not in d.decision_text
     assert (d.entity_name, d.uscc, d.region_name) == ("常州恒泰化工有限公司", decided_case_wj.entity.uscc, "武进区")
-    assert str(d.fine_amount) == "50000.00"
+    assert str(d.fine_amount) == "200000.00"
     assert d.legal_basis == "《中华人民共和国大气污染防治法》第九十九条"
 
 

@@ -41,6 +41,9 @@ def test_the_document_is_composed_from_the_case(decided_case):
     assert doc.party == ["当事人：常州恒泰印染有限公司", "统一社会信用代码：91320412MA1XQ8LU1D",
                          "地址：常州市武进区湖塘镇长江路88号", "法定代表人：张卫东"]
     assert doc.body == ["经查，你单位超标排放水污染物。", "决定处以罚款人民币150000元。"]
+    assert doc.penalty == ["罚款金额：人民币150000.00元"]  # no matter cited in this fixture: no basis line
+    assert doc.discretion == []  # decided before discretion records existed
+    assert doc.payment.startswith("当事人应当自收到本决定书之日起十五日内缴纳罚款")
     assert doc.signature == ["武进区生态环境综合行政执法大队", "2026年4月20日"]
 
 

@@ -90,6 +90,8 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     form = page.locator("form:has(button[data-action=decide])")
     form.locator("select[name=matter]").select_option("CF-SW-083")  # 《水污染防治法》第八十三条
     form.locator("input[name=fine_amount]").fill("150000")
+    # 150,000 is not the benchmark's 100,000 for these facts: the difference needs a reason (issue 10).
+    form.locator("textarea[name=deviation_reason]").fill("偷排印染废水，情节恶劣，集体讨论决定。")
     form.locator("button[data-action=decide]").click()
     page.wait_for_load_state("load")
     assert page.locator("[data-testid=form-error]").is_visible()

@@ -104,7 +104,13 @@ def test_a_decision_over_the_api_cites_a_current_matter(case_wj, leader_wj, adva
     refused = post(client, url, body)
     assert (refused.status_code, refused.json()["code"]) == (422, "ValidationFailed")
     assert list(refused.json()["details"]) == ["matter"]
-    decided = post(client, url, body | {"matter_code": DECISION_MATTER})
+    below = post(client, url, body | {"matter_code": DECISION_MATTER, "deviation_reason": "困难"})
+    assert (below.status_code, list(below.json()["details"])) == (422, ["fine_amount"])  # under art. 99's 100,000
+    decided = post(client, url, {"action": "decide", "decision_text": "决定处以罚款人民币300000元。",
+                                 "matter_code": DECISION_MATTER,
+                                 "discretion": {"levels": {"exceedance": "100to200"}, "situations": []}})
     assert decided.status_code == 200
     assert (decided.json()["matter_code"], decided.json()["legal_basis"]) == (
         DECISION_MATTER, "《中华人民共和国大气污染防治法》第九十九条")
+    assert (decided.json()["fine_amount"], decided.json()["fine_computed"]) == ("300000.00", "300000.00")
+    assert decided.json()["discretion"]["version"] == 1

@@ -34,6 +34,9 @@ class CaseOut(Schema):
     stage_due: dt.date | None
     outcome: str
     fine_amount: Decimal | None
+    fine_computed: Decimal | None
+    fine_deviation_reason: str
+    discretion: dict
     decision_number: str
     matter_code: str
     legal_basis: str
@@ -46,6 +49,8 @@ class CaseOut(Schema):
             entity_name=case.entity.name, region_code=case.region.code, filed_on=case.filed_on,
             decision_due=case.decision_due, decision_due_provisional=case.decision_due_provisional,
             stage_due=case.stage_due, outcome=case.outcome, fine_amount=case.fine_amount,
+            fine_computed=case.fine_computed, fine_deviation_reason=case.fine_deviation_reason,
+            discretion=case.discretion or {},
             decision_number=case.decision_number, matter_code=case.matter.code if case.matter_id else "",
             legal_basis=case.legal_basis,
             allowed_actions=[t.action for t in case_actions_for_user(user=user, case=case)],
@@ -71,6 +76,9 @@ class TransitionIn(Schema):
     fine_amount: str | None = None
     decision_text: str = ""
     matter_code: str = ""
+    # Decision only: {levels: {factor: level}, situations: [...], no_penalty, apology, apology_percent, exclusions}.
+    discretion: dict | None = None
+    deviation_reason: str = ""
 
 
 @router.get("/", response=CasePage, summary="List cases")
@@ -92,5 +100,6 @@ def transition_case(request, case_id: int, payload: TransitionIn):
     case = case_get_for_user(user=request.user, case_id=case_id)
     services.case_transition(case_id=case.pk, actor=request.user, action=payload.action, reason=payload.reason,
                              expected_stage=payload.expected_stage, fine_amount=payload.fine_amount,
-                             decision_text=payload.decision_text, matter_code=payload.matter_code)
+                             decision_text=payload.decision_text, matter_code=payload.matter_code,
+                             discretion=payload.discretion, deviation_reason=payload.deviation_reason)
     return CaseOut.from_model(case_get_for_user(user=request.user, case_id=case_id), request.user)

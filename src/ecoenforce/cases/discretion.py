@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ecoenforce.cases.models import DiscretionPolicy
-from ecoenforce.cases.penalty import PenaltyRuleError, Rules
+from ecoenforce.cases.penalty import Facts, Line, PenaltyRuleError, Rules, StatutoryRange, assess
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.models import User
+from ecoenforce.registry.models import EnforcementMatter
 
 # The seeded version 1 (粤环发〔2021〕7号); the weights are placeholders marked as such in its source.
 SEED = Path(__file__).resolve().parent / "seed" / "discretion_guangdong.json"
@@ -112,6 +115,8 @@ def _line_text(line: dict[str, Any]) -> str:
         "no_penalty_optional": lambda: _("No penalty (first violation, at the bureau's discretion): %(label)s.") % {
             "label": label},
         "result": lambda: _("Computed fine: %(amount)s yuan (rounded to %(round_to)s yuan).") % f,
+        "fine_rule": lambda: _("The fine follows the matter's rule “%(rule)s”: it is set by the officer (minimum "
+                               "%(low)s yuan).") % {"rule": label, **f},
     }
     make = texts.get(kind)
     return make() if make else kind
@@ -125,3 +130,86 @@ def explanation_lines(record: dict | None, *, language: str | None = None) -> li
         return [_line_text(line) for line in record.get("lines", [])]
     with translation.override(language):
         return [_line_text(line) for line in record.get("lines", [])]
+
+
+def _texts(raw: object) -> list[str]:
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, (list, tuple, set, frozenset)):
+        return [str(x) for x in raw if str(x).strip()]
+    raise ValidationFailed(_("The discretion facts are malformed: lists of codes are expected."),
+                           details={"discretion": [_("Check the values.")]})
+
+
+def facts_parse(raw: Mapping[str, Any] | None) -> Facts:
+    """The discretion facts a page or API client sends: {levels: {factor: level}, situations: [...], no_penalty,
+    apology, apology_percent (30–50), exclusions: [...]}; codes are checked against the rules by the core."""
+    raw = raw or {}
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("levels") or {}, Mapping):
+        raise ValidationFailed(_("The discretion facts are malformed: lists of codes are expected."),
+                               details={"discretion": [_("Check the values.")]})
+    share = None
+    percent = str(raw.get("apology_percent") or "").strip()
+    if percent:
+        try:
+            share = Decimal(percent) / 100
+        except InvalidOperation:
+            raise ValidationFailed(_("Enter the apology reduction as a percentage, e.g. 30."),
+                                   details={"apology_percent": [_("Not a number.")]}) from None
+    return Facts(levels={str(k): str(v) for k, v in (raw.get("levels") or {}).items() if str(v or "").strip()},
+                 situations=frozenset(_texts(raw.get("situations"))), no_penalty=str(raw.get("no_penalty") or ""),
+                 apology=bool(raw.get("apology")), apology_share=share,
+                 exclusions=frozenset(_texts(raw.get("exclusions"))))
+
+
+def _facts_record(facts: Facts) -> dict[str, Any]:
+    return {"levels": dict(sorted(facts.levels.items())), "situations": sorted(facts.situations),
+            "no_penalty": facts.no_penalty, "apology": facts.apology,
+            "apology_percent": None if facts.apology_share is None else format((facts.apology_share * 100).normalize(), "f"),
+            "exclusions": sorted(facts.exclusions)}
+
+
+def decision_assess(*, matter: EnforcementMatter, raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The discretion record for a decision citing `matter`: facts, outcome, computed fine (None where the matter's
+    fine follows a rule such as 倍数 or 按日连续: the officer sets it), floor, lines and the policy version.
+
+    Reads only; unknown codes and out-of-range choices are ValidationFailed on the `discretion` field."""
+    rules, version = discretion_policy_current()
+    facts = facts_parse(raw)
+    try:
+        if matter.fine_rule:
+            chosen = [rules.situation(code) for code in sorted(facts.situations)]
+            if facts.no_penalty:
+                rules.ground(facts.no_penalty)
+            reduced = any(s.kind == "reduced" for s in chosen)
+            low = matter.fine_min or Decimal(0)
+            lines = [Line("fine_rule", matter.fine_rule, (("low", str(low)),))] + [
+                Line(s.kind, s.label) for s in chosen]
+            record = {"outcome": "no_penalty" if facts.no_penalty else "penalty", "fine": None,
+                      "floor": "0" if reduced else str(low), "ceiling": None, "reduced": reduced, "benchmark": "",
+                      "version": version,
+                      "lines": [{"kind": ln.kind, "label": ln.label, "figures": dict(ln.figures)} for ln in lines]}
+            if facts.no_penalty:
+                ground = rules.ground(facts.no_penalty)
+                record["lines"] = [{"kind": "no_penalty_mandatory" if ground.mandatory else "no_penalty_optional",
+                                    "label": ground.label, "figures": {}}]
+        else:
+            record = assess(rules, matter_code=matter.code, statutory=StatutoryRange(matter.fine_min, matter.fine_max),
+                            facts=facts, version=version).as_record()
+    except PenaltyRuleError as exc:
+        raise ValidationFailed(rule_error_message(exc), details={"discretion": [rule_error_message(exc)]}) from None
+    return {"facts": _facts_record(facts), **record}
+
+
+def discretion_choices(matter_code: str = "") -> dict[str, Any]:
+    """What the decision form offers: the benchmarks (the cited matter's first), situations by kind, no-penalty
+    grounds, the apology range and its exclusions, from the policy in force."""
+    rules, version = discretion_policy_current()
+    benchmarks = sorted(rules.benchmarks, key=lambda b: matter_code not in b.matters)
+    return {"version": version, "benchmarks": benchmarks,
+            "aggravating": [s for s in rules.situations if s.kind == "aggravating"],
+            "mitigating": [s for s in rules.situations if s.kind != "aggravating"],
+            "no_penalty": rules.no_penalty, "apology": rules.apology,
+            "apology_low": int(rules.apology.low * 100), "apology_high": int(rules.apology.high * 100)}

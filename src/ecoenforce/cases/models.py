@@ -53,6 +53,12 @@ class Case(models.Model):
     stage_due_provisional = models.BooleanField(default=False)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # The discretion record of the decision: the facts recorded (factor levels, situations, apology, no-penalty
+    # ground), the computed fine, its itemized lines and the policy version (cases.penalty.Assessment.as_record()).
+    discretion = models.JSONField(_("discretion record"), default=dict, blank=True)
+    fine_computed = models.DecimalField(_("computed fine (yuan)"), max_digits=14, decimal_places=2, null=True,
+                                        blank=True)
+    fine_deviation_reason = models.TextField(_("reason for deviating from the computed fine"), blank=True)
     decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)

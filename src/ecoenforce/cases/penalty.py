@@ -497,8 +497,8 @@ def assess(rules: Rules, *, matter_code: str, statutory: StatutoryRange, facts: 
     ceiling = high
     floor = low
     if reduced:
-        floor = ZERO
-        base = min(base, low * rules.reduced_share)
+        floor = ZERO  # 减轻: the fine is the policy's share of the minimum, whatever else moved it
+        base = low * rules.reduced_share
         for situation in chosen:
             if situation.kind == "reduced":
                 lines.append(Line("reduced", situation.label, (("share", _pct(rules.reduced_share)),

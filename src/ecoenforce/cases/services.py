@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecoenforce.cases.discretion import decision_assess
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
 from ecoenforce.cases.queue import case_opened_notify, case_step_notify
 from ecoenforce.cases.workflow import Stage, Transition, transition_for
@@ -29,8 +30,8 @@ DECISION_WITHIN_DAYS = 90
 # 行政处罚法 art. 42: at least two certified officers.
 MIN_HANDLERS = 2
 
-TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "decision_number", "decided_on", "closed_on", "stage_due", "published_at",
-                  "matter_id")
+TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "fine_computed", "decision_number", "decided_on", "closed_on",
+                  "stage_due", "published_at", "matter_id")
 
 
 def _today() -> dt.date:
@@ -113,12 +114,8 @@ def _parse_fine(raw: object) -> Decimal:
     return fine
 
 
-def _cited_matter(code: object, fine: Decimal) -> EnforcementMatter:
-    """The penalty matter a decision cites: in the current catalogue, and a fine not above its statutory maximum.
-
-    Below the minimum is lawful when the penalty is mitigated (行政处罚法 art. 32), so only the maximum is enforced;
-    a matter with a computed fine (a fine rule such as 按日连续 or a multiple of costs) has no fixed maximum.
-    """
+def _cited_matter(code: object) -> EnforcementMatter:
+    """The penalty matter a decision cites: in the current catalogue, of the administrative-penalty kind."""
     code = str(code or "").strip()
     if not code:
         raise ValidationFailed(_("Choose the enforcement matter the decision cites, from the current catalogue."),
@@ -127,13 +124,51 @@ def _cited_matter(code: object, fine: Decimal) -> EnforcementMatter:
     if matter.kind != MatterKind.PENALTY:
         raise ValidationFailed(_("%(code)s is not an administrative-penalty matter; a penalty decision cites a penalty "
                                  "matter.") % {"code": matter.code}, details={"matter": [_("Not a penalty matter.")]})
+    return matter
+
+
+def _check_fine_in_range(matter: EnforcementMatter, fine: Decimal, *, reduced: bool) -> None:
+    """The fine within the matter's statutory range: never above the maximum (a matter whose fine follows a rule
+    — 按日连续, multiples of a cost — has no fixed maximum); below the minimum only with a recorded 减轻 ground
+    (行政处罚法 art. 32), which the discretion record carries."""
     if matter.fixed_fine_max is not None and fine > matter.fixed_fine_max:
         raise ValidationFailed(_("The fine of %(fine)s yuan is above the statutory maximum of %(max)s yuan for "
                                  "%(code)s (%(basis)s). Lower it, or cite the matter that applies.")
                                % {"fine": fine, "max": matter.fixed_fine_max, "code": matter.code,
                                   "basis": matter.citation},
                                details={"fine_amount": [_("Above the statutory maximum.")]})
-    return matter
+    if not reduced and matter.fine_min is not None and fine < matter.fine_min:
+        raise ValidationFailed(_("The fine of %(fine)s yuan is below the statutory minimum of %(min)s yuan for "
+                                 "%(code)s (%(basis)s). A fine below the minimum needs a recorded ground for a reduced "
+                                 "penalty (减轻处罚, Administrative Penalty Law art. 32).")
+                               % {"fine": fine, "min": matter.fine_min, "code": matter.code, "basis": matter.citation},
+                               details={"fine_amount": [_("Below the statutory minimum.")]})
+
+
+def _decision_fine(*, matter: EnforcementMatter, fine_amount: object, discretion: dict | None,
+                   deviation_reason: str) -> tuple[Decimal, dict]:
+    """The fine a decision imposes and its discretion record: the computed fine unless the officer types another,
+    which needs a written reason; always inside the statutory range."""
+    record = decision_assess(matter=matter, raw=discretion)
+    if record["outcome"] == "no_penalty":
+        raise ValidationFailed(_("The facts recorded give no penalty: %(ground)s. Record the no-penalty outcome (close "
+                                 "the case without penalty) instead of a penalty decision.")
+                               % {"ground": record["lines"][0]["label"]},
+                               details={"discretion": [_("No penalty for these facts.")]})
+    computed = None if record["fine"] is None else Decimal(record["fine"])
+    typed = fine_amount not in (None, "") and str(fine_amount).strip() != ""
+    if not typed and computed is None:
+        raise ValidationFailed(_("This matter's fine follows a rule (%(rule)s): enter the fine in yuan.")
+                               % {"rule": matter.fine_rule}, details={"fine_amount": [_("Required.")]})
+    fine = _parse_fine(fine_amount) if typed else computed
+    _check_fine_in_range(matter, fine, reduced=record["reduced"])
+    if computed is not None and fine != computed and not deviation_reason:
+        raise ValidationFailed(_("The fine of %(fine)s yuan differs from the %(computed)s yuan the discretion benchmark "
+                                 "gives: write the reason for the difference; it is kept with the decision.")
+                               % {"fine": fine, "computed": computed},
+                               details={"deviation_reason": [_("Required when the fine differs from the computed "
+                                                               "one.")]})
+    return fine, record
 
 
 def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | None) -> Transition:
@@ -158,8 +193,13 @@ def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | N
 @transaction.atomic
 def case_transition(*, case_id: int, actor: User, action: str, reason: str = "", expected_stage: str | None = None,
                     fine_amount: object = None, decision_text: str = "", matter_code: object = "",
+                    discretion: dict | None = None, deviation_reason: str = "",
                     effective_date: dt.date | None = None) -> Case:
     """Take one step of the workflow: lock the case, check the table, save, audit, update deadlines.
+
+    The decision step cites a current penalty matter and records the discretion facts (`discretion`: factor
+    levels, situations, public apology, see `cases.discretion.facts_parse`); the fine is the computed one unless
+    `fine_amount` differs, which needs `deviation_reason`; a fine outside the statutory range is refused.
 
     `effective_date` records a step taken earlier on paper (entering historical files); it defaults to today.
     """
@@ -172,19 +212,28 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     before = _snapshot(case)
     today = effective_date or _today()
     update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
+    extra: dict = {}
     if step.needs_decision:
-        fine = _parse_fine(fine_amount if fine_amount not in (None, "") else "")
-        matter = _cited_matter(matter_code, fine)
+        if fine_amount not in (None, "") and str(fine_amount).strip():
+            _parse_fine(fine_amount)  # a malformed fine is named first, whatever else is missing
+        matter = _cited_matter(matter_code)
+        deviation_reason = deviation_reason.strip()
+        fine, record = _decision_fine(matter=matter, fine_amount=fine_amount, discretion=discretion,
+                                      deviation_reason=deviation_reason)
         if not decision_text.strip():
             raise ValidationFailed(_("Write the decision: the violation found, the legal basis and the penalty."),
                                    details={"decision_text": [_("Required.")]})
         case.fine_amount, case.decision_text = fine, decision_text.strip()
+        case.discretion = record
+        case.fine_computed = None if record["fine"] is None else Decimal(record["fine"])
+        case.fine_deviation_reason = deviation_reason if case.fine_computed != fine else ""
+        extra = {"discretion": record, "fine_deviation_reason": case.fine_deviation_reason}
         case.matter, case.legal_basis = matter, matter.citation
         case.outcome, case.decided_on = Case.Outcome.PENALTY, today
         case.decision_number = document_number_next(organization=case.organization, kind="penalty", year=today.year)
         # 行政处罚法 art. 48: decisions are made public; personal data is masked by the portal's selectors.
         case.published_at = timezone.now()
-        update += ["fine_amount", "decision_text", "outcome", "decided_on", "decision_number", "published_at", "matter",
+        update += ["fine_amount", "fine_computed", "discretion", "fine_deviation_reason", "decision_text", "outcome", "decided_on", "decision_number", "published_at", "matter",
                    "legal_basis"]
     if step.target == Stage.CLOSED:
         case.closed_on = today
@@ -195,7 +244,8 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     case.stage = step.target
     _set_stage_due(case, step.target, today)
     case.save(update_fields=update)
-    audit_record(actor=actor, obj=case, action=f"case.{action}", before=before, after=_snapshot(case), reason=reason)
+    audit_record(actor=actor, obj=case, action=f"case.{action}", before=before, after=_snapshot(case) | extra,
+                 reason=reason)
     if step.needs_decision:
         entity_event_record(entity=case.entity, kind=EntityEvent.Kind.PENALTY, date=today, ref=case.decision_number)
     case_step_notify(case, step=step, actor=actor, reason=reason, day=today)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.cases import documents, services
+from ecoenforce.cases.discretion import decision_assess, discretion_choices, explanation_lines
 from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS
 from ecoenforce.cases.queue import next_step
 from ecoenforce.cases.selectors import (
@@ -27,6 +28,7 @@ from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region
 from ecoenforce.registry.catalogue.models import MatterKind
 from ecoenforce.registry.catalogue.selectors import matters_current
+from ecoenforce.registry.catalogue.services import matter_current
 
 ACTION_LABELS = {
     "open": _("Case filed"),
@@ -79,6 +81,33 @@ def decision_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     return response
 
 
+def _posted_discretion(post, choices: dict) -> dict:
+    """The discretion facts of the decide form: the levels of the cited matter's benchmark, situations, apology."""
+    matter = post.get("matter", "").strip()
+    levels = {}
+    for bench in choices["benchmarks"]:
+        if matter in bench.matters:
+            levels = {f.code: post.get(f"level-{bench.code}-{f.code}", "") for f in bench.factors}
+    return {"levels": levels, "situations": post.getlist("situations"), "no_penalty": post.get("no_penalty", ""),
+            "apology": post.get("apology") == "1", "apology_percent": post.get("apology_percent", ""),
+            "exclusions": post.getlist("exclusions")}
+
+
+def _discretion_form(choices: dict, post) -> dict:
+    """The decide form's discretion fields with what was posted (kept after an error or a computation)."""
+    post = post or {}
+    getlist = getattr(post, "getlist", lambda _key: [])
+    return {
+        **choices,
+        "rows": [{"bench": b, "factors": [{"factor": f, "name": f"level-{b.code}-{f.code}",
+                                           "selected": post.get(f"level-{b.code}-{f.code}", "")} for f in b.factors]}
+                 for b in choices["benchmarks"]],
+        "situations": set(getlist("situations")), "exclusions": set(getlist("exclusions")),
+        "apology_on": post.get("apology") == "1", "apology_percent": post.get("apology_percent", ""),
+        "no_penalty_code": post.get("no_penalty", ""),
+    }
+
+
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file: facts, deadlines, the steps this user may take, and the audited timeline."""
@@ -86,24 +115,43 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=case_id)
     errors: dict = {}
     posted: dict = {}
+    preview: dict = {}
+    choices = None
     if request.method == "POST":
         posted = request.POST
+        if request.POST.get("action") == "decide":
+            choices = discretion_choices(request.POST.get("matter", "").strip())
         try:
-            services.case_transition(
-                case_id=case.pk, actor=request.user, action=request.POST.get("action", ""),
-                reason=request.POST.get("reason", ""), expected_stage=request.POST.get("expected_stage"),
-                fine_amount=request.POST.get("fine_amount"), decision_text=request.POST.get("decision_text", ""),
-                matter_code=request.POST.get("matter", ""),
-            )
+            if request.POST.get("preview") and choices is not None:
+                # "Compute the fine": the discretion record for the facts entered, shown before anything is written.
+                code = request.POST.get("matter", "").strip()
+                if not code:
+                    raise ValidationFailed(_("Choose the enforcement matter first: the benchmark depends on it."),
+                                           details={"matter": [_("Required.")]})
+                record = decision_assess(matter=matter_current(code), raw=_posted_discretion(request.POST, choices))
+                preview = {"record": record, "lines": explanation_lines(record)}
+            else:
+                services.case_transition(
+                    case_id=case.pk, actor=request.user, action=request.POST.get("action", ""),
+                    reason=request.POST.get("reason", ""), expected_stage=request.POST.get("expected_stage"),
+                    fine_amount=request.POST.get("fine_amount"), decision_text=request.POST.get("decision_text", ""),
+                    matter_code=request.POST.get("matter", ""),
+                    discretion=_posted_discretion(request.POST, choices) if choices is not None else None,
+                    deviation_reason=request.POST.get("deviation_reason", ""),
+                )
         except ValidationFailed as exc:
             errors = {"action": request.POST.get("action"), "message": str(exc.message), "fields": exc.details}
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
             return redirect("cases:detail", case_id=case.pk)
         else:
-            messages.success(request, _("Done: the case record was updated."))
-            return redirect("cases:detail", case_id=case.pk)
+            if preview:
+                errors = {"action": "decide"}  # keep the form as entered, with the computed fine beside it
+            else:
+                messages.success(request, _("Done: the case record was updated."))
+                return redirect("cases:detail", case_id=case.pk)
     actions = [{"t": t, "label": ACTION_LABELS.get(t.action, t.action)} for t in case_actions_for_user(user=request.user, case=case)]
+    deciding = any(a["t"].needs_decision for a in actions)
     current = stage_index(case.stage)
     steps = [{"label": STAGE_LABELS[s], "done": i < current, "current": i == current} for i, s in enumerate(ORDER)]
     timeline = [
@@ -115,6 +163,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, "actions": actions, "steps": steps, "timeline": timeline,
         "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
         "is_closed": case.stage == Stage.CLOSED, "next": next_step(case),
-        "penalty_matters": (matters_current(kind=MatterKind.PENALTY)
-                            if any(a["t"].needs_decision for a in actions) else []),
+        "penalty_matters": (matters_current(kind=MatterKind.PENALTY) if deciding else []),
+        "discretion_form": _discretion_form(choices or discretion_choices(), posted) if deciding else None,
+        "preview": preview,
+        "explanation": explanation_lines(case.discretion) if case.discretion else [],
     })

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from ecoenforce.cases.discretion import decision_assess, discretion_choices
 from ecoenforce.cases.services import case_transition
 from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.inspections.models import Inspection
@@ -249,15 +250,17 @@ class DemoSeeder:
         target_index = min(8, age // 14) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
         inspector, leader, legal = self.inspectors[code][0], self.leaders[code], self.legals[code]
         matter = matter_current(violation.matter)
-        low, high = int(matter.fine_min), int(matter.fixed_fine_max)
-        fine = Decimal(self.rng.randrange(low, high // 2 + 1, 10_000))
+        facts = self._discretion_facts(violation.matter)
+        # The fine is the discretion benchmark's, computed from the facts the officer records (the decision text
+        # states it); the decision below records the same facts and imposes the computed fine.
+        fine = decision_assess(matter=matter, raw=facts)["fine"]
         steps = [
             ("start_investigation", inspector, "", {}),
             ("submit_for_review", inspector, "证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。", {}),
             ("send_to_legal_review", leader, "案件事实清楚，拟作出行政处罚，送法制审核。", {}),
             ("legal_review_pass", legal, "事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。", {}),
             ("decide", leader, "当事人未提出陈述申辩，依法作出处罚决定。", {
-                "fine_amount": fine, "matter_code": violation.matter,
+                "discretion": facts, "matter_code": violation.matter,
                 "decision_text": (f"经查，你单位（法定代表人：{case.entity.legal_representative}）存在{violation.title}的行为，"
                                   f"违反了生态环境保护法律法规的规定。依据{matter.citation}，决定处以罚款人民币{fine}元。"
                                   f"限于收到本决定书之日起十五日内缴至指定银行。"),
@@ -278,6 +281,21 @@ class DemoSeeder:
                                 reason="违法情节轻微并及时改正，没有造成危害后果，依法不予行政处罚。")
                 return
             case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=day, **extra)
+
+    def _discretion_facts(self, matter_code: str) -> dict:
+        """Facts an officer would record: a level for most factors of the matter's benchmark, now and then an
+        aggravating or mitigating situation, and a public apology in a few cases."""
+        choices = discretion_choices(matter_code)
+        levels = {}
+        for bench in choices["benchmarks"]:
+            if matter_code in bench.matters:
+                levels = {f.code: self.rng.choice(f.levels[:3]).code for f in bench.factors if self.rng.random() < 0.7}
+        situations = []
+        if self.rng.random() < 0.15 and choices["aggravating"]:
+            situations.append(self.rng.choice(choices["aggravating"]).code)
+        if self.rng.random() < 0.15:
+            situations.append(self.rng.choice([s for s in choices["mitigating"] if s.kind == "lighter"]).code)
+        return {"levels": levels, "situations": situations, "apology": self.rng.random() < 0.1}
 
     def leads_and_cases(self, violations: list[Inspection]) -> None:
         sources = ([Lead.Source.INSPECTION] * len(violations) + [Lead.Source.TIP] * 160 + [Lead.Source.WARNING] * 70
