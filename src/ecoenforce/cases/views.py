@@ -67,7 +67,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     prefix = request.user.jurisdiction_prefix or ""
     return render(request, "cases/case_list.html", {
         "page": page, "filters": filters, "stages": STAGE_CHOICES, "today": timezone.localdate(),
-        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
+        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).select_related("parent"),
     })
 
 

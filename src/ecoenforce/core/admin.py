@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.errors import ValidationFailed
@@ -72,7 +73,21 @@ class VersionedPolicyAdmin(admin.ModelAdmin):
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
-    search_fields = ("code", "name")
+    # "城区" finds the three; "阳泉 城区" finds one (each word in the code, the name or the parent's name).
+    search_fields = ("code", "name", "parent__name")
+    list_select_related = ("parent",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Divisions named exactly as typed come first ("城区" lists the three 城区 before 满城区, 相城区 …)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = search_term.split()
+        if words:
+            queryset = queryset.annotate(_exact=Case(When(name__in=words, then=Value(0)), default=Value(1),
+                                                     output_field=IntegerField())).order_by("_exact", "code")
+        return queryset, may_have_duplicates
 
 
 @admin.register(Organization)

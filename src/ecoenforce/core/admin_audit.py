@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import models, transaction
 
 from ecoenforce.core.audit import audit_record, jsonable
@@ -104,12 +105,47 @@ class AuditedAdminMixin:
             super().delete_queryset(request, queryset)
 
 
+class RegionChoiceMixin:
+    """Every foreign key to a region is a search box (Django's admin autocomplete, served from our static files),
+    never a list of 3,212 divisions, and each choice is labelled with its parent (常州市 / 武进区, not three 城区)."""
+
+    def get_autocomplete_fields(self, request):
+        from ecoenforce.core.models import Region
+
+        fields = tuple(super().get_autocomplete_fields(request))
+        skip = set(fields) | set(self.raw_id_fields) | set(getattr(self, "readonly_fields", ()))
+        return fields + tuple(f.name for f in self.model._meta.fields
+                              if f.is_relation and f.related_model is Region and f.name not in skip)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from ecoenforce.core.models import Region
+
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Region:
+            field.label_from_instance = lambda region: region.path_label
+        return field
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Admin search results labelled as the form labels them (a region with its parent)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(obj, "path_label", None)
+        if isinstance(label, str):
+            result["text"] = label
+        return result
+
+
 class AuditedAdminSite(admin.AdminSite):
     """The default admin site: every ModelAdmin registered on it records what it changes."""
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedAdminMixin):
-            admin_class = type(admin_class.__name__, (AuditedAdminMixin, admin_class),
+            admin_class = type(admin_class.__name__, (AuditedAdminMixin, RegionChoiceMixin, admin_class),
                                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__})
         return super().register(model_or_iterable, admin_class, **options)
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -62,6 +62,14 @@ class Region(models.Model):
         return self.name
 
     @property
+    def path_label(self) -> str:
+        """The name with its parent's, e.g. 常州市 / 武进区: unique across all 3,212 divisions (three are just 城区).
+
+        Wherever a region is chosen, options carry this label; load the parent with it (select_related("parent")).
+        """
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    @property
     def prefix(self) -> str:
         """The code prefix every division inside this one shares (32 / 3204 / 320412)."""
         return {"province": self.code[:2], "city": self.code[:4]}.get(self.level, self.code)

@@ -78,7 +78,7 @@ def public_decision_get(*, decision_id: int) -> PublicDecision:
 
 def public_regions():
     """Counties that have at least one published decision (the portal's county filter)."""
-    return Region.objects.filter(pk__in=_published().values("region_id")).order_by("code")
+    return Region.objects.filter(pk__in=_published().values("region_id")).select_related("parent").order_by("code")
 
 
 # --- the enforcement-item catalogue (执法事项目录), as published -------------------------------------------

@@ -30,7 +30,8 @@ class LeadCreateForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         prefix = user.jurisdiction_prefix or ""
-        self.fields["region"].queryset = Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix)
+        self.fields["region"].queryset = Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).select_related("parent")
+        self.fields["region"].label_from_instance = lambda region: region.path_label
         style_form(self)
 
 

@@ -68,7 +68,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     return render(request, "leads/lead_list.html", {
         "page": page, "filters": filters, "statuses": Lead.Status.choices, "sources": Lead.Source.choices,
         "assignees": [("me", _("Assigned to me")), ("none", _("Not assigned yet"))],
-        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
+        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).select_related("parent"),
     })
 
 

@@ -30,7 +30,7 @@ from ecoenforce.registry.selectors import (
 
 def _regions_for(user) -> list[Region]:
     prefix = user.jurisdiction_prefix or ""
-    return list(Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix))
+    return list(Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).select_related("parent"))
 
 
 @login_required

@@ -52,7 +52,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     return render(request, "warnings/warning_list.html", {
         "page": page, "filters": filters, "statuses": Warning.Status.choices, "severities": Warning.Severity.choices,
         "rules": [(k, str(v)) for k, v in RULE_LABELS.items()],
-        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix),
+        "regions": Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).select_related("parent"),
     })  # fmt: skip
 
 
