@@ -241,3 +241,53 @@ def test_monitoring_lists_hold_only_the_jurisdictions_devices(monitoring_world, 
     assert [p["mn"] for p in client.get("/api/v1/monitoring/points").json()] == mns
     page = client.get("/monitoring/").content.decode()
     assert [mn for mn in ("WJ0001", "XB0001") if mn in page] == mns
+
+
+# --- warnings inputs: electricity batches and video events (issue 15 item 8) ------------------------------------
+
+@pytest.fixture
+def inputs_world(world, settings, tmp_path, entity_wj, entity_xb, admin_user):
+    """A registered electricity monitor in each county (EWJ1, EXB1), a camera in 武进 (CWJ1), an empty lake."""
+    from ecoenforce.warnings.services import device_bind
+
+    settings.LAKE_DIR = tmp_path / "lake"
+    for mn, entity, kind in (("EWJ1", entity_wj, "electricity"), ("EXB1", entity_xb, "electricity"),
+                             ("CWJ1", entity_wj, "video")):
+        device_bind(actor=admin_user, mn=mn, entity=entity, kind=kind)
+    return world
+
+
+def _electricity(mn: str) -> dict:
+    return {"mn": mn, "readings": [{"meter": "treatment", "time": "2026-10-02T08:00:00+08:00", "kw": 0.5}]}
+
+
+def _video(mn: str) -> dict:
+    return {"mn": mn, "event": "smoke", "time": "2026-10-02T08:00:00+08:00"}
+
+
+INPUTS = {"electricity WJ": ("/api/v1/warnings/inputs/electricity", _electricity("EWJ1")),
+          "electricity XB": ("/api/v1/warnings/inputs/electricity", _electricity("EXB1")),
+          "electricity unregistered": ("/api/v1/warnings/inputs/electricity", _electricity("ENONE")),
+          "video WJ": ("/api/v1/warnings/inputs/video", _video("CWJ1")),
+          "video unregistered": ("/api/v1/warnings/inputs/video", _video("CNONE"))}  # fmt: skip
+
+
+@pytest.mark.parametrize("persona,accepted", [
+    (None, None), ("enterprise_user", set()), ("grid_member", set()), ("inspector_wj", set()), ("leader_wj", set()),
+    ("legal_wj", set()), ("city_leader", set()),
+    ("operator_wj", {"electricity WJ", "video WJ"}), ("operator_xb", {"electricity XB"}),
+    ("operator", {"electricity WJ", "electricity XB", "video WJ"}),
+    ("admin_user", {"electricity WJ", "electricity XB", "video WJ"}),
+])  # fmt: skip
+def test_inputs_accept_only_registered_devices_in_the_senders_jurisdiction(inputs_world, request, persona, accepted):
+    """401 without credentials, 403 outside the monitoring role, and for an operator: 200 for a registered device
+    of their jurisdiction, 422 (nothing stored) for one unregistered or in another county."""
+    client = client_for(request.getfixturevalue(persona) if persona else None)
+    got = {name: client.post(url, body, content_type="application/json").status_code
+           for name, (url, body) in INPUTS.items()}  # fmt: skip
+    if accepted is None:
+        assert got == dict.fromkeys(INPUTS, 401)
+    elif persona not in ("operator_wj", "operator_xb", "operator", "admin_user"):
+        assert got == dict.fromkeys(INPUTS, 403)
+    else:
+        assert got == {name: 200 if name in accepted else 422 for name in INPUTS}

@@ -11,7 +11,7 @@ import pytest
 
 from ecoenforce.leads.models import Lead
 from ecoenforce.monitoring.lake.reader import read_readings
-from ecoenforce.warnings.models import Warning
+from ecoenforce.warnings.models import DeviceBinding, Warning
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/warnings"
@@ -49,11 +49,28 @@ def test_api_actions(client, make_warning, entity_wj, operator_wj, tomorrow):
     assert r.json()["lead_id"] == r2.json()["lead_id"] and Lead.objects.count() == 1
 
 
-def test_electricity_batch_lands_in_the_lake_once(client, lake, operator_wj, inspector_wj):
+@pytest.fixture
+def meters(entity_wj, entity_xb, admin_user):
+    """A registered electricity monitor and camera in 武进, a monitor in 新北."""
+    from ecoenforce.warnings.services import device_bind
+
+    device_bind(actor=admin_user, mn="EZ320400000001", entity=entity_wj, kind="electricity")
+    device_bind(actor=admin_user, mn="EZ320400000002", entity=entity_xb, kind="electricity")
+    device_bind(actor=admin_user, mn="CAM-0001", entity=entity_wj, kind="video")
+    return {"wj": "EZ320400000001", "xb": "EZ320400000002", "cam": "CAM-0001"}
+
+
+def _audited(action):
+    from ecoenforce.core.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+
+
+def test_electricity_batch_lands_in_the_lake_once(client, lake, meters, operator_wj, inspector_wj):
     client.force_login(inspector_wj)
     assert client.post(f"{API}/inputs/electricity", BATCH, content_type="application/json").status_code == 403
     client.force_login(operator_wj)
-    bad = {"mn": "EZ1", "readings": [{"meter": "lighting", "time": "2026-10-02T08:00:00", "kw": 1}]}
+    bad = {"mn": meters["wj"], "readings": [{"meter": "lighting", "time": "2026-10-02T08:00:00", "kw": 1}]}
     r = client.post(f"{API}/inputs/electricity", bad, content_type="application/json")
     assert r.status_code == 422 and "meter" in r.json()["message"]
     assert not list(lake.rglob("*.parquet"))
@@ -65,14 +82,74 @@ def test_electricity_batch_lands_in_the_lake_once(client, lake, operator_wj, ins
     assert [(x["pollutant"], x["rtd"], x["cou"]) for x in rows] == [("production", 410.5, 410.5), ("treatment", 0.2, None)]
 
 
-def test_video_webhook(client, lake, operator_wj):
+@pytest.mark.parametrize("mn", ["EZ999999999999", "EZ320400000002", "CAM-0001"],
+                         ids=["unregistered", "other-county", "a-camera-not-a-meter"])  # fmt: skip
+def test_electricity_refuses_an_mn_out_of_reach_and_stores_nothing(client, lake, meters, operator_wj, mn):
+    from django.utils import translation
+
+    client.force_login(operator_wj)
+    before = len(_audited("inputs.electricity"))
+    r = client.post(f"{API}/inputs/electricity", {**BATCH, "mn": mn}, content_type="application/json",
+                    HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+    assert r.status_code == 422
+    with translation.override("zh-hans"):
+        said = f"{mn} 不是本辖区已登记的用电监控设备。"
+    assert r.json()["details"] == {"readings[0].mn": [said], "readings[1].mn": [said]}  # same words: never which
+    assert "本批数据均未保存" in r.json()["message"]
+    assert not list(lake.rglob("*.parquet")) and len(_audited("inputs.electricity")) == before
+
+
+def test_a_mixed_batch_names_each_refused_reading_and_stores_none(client, lake, meters, operator_wj):
+    client.force_login(operator_wj)
+    t = "2026-10-02T09:00:00+08:00"
+    batch = {"readings": [{"mn": meters["wj"], "meter": "production", "time": t, "kw": 1},
+                          {"mn": meters["xb"], "meter": "production", "time": t, "kw": 2},
+                          {"mn": meters["wj"], "meter": "treatment", "time": t, "kw": 3},
+                          {"mn": "EZNOBODY", "meter": "treatment", "time": t, "kw": 4}]}  # fmt: skip
+    r = client.post(f"{API}/inputs/electricity", batch, content_type="application/json")
+    assert r.status_code == 422 and sorted(r.json()["details"]) == ["readings[1].mn", "readings[3].mn"]
+    assert not list(lake.rglob("*.parquet"))
+
+
+def test_each_stored_batch_is_one_audit_event_in_its_county(client, lake, meters, operator, operator_wj, leader_wj):
+    client.force_login(operator)  # the city's operator feeds both counties
+    t = "2026-10-02T09:00:00+08:00"
+    both = {"readings": [{"mn": meters["wj"], "meter": "production", "time": t, "kw": 1},
+                         {"mn": meters["xb"], "meter": "production", "time": "2026-10-03T09:00:00+08:00", "kw": 2}]}
+    assert client.post(f"{API}/inputs/electricity", both, content_type="application/json").json() == {"rows": 2, "files": 2}
+    client.force_login(operator_wj)
+    assert client.post(f"{API}/inputs/electricity", BATCH, content_type="application/json").status_code == 200
+    events = _audited("inputs.electricity")
+    assert len(events) == 2
+    city, county = events
+    assert (city.actor, city.region_code, city.after["mns"], city.after["rows"], city.after["via"]) == (
+        operator, "320400", [meters["wj"], meters["xb"]], 2, "api")
+    assert len(city.after["files"]) == 2 and city.after["from"].startswith("2026-10-02T09:00")
+    binding = DeviceBinding.objects.get(mn=meters["wj"])
+    assert (county.actor, county.region_code, county.object_type, county.object_id, county.after["mns"]) == (
+        operator_wj, "320412", "warnings.devicebinding", str(binding.pk), [meters["wj"]])
+    assert sorted(str(p.relative_to(lake)) for p in lake.rglob("*.parquet")) == sorted(
+        set(city.after["files"]) | set(county.after["files"]))
+
+
+def test_video_webhook(client, lake, meters, operator_wj):
     client.force_login(operator_wj)
     r = client.post(f"{API}/inputs/video", {"mn": "CAM-0001", "event": "smoke", "time": "2026-10-02T21:15:00+08:00",
                                             "confidence": 0.93, "info": "烟囱黑烟"}, content_type="application/json")  # fmt: skip
     assert r.json() == {"rows": 1, "files": 1}
     rows = read_readings(lake, kind="video", as_dicts=True)
     assert [(x["mn"], x["pollutant"], x["rtd"], x["info"]) for x in rows] == [("CAM-0001", "smoke", 0.93, "烟囱黑烟")]
+    assert [e.after["mns"] for e in _audited("inputs.video")] == [["CAM-0001"]]
     assert client.post(f"{API}/inputs/video", {"mn": "CAM-0001"}, content_type="application/json").status_code == 422
+
+
+@pytest.mark.parametrize("mn", ["CAM-9999", "EZ320400000001"], ids=["unregistered", "a-meter-not-a-camera"])
+def test_video_refuses_a_camera_out_of_reach(client, lake, meters, operator_wj, mn):
+    client.force_login(operator_wj)
+    r = client.post(f"{API}/inputs/video", {"mn": mn, "event": "smoke", "time": "2026-10-02T21:15:00+08:00"},
+                    content_type="application/json")  # fmt: skip
+    assert r.status_code == 422 and list(r.json()["details"]) == ["mn"]
+    assert not list(lake.rglob("*.parquet")) and _audited("inputs.video") == []
 
 
 def _broker_up() -> bool:

@@ -58,6 +58,8 @@ ACTIONS = {
     "entity.create": _("Entity registered"),
     "entity.import_create": _("Entity imported"),
     "entity.import_update": _("Entity updated by import"),
+    "inputs.electricity": _("Electricity readings received"),
+    "inputs.video": _("Video event received"),
     "inspector.create": _("Inspector added"),
     "notifications.preferences": _("Notification preferences changed"),
     "inspector.invite": _("Inspector invited to sign in"),

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 
 from ecoenforce.core.access import require_role
 from ecoenforce.core.api_lists import ListQuery, list_page
 from ecoenforce.core.errors import ValidationFailed
-from ecoenforce.core.models import Role
 from ecoenforce.warnings import runs, selectors, services
-from ecoenforce.warnings.inputs.lake_writer import PayloadError, electricity_rows, video_rows, write_rows
+from ecoenforce.warnings.inputs.lake_writer import PayloadError, electricity_rows, video_rows
 from ecoenforce.warnings.tasks import rule_run_task
 
 router = Router(tags=["warnings"])
-INPUT_ROLES = (Role.MONITORING_OPERATOR,)
-PAYLOAD = Body[dict]  # free-form JSON: validated by the lake writer, which says what to fix  # device integrations use an operator's (or administrator's) token
+PAYLOAD = Body[dict]  # free-form JSON: validated by the lake writer, which says what to fix
 
 
 class WarningOut(Schema):
@@ -156,24 +153,25 @@ def start_run(request, body: RunIn):
                   warnings_created=run.warnings_created, warnings_updated=run.warnings_updated, error=run.error)  # fmt: skip
 
 
-def _store(rows_fn, payload: dict) -> dict:
+def _store(request, kind: str, rows_fn, payload: dict) -> dict:
+    require_role(request.user, services.INPUT_ROLES)
     try:
         rows = rows_fn(payload)
     except PayloadError as exc:
         raise ValidationFailed(_("The payload was not stored: %(error)s.") % {"error": exc}) from None
-    files = write_rows(settings.LAKE_DIR, rows)
-    return {"rows": len(rows), "files": len(files)}
+    return services.readings_store(actor=request.user, kind=kind, rows=rows)
 
 
 @router.post("/inputs/electricity", response=Stored)
 def electricity_batch(request, payload: PAYLOAD):
-    """A batch of electricity readings (production and treatment meters) from one monitor."""
-    require_role(request.user, INPUT_ROLES)
-    return _store(electricity_rows, payload)
+    """A batch of electricity readings (production and treatment meters) from registered monitors in the caller's
+    jurisdiction (`mn` for the batch, or per reading). All or nothing: an unregistered or out-of-reach MN refuses the
+    whole batch (422, each refused reading named in `details`); a stored batch is one audit event."""
+    return _store(request, "electricity", electricity_rows, payload)
 
 
 @router.post("/inputs/video", response=Stored)
 def video_event(request, payload: PAYLOAD):
-    """A video-analytics event (smoke, unlit treatment equipment …) from a camera."""
-    require_role(request.user, INPUT_ROLES)
-    return _store(video_rows, payload)
+    """A video-analytics event (smoke, unlit treatment equipment …) from a camera registered in the caller's
+    jurisdiction; audited."""
+    return _store(request, "video", video_rows, payload)

@@ -220,3 +220,10 @@ def device_page(mn: str) -> tuple[str, str] | None:
     if DeviceBinding.objects.filter(mn=mn).exists():
         return ("warnings:meter", mn)
     return None
+
+
+def input_bindings(*, mns: set[str], kind: str, user: User) -> dict[str, DeviceBinding]:
+    """MN → binding for the registered monitors of `kind` among `mns` that the user may feed: those whose entity
+    lies in their jurisdiction. An unknown MN and one out of reach are both simply absent (never say which)."""
+    qs = DeviceBinding.objects.filter(mn__in=mns, kind=kind).select_related("entity__region")
+    return {b.mn: b for b in scope_by_region(qs, user=user, field="entity__region__code")}

@@ -6,16 +6,18 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import get_in_scope, require_role
-from ecoenforce.core.audit import audit_record
+from ecoenforce.core.audit import audit_record, region_code_of
 from ecoenforce.core.errors import InvalidTransition, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.leads.services import lead_create
 from ecoenforce.monitoring.rules.policy import RulePolicyValues
+from ecoenforce.warnings.inputs.lake_writer import row_files, write_rows
 from ecoenforce.warnings.labels import rule_label
 from ecoenforce.warnings.models import (
     DeviceBinding,
@@ -27,6 +29,7 @@ from ecoenforce.warnings.models import (
     Warning,
     WarningAction,
 )  # fmt: skip
+from ecoenforce.warnings.selectors import input_bindings
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "emission_limits.json"
 OPERATOR_ROLES = (Role.MONITORING_OPERATOR, Role.UNIT_LEADER)
@@ -188,3 +191,48 @@ def warning_raise_lead(*, actor: User, warning_id: int, note: str = ""):
         WarningAction.objects.create(warning=warning, kind=WarningAction.Kind.LEAD, actor=actor, note=note.strip())
         audit_record(actor=actor, obj=warning, action="warning.lead", after={"lead": lead.pk})
     return lead
+
+
+# --- electricity and video inputs ----------------------------------------------------------------------------------
+
+INPUT_ROLES = (Role.MONITORING_OPERATOR,)  # device integrations use an operator's (or an administrator's) token
+MAX_AUDITED_MNS = 100  # the audit event names at most this many MNs of a batch (and always says how many)
+
+
+def _refusal(kind: str, mn: str) -> str:
+    if kind == DeviceBinding.Kind.VIDEO:
+        return _("%(mn)s is not a camera registered in your jurisdiction.") % {"mn": mn}
+    return _("%(mn)s is not an electricity monitor registered in your jurisdiction.") % {"mn": mn}
+
+
+def _row_key(kind: str, index: int) -> str:
+    return "mn" if kind == DeviceBinding.Kind.VIDEO else f"readings[{index}].mn"
+
+
+def readings_store(*, actor: User, kind: str, rows: list[dict], lake_dir: Path | str | None = None) -> dict:
+    """Store one batch of validated lake rows (`inputs.lake_writer`) sent by a person: all or nothing.
+
+    Every row's MN must be a device registered (bound) as `kind` whose entity lies in the sender's jurisdiction;
+    otherwise nothing is written and each refused row is named in the error's details (`readings[i].mn`, or `mn`
+    for a video event), with the same words for an unknown MN and one out of reach. A stored batch writes one audit
+    event (`inputs.electricity` / `inputs.video`) filed under its devices' county.
+    """
+    require_role(actor, INPUT_ROLES)
+    bindings = input_bindings(mns={r["mn"] for r in rows}, kind=kind, user=actor)
+    refused = {_row_key(kind, i): [_refusal(kind, r["mn"])] for i, r in enumerate(rows) if r["mn"] not in bindings}
+    if refused:
+        raise ValidationFailed(_("Nothing was stored: %(refused)s of %(total)s readings name a device that is not "
+                                 "registered in your jurisdiction. Register the device (bind it to its entity) or "
+                                 "correct its MN, then send the whole batch again.")
+                               % {"refused": len(refused), "total": len(rows)}, details=refused)  # fmt: skip
+    with transaction.atomic():
+        mns = sorted(bindings)
+        counties = {b.entity.region.code for b in bindings.values()}
+        times = [r["data_time"] for r in rows]
+        region = counties.pop() if len(counties) == 1 else region_code_of(actor)  # several counties: the sender's
+        audit_record(actor=actor, obj=bindings[mns[0]], region_code=region,
+                     action={"electricity": "inputs.electricity", "video": "inputs.video"}[kind],
+                     after={"via": "api", "rows": len(rows), "mn_count": len(mns), "mns": mns[:MAX_AUDITED_MNS],
+                            "from": min(times), "to": max(times), "files": row_files(rows)})  # fmt: skip
+        written = write_rows(lake_dir or settings.LAKE_DIR, rows)  # a failed write rolls the audit event back
+    return {"rows": len(rows), "files": len(written)}

@@ -42,11 +42,20 @@ def _number(value, name: str) -> float | None:
     return out
 
 
-def electricity_rows(payload: dict) -> list[dict]:
-    """{"mn", "readings": [{"meter": production|treatment, "time", "kw", "kwh"?}]} → lake rows (all or nothing)."""
-    mn = str(payload.get("mn") or "").strip()
+def _mn(value, where: str) -> str:
+    mn = str(value or "").strip()
     if not mn or len(mn) > 32:
-        raise PayloadError("mn (the electricity monitor's id, at most 32 characters) is required")
+        raise PayloadError(f"{where} (the monitor's id, at most 32 characters) is required")
+    return mn
+
+
+def electricity_rows(payload: dict) -> list[dict]:
+    """{"mn", "readings": [{"meter": production|treatment, "time", "kw", "kwh"?, "mn"?}]} → lake rows (all or
+    nothing), one per reading and in the same order. A reading's own `mn` (a platform batching several monitors)
+    takes the place of the batch's; every reading needs one or the other."""
+    default_mn = str(payload.get("mn") or "").strip()
+    if len(default_mn) > 32:
+        raise PayloadError("mn (the electricity monitor's id) has at most 32 characters")
     readings = payload.get("readings")
     if not isinstance(readings, list) or not readings:
         raise PayloadError("readings must be a non-empty list")
@@ -56,6 +65,7 @@ def electricity_rows(payload: dict) -> list[dict]:
     for i, r in enumerate(readings):
         if not isinstance(r, dict):
             raise PayloadError(f"readings[{i}] must be an object")
+        mn = _mn(r.get("mn") or default_mn, f"mn (or readings[{i}].mn)")
         meter = r.get("meter")
         if meter not in METERS:
             raise PayloadError(f"readings[{i}].meter must be one of {', '.join(METERS)}")
@@ -70,10 +80,8 @@ def electricity_rows(payload: dict) -> list[dict]:
 
 def video_rows(payload: dict) -> list[dict]:
     """{"mn" (camera), "event" (smoke, unlit_treatment …), "time", "confidence"?, "info"?} → one lake row."""
-    mn = str(payload.get("mn") or "").strip()
+    mn = _mn(payload.get("mn"), "mn (the camera)")
     event = str(payload.get("event") or "").strip()
-    if not mn or len(mn) > 32:
-        raise PayloadError("mn (the camera's id, at most 32 characters) is required")
     if not event or len(event) > 40:
         raise PayloadError("event (what the analytics saw, e.g. smoke) is required")
     return [{"mn": mn, "st": "", "cn": "video", "pollutant": event, "pollutant_raw": event,
@@ -81,18 +89,31 @@ def video_rows(payload: dict) -> list[dict]:
              "info": str(payload.get("info") or "")[:500], "flag": "N", "kind": "video"}]  # fmt: skip
 
 
-def write_rows(lake_dir: Path | str, rows: list[dict]) -> list[Path]:
-    """Write rows into their (kind, Beijing date) partitions; the file name is the content hash, so a batch
-    delivered twice lands once."""
+def _partitions(rows: list[dict]) -> list[tuple[str, str, str, list[dict]]]:
+    """(kind, Beijing date, content digest, rows) per partition file of a batch."""
     parts: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         day = row["data_time"].astimezone(BEIJING).strftime("%Y-%m-%d")
         parts.setdefault((row["kind"], day), []).append({k: v for k, v in row.items() if k != "kind"})
-    written = []
+    out = []
     for (kind, day), part in sorted(parts.items()):
-        table = pa.Table.from_pylist(part, schema=SCHEMA)
         digest = hashlib.sha256(repr(sorted((r["mn"], r["pollutant"], r["data_time"].isoformat(), r.get("rtd"))
                                             for r in part)).encode()).hexdigest()[:24]  # fmt: skip
+        out.append((kind, day, digest, part))
+    return out
+
+
+def row_files(rows: list[dict]) -> list[str]:
+    """The lake files (relative to the lake) that `write_rows` writes for these rows, before writing them."""
+    return [f"kind={kind}/date={day}/part-{kind}-{digest}.parquet" for kind, day, digest, _part in _partitions(rows)]
+
+
+def write_rows(lake_dir: Path | str, rows: list[dict]) -> list[Path]:
+    """Write rows into their (kind, Beijing date) partitions; the file name is the content hash, so a batch
+    delivered twice lands once."""
+    written = []
+    for kind, day, digest, part in _partitions(rows):
+        table = pa.Table.from_pylist(part, schema=SCHEMA)
         directory = Path(lake_dir) / f"kind={kind}" / f"date={day}"
         directory.mkdir(parents=True, exist_ok=True)
         target = directory / f"part-{kind}-{digest}.parquet"
