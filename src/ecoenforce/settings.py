@@ -233,6 +233,14 @@ SPOOL_DIR = env_path("ECOENFORCE_SPOOL_DIR", VAR_DIR / "spool")
 LAKE_DIR = env_path("ECOENFORCE_LAKE_DIR", VAR_DIR / "lake")
 DEVICE_SNAPSHOT = env_path("ECOENFORCE_DEVICE_SNAPSHOT", VAR_DIR / "gateway" / "devices.json")
 
+# The electricity listener's broker and its own credentials (`ecoenforce mqtt config` puts them in the broker's files;
+# publishers get theirs from `ecoenforce mqtt issue`).
+MQTT_HOST = env_str("ECOENFORCE_MQTT_HOST", "127.0.0.1")
+MQTT_PORT = env_int("ECOENFORCE_MQTT_PORT", 1883)
+MQTT_USERNAME = env_str("ECOENFORCE_MQTT_USERNAME", "ecoenforce-listener")
+MQTT_PASSWORD = env_str("ECOENFORCE_MQTT_PASSWORD", "")
+MQTT_CONFIG_DIR = env_path("ECOENFORCE_MQTT_CONFIG_DIR", VAR_DIR / "mqtt")
+
 # Demo city (GB/T 2260): 常州市.
 DEMO_CITY_CODE = env_str("ECOENFORCE_DEMO_CITY", "320400")
 

@@ -72,7 +72,7 @@ def test_nothing_imports_the_read_only_interfaces():
 
 PURE = ["core.workdays", "core.masking", "registry.uscc", "cases.workflow", "cases.penalty", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
-        "planning.capacity", "ops.supervisor", "ops.schedule", "ops.runstate"]
+        "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate"]
 
 
 @pytest.mark.parametrize("package", PURE)

@@ -161,27 +161,38 @@ def _broker_up() -> bool:
 
 
 @pytest.mark.skipif(not _broker_up(), reason="no MQTT broker on 127.0.0.1:1883")
-def test_mqtt_listener_writes_valid_messages(tmp_path):
+def test_mqtt_listener_writes_valid_messages(tmp_path, settings, entity_wj, org_wj, admin_user):
+    """Over the system broker (anonymous): the topic names the publisher and the MN, the listener checks the pair."""
     import paho.mqtt.client as mqtt
 
+    from ecoenforce.warnings import selectors, services
     from ecoenforce.warnings.inputs.mqtt import ElectricityListener
 
-    topic = f"ecoenforce/electricity/test{time.time_ns()}"
-    listener = ElectricityListener(tmp_path, topic=topic.rsplit("/", 1)[0] + "/#", flush_seconds=60)
-    worker = threading.Thread(target=listener.run, kwargs={"max_seconds": 10, "max_messages": 3})
+    settings.LAKE_DIR = tmp_path
+    mn, publisher = f"T{time.time_ns()}", "box-test"
+    services.device_bind(actor=admin_user, mn=mn, entity=entity_wj, kind="electricity")
+    services.mqtt_publisher_issue(actor=admin_user, username=publisher, organization=org_wj)
+    services.mqtt_publisher_bind(actor=admin_user, username=publisher, mns=[mn])
+    topic = f"ecoenforce/electricity/{publisher}/{mn}"
+    listener = ElectricityListener(authorizations=selectors.mqtt_authorizations, topic=topic, flush_seconds=60,
+                                   store=lambda p, rows: services.mqtt_readings_store(username=p, rows=rows))  # fmt: skip
+
+    def publish():
+        listener.subscribed.wait(10)
+        pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        pub.connect("127.0.0.1", 1883)
+        pub.loop_start()
+        pub.publish(topic, json.dumps({"meter": "production", "time": "2026-10-02T08:00:00+08:00", "kw": 400}), qos=1).wait_for_publish()
+        pub.publish(topic, b"not json", qos=1).wait_for_publish()
+        pub.publish(topic, json.dumps({"readings": [{"meter": "treatment", "time": "2026-10-02T08:00:00+08:00",
+                                                     "kw": 0.1}]}), qos=1).wait_for_publish()  # fmt: skip
+        pub.loop_stop()
+        pub.disconnect()
+
+    worker = threading.Thread(target=publish)
     worker.start()
-    time.sleep(0.8)  # let it subscribe
-    pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
-    pub.connect("127.0.0.1", 1883)
-    pub.loop_start()
-    pub.publish(f"{topic}", json.dumps({"meter": "production", "time": "2026-10-02T08:00:00+08:00", "kw": 400}), qos=1).wait_for_publish()
-    pub.publish(f"{topic}", b"not json", qos=1).wait_for_publish()
-    pub.publish(f"{topic}", json.dumps({"readings": [{"meter": "treatment", "time": "2026-10-02T08:00:00+08:00",
-                                                      "kw": 0.1}]}), qos=1).wait_for_publish()  # fmt: skip
+    listener.run(max_seconds=10, max_messages=3)
     worker.join(timeout=15)
-    pub.loop_stop()
-    pub.disconnect()
     assert (listener.received, listener.rejected, listener.written) == (3, 1, 2)
     rows = read_readings(tmp_path, kind="electricity", as_dicts=True)
-    assert [(r["mn"], r["pollutant"], r["rtd"]) for r in rows] == [(topic.rsplit("/", 1)[1], "production", 400.0),
-                                                                     (topic.rsplit("/", 1)[1], "treatment", 0.1)]  # fmt: skip
+    assert [(r["mn"], r["pollutant"], r["rtd"]) for r in rows] == [(mn, "production", 400.0), (mn, "treatment", 0.1)]

@@ -7,6 +7,7 @@ from ecoenforce.warnings.models import (
     ElectronicNotice,
     EmissionLimit,
     EmissionStandard,
+    MqttPublisher,
     PointLimit,
     RulePolicy,
     RuleRun,
@@ -44,9 +45,23 @@ class PointLimitAdmin(admin.ModelAdmin):
 
 @admin.register(DeviceBinding)
 class DeviceBindingAdmin(admin.ModelAdmin):
-    list_display = ("mn", "kind", "entity", "label")
+    list_display = ("mn", "kind", "entity", "label", "publisher")
     search_fields = ("mn", "entity__name")
     raw_id_fields = ("entity",)
+    readonly_fields = ("publisher",)  # set with `ecoenforce mqtt bind` (checked, and the broker's ACL follows it)
+
+
+@admin.register(MqttPublisher)
+class MqttPublisherAdmin(admin.ModelAdmin):
+    """Issued and re-keyed with `ecoenforce mqtt` (the password is shown once there); here: label and active flag."""
+
+    list_display = ("username", "label", "organization", "active", "created_at")
+    search_fields = ("username", "label")
+    fields = ("username", "label", "organization", "active")
+    readonly_fields = ("username", "organization")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(RulePolicy)

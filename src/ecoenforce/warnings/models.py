@@ -72,6 +72,36 @@ class EmissionLimit(models.Model):
         return f"{self.standard.code} {self.category} {self.pollutant_name} {self.limit_value:g} {self.unit}"
 
 
+def validate_publisher_username(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from ecoenforce.warnings.inputs.mosquitto import USERNAME
+
+    if not USERNAME.match(value):
+        raise ValidationError(_("3 to 64 letters, digits, dots, hyphens or underscores, starting with a letter or digit."))
+
+
+class MqttPublisher(models.Model):
+    """A data-acquisition box or platform that publishes electricity readings over MQTT with the user name and
+    password the bureau issued; it may publish only for the devices bound to it (`DeviceBinding.publisher`).
+    Only Mosquitto's PBKDF2 hash of the password is kept (the password is shown once, when issued)."""
+
+    username = models.CharField(_("user name"), max_length=64, unique=True, validators=[validate_publisher_username])
+    password_hash = models.CharField(_("password hash"), max_length=200, editable=False)
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    organization = models.ForeignKey("core.Organization", on_delete=models.PROTECT, verbose_name=_("issued by"))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("MQTT publisher")
+        verbose_name_plural = _("MQTT publishers")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+
 class DeviceBinding(models.Model):
     """Which regulated entity a monitoring device (MN) belongs to, for devices the monitoring registry lacks."""
 
@@ -84,6 +114,9 @@ class DeviceBinding(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CEMS)
     entity = models.ForeignKey("registry.RegulatedEntity", on_delete=models.PROTECT, verbose_name=_("entity"))
     label = models.CharField(_("label"), max_length=120, blank=True)
+    publisher = models.ForeignKey(MqttPublisher, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="bindings", verbose_name=_("MQTT publisher"),
+                                  help_text=_("The only publisher that may send this device's readings over MQTT."))  # fmt: skip
 
     class Meta:
         verbose_name = _("device binding")

@@ -17,7 +17,7 @@ from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
 from ecoenforce.monitoring.factors import factor_text
 from ecoenforce.warnings.labels import rule_label
-from ecoenforce.warnings.models import DeviceBinding, PointLimit, RuleRun, Warning
+from ecoenforce.warnings.models import DeviceBinding, MqttPublisher, PointLimit, RuleRun, Warning
 
 CHART_MARGIN = dt.timedelta(hours=24)  # context either side of the event on its chart
 
@@ -222,8 +222,26 @@ def device_page(mn: str) -> tuple[str, str] | None:
     return None
 
 
-def input_bindings(*, mns: set[str], kind: str, user: User) -> dict[str, DeviceBinding]:
-    """MN → binding for the registered monitors of `kind` among `mns` that the user may feed: those whose entity
-    lies in their jurisdiction. An unknown MN and one out of reach are both simply absent (never say which)."""
+
+def input_bindings(*, mns: set[str], kind: str, user: User | None = None,
+                   publisher: MqttPublisher | None = None) -> dict[str, DeviceBinding]:
+    """MN → binding for the registered monitors of `kind` among `mns` that the sender may feed: for a person, those
+    whose entity lies in their jurisdiction; for an MQTT publisher, those bound to it while it is active.
+    An unknown MN and one out of reach are both simply absent (never say which)."""
+    if (user is None) == (publisher is None):
+        raise ValueError("input_bindings needs exactly one of user and publisher")
     qs = DeviceBinding.objects.filter(mn__in=mns, kind=kind).select_related("entity__region")
-    return {b.mn: b for b in scope_by_region(qs, user=user, field="entity__region__code")}
+    if user is not None:
+        qs = scope_by_region(qs, user=user, field="entity__region__code")
+    else:
+        qs = qs.filter(publisher=publisher, publisher__active=True)
+    return {b.mn: b for b in qs}
+
+
+def mqtt_authorizations() -> dict[str, frozenset[str]]:
+    """Active publisher's user name → the electricity MNs bound to it (what the broker's ACL and the listener allow)."""
+    out: dict[str, set[str]] = {p: set() for p in MqttPublisher.objects.filter(active=True).values_list("username", flat=True)}
+    rows = DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY, publisher__active=True)
+    for username, mn in rows.values_list("publisher__username", "mn"):
+        out[username].add(mn)
+    return {k: frozenset(v) for k, v in out.items()}

@@ -7,16 +7,18 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import get_in_scope, require_role
 from ecoenforce.core.audit import audit_record, region_code_of
-from ecoenforce.core.errors import InvalidTransition, ValidationFailed
+from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.leads.services import lead_create
 from ecoenforce.monitoring.rules.policy import RulePolicyValues
+from ecoenforce.warnings.inputs import mosquitto
 from ecoenforce.warnings.inputs.lake_writer import row_files, write_rows
 from ecoenforce.warnings.labels import rule_label
 from ecoenforce.warnings.models import (
@@ -24,12 +26,13 @@ from ecoenforce.warnings.models import (
     ElectronicNotice,
     EmissionLimit,
     EmissionStandard,
+    MqttPublisher,
     PointLimit,
     RulePolicy,
     Warning,
     WarningAction,
 )  # fmt: skip
-from ecoenforce.warnings.selectors import input_bindings
+from ecoenforce.warnings.selectors import input_bindings, mqtt_authorizations
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "emission_limits.json"
 OPERATOR_ROLES = (Role.MONITORING_OPERATOR, Role.UNIT_LEADER)
@@ -225,14 +228,138 @@ def readings_store(*, actor: User, kind: str, rows: list[dict], lake_dir: Path |
                                  "registered in your jurisdiction. Register the device (bind it to its entity) or "
                                  "correct its MN, then send the whole batch again.")
                                % {"refused": len(refused), "total": len(rows)}, details=refused)  # fmt: skip
+    counties = {b.entity.region.code for b in bindings.values()}
+    region = counties.pop() if len(counties) == 1 else region_code_of(actor)  # several counties: the sender's
+    return _store_batch(actor=actor, obj=bindings[min(bindings)], region=region, kind=kind, rows=rows, via="api",
+                        lake_dir=lake_dir)  # fmt: skip
+
+
+def _store_batch(*, actor: User | None, obj, region: str, kind: str, rows: list[dict], via: str,
+                 lake_dir: Path | str | None, extra: dict | None = None) -> dict:
+    """Write checked rows into the lake with one audit event (written first, in the same transaction: a failed write
+    rolls it back)."""
+    mns = sorted({r["mn"] for r in rows})
+    times = [r["data_time"] for r in rows]
     with transaction.atomic():
-        mns = sorted(bindings)
-        counties = {b.entity.region.code for b in bindings.values()}
-        times = [r["data_time"] for r in rows]
-        region = counties.pop() if len(counties) == 1 else region_code_of(actor)  # several counties: the sender's
-        audit_record(actor=actor, obj=bindings[mns[0]], region_code=region,
+        audit_record(actor=actor, obj=obj, region_code=region,
                      action={"electricity": "inputs.electricity", "video": "inputs.video"}[kind],
-                     after={"via": "api", "rows": len(rows), "mn_count": len(mns), "mns": mns[:MAX_AUDITED_MNS],
-                            "from": min(times), "to": max(times), "files": row_files(rows)})  # fmt: skip
-        written = write_rows(lake_dir or settings.LAKE_DIR, rows)  # a failed write rolls the audit event back
+                     after={"via": via, **(extra or {}), "rows": len(rows), "mn_count": len(mns),
+                            "mns": mns[:MAX_AUDITED_MNS], "from": min(times), "to": max(times),
+                            "files": row_files(rows)})  # fmt: skip
+        written = write_rows(lake_dir or settings.LAKE_DIR, rows)
     return {"rows": len(rows), "files": len(written)}
+
+
+# --- MQTT publishers -------------------------------------------------------------------------------------------------
+
+
+def _publisher(username: str) -> MqttPublisher:
+    try:
+        return MqttPublisher.objects.select_related("organization__region").get(username=username)
+    except MqttPublisher.DoesNotExist:
+        raise NotFound(_("There is no MQTT publisher %(username)s.") % {"username": username}) from None
+
+
+def mqtt_readings_store(*, username: str, rows: list[dict], lake_dir: Path | str | None = None) -> tuple[int, int]:
+    """Store electricity rows a publisher sent over MQTT (the listener's flush) → (stored, refused).
+
+    Checked again against the database at the moment of writing: rows for an MN no longer bound to this publisher, or
+    from a publisher since deactivated, are refused (each MQTT message was already judged on its own; one stale row
+    does not refuse the others). One audit event per publisher and flush, actor "system", filed under the publisher.
+    """
+    publisher = MqttPublisher.objects.select_related("organization__region").filter(username=username).first()
+    if publisher is None:
+        return 0, len(rows)
+    bindings = input_bindings(mns={r["mn"] for r in rows}, kind=DeviceBinding.Kind.ELECTRICITY, publisher=publisher)
+    kept = [r for r in rows if r["mn"] in bindings]
+    if kept:
+        _store_batch(actor=None, obj=publisher, region="", kind=DeviceBinding.Kind.ELECTRICITY, rows=kept, via="mqtt",
+                     lake_dir=lake_dir, extra={"publisher": publisher.username})  # fmt: skip
+    return len(kept), len(rows) - len(kept)
+
+
+@transaction.atomic
+def mqtt_publisher_issue(*, actor: User | None, username: str, organization, label: str = "") -> tuple[MqttPublisher, str]:
+    """Issue a publisher its user name and password → (publisher, password). The password is returned once and only
+    its hash is kept; write the broker's files (`mosquitto_config_write`) for it to take effect."""
+    if username == settings.MQTT_USERNAME:
+        raise ValidationFailed(_("%(username)s is the listener's own user name. Choose another.") % {"username": username},
+                               details={"username": [_("Reserved.")]})  # fmt: skip
+    if MqttPublisher.objects.filter(username=username).exists():
+        raise ValidationFailed(_("There is already an MQTT publisher %(username)s.") % {"username": username},
+                               details={"username": [_("Already issued.")]})  # fmt: skip
+    password = mosquitto.new_password()
+    publisher = MqttPublisher(username=username, label=label, organization=organization,
+                              password_hash=mosquitto.password_hash(password))  # fmt: skip
+    try:
+        publisher.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+    publisher.save()
+    audit_record(actor=actor, obj=publisher, action="mqtt_publisher.issue", after={"username": username, "label": label})
+    return publisher, password
+
+
+@transaction.atomic
+def mqtt_publisher_password_reset(*, actor: User | None, username: str) -> str:
+    """A new password for a publisher (the old one stops working when the broker's files are rewritten)."""
+    publisher = _publisher(username)
+    password = mosquitto.new_password()
+    publisher.password_hash = mosquitto.password_hash(password)
+    publisher.save(update_fields=["password_hash"])
+    audit_record(actor=actor, obj=publisher, action="mqtt_publisher.reset_password", after={"username": username})
+    return password
+
+
+@transaction.atomic
+def mqtt_publisher_bind(*, actor: User | None, username: str, mns: list[str], unbind: bool = False) -> list[str]:
+    """Let a publisher send these electricity monitors' readings (or, with `unbind`, stop it). Each MN must be a
+    registered electricity monitor; a monitor has at most one publisher (binding moves it)."""
+    publisher = _publisher(username)
+    bindings = {b.mn: b for b in DeviceBinding.objects.select_for_update().filter(mn__in=mns, kind=DeviceBinding.Kind.ELECTRICITY)}
+    missing = [mn for mn in mns if mn not in bindings]
+    if missing:
+        raise ValidationFailed(_("Not registered electricity monitors: %(mns)s. Bind each to its entity first.")
+                               % {"mns": ", ".join(missing)}, details={"mns": missing})  # fmt: skip
+    unsafe = [mn for mn in mns if not mosquitto.TOPIC_SAFE.match(mn)]
+    if unsafe and not unbind:
+        raise ValidationFailed(_("These MNs cannot be an MQTT topic level (letters, digits, . _ : - only): %(mns)s.")
+                               % {"mns": ", ".join(unsafe)}, details={"mns": unsafe})  # fmt: skip
+    changed = []
+    for mn in mns:
+        b = bindings[mn]
+        target = None if unbind else publisher
+        if unbind and b.publisher_id != publisher.pk:
+            continue
+        before = b.publisher.username if b.publisher_id else ""
+        b.publisher = target
+        b.save(update_fields=["publisher"])
+        changed.append(mn)
+        audit_record(actor=actor, obj=b, action="device.bind_publisher", before={"publisher": before},
+                     after={"publisher": target.username if target else ""})  # fmt: skip
+    return changed
+
+
+@transaction.atomic
+def mosquitto_config_write(*, actor: User | None, directory: Path | str, listener_password: str, port: int = 1883,
+                           run_as: str = "") -> dict:
+    """Write Mosquitto's password file, ACL file and a configuration that refuses anonymous clients into `directory`
+    (each 0600, atomically), from the active publishers and their bindings → what was written."""
+    if not listener_password:
+        raise ValidationFailed(_("Set ECOENFORCE_MQTT_PASSWORD (the listener's own password) before writing the broker's "
+                                 "files."))  # fmt: skip
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    allowed = mqtt_authorizations()
+    hashes = dict(MqttPublisher.objects.filter(active=True).values_list("username", "password_hash"))
+    entries = [(settings.MQTT_USERNAME, mosquitto.password_hash(listener_password)), *hashes.items()]
+    paths = {"password_file": directory / "passwd", "acl_file": directory / "acl", "config": directory / "mosquitto.conf"}
+    mosquitto.write_private(paths["password_file"], mosquitto.password_file(entries))
+    mosquitto.write_private(paths["acl_file"], mosquitto.acl_file(listener=settings.MQTT_USERNAME, publishers=allowed))
+    mosquitto.write_private(paths["config"], mosquitto.broker_config(port=port, password_path=str(paths["password_file"].resolve()),
+                                                           acl_path=str(paths["acl_file"].resolve()),
+                                                           run_as=run_as))  # fmt: skip
+    summary = {"publishers": len(allowed), "devices": sum(len(v) for v in allowed.values()), "directory": str(directory)}
+    audit_record(actor=actor, object_type="warnings.mqttpublisher", object_id="broker", action="mqtt_config.write",
+                 after=summary)  # fmt: skip
+    return {**summary, **{k: str(v) for k, v in paths.items()}}
