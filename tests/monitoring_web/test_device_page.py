@@ -59,6 +59,15 @@ def test_older_hourly_data_opens_the_range_that_shows_it(device, mon_dirs, opera
     assert (page.context["kind"], page.context["span"]) == ("hour", "7d")
 
 
+def test_a_thin_last_day_opens_the_week_that_has_the_data(device, mon_dirs, operator, client):
+    """Data up to yesterday evening: one hour in the last 24 h, four days before it — the week, not one dot."""
+    h = int(timezone.now().timestamp()) // 3600
+    _hourly(mon_dirs / "lake", "WJ01", "w21003", list(range(h - 24 * 4, h - 22)))
+    client.force_login(operator)
+    page = client.get(reverse("monitoring:device", args=["WJ01"]))
+    assert (page.context["kind"], page.context["span"]) == ("hour", "7d")
+
+
 def test_a_device_with_no_data_opens_on_real_time(device, operator, client):
     client.force_login(operator)
     page = client.get(reverse("monitoring:device", args=["WJ01"]))

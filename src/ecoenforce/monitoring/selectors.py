@@ -246,17 +246,25 @@ def _units(device: MonitoringDevice) -> dict[str, str]:
 
 
 OPENING_KINDS = ("hour", "realtime", "minute", "day")  # the order a device page looks for data to open on
+OPENING_MIN_POINTS = 12  # a range showing fewer readings than this is too thin to open on when a longer one has more
 
 
 def opening_view(device: MonitoringDevice, kinds: tuple[str, ...] = OPENING_KINDS,
                  now: dt.datetime | None = None) -> tuple[str, str]:
     """(kind, range) a device page opens on: the first of `kinds` that has data — hourly first, what the rules and
-    the desk judge — over the shortest range that shows some; real-time over 24 h when the lake has nothing."""
+    the desk judge — over the shortest range showing at least OPENING_MIN_POINTS readings (else the shortest that
+    shows all it has); real-time over 24 h when the lake has nothing."""
     now = now or timezone.now()
-    for span in RANGES:
-        for kind in kinds:
-            if _read(mn=device.mn, kind=kind, start=now - RANGES[span], end=now + dt.timedelta(minutes=5)):
+    for kind in kinds:
+        counts: dict[str, int] = {}
+        for span, length in RANGES.items():
+            rows = _read(mn=device.mn, kind=kind, start=now - length, end=now + dt.timedelta(minutes=5))
+            counts[span] = len({r["data_time"] for r in rows})
+            if counts[span] >= OPENING_MIN_POINTS:
                 return kind, span
+        most = max(counts.values())
+        if most:
+            return kind, next(span for span, n in counts.items() if n == most)
     return ("realtime" if "realtime" in kinds else kinds[0]), "24h"  # a new device's first frames are real-time
 
 
