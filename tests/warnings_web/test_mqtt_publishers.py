@@ -97,7 +97,8 @@ def test_issue_and_bind_are_checked_and_audited(boxes, org_wj, admin_user):
     actions = list(AuditEvent.objects.filter(action__startswith="mqtt_publisher.").values_list("action", "region_code"))
     assert actions == [("mqtt_publisher.issue", "320412"), ("mqtt_publisher.issue", "320411")]
     assert AuditEvent.objects.filter(action="device.bind_publisher").count() == 2
-    assert not AuditEvent.objects.filter(after__icontains=boxes["box-a"]["password"]).exists()
+    recorded = " ".join(f"{e.before} {e.after} {e.reason}" for e in AuditEvent.objects.all())
+    assert "box-a" in recorded and boxes["box-a"]["password"] not in recorded
 
 
 def test_config_command_writes_private_files_and_refuses_without_the_listener_password(boxes, tmp_path, settings):
@@ -115,6 +116,12 @@ def test_config_command_writes_private_files_and_refuses_without_the_listener_pa
     assert mosquitto.password_matches(LISTENER_PASSWORD, users["ecoenforce-listener"])
     assert "allow_anonymous false" in files["mosquitto.conf"].read_text()
     assert AuditEvent.objects.filter(action="mqtt_config.write").count() == 1
+    from ecoenforce.warnings.models import MqttPublisher
+
+    MqttPublisher.objects.filter(username="box-b").update(active=False)  # shut out: gone from both files
+    call_command("mqtt", "config", "--out", str(tmp_path / "mqtt"), "--port", "18830")
+    assert "box-b" not in files["passwd"].read_text() and "box-b" not in files["acl"].read_text()
+    assert selectors.mqtt_authorizations() == {"box-a": frozenset({"EZA1"})}
 
 
 # --- a real broker ---------------------------------------------------------------------------------------------------
@@ -285,3 +292,21 @@ def test_a_binding_removed_before_the_flush_is_not_stored(boxes, tmp_path, admin
     services.mqtt_publisher_bind(actor=admin_user, username="box-a", mns=["EZA1"], unbind=True)
     assert services.mqtt_readings_store(username="box-a", rows=rows, lake_dir=tmp_path) == (0, 1)
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+def test_the_command_line_refuses_in_words_with_status_2(boxes, tmp_path, settings, capsys):
+    from ecoenforce.cli import main
+
+    settings.MQTT_PASSWORD = ""
+    for argv in (["mqtt", "config", "--out", str(tmp_path)], ["mqtt", "bind", "box-a", "EZNOBODY"],
+                 ["mqtt", "issue", "box-new", "--org-region", "999999"], ["mqtt", "password", "nobody"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        err = capsys.readouterr().err
+        assert stopped.value.code == 2 and "Traceback" not in err and err.strip(), argv
+    main(["mqtt", "issue", "box-new", "--org-region", "320412"])
+    out = capsys.readouterr().out
+    password = out.splitlines()[0].rsplit("：", 1)[-1].rsplit(" ", 1)[-1]
+    from ecoenforce.warnings.models import MqttPublisher
+
+    assert mosquitto.password_matches(password, MqttPublisher.objects.get(username="box-new").password_hash)
