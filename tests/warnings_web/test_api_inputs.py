@@ -196,3 +196,15 @@ def test_mqtt_listener_writes_valid_messages(tmp_path, settings, entity_wj, org_
     assert (listener.received, listener.rejected, listener.written) == (3, 1, 2)
     rows = read_readings(tmp_path, kind="electricity", as_dicts=True)
     assert [(r["mn"], r["pollutant"], r["rtd"]) for r in rows] == [(mn, "production", 400.0), (mn, "treatment", 0.1)]
+
+
+def test_a_lake_that_cannot_be_written_leaves_no_audit_event(meters, operator_wj, tmp_path):
+    from ecoenforce.warnings.inputs.lake_writer import electricity_rows
+    from ecoenforce.warnings.services import readings_store
+
+    blocked = tmp_path / "lake"
+    blocked.write_text("a file where the lake's directory should be")
+    rows = electricity_rows(BATCH)
+    with pytest.raises(OSError):
+        readings_store(actor=operator_wj, kind="electricity", rows=rows, lake_dir=blocked)
+    assert _audited("inputs.electricity") == []
