@@ -46,7 +46,8 @@ ALLOWED = {
     "leads": {"core", "registry", "cases", "notifications"},
     "inspections": {"core", "registry", "leads", "notifications"},
     "planning": {"core", "registry", "leads", "inspections", "notifications"},
-    "ops": {"core", "monitoring", "warnings"},  # runs the processes and schedules the warnings desk's rule runs
+    "ops": {"core", "monitoring", "warnings"},
+    "compliance": {"core", "registry", "warnings", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
 }
 
 

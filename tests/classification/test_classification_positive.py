@@ -37,7 +37,7 @@ def test_a_clean_networked_key_unit_meets_every_criterion():
     assert result.criteria == (
         Criterion("permit", True, "key"), Criterion("no_penalty", True, ""), Criterion("no_incident", True, ""),
         Criterion("monitoring", True, "networked"), Criterion("reports_on_time", True, "yes"),
-        Criterion("credit", True, "blue"), Criterion("industry", True, "2614"))
+        Criterion("credit", True, "blue"), Criterion("industry", True, "2614"), Criterion("no_open_matter", True, "0,0"))
 
 
 def test_each_unmet_criterion_is_named_with_its_fact():

@@ -26,6 +26,7 @@ def files_in_tmp(settings, tmp_path):
     settings.LAKE_DIR = tmp_path / "lake"
     settings.SPOOL_DIR = tmp_path / "spool"
     settings.DEVICE_SNAPSHOT = tmp_path / "gateway" / "devices.json"
+    settings.FILES_DIR = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # 70 demo users
 
 
@@ -102,7 +103,17 @@ def test_demo_city_is_seeded_once(capsys, django_capture_on_commit_callbacks):
     assert_demo_is_coherent()
     # ... and notifications on the bell: work given to them, deadlines near or passed.
     unread = {name: user.notifications.filter(read_at__isnull=True).count() for name, user in users.items()}
-    assert [name for name, n in unread.items() if n == 0] == ["operator"]
+    assert [name for name, n in unread.items() if n == 0] == []
+    assert users["operator"].notifications.filter(kind="firm_answer").count() == 1
+    # The electronic notice's round trip (issue 14 item 3): one answered by the firm, one awaiting its explanation.
+    from ecoenforce.warnings.models import ElectronicNotice
+    from ecoenforce.warnings.notices import notices_for_firm
+
+    firm = User.objects.get(username="enterprise")
+    statuses = sorted(notices_for_firm(user=firm).values_list("status", flat=True))
+    assert statuses == [ElectronicNotice.Status.ANSWERED, ElectronicNotice.Status.SENT]
+    assert notices_for_firm(user=firm).get(status="answered").attachments.count() == 1
+    assert firm.notifications.filter(kind="notice").count() == 2
     assert users["cityleader"].notifications.filter(kind="assignment").count() == 1
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is False
     assert (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(),

@@ -44,6 +44,8 @@ PAGES = [
     Page("/registry/catalogue/{year}/", ("leader",), keys=("code", "matter", "kind")),
     Page("/registry/pools/", ("leader",)),
     Page("/registry/my-facilities/", ("enterprise",)),
+    Page("/enterprise/notices/", ("enterprise",), keys=("deadline", "entity", "status")),
+    Page("/enterprise/notices/{notice}/", ("enterprise",)),
     # Monitoring and warnings.
     Page("/warnings/", ("operator",), keys=("start", "rule", "entity", "severity", "status")),
     Page("/warnings/{warning}/", ("operator",)),
@@ -73,7 +75,7 @@ def demo_objects() -> dict[str, object]:
     from ecoenforce.planning.models import DrawRound, InspectionPlan
     from ecoenforce.registry.catalogue.models import CatalogueVersion
     from ecoenforce.registry.models import RegulatedEntity
-    from ecoenforce.warnings.models import DeviceBinding, Warning
+    from ecoenforce.warnings.models import DeviceBinding, ElectronicNotice, Warning
 
     wujin = "320412"
     return {
@@ -84,6 +86,7 @@ def demo_objects() -> dict[str, object]:
         "entity": RegulatedEntity.objects.filter(region__code=wujin, cases__isnull=False).order_by("pk").first().pk,
         "year": CatalogueVersion.objects.order_by("-year").first().year,
         "warning": Warning.objects.order_by("pk").first().pk,
+        "notice": ElectronicNotice.objects.filter(status=ElectronicNotice.Status.SENT).order_by("pk").first().pk,
         "device": MonitoringDevice.objects.order_by("pk").first().mn,
         "meter": (Warning.objects.filter(rule__startswith="treatment").order_by("pk").values_list("mn", flat=True).first()
                   or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),

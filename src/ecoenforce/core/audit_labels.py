@@ -111,6 +111,7 @@ ACTIONS = {
     "task.result": _("Inspection result recorded"),
     "task.not_inspected": _("Target marked not inspected"),
     "task.result_correct": _("Inspection result corrected"),
+    "notice.answer": _("Electronic notice answered by the enterprise"),
     "user.create_administrator": _("First administrator created"),
     "warning.raise": _("Warning raised"),
     "warning.take": _("Warning taken"),

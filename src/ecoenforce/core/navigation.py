@@ -37,6 +37,7 @@ NAV_ITEMS = [
     NavItem(_("Enforcement-item catalogue"), "registry:catalogue_home", "book", frozenset(STAFF)),
     NavItem(_("Import the pools"), "registry:pool_import", "file-upload", frozenset({Role.UNIT_LEADER})),
     NavItem(_("My facilities"), "registry:my_facilities", "building", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Electronic notices"), "compliance:notices", "mail", frozenset({Role.ENTERPRISE})),
     NavItem(_("Monitoring devices"), "monitoring:devices", "antenna",
             frozenset({Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Monitoring warnings"), "warnings:list", "alert-triangle",

@@ -412,7 +412,8 @@ class DemoSeeder:
         out = work_demo(users=self.users, today=self.today)
         self.log(f"work queues: {out['assigned']} leads assigned, {out['taken']} warnings taken; city case {out['city_case'] or '—'} at review; "
                  f"case {out['legal_case'] or '—'} waits for {out['legal_reviewer']}'s legal review; "
-                 f"{out['deadline_notices']} deadline notifications")
+                 f"electronic notices: {out['notices_answered']} answered by the firm, {out['notices_pending']} awaiting its "
+                 f"explanation; {out['deadline_notices']} deadline notifications")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

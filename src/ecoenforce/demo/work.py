@@ -93,9 +93,48 @@ def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
 
     operator = users["operator"]
     taken = [warning_take(actor=operator, warning_id=w.pk) for w in list(warnings_untaken(operator)[:2])]
+    notices = _notices(operator=operator, firm=users.get("enterprise"), today=today)
     # The scheduler's first sweep: deadlines near or passed in everyone's queue reach their bells.
     from ecoenforce.notifications.tasks import deadline_sweep
 
     swept = deadline_sweep(today=today)
-    return {"assigned": assigned, "taken": len(taken), "deadline_notices": swept["created"], "city_case": city_case.number if city_case else "",
+    return {"assigned": assigned, "taken": len(taken), **notices, "deadline_notices": swept["created"], "city_case": city_case.number if city_case else "",
             "legal_case": legal_case.number if legal_case else "", "legal_reviewer": legal.display_name}
+
+
+# A one-page PDF, as a firm's scanned maintenance record would arrive (the type is read from the content).
+_RECORD_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _notices(*, operator: User, firm: User | None, today: dt.date) -> dict:
+    """Two electronic notices to a monitored firm the demo enterprise user also acts for, through the services: the
+    firm answered one (explanation and a scanned record); the other still awaits its explanation — so the firm's
+    page shows a notice to answer and the positive-list criteria unmet, and the operator reads an answer."""
+    from ecoenforce.registry.models import EnterpriseAccount
+    from ecoenforce.warnings.models import Warning
+    from ecoenforce.warnings.notices import notice_answer
+    from ecoenforce.warnings.queue import _SEVERITY_RANK
+    from ecoenforce.warnings.services import warning_notify
+
+    if firm is None:
+        return {"notices_answered": 0, "notices_pending": 0}
+    open_warnings = list(Warning.objects.filter(status=Warning.Status.OPEN).annotate(rank=_SEVERITY_RANK)
+                         .order_by("rank", "-start", "id").select_related("entity"))
+    by_entity: dict[int, list[Warning]] = {}
+    for w in open_warnings:
+        by_entity.setdefault(w.entity_id, []).append(w)
+    pair = next((ws[:2] for ws in by_entity.values() if len(ws) >= 2), open_warnings[:2])
+    if len(pair) < 2:
+        return {"notices_answered": 0, "notices_pending": 0}
+    for w in pair:
+        EnterpriseAccount.objects.get_or_create(user=firm, entity=w.entity)
+    deadline = deadline_in_working_days(today, 5).due
+    answered = warning_notify(actor=operator, warning_id=pair[0].pk, deadline=deadline,
+                              message="在线监测数据显示贵单位排放异常，请于期限内说明原因，并提供治理设施运行记录和整改情况。")
+    notice_answer(actor=firm, notice_id=answered.pk, files=[("脱硫系统维修记录.pdf", _RECORD_PDF)],
+                  response="经排查，异常时段为脱硫塔循环泵故障所致，当日已启用备用泵并完成维修，"
+                           "附维修记录；故障期间已按规定向生态环境部门报告。")
+    warning_notify(actor=operator, warning_id=pair[1].pk, deadline=deadline,
+                   message="在线监测数据显示贵单位排放异常，请于期限内说明原因并提供相关证明材料。")
+    return {"notices_answered": 1, "notices_pending": 1}

@@ -17,6 +17,7 @@ from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Role
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.positive.criteria import Criterion
+from ecoenforce.registry.positive.holds import entity_open_matters
 from ecoenforce.registry.positive.labels import criterion_label
 from ecoenforce.registry.positive.models import OPEN_STATUSES, PositiveListEntry
 from ecoenforce.registry.positive.selectors import (
@@ -134,17 +135,19 @@ def positive_apply(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 @login_required
 def my_facilities(request: HttpRequest) -> HttpResponse:
-    """The enterprise user's own facilities: positive-list eligibility criterion by criterion, and the application."""
+    """The enterprise user's own facilities: the electronic notices awaiting an explanation and the open warnings,
+    positive-list eligibility criterion by criterion, and the application."""
     if not (request.user.role in (Role.ENTERPRISE, Role.ADMINISTRATOR) or request.user.is_superuser):
         raise PermissionDenied()
     facilities = []
     for entity in RegulatedEntity.objects.select_related("industry", "region").filter(
             enterprise_accounts__user=request.user):
-        eligibility = positive_list_eligibility(entity=entity)
+        matters = entity_open_matters(entity)
+        eligibility = positive_list_eligibility(entity=entity, matters=matters)
         facilities.append({
-            "entity": entity, "eligible": eligibility.eligible,
+            "entity": entity, "eligible": eligibility.eligible, "matters": matters,
             "criteria": [criterion_label(c) for c in eligibility.criteria],
             "entries": entity.positive_list_entries.all()[:5],
             "open": entity.positive_list_entries.filter(status__in=OPEN_STATUSES).exists(),
         })
-    return render(request, "registry/my_facilities.html", {"facilities": facilities})
+    return render(request, "registry/my_facilities.html", {"facilities": facilities, "today": timezone.localdate()})

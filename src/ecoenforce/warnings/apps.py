@@ -14,6 +14,10 @@ class WarningsConfig(AppConfig):
 
     def ready(self) -> None:
         # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.registry.positive.holds import open_matters_register
+        from ecoenforce.warnings.notices import entity_open_matters
         from ecoenforce.warnings.queue import register
 
         register()
+        # An open warning or a notice awaiting the firm's answer keeps the entity off the positive list.
+        open_matters_register("warnings", entity_open_matters)

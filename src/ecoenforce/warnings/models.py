@@ -261,6 +261,7 @@ class WarningAction(models.Model):
         LEAD = "lead", _("Lead raised")
         ASSIGN = "assign", _("Taken by an operator")
         REOPEN = "reopen", _("Reopened")
+        ANSWER = "answer", _("Explanation received from the enterprise")
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="actions", verbose_name=_("warning"))
     kind = models.CharField(_("action"), max_length=12, choices=Kind.choices)
@@ -295,6 +296,8 @@ class ElectronicNotice(models.Model):
                                 verbose_name=_("sent by"))  # fmt: skip
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("answered by"))  # fmt: skip
 
     class Meta:
         verbose_name = _("electronic notice")
@@ -303,3 +306,25 @@ class ElectronicNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.deadline}"
+
+
+class NoticeAttachment(models.Model):
+    """A file the enterprise sent with its explanation: stored under `FILES_DIR/notices/` by a name the platform
+    chose (never the sender's), with the type read from its content and its SHA-256."""
+
+    notice = models.ForeignKey(ElectronicNotice, on_delete=models.PROTECT, related_name="attachments",
+                               verbose_name=_("electronic notice"))  # fmt: skip
+    name = models.CharField(_("file name"), max_length=120)
+    stored = models.CharField(_("stored as"), max_length=200, unique=True)
+    content_type = models.CharField(_("content type"), max_length=80)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice attachment")
+        verbose_name_plural = _("notice attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -32,6 +32,7 @@ from ecoenforce.warnings.models import (
     Warning,
     WarningAction,
 )  # fmt: skip
+from ecoenforce.warnings.notices import notify_firm_of_notice
 from ecoenforce.warnings.selectors import input_bindings, mqtt_authorizations
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "emission_limits.json"
@@ -137,9 +138,13 @@ def warning_take(*, actor: User, warning_id: int) -> Warning:
 
 @transaction.atomic
 def warning_dismiss(*, actor: User, warning_id: int, reason: str, note: str = "") -> Warning:
-    """Close a warning as not needing action, with a reason (reasons feed each rule's false-positive rate)."""
+    """Close a warning as not needing action, with a reason (reasons feed each rule's false-positive rate): an open
+    warning, or a notified one once the firm's explanation is in and accepted."""
     warning = _locked(actor, warning_id)
-    _require_open(warning)
+    answered = (warning.status == Warning.Status.NOTIFIED
+                and ElectronicNotice.objects.filter(warning=warning, status=ElectronicNotice.Status.ANSWERED).exists())
+    if not answered:
+        _require_open(warning)
     if reason not in Warning.DismissReason.values:
         raise ValidationFailed(_("Choose why the warning needs no action."), details={"reason": [_("Required.")]})
     if reason == Warning.DismissReason.OTHER and not note.strip():
@@ -147,7 +152,7 @@ def warning_dismiss(*, actor: User, warning_id: int, reason: str, note: str = ""
     warning.status, warning.dismiss_reason = Warning.Status.DISMISSED, reason
     warning.save(update_fields=["status", "dismiss_reason", "updated_at"])
     WarningAction.objects.create(warning=warning, kind=WarningAction.Kind.DISMISS, actor=actor, note=note.strip())
-    audit_record(actor=actor, obj=warning, action="warning.dismiss", before={"status": "open"},
+    audit_record(actor=actor, obj=warning, action="warning.dismiss", before={"status": "notified" if answered else "open"},
                  after={"status": warning.status, "reason": reason}, reason=note.strip())  # fmt: skip
     return warning
 
@@ -170,6 +175,7 @@ def warning_notify(*, actor: User, warning_id: int, deadline: dt.date, message: 
                                  note=f"{deadline.isoformat()}: {message.strip()}")  # fmt: skip
     audit_record(actor=actor, obj=notice, action="warning.notify", after={"warning": warning.pk,
                                                                            "deadline": deadline.isoformat()})  # fmt: skip
+    notify_firm_of_notice(notice)
     return notice
 
 

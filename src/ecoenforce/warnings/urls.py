@@ -13,4 +13,5 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("quality/", views.rule_quality, name="quality"),
     path("meters/<str:mn>/", views.meter_detail, name="meter"),
+    path("notice-files/<int:attachment_id>/", views.notice_file, name="notice_file"),
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from ecoenforce.warnings import runs, selectors, services
 from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, RunForm
 from ecoenforce.warnings.labels import RULE_HELP, RULE_LABELS, rule_label, warning_measure
 from ecoenforce.warnings.models import Warning
+from ecoenforce.warnings.notices import notice_attachment_for_user
 from ecoenforce.warnings.tasks import rule_run_task
 
 DESK_ROLES = services.OPERATOR_ROLES
@@ -118,7 +119,9 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
                   "focus": warning.pollutant, "start": int(warning.start.timestamp() * 1000),
                   "end": int(warning.end.timestamp() * 1000)},
         "limit": selectors.warning_limit(warning), "actions": warning.actions.select_related("actor"),
-        "notice": getattr(warning, "notice", None) if warning.status == Warning.Status.NOTIFIED else None,
+        "notice": getattr(warning, "notice", None),
+        "notice_overdue": bool(getattr(warning, "notice", None) and warning.notice.status == "sent"
+                               and warning.notice.deadline < timezone.localdate()),
         "dismiss_form": dismiss_form, "notice_form": notice_form, "lead_form": lead_form,
     })  # fmt: skip
 
@@ -189,3 +192,14 @@ def meter_detail(request: HttpRequest, mn: str) -> HttpResponse:
     return render(request, "warnings/meter_detail.html", {
         "binding": binding, "charts": charts, "span": span, "ranges": list(METER_RANGES), "warnings": raised,
     })  # fmt: skip
+
+
+@login_required
+def notice_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file the firm sent with its explanation: for that firm, or staff whose jurisdiction holds the facility.
+    Always a download, with the type read from its content when it arrived."""
+    attachment, path = notice_attachment_for_user(user=request.user, attachment_id=attachment_id)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -3,7 +3,8 @@
 Criteria follow the typical provincial rules (regulations.md §5: Guangzhou 2022, Fujian, Hubei exclusions):
 permit or registration; no penalty and no environmental incident in the past 2 years; automatic monitoring
 installed and networked (for the permit classes that must have it); permit execution reports on time; credit
-grade not warning/poor; not an excluded industry. Every value is policy (`PositivePolicy`).
+grade not warning/poor; not an excluded industry; no open monitoring warning and no electronic notice awaiting the
+firm's explanation. Every value is policy (`PositivePolicy`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class PositiveFacts:
     networked_monitoring: bool
     permit_reports_on_time: bool | None
     credit_grade: str
+    open_warnings: int = 0  # monitoring warnings the bureau has not handled yet
+    open_notices: int = 0  # electronic notices awaiting the firm's explanation
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def positive_eligibility(facts: PositiveFacts, events: Iterable[tuple[dt.date, s
                   {True: "yes", False: "no", None: "unknown"}[facts.permit_reports_on_time]),
         Criterion("credit", facts.credit_grade not in policy.refused_credit_grades, facts.credit_grade or "unknown"),
         Criterion("industry", facts.industry_code not in policy.excluded_industries, facts.industry_code),
+        Criterion("no_open_matter", facts.open_warnings == 0 and facts.open_notices == 0,
+                  f"{facts.open_warnings},{facts.open_notices}"),
     ]
     return Eligibility(all(c.met is not False for c in criteria), tuple(criteria))
 

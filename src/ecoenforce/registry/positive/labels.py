@@ -18,6 +18,7 @@ def criterion_label(c: Criterion) -> dict:
         "reports_on_time": _("Permit execution reports submitted on time"),
         "credit": _("Credit grade is not warning, poor or serious breach"),
         "industry": _("Not an excluded industry (sewage works, solid or hazardous waste, sanitation)"),
+        "no_open_matter": _("No open monitoring warning and no electronic notice awaiting an explanation"),
     }.get(c.key, c.key)
     d = c.detail
     if c.key == "permit":
@@ -31,6 +32,10 @@ def criterion_label(c: Criterion) -> dict:
         fact = {"yes": _("yes"), "no": _("no"), "unknown": _("not recorded yet")}.get(d, d)
     elif c.key == "credit":
         fact = CreditGrade(d).label if d in CreditGrade.values else _("not rated")
+    elif c.key == "no_open_matter":
+        warnings, _sep, notices = d.partition(",")
+        fact = _("none") if c.met else _("open warnings: %(w)s; notices awaiting an explanation: %(n)s") % {
+            "w": warnings or "0", "n": notices or "0"}
     else:
         fact = d
     return {"key": c.key, "text": text, "fact": fact, "met": c.met}

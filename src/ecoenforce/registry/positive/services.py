@@ -21,6 +21,7 @@ from ecoenforce.registry.positive.criteria import (
     positive_eligibility,
     valid_until,
 )
+from ecoenforce.registry.positive.holds import NOTICE, WARNING, OpenMatter, entity_open_matters
 from ecoenforce.registry.positive.models import OPEN_STATUSES, PositiveListEntry
 
 Status = PositiveListEntry.Status
@@ -34,12 +35,17 @@ def positive_policy_current() -> PositivePolicy:
     return PositivePolicy.from_mapping((latest.values or {}).get("positive_list", {})) if latest else PositivePolicy()
 
 
-def positive_list_eligibility(*, entity: RegulatedEntity, as_of: dt.date | None = None) -> Eligibility:
-    """Every entry criterion for this entity, from its record and history."""
+def positive_list_eligibility(*, entity: RegulatedEntity, as_of: dt.date | None = None,
+                              matters: list[OpenMatter] | None = None) -> Eligibility:
+    """Every entry criterion for this entity, from its record and history, and the matters still open against it
+    (`matters`: already read by the caller, else asked of the apps that own them)."""
     as_of = as_of or timezone.localdate()
+    matters = entity_open_matters(entity) if matters is None else matters
     facts = PositiveFacts(industry_code=entity.industry.code, permit_class=entity.permit_class,
                           networked_monitoring=entity.networked_monitoring,
-                          permit_reports_on_time=entity.permit_reports_on_time, credit_grade=entity.credit_grade)
+                          permit_reports_on_time=entity.permit_reports_on_time, credit_grade=entity.credit_grade,
+                          open_warnings=sum(m.kind == WARNING for m in matters),
+                          open_notices=sum(m.kind == NOTICE for m in matters))
     events = entity.events.filter(kind__in=REMOVAL_KINDS, date__lte=as_of).values_list("date", "kind")
     return positive_eligibility(facts, list(events), as_of=as_of, policy=positive_policy_current())
 
@@ -77,8 +83,11 @@ def positive_list_apply(*, actor: User, entity_id: object, note: str = "") -> tu
         from ecoenforce.registry.positive.labels import criterion_label
 
         unmet = "; ".join(criterion_label(c)["text"] for c in eligibility.unmet)
-        raise ValidationFailed(_("Not eligible yet: %(unmet)s. The entity can apply once every criterion is met.")
-                               % {"unmet": unmet})
+        message = _("Not eligible yet: %(unmet)s. The entity can apply once every criterion is met.") % {"unmet": unmet}
+        if any(c.key == "no_open_matter" for c in eligibility.unmet):
+            message += " " + _("Answer each electronic notice from the bureau by its deadline (My facilities → the "
+                               "notice); an open monitoring warning is closed by the bureau once it has been handled.")
+        raise ValidationFailed(message)
     entry = PositiveListEntry.objects.create(entity=entity, applied_by=actor, applied_at=timezone.now(),
                                              application_note=note.strip()[:500],
                                              criteria=_criteria_json(eligibility))
