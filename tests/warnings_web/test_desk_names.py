@@ -105,3 +105,15 @@ def test_a_meter_named_in_a_warning_has_its_page_in_its_jurisdiction_only(client
     client.force_login(operator_xb)
     assert client.get(url).status_code == 404
     assert client.get(reverse("warnings:meter", args=["E320400000010"])).status_code == 200
+
+
+def test_a_lead_raised_from_a_warning_names_the_factor_and_says_what_was_found(client, make_warning, entity_wj,
+                                                                                 operator_wj):
+    from ecoenforce.leads.models import Lead
+
+    w = make_warning(entity_wj, pollutant="a34013", value=52.5, threshold=35.0)
+    client.force_login(operator_wj)
+    client.post(reverse("warnings:detail", args=[w.pk]), {"action": "lead", "lead-note": "建议现场核查"})
+    description = Lead.objects.get().description
+    assert "颗粒物（烟尘） (mg/m³)" in description and "52.5 mg/m³，限值 35 mg/m³" in description
+    assert "a34013" not in description and "52.50" not in description

@@ -17,10 +17,11 @@ from ecoenforce.core.audit import audit_record, region_code_of
 from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.leads.services import lead_create
+from ecoenforce.monitoring.factors import factor_text
 from ecoenforce.monitoring.rules.policy import RulePolicyValues
 from ecoenforce.warnings.inputs import mosquitto
 from ecoenforce.warnings.inputs.lake_writer import row_files, write_rows
-from ecoenforce.warnings.labels import rule_label
+from ecoenforce.warnings.labels import rule_label, warning_measure
 from ecoenforce.warnings.models import (
     DeviceBinding,
     ElectronicNotice,
@@ -186,12 +187,13 @@ def warning_raise_lead(*, actor: User, warning_id: int, note: str = ""):
     if warning.status not in (Warning.Status.OPEN, Warning.Status.NOTIFIED, Warning.Status.LEAD):
         raise InvalidTransition(_("A dismissed warning cannot become a lead. Reopen it from the audit trail if needed."))
     title = _("Monitoring warning: %(rule)s at %(entity)s") % {"rule": rule_label(warning.rule), "entity": warning.entity.name}
-    description = _("%(rule)s on device %(mn)s, factor %(pollutant)s, from %(start)s to %(end)s; value %(value).2f "
-                    "against %(threshold).2f. %(note)s") % {
-        "rule": rule_label(warning.rule), "mn": warning.mn, "pollutant": warning.pollutant,
+    description = _("%(rule)s on device %(mn)s, factor %(factor)s, from %(start)s to %(end)s: %(measure)s. "
+                    "%(note)s") % {
+        "rule": rule_label(warning.rule), "mn": warning.mn, "factor": factor_text(warning.pollutant),
         "start": timezone.localtime(warning.start).strftime("%Y-%m-%d %H:%M"),
-        "end": timezone.localtime(warning.end).strftime("%Y-%m-%d %H:%M"), "value": warning.value,
-        "threshold": warning.threshold, "note": note.strip()}  # fmt: skip
+        "end": timezone.localtime(warning.end).strftime("%Y-%m-%d %H:%M"),
+        "measure": warning_measure(warning.rule, warning.pollutant, warning.value, warning.threshold),
+        "note": note.strip()}  # fmt: skip
     lead, created = lead_create(source="warning", title=title, entity=warning.entity, description=description,
                                 created_by=actor, external_ref=f"warning:{warning.pk}")  # fmt: skip
     if warning.status != Warning.Status.LEAD:
