@@ -77,6 +77,10 @@ def test_a_drawn_round_is_withdrawn_in_public_and_redrawn_only_with_a_new_commit
     assert "公开前已撤回" in listing
     text = public.get(f"/public/rounds/{first.pk}/").content.decode()
     assert "在公开前撤回" in text and REASON in text and first.seed_hex in text
+    # …and the withdrawn draw itself, as a round file that verifies to the selection recorded at the draw.
+    assert 'data-testid="round-verify"' in text
+    withdrawn_file = json.loads(public.get(f"/public/rounds/{first.pk}/round.json").content)
+    assert verify_round_file(withdrawn_file).ok and withdrawn_file["selection_digest"] == first.selection_digest
 
     # The redraw is a new round with its own seed and commitment, linked both ways on the public pages.
     form = leader.get(f"/planning/rounds/?replaces={first.pk}").content.decode()
@@ -111,7 +115,9 @@ def test_a_round_acted_on_or_published_cannot_be_withdrawn(leader_wj, wj_pool):
 
     # A committed round (not drawn yet) can be withdrawn too; its seed goes public with the reason.
     round_withdraw(actor=leader_wj, round_id=committed.pk, reason=REASON)
-    assert DrawRound.objects.get(pk=committed.pk).status == DrawRound.Status.WITHDRAWN
+    committed.refresh_from_db()
+    assert committed.status == DrawRound.Status.WITHDRAWN and committed.round_file is None  # nothing was drawn
+    assert committed.seed_hex in Client().get(f"/public/rounds/{committed.pk}/").content.decode()
     with pytest.raises(InvalidTransition):
         round_withdraw(actor=leader_wj, round_id=committed.pk, reason=REASON)
 

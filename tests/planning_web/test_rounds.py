@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.inspections.models import Inspection
@@ -88,7 +88,7 @@ def test_public_entropy_changes_the_draw_and_is_recorded(leader_wj, wj_pool):
 
 
 def test_a_recusal_that_leaves_no_one_is_refused_before_anything_is_published(leader_wj, wj_pool):
-    with pytest.raises(ValidationFailed) as refused:
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         _commit(leader_wj, cross_region=True)  # every officer works in Wujin, like every entity
     assert "cross-region" in str(refused.value.message)
     assert refused.value.code == "recusal.not_enough_inspectors"

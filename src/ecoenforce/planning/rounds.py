@@ -271,20 +271,11 @@ def round_draw(*, actor: User, round_id: object, public_entropy: str = "") -> Dr
     return round_
 
 
-@transaction.atomic
-def round_publish(*, actor: User, round_id: object) -> DrawRound:
-    """Reveal the seed and publish the round file and every result (100%); all tasks must have a result."""
-    round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
-    if round_.status != DrawRound.Status.DRAWN:
-        raise InvalidTransition(_("Only a drawn round whose tasks are all recorded can be published."))
-    open_tasks = round_.tasks.filter(status=InspectionTask.Status.ASSIGNED).count()
-    if open_tasks:
-        raise ValidationFailed(_("%(n)s task(s) still have no result. Record every result (or mark a target not "
-                                 "inspected, with the reason) before publishing.") % {"n": open_tasks})
+def _verified_round_file(round_: DrawRound, *, revealed_at: dt.datetime) -> dict:
+    """The round file of a drawn round, seed revealed; refused unless it verifies and gives the recorded selection."""
     entities, inspectors, policy = _inputs(round_)
-    now = timezone.now()
     common = {"round_id": round_.round_id, "title": mask_free_text(round_.title), "created_at": round_.committed_at,
-              "committed_at": round_.committed_at, "revealed_at": now, "seed": bytes.fromhex(round_.seed_hex),
+              "committed_at": round_.committed_at, "revealed_at": revealed_at, "seed": bytes.fromhex(round_.seed_hex),
               "entities": entities, "inspectors": inspectors, "policy": policy,
               "public_entropy": round_.public_entropy or None}
     if round_.file_format == FORMAT_V2:
@@ -299,7 +290,21 @@ def round_publish(*, actor: User, round_id: object) -> DrawRound:
         raise ValidationFailed(_("The round file does not verify (%(detail)s); it was not published. Tell the "
                                  "administrator.") % {"detail": report.first_mismatch.detail if report.first_mismatch
                                                       else "selection digest"})
-    round_.round_file = doc
+    return doc
+
+
+@transaction.atomic
+def round_publish(*, actor: User, round_id: object) -> DrawRound:
+    """Reveal the seed and publish the round file and every result (100%); all tasks must have a result."""
+    round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
+    if round_.status != DrawRound.Status.DRAWN:
+        raise InvalidTransition(_("Only a drawn round whose tasks are all recorded can be published."))
+    open_tasks = round_.tasks.filter(status=InspectionTask.Status.ASSIGNED).count()
+    if open_tasks:
+        raise ValidationFailed(_("%(n)s task(s) still have no result. Record every result (or mark a target not "
+                                 "inspected, with the reason) before publishing.") % {"n": open_tasks})
+    now = timezone.now()
+    round_.round_file = _verified_round_file(round_, revealed_at=now)
     round_.status, round_.published_by, round_.published_at = DrawRound.Status.PUBLISHED, actor, now
     round_.save(update_fields=["round_file", "status", "published_by", "published_at"])
     audit_record(actor=actor, obj=round_, action="round.publish", after={"seed": round_.seed_hex,
@@ -312,8 +317,8 @@ def round_withdraw(*, actor: User, round_id: object, reason: str) -> DrawRound:
     """Withdraw a committed or drawn round before any result is recorded, with a public reason.
 
     The round is never drawn again (a redraw is a new round with a new commitment, `round_commit(replaces=…)`); its
-    seed is revealed at once on the public page with the reason, so anyone can re-compute what the withdrawn draw
-    selected and compare it with the round that replaces it. Its tasks are cancelled and their officers told.
+    seed is revealed at once on the public page with the reason and, if it was drawn, its round file, so anyone can
+    re-compute what the withdrawn draw selected and compare it with the round that replaces it. Its tasks are cancelled and their officers told.
     """
     round_ = round_get_for_leader(actor=actor, round_id=round_id, lock=True)
     if round_.status not in (DrawRound.Status.COMMITTED, DrawRound.Status.DRAWN):
@@ -330,11 +335,14 @@ def round_withdraw(*, actor: User, round_id: object, reason: str) -> DrawRound:
                                   "notice.") % {"n": recorded})
     tasks = list(round_.tasks.prefetch_related("inspectors"))
     officers = list({u.pk: u for t in tasks for u in t.inspectors.all()}.values())
-    before = round_.status
+    before, now = round_.status, timezone.now()
+    if before == DrawRound.Status.DRAWN:
+        # What the withdrawn draw selected, as a round file anyone re-runs (`draw verify`, or on the public page).
+        round_.round_file = _verified_round_file(round_, revealed_at=now)
     round_.tasks.all().delete()
-    round_.status, round_.withdrawn_by, round_.withdrawn_at = DrawRound.Status.WITHDRAWN, actor, timezone.now()
+    round_.status, round_.withdrawn_by, round_.withdrawn_at = DrawRound.Status.WITHDRAWN, actor, now
     round_.withdrawal_reason = reason[:2000]
-    round_.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    round_.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason", "round_file"])
     audit_record(actor=actor, obj=round_, action="round.withdraw", reason=round_.withdrawal_reason,
                  before={"status": before, "tasks": len(tasks)},
                  after={"status": round_.status, "seed": round_.seed_hex,
