@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from ecoenforce.cases.models import Case
 from ecoenforce.cases.services import case_transition
-from ecoenforce.cases.workflow import ORDER, Stage
+from ecoenforce.cases.workflow import Stage, transition_for
 from ecoenforce.core.models import Region, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_convert, lead_create
@@ -80,6 +80,8 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
         ("submit_for_review", inspector, {}),
         ("send_to_legal_review", leader, {}),
         ("legal_review_pass", legal, {"reason": "事实清楚，证据确凿，同意。"}),
+        ("serve_notice", inspector, {}),
+        ("record_waiver", inspector, {"reason": "当事人书面放弃陈述、申辩和听证权利。"}),
         # Exceedance 50–100 %, the other factors undetermined: (10 % + 10 %) × 1,000,000 = 200,000 (discretion v1).
         ("decide", leader, {"discretion": {"levels": {"exceedance": "50to100"}}, "decision_text": DECISION_TEXT,
                             "matter_code": DECISION_MATTER}),
@@ -91,8 +93,15 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
 
 def advance_case(case: Case, *, to: Stage, inspector: User, leader: User, legal: User,
                  on: dt.date = FILED_ON) -> Case:
-    """Move a FILED case along the main road until it stands at `to`."""
-    steps = main_road(inspector=inspector, leader=leader, legal=legal)[: ORDER.index(Stage(to))]
+    """Move a FILED case along the main road until it stands at `to` (at NOTICE: notified, rights waived)."""
+    steps = []
+    stage = Stage(case.stage)
+    for action, actor, extra in main_road(inspector=inspector, leader=leader, legal=legal):
+        step = transition_for(stage, action)
+        if stage == Stage(to) and step.target != stage:
+            break
+        steps.append((action, actor, extra))
+        stage = step.target
     if any(action == "decide" for action, _actor, _extra in steps):
         publish_starter_catalogue()
     for action, actor, extra in steps:

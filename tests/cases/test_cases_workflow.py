@@ -53,6 +53,8 @@ def test_the_table_is_what_the_law_describes():
         ("close_without_penalty", "review", "closed", ["unit_leader"]),
         ("legal_review_pass", "legal_review", "notice", ["legal_reviewer"]),
         ("legal_review_return", "legal_review", "investigation", ["legal_reviewer"]),
+        ("serve_notice", "notice", "notice", ["inspector", "unit_leader"]),
+        ("record_waiver", "notice", "notice", ["inspector", "unit_leader"]),
         ("decide", "notice", "decision", ["unit_leader"]),
         ("serve", "decision", "service", ["inspector", "unit_leader"]),
         ("start_execution", "service", "execution", ["inspector", "unit_leader"]),
@@ -68,8 +70,8 @@ FORBIDDEN = [(s, a) for s in ORDER for a in ACTIONS if transition_for(s, a) is N
 
 
 def test_the_grid_covers_every_pair():
-    assert len(ALLOWED) == 15
-    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 88
+    assert len(ALLOWED) == 19
+    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 104
 
 
 @pytest.mark.parametrize(("stage", "action", "role"), ALLOWED, ids=[f"{s}-{a}-{r}" for s, a, r in ALLOWED])
@@ -117,7 +119,7 @@ def test_wrong_role_is_denied_and_nothing_is_written(request, case_wj, advance, 
 
 
 def test_wrong_role_grid_size():
-    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 15 == 51
+    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 19 == 59
 
 
 def test_stale_expected_stage(case_wj, advance, leader_wj):

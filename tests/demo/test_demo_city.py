@@ -54,6 +54,9 @@ def assert_demo_is_coherent() -> None:
         assert case.fine_amount == case.fine_computed, case.number
         assert case.discretion["version"] == 1 and case.discretion["lines"][-1]["kind"] == "result", case.number
         assert f"罚款人民币{case.fine_amount}元" in case.decision_text, case.number
+        # Decided after the advance notice: once the party's period ended, or after its written waiver.
+        assert case.notice_served_on is not None, case.number
+        assert (case.notice_waived_on is not None) or case.decided_on > case.notice_period_ends, case.number
     for case in Case.objects.filter(lead__isnull=False).select_related("lead"):
         lead_title = case.lead.title
         if "废水" in lead_title or "排水" in lead_title:

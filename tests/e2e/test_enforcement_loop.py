@@ -84,9 +84,14 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     _step(page, "legal_review_pass", "事实清楚，证据确凿，适用法律正确，同意。")
     sign_out(page)
 
-    # The leader decides: first without the decision text (the typed fine is kept), then complete.
+    # The leader records the advance notice served and the party's written waiver (issue 10: no decision before the
+    # notice and the period for statement, defence and a hearing), then decides: first without the decision text
+    # (the typed fine is kept), then complete.
     sign_in(page, base, "chen")
     page.goto(f"{base}/cases/{case.pk}/")
+    _step(page, "serve_notice")
+    _step(page, "record_waiver", "当事人书面声明放弃陈述、申辩和听证权利。")
+    assert page.locator("[data-testid=notice]").is_visible()
     form = page.locator("form:has(button[data-action=decide])")
     form.locator("select[name=matter]").select_option("CF-SW-083")  # 《水污染防治法》第八十三条
     form.locator("input[name=fine_amount]").fill("150000")

@@ -51,6 +51,12 @@ class Case(models.Model):
     decision_due_provisional = models.BooleanField(default=False)
     stage_due = models.DateField(_("stage due"), null=True, blank=True)
     stage_due_provisional = models.BooleanField(default=False)
+    # 告知: when the advance notice was served, the last day of the party's period for statement, defence and a
+    # hearing request, and the day the party waived these rights in writing (if it did).
+    notice_served_on = models.DateField(_("advance notice served on"), null=True, blank=True)
+    notice_period_ends = models.DateField(_("statement and hearing period ends"), null=True, blank=True)
+    notice_period_provisional = models.BooleanField(default=False)
+    notice_waived_on = models.DateField(_("rights waived in writing on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     # The discretion record of the decision: the facts recorded (factor levels, situations, apology, no-penalty

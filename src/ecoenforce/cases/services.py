@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from ecoenforce.cases.discretion import decision_assess
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
 from ecoenforce.cases.queue import case_opened_notify, case_step_notify
-from ecoenforce.cases.workflow import Stage, Transition, transition_for
+from ecoenforce.cases.workflow import (
+    NOTICE_PERIOD_WORKING_DAYS,
+    Stage,
+    Transition,
+    notice_blocks_decision,
+    transition_for,
+)
 from ecoenforce.core.access import has_role
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.calendar import calendar_current
@@ -31,7 +37,7 @@ DECISION_WITHIN_DAYS = 90
 MIN_HANDLERS = 2
 
 TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "fine_computed", "decision_number", "decided_on", "closed_on",
-                  "stage_due", "published_at", "matter_id")
+                  "stage_due", "published_at", "matter_id", "notice_served_on", "notice_period_ends", "notice_waived_on")
 
 
 def _today() -> dt.date:
@@ -171,6 +177,20 @@ def _decision_fine(*, matter: EnforcementMatter, fine_amount: object, discretion
     return fine, record
 
 
+def _check_notice(case: Case, today: dt.date) -> None:
+    """A penalty is decided only after the advance notice and the party's period (or its written waiver)."""
+    blocked = notice_blocks_decision(served_on=case.notice_served_on, period_ends=case.notice_period_ends,
+                                     waived_on=case.notice_waived_on, today=today)
+    if blocked == "not_served":
+        raise InvalidTransition(_("The advance notice of the proposed penalty has not been served (Administrative "
+                                  "Penalty Law art. 44): record its service first."), code="notice_not_served")
+    if blocked == "period_running":
+        raise InvalidTransition(
+            _("The party may state, defend and ask for a hearing until %(end)s (5 working days from the notice served "
+              "on %(served)s). Decide after that day, or record the party's written waiver.")
+            % {"end": case.notice_period_ends, "served": case.notice_served_on}, code="notice_period_running")
+
+
 def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | None) -> Transition:
     if expected_stage is not None and expected_stage != case.stage:
         raise InvalidTransition(
@@ -214,6 +234,19 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
     extra: dict = {}
     if step.needs_decision:
+        _check_notice(case, today)
+    if step.serves_notice:
+        period = calendar_current().add_working_days(today, NOTICE_PERIOD_WORKING_DAYS)
+        case.notice_served_on, case.notice_waived_on = today, None
+        case.notice_period_ends, case.notice_period_provisional = period.due, period.provisional
+        update += ["notice_served_on", "notice_waived_on", "notice_period_ends", "notice_period_provisional"]
+    if step.records_waiver:
+        if case.notice_served_on is None:
+            raise InvalidTransition(_("Serve the advance notice first: the party waives rights it has been told of."),
+                                    code="notice_not_served")
+        case.notice_waived_on = today
+        update.append("notice_waived_on")
+    if step.needs_decision:
         if fine_amount not in (None, "") and str(fine_amount).strip():
             _parse_fine(fine_amount)  # a malformed fine is named first, whatever else is missing
         matter = _cited_matter(matter_code)
@@ -241,8 +274,11 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         if case.outcome == Case.Outcome.PENDING:
             case.outcome = Case.Outcome.NO_PENALTY
             update.append("outcome")
+    if step.serves_notice:
+        case.stage_due, case.stage_due_provisional = case.notice_period_ends, case.notice_period_provisional
+    elif step.target != case.stage:
+        _set_stage_due(case, step.target, today)
     case.stage = step.target
-    _set_stage_due(case, step.target, today)
     case.save(update_fields=update)
     audit_record(actor=actor, obj=case, action=f"case.{action}", before=before, after=_snapshot(case) | extra,
                  reason=reason)

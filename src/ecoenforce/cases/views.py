@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "close_without_penalty": _("Close without penalty"),
     "legal_review_pass": _("Legal review: approve"),
     "legal_review_return": _("Legal review: return"),
+    "serve_notice": _("Record service of the advance notice"),
+    "record_waiver": _("Record the party's written waiver"),
     "decide": _("Issue penalty decision"),
     "serve": _("Record service of the decision"),
     "start_execution": _("Start execution"),

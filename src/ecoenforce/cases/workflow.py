@@ -7,6 +7,7 @@ which checks this table; nothing else moves a case.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,6 +41,8 @@ class Transition:
     needs_reason: bool = False
     needs_decision: bool = False
     forward: bool = True
+    serves_notice: bool = False  # records the advance notice served today and starts the party's period
+    records_waiver: bool = False  # records the party's written waiver of statement, defence and hearing
 
 
 INSPECTOR, LEADER, LEGAL = "inspector", "unit_leader", "legal_reviewer"
@@ -52,6 +55,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close_without_penalty", Stage.REVIEW, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
     Transition("legal_review_pass", Stage.LEGAL_REVIEW, Stage.NOTICE, frozenset({LEGAL}), needs_reason=True),
     Transition("legal_review_return", Stage.LEGAL_REVIEW, Stage.INVESTIGATION, frozenset({LEGAL}), needs_reason=True, forward=False),
+    # 告知 (行政处罚法 art. 44): the notice of the proposed penalty and of the rights to state, defend and ask for a
+    # hearing is served; the decision waits for the period (art. 64: a hearing is asked for within 5 days; art. 85:
+    # working days) unless the party waives in writing.
+    Transition("serve_notice", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), serves_notice=True),
+    Transition("record_waiver", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), needs_reason=True,
+               records_waiver=True),
     Transition("decide", Stage.NOTICE, Stage.DECISION, frozenset({LEADER}), needs_decision=True),
     Transition("serve", Stage.DECISION, Stage.SERVICE, frozenset({INSPECTOR, LEADER})),
     Transition("start_execution", Stage.SERVICE, Stage.EXECUTION, frozenset({INSPECTOR, LEADER})),
@@ -74,3 +83,18 @@ def transitions_from(source: Stage | str) -> list[Transition]:
 def stage_index(stage: Stage | str) -> int:
     """Position of a stage on the main road (for progress bars and 'at least at' checks)."""
     return ORDER.index(Stage(stage))
+
+
+# 行政处罚法 art. 64 (a hearing is requested within 5 days of the notice) and art. 85 (such periods are working days).
+NOTICE_PERIOD_WORKING_DAYS = 5
+
+
+def notice_blocks_decision(*, served_on: dt.date | None, period_ends: dt.date | None, waived_on: dt.date | None,
+                           today: dt.date) -> str:
+    """Why a decision cannot be made yet: "not_served", "period_running", or "" when it can (the period is over, or
+    the party waived its rights in writing after being notified)."""
+    if served_on is None or period_ends is None:
+        return "not_served"
+    if waived_on is not None and waived_on >= served_on:
+        return ""
+    return "period_running" if today <= period_ends else ""

@@ -43,6 +43,8 @@ ACTIONS = {
     "case.close_without_penalty": _("Closed without penalty"),
     "case.legal_review_pass": _("Legal review passed"),
     "case.legal_review_return": _("Returned by legal review"),
+    "case.serve_notice": _("Advance notice served"),
+    "case.record_waiver": _("Written waiver of statement, defence and hearing recorded"),
     "case.decide": _("Penalty decided"),
     "case.serve": _("Decision served"),
     "case.start_execution": _("Execution started"),

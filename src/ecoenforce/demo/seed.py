@@ -247,7 +247,7 @@ class DemoSeeder:
     def _walk(self, case, code: str, filed_on: dt.date, violation: ViolationType) -> None:
         """Move a case along as far as its age suggests, on dates that follow the filing date."""
         age = (self.today - filed_on).days
-        target_index = min(8, age // 14) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
+        target_index = min(9, age // 14) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
         inspector, leader, legal = self.inspectors[code][0], self.leaders[code], self.legals[code]
         matter = matter_current(violation.matter)
         facts = self._discretion_facts(violation.matter)
@@ -259,6 +259,7 @@ class DemoSeeder:
             ("submit_for_review", inspector, "证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。", {}),
             ("send_to_legal_review", leader, "案件事实清楚，拟作出行政处罚，送法制审核。", {}),
             ("legal_review_pass", legal, "事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。", {}),
+            ("serve_notice", inspector, "行政处罚事先告知书已直接送达当事人，告知陈述、申辩和听证权利。", {}),
             ("decide", leader, "当事人未提出陈述申辩，依法作出处罚决定。", {
                 "discretion": facts, "matter_code": violation.matter,
                 "decision_text": (f"经查，你单位（法定代表人：{case.entity.legal_representative}）存在{violation.title}的行为，"
@@ -280,7 +281,16 @@ class DemoSeeder:
                 case_transition(case_id=case.pk, actor=leader, action="close_without_penalty", effective_date=day,
                                 reason="违法情节轻微并及时改正，没有造成危害后果，依法不予行政处罚。")
                 return
-            case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=day, **extra)
+            if action == "decide" and case.notice_period_ends and day <= case.notice_period_ends:
+                if self.rng.random() < 0.3:  # the party waived its rights in writing: the decision may follow at once
+                    case_transition(case_id=case.pk, actor=inspector, action="record_waiver", effective_date=day,
+                                    reason="当事人书面声明放弃陈述、申辩和听证权利。")
+                else:  # otherwise the decision waits for the party's period, if it has ended by now
+                    day = case.notice_period_ends + dt.timedelta(days=self.rng.randint(1, 3))
+                    if day > self.today:
+                        return
+            case = case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=day,
+                                   **extra)
 
     def _discretion_facts(self, matter_code: str) -> dict:
         """Facts an officer would record: a level for most factors of the matter's benchmark, now and then an
