@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.models import Region, User
+from ecoenforce.core.regions import RegionIndex, ambiguity_text
 from ecoenforce.core.tables.layout import Table
 from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.models import Industry, RegulatedEntity
@@ -42,7 +43,7 @@ class _Row:
 
 
 def _parse(row: _Row, cells: dict[str, str], industries: dict[str, Industry],
-           counties: dict[str, Region], by_name: dict[str, Region]) -> dict:
+           counties: dict[str, Region], by_name: RegionIndex) -> dict:
     values: dict = {}
     for key in ("credit_code", "name", "industry_code", "address", "permit_class"):
         if not cells.get(key):
@@ -65,12 +66,18 @@ def _parse(row: _Row, cells: dict[str, str], industries: dict[str, Industry],
         if region is None:
             row.problem("county_code", _("%(v)s is not a county of your jurisdiction.") % {"v": code},
                         _("Use the 6-digit GB/T 2260 code of a county you supervise, e.g. 320412."))
-        elif name and name != region.name:
+        elif name and region not in by_name.find(name):
             row.problem("county_name", _("The county name %(name)s does not match code %(code)s (%(real)s).")
-                        % {"name": name, "code": code, "real": region.name}, _("Correct the name or the code."))
+                        % {"name": name, "code": code, "real": region.path_label}, _("Correct the name or the code."))
     elif name:
-        region = by_name.get(name)
-        if region is None:
+        found = by_name.find(name)
+        if len(found) == 1:
+            region = found[0]
+        elif found:  # never a guess: three counties are called 城区
+            row.problem("county_name", _("%(v)s names %(n)s counties of your jurisdiction: %(which)s.")
+                        % {"v": name, "n": len(found), "which": ambiguity_text(found)},
+                        _("Give the county code (区县代码), or write the city with the name, e.g. 阳泉市城区."))
+        else:
             row.problem("county_name", _("%(v)s is not a county of your jurisdiction.") % {"v": name},
                         _("Write the county's name exactly as in GB/T 2260, e.g. 武进区, or give the code."))
     else:
@@ -106,10 +113,9 @@ def _parse(row: _Row, cells: dict[str, str], industries: dict[str, Industry],
 def entities_import(*, actor: User | None, prefix: str, table: Table, report: ImportReport) -> None:
     """Check every row, then create or update the entities (the caller's transaction rolls back on any problem)."""
     industries = {i.code: i for i in Industry.objects.all()}
-    counties = {r.code: r for r in Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix)}
-    by_name: dict[str, Region] = {}
-    for region in counties.values():
-        by_name.setdefault(region.name, region)
+    counties = {r.code: r for r in Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix)
+                .select_related("parent__parent")}
+    by_name = RegionIndex(counties.values())
     codes = [cells.get("credit_code", "").strip().upper() for _n, cells in table.rows]
     existing = {e.uscc: e for e in RegulatedEntity.objects.select_related("industry", "region")
                 .filter(uscc__in=[c for c in codes if c])}

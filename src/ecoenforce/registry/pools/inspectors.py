@@ -7,6 +7,7 @@ import re
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.models import Organization, Region, User
+from ecoenforce.core.regions import RegionIndex, ambiguity_text
 from ecoenforce.core.tables.layout import Table
 from ecoenforce.core.tables.report import ImportReport
 from ecoenforce.registry.models import InspectorTie, RegulatedEntity
@@ -22,7 +23,7 @@ def inspectors_import(*, actor: User | None, prefix: str, table: Table, report: 
     """Check every row, then create or update the inspectors and their ties (rolled back by the caller on problems)."""
     units = {o.name: o for o in Organization.objects.select_related("region")
              .filter(kind__in=ENFORCEMENT_BODIES, region__code__startswith=prefix)}
-    regions = list(Region.objects.filter(code__startswith=prefix))
+    regions = RegionIndex(Region.objects.filter(code__startswith=prefix).select_related("parent__parent"))
     certificates = [cells.get("certificate_no", "").strip() for _n, cells in table.rows]
     accounts: dict[str, list[User]] = {}
     for user in User.objects.select_related("organization__region").filter(certificate_no__in=certificates):
@@ -71,9 +72,13 @@ def inspectors_import(*, actor: User | None, prefix: str, table: Table, report: 
         home = None
         region_text = cells.get("region", "")
         if region_text and unit is not None:
-            home = next((r for r in regions if region_text in (r.code, r.name)
-                         and r.code.startswith(unit.region.prefix)), None)
-            if home is None:
+            found = [r for r in regions.find(region_text) if r.code.startswith(unit.region.prefix)]
+            home = found[0] if len(found) == 1 else None
+            if len(found) > 1:  # never a guess: three counties are called 城区
+                bad("region", _("%(v)s names %(n)s regions inside %(unit)s's area: %(which)s.")
+                    % {"v": region_text, "n": len(found), "unit": unit.name, "which": ambiguity_text(found)},
+                    _("Give the 6-digit code, or write the city with the name, e.g. 阳泉市城区."))
+            elif home is None:
                 bad("region", _("%(v)s is not a region inside %(unit)s's area.") % {"v": region_text, "unit": unit.name},
                     _("Give the 6-digit code or the name of a county the unit covers, or leave it empty."))
         ties = []
