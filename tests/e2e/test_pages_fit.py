@@ -59,6 +59,7 @@ def small_demo(settings, tmp_path):
     settings.LAKE_DIR = tmp_path / "lake"
     settings.SPOOL_DIR = tmp_path / "spool"
     settings.DEVICE_SNAPSHOT = tmp_path / "gateway" / "devices.json"
+    settings.FILES_DIR = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if not Region.objects.filter(code="320400").exists():
         for name in SEED_MIGRATIONS:
