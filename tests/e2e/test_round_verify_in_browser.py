@@ -103,3 +103,41 @@ def test_a_tampered_round_file_shows_the_first_mismatch(live_server, page):
     assert box.locator("[data-testid=verify-step]").inner_text() == "承诺值（种子的 SHA-256）"
     assert box.locator("[data-testid=verify-found]").inner_text() == round_.commitment
     assert page.evaluate("window.__csp") == []
+
+
+def test_a_withdrawn_draw_stays_on_the_public_record_and_verifies(live_server, page):
+    """The leader withdraws a drawn round in the browser; the public page says so, with the reason, and re-runs the
+    withdrawn draw from its round file."""
+    from browser_steps import sign_in, submit
+
+    region, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001"),
+                                            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+                                            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
+    for n, risk_class in enumerate(["special", "key", "general"], start=1):
+        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2HYB{n:02d}"), name=f"常州撤回测试有限公司{n}",
+                               industry=industry, region=region, address=f"湖塘镇撤回路{n}号",
+                               permit_class=PermitClass.KEY, legal_representative="张卫东")
+        RegulatedEntity.objects.filter(pk=entity.pk).update(risk_class=risk_class)
+    today = dt.date.today()
+    drawn = round_draw(actor=people["chen"], round_id=round_commit(
+        actor=people["chen"], title="第四季度双随机抽查（比例填错）", period_start=today,
+        period_end=today + dt.timedelta(days=60),
+        ratios={"special": Decimal("1"), "key": Decimal("1"), "general": Decimal("1")}).pk)
+
+    sign_in(page, live_server.url, "chen")
+    page.goto(f"{live_server.url}/planning/rounds/{drawn.pk}/")
+    page.click("[data-testid=withdraw] summary")
+    form = page.locator("[data-testid=withdraw-form]")
+    form.locator("textarea[name=reason]").fill("抽取比例误填为100%，应为25%")
+    form.locator("[data-testid=withdraw-confirm]").check()
+    submit(page, form.locator("button"))
+    assert page.locator("[data-testid=replacing]").is_visible()  # the form for the new round says what it replaces
+    drawn.refresh_from_db()
+    assert drawn.status == DrawRound.Status.WITHDRAWN
+
+    page.add_init_script(WATCH)
+    page.goto(f"{live_server.url}/public/rounds/{drawn.pk}/")
+    assert "抽取比例误填为100%" in page.locator("[data-testid=withdrawal-reason]").inner_text()
+    expect(page.locator("[data-testid=round-verify]")).to_have_attribute("data-state", "ok")
+    assert drawn.seed_hex in page.locator("[data-testid=seed]").inner_text()
+    assert page.evaluate("window.__csp") == []
