@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -65,6 +65,15 @@ def facts_of(entity: RegulatedEntity) -> EntityFacts:
                        annual_discharge_t=float(entity.annual_discharge_t) if entity.annual_discharge_t is not None
                        else None,
                        near_sensitive_receptor=entity.near_sensitive_receptor, credit_grade=entity.credit_grade)
+
+
+def history_facts(ids: set[str], *, user: User | None = None) -> dict[str, EntityFacts]:
+    """The registry's facts of the entities a history names by credit code (in the user's jurisdiction if given;
+    out of reach reads as unknown)."""
+    qs = RegulatedEntity.objects.filter(uscc__in=sorted(ids)).select_related("industry")
+    if user is not None:
+        qs = scope_by_region(qs, user=user)
+    return {e.uscc: replace(facts_of(e), id=e.uscc) for e in qs}
 
 
 def risk_explain(*, entity: RegulatedEntity, as_of: dt.date) -> RiskResult:

@@ -1,34 +1,64 @@
-"""`ecoenforce risk score --as-of DATE [--apply] [--history FILE]`: explainable risk classes."""
+"""`ecoenforce risk score --as-of DATE [--apply] [--history FILE [--map kinds.csv]]`: explainable risk classes."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.tables.uploads import path_read
 from ecoenforce.registry.models import RegulatedEntity
-from ecoenforce.registry.risk import EntityFacts, score_entity
-from ecoenforce.registry.risk_services import risk_classify, risk_policy_current, risk_score_all
+from ecoenforce.registry.risk import score_entity
+from ecoenforce.registry.risk_history import HistoryRefused, read_history, read_kind_map, report_lines
+from ecoenforce.registry.risk_services import history_facts, risk_classify, risk_policy_current, risk_score_all
+
+HISTORY_HELP = (
+    "History file (.csv or .xlsx), one row per dated event. Required columns: entity_id (the credit code when the "
+    "entities are in the registry), date (YYYY-MM-DD), kind. Accepted kinds: inspection_clean (inspection without "
+    "violation), inspection_violation (inspection found a violation), case_opened, penalty (penalty decided), "
+    "warning (monitoring warning), tip (public tip or complaint), incident (environmental incident). Any other kind "
+    "is refused with its row number unless --map translates it. Optional columns, used when present: ref (a "
+    "repeated entity+date+kind+ref is refused as a duplicate), industry_code, permit_class "
+    "(key/simplified/registration/none), key_unit (1/0), annual_discharge_t, sensitive_receptor (1/0), credit_grade "
+    "(green/blue/yellow/red/black); without industry_code the facts are read from the registry and every entity "
+    "must be in it. Dates in the future are refused. See docs/risk-history.md.")
+MAP_HELP = ("Kind map (.csv or .xlsx) with columns kind, maps_to: each of your kinds mapped to an accepted kind or to "
+            "'ignore' (e.g. complaint,tip; violation,inspection_violation; site_visit,inspection_clean).")
+
+
+def load_history(path: str, map_path: str | None, *, today: dt.date):
+    """The history named on the command line, or CommandError with every problem (row, what to change)."""
+    try:
+        kind_map = read_kind_map(path_read(map_path), map_path) if map_path else None
+        return read_history(path_read(path), path, today=today, kind_map=kind_map, registry_facts=history_facts)
+    except HistoryRefused as refused:
+        raise CommandError("\n".join(report_lines(refused.report))) from None
+    except ValidationFailed as exc:
+        raise CommandError(str(exc.message)) from None
 
 
 class Command(BaseCommand):
-    help = ("Score entities as of a date and print class, score and reasons. --history FILE scores the CSV's "
-            "entities (columns: entity_id, date, kind[, industry_code, permit_class, key_unit, annual_discharge_t, "
-            "sensitive_receptor, credit_grade]; facts are read from each entity's first row) instead of the database.")
+    help = ("Score entities as of a date and print class, score and reasons, from the database or from a bureau's "
+            "history file (--history).")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["score"])
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--apply", action="store_true", help="save the classes (audited)")
-        parser.add_argument("--history", help="CSV of dated events to score instead of the database")
+        parser.add_argument("--history", help=HISTORY_HELP)
+        parser.add_argument("--map", dest="map_path", help=MAP_HELP)
 
-    def handle(self, *args, as_of, apply, history, **options):
+    def handle(self, *args, as_of, apply, history, map_path, **options):
         as_of = as_of or timezone.localdate()
+        if map_path and not history:
+            raise CommandError("--map translates the kinds of a --history file; give the file with --history")
         if history:
-            results = self._from_history(history, as_of)
+            loaded = load_history(history, map_path, today=timezone.localdate())
+            policy = risk_policy_current()
+            results = [score_entity(loaded.facts[e], loaded.events[e], as_of=as_of, policy=policy)
+                       for e in sorted(loaded.events)]
         else:
             results = [r for _e, r in risk_score_all(entities=RegulatedEntity.objects.all(), as_of=as_of)]
         self.stdout.write("entity_id,class,score,reasons")
@@ -42,32 +72,3 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"saved: {totals['key']} key, {totals['general']} general, {totals['special']} special; "
                 f"{totals['changed']} changed class"))
-
-    def _from_history(self, path: str, as_of: dt.date):
-        events, facts = defaultdict(list), {}
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                for n, row in enumerate(csv.DictReader(fh), start=2):
-                    try:
-                        entity = row["entity_id"].strip()
-                        events[entity].append((dt.date.fromisoformat(row["date"].strip()), row["kind"].strip()))
-                    except (KeyError, ValueError) as exc:
-                        raise CommandError(f"row {n}: needs entity_id, date (YYYY-MM-DD) and kind ({exc})") from None
-                    discharge = (row.get("annual_discharge_t") or "").strip()
-                    try:
-                        discharge = float(discharge) if discharge else None
-                    except ValueError:
-                        raise CommandError(f"row {n}: annual_discharge_t must be a number of tonnes") from None
-                    receptor = (row.get("sensitive_receptor") or "").strip().lower()
-                    facts.setdefault(entity, EntityFacts(
-                        id=entity, industry_code=(row.get("industry_code") or "").strip(),
-                        permit_class=(row.get("permit_class") or "registration").strip(),
-                        is_key_unit=(row.get("key_unit") or "").strip().lower() in {"1", "yes", "true", "是"},
-                        annual_discharge_t=discharge,
-                        near_sensitive_receptor=(receptor in {"1", "yes", "true", "是"}) if receptor else None,
-                        credit_grade=(row.get("credit_grade") or "").strip().lower()))
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc}") from None
-        policy = risk_policy_current()
-        return [score_entity(facts[e], events[e], as_of=as_of, policy=policy) for e in sorted(events)]
-
