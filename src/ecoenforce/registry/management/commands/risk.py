@@ -12,7 +12,12 @@ from ecoenforce.core.tables.uploads import path_read
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.risk import score_entity
 from ecoenforce.registry.risk_history import HistoryRefused, read_history, read_kind_map, report_lines
-from ecoenforce.registry.risk_services import history_facts, risk_classify, risk_policy_current, risk_score_all
+from ecoenforce.registry.risk_services import (
+    history_facts,
+    risk_classify,
+    risk_policy_current,
+    risk_score_all,
+)
 
 HISTORY_HELP = (
     "History file (.csv or .xlsx), one row per dated event. Required columns: entity_id (the credit code when the "
