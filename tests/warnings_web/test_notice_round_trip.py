@@ -182,3 +182,12 @@ def test_the_operator_closes_the_warning_once_the_explanation_is_accepted(notice
     assert "Close: the explanation is accepted" in page
     warning_dismiss(actor=operator_wj, warning_id=notice.warning_id, reason="instrument", note="企业已说明并维修")
     assert Warning.objects.get(pk=notice.warning_id).status == Warning.Status.DISMISSED
+
+
+def test_the_api_gives_the_operator_the_answer_and_nobody_else(notice, firm, operator_wj, operator_xb, files):
+    notice_answer(actor=firm, notice_id=notice.pk, response=EXPLANATION, files=[("记录.pdf", PDF)])
+    body = _client(operator_wj).get(f"/api/v1/warnings/{notice.warning_id}/notice").json()
+    assert body["status"] == "answered" and body["response"] == EXPLANATION
+    assert [f["name"] for f in body["files"]] == ["记录.pdf"] and body["files"][0]["url"].startswith("/warnings/")
+    assert _client(operator_xb).get(f"/api/v1/warnings/{notice.warning_id}/notice").status_code == 404
+    assert _client(firm).get(f"/api/v1/warnings/{notice.warning_id}/notice").status_code == 403

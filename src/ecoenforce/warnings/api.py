@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema
 
 from ecoenforce.core.access import require_role
 from ecoenforce.core.api_lists import ListQuery, list_page
-from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.warnings import runs, selectors, services
 from ecoenforce.warnings.inputs.lake_writer import PayloadError, electricity_rows, video_rows
+from ecoenforce.warnings.models import ElectronicNotice
 from ecoenforce.warnings.tasks import rule_run_task
 
 router = Router(tags=["warnings"])
@@ -74,6 +76,26 @@ class NoticeOut(Schema):
     status: str
 
 
+class NoticeFileOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class NoticeAnswerOut(Schema):
+    id: int
+    deadline: dt.date
+    status: str
+    message: str
+    sent_at: dt.datetime
+    response: str
+    answered_at: dt.datetime | None
+    files: list[NoticeFileOut]
+
+
 class LeadIn(Schema):
     note: str = ""
 
@@ -132,6 +154,20 @@ def notify(request, warning_id: int, body: NoticeIn):
     """Send the enterprise an electronic notice with a deadline."""
     n = services.warning_notify(actor=request.user, warning_id=warning_id, deadline=body.deadline, message=body.message)
     return NoticeOut(id=n.pk, deadline=n.deadline, status=n.status)
+
+
+@router.get("/{warning_id}/notice", response=NoticeAnswerOut)
+def get_notice(request, warning_id: int):
+    """The warning's electronic notice and the firm's answer (explanation and files), if any; 404 when none."""
+    require_role(request.user, services.OPERATOR_ROLES)
+    warning = selectors.warning_get_for_user(user=request.user, warning_id=warning_id)
+    n = ElectronicNotice.objects.filter(warning=warning).first()
+    if n is None:
+        raise NotFound()
+    files = [NoticeFileOut(id=a.pk, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256,
+                           url=reverse("warnings:notice_file", args=[a.pk])) for a in n.attachments.all()]
+    return NoticeAnswerOut(id=n.pk, deadline=n.deadline, status=n.status, message=n.message, sent_at=n.sent_at,
+                           response=n.response, answered_at=n.answered_at, files=files)
 
 
 @router.post("/{warning_id}/lead", response=LeadRef)
