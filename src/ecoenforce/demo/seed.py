@@ -436,7 +436,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         ("operator", "监控中心值班员 Monitoring operator", "off-site warnings"),
         ("grid", "网格员 Grid member", "patrols and reports"),
         ("thirdparty", "第三方辅助人员 Third-party assistant", "assisted inspections"),
-        ("enterprise", "企业用户 Enterprise user", "its own facility"),
+        ("enterprise", "企业用户 Enterprise user", "its facilities: electronic notices to answer, positive-list criteria"),
         ("partner", "公安 Partner department", "transfers and referrals"),
         ("admin", "系统管理员 Administrator", "reference data, users, policy (/admin/)"),
     ]
