@@ -33,11 +33,14 @@ def rule_run_create(*, actor: User | None, window_from: dt.datetime, window_to: 
     if window_to - window_from > dt.timedelta(days=400):
         raise ValidationFailed(_("Run at most 400 days at once; split longer periods."),
                                details={"window_to": [_("Too long.")]})  # fmt: skip
-    # A run judges only hours that have passed: the window stops at the current hour (see runner.judged_until).
-    window_to = runner.judged_until(window_to, timezone.now())
-    if window_to <= window_from:
+    # A run never judges the future: the window recorded ends now at the latest, and the rules stop at the start of
+    # the current hour (runner.judged_until), whose data are still to come. A window wholly ahead is refused; one
+    # inside the current hour (a short scheduled slot) is kept and judges nothing yet.
+    now = timezone.now()
+    if window_from >= now:
         raise ValidationFailed(_("This period has not happened yet: a run judges only hours that have passed."),
                                details={"window_from": [_("Choose a start before the current hour.")]})  # fmt: skip
+    window_to = min(window_to, now)
     policy, _values = rule_policy_current()
     run = RuleRun.objects.create(window_from=window_from, window_to=window_to, engine=engine, policy=policy,
                                  requested_by=actor)  # fmt: skip
