@@ -126,6 +126,33 @@ def test_identical_trends_over_a_beijing_day():
         ("M1", "a00000+a34013", day0 - H0, day0 - H0 + 24, 24)]
 
 
+def test_identical_trends_straddling_beijing_midnight():
+    # 24 identical hours from Beijing noon to noon: two half-days, neither a whole day of identical data
+    noon = (H0 + 8) // 24 * 24 + 24 - 8 + 12
+    pad = [None] * (noon - H0)
+    signal = [10 + (i % 7) * 3 + (i % 3) for i in range(24)]
+    before = [20 + (i * 5 % 7) for i in range(12)]
+    after = [25 + (i * 3 % 5) for i in range(12)]
+    raw = rows({("M1", "a34013"): pad[:-12] + [b * 0.5 for b in before] + [s * 0.5 for s in signal] + [a * 0.5 for a in after],
+                ("M1", "a00000"): pad[:-12] + [40 + (i * 11 % 13) for i in range(12)] + [s * 4 for s in signal]
+                + [60 + (i * 7 % 11) for i in range(12)]})  # fmt: skip
+    assert [(m, p, a, b) for m, p, a, b, _v, _t, _h in found(raw, "identical_trends")] == [
+        ("M1", "a00000+a34013", noon - H0, noon - H0 + 24)]
+
+
+def test_flatline_and_flow_zero_straddling_beijing_midnight_are_one_event_each():
+    # runs of consecutive hours, not calendar days: 20:00 → 04:00 Beijing is one event with its true start and end
+    evening = (H0 + 8) // 24 * 24 + 24 - 8 - 4
+    pad = [None] * (evening - H0)
+    moving = [5, 6, 9, 4, 5, 7, 8, 6, 5, 9]
+    conc = pad + [5.5] + [7.77] * 8 + [6.0]
+    assert found(rows({("M1", "a34013"): conc}), "flatline") == [("M1", "a34013", evening - H0 + 1, evening - H0 + 9,
+                                                                 7.77, 6.0, 8)]  # fmt: skip
+    raw = rows({("M1", "a34013"): pad + moving, ("M1", "a00000"): pad + [50] + [0] * 8 + [50]})
+    assert [(m, p, a, b) for m, p, a, b, _v, _t, _h in found(raw, "flow_zero")] == [
+        ("M1", "a00000", evening - H0 + 1, evening - H0 + 9)]
+
+
 def test_treatment_off_and_idling():
     prod = [400] * 12
     treat = [120, 118, 0.2, 0.1, 0.3, 121, 119, 10, 9, 11, 10, 120]

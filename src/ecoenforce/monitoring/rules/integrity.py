@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from .base import BEIJING_OFFSET_HOURS, hits, islands, pollutants_only
+from .base import hits, islands, pollutants_only
 from .policy import O2_CODE, PRODUCTION_METER, TREATMENT_METER, RulePolicyValues
 
 
@@ -109,22 +109,31 @@ def cou_inconsistent(readings: ir.Table, limits: ir.Table | None, policy: RulePo
 
 
 def identical_trends(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyValues) -> ir.Table:
-    """Two unrelated factors of one device moving identically over a Beijing day (correlation ≈ 1, both
-    varying): one analog channel wired into several inputs, e.g. temperature into particulate and flow."""
+    """Two unrelated factors of one device moving identically over a rolling window (correlation ≈ 1, both
+    varying): one analog channel wired into several inputs, e.g. temperature into particulate and flow. The window
+    ends at every reading, so tampering that straddles midnight is judged whole; overlapping windows that qualify
+    merge into one hit from the first window's start to the last one's end."""
     skip = [O2_CODE, PRODUCTION_METER, TREATMENT_METER]  # O2 and power meters follow load legitimately
     p = readings.filter((readings.flag == "N") & ~readings.pollutant.isin(skip) & readings.value.notnull())
-    p = p.select("mn", "h", "pollutant", "value", day=(p.h + BEIJING_OFFSET_HOURS) // 24)
-    a = p.select(mn="mn", h="h", day="day", p1="pollutant", v1="value")
+    a = p.select(mn="mn", h="h", p1="pollutant", v1="value")
     b = p.select(mn2="mn", h2="h", p2="pollutant", v2="value")
     j = a.inner_join(b, [a.mn == b.mn2, a.h == b.h2, a.p1 < b.p2])
-    g = j.group_by(["mn", "day", "p1", "p2"]).aggregate(
-        n=j.v1.count(), r=j.v1.corr(j.v2, how="pop"), m1=j.v1.mean(), s1=j.v1.std(how="pop"),
-        m2=j.v2.mean(), s2=j.v2.std(how="pop"),
-    )  # fmt: skip
+    j = j.select("mn", "h", "p1", "p2", "v1", "v2", xy=j.v1 * j.v2, xx=j.v1 * j.v1, yy=j.v2 * j.v2)
+    # Sums over the window [h − window + 1, h] (a range on the time index, so gaps never stretch it).
+    w = ibis.window(group_by=[j.mn, j.p1, j.p2], order_by=j.h, range=(-(policy.identical_window_hours - 1), 0))
+    j = j.mutate(n=j.v1.count().over(w), first=j.h.min().over(w), sx=j.v1.sum().over(w), sy=j.v2.sum().over(w),
+                 sxx=j.xx.sum().over(w), syy=j.yy.sum().over(w), sxy=j.xy.sum().over(w))  # fmt: skip
+    # n² × variances and covariance; the coefficient-of-variation test is s ≥ m × cv, multiplied through by n.
+    j = j.mutate(vx=j.n * j.sxx - j.sx * j.sx, vy=j.n * j.syy - j.sy * j.sy, cxy=j.n * j.sxy - j.sx * j.sy)
     cv = policy.identical_min_cv
-    g = g.filter((g.n >= policy.identical_min_hours) & (g.r >= policy.identical_min_corr)
-                 & (g.m1 > 0) & (g.m2 > 0) & (g.s1 >= g.m1 * cv) & (g.s2 >= g.m2 * cv))  # fmt: skip
-    g = g.select("mn", pollutant=g.p1 + "+" + g.p2, h_start=g.day * 24 - BEIJING_OFFSET_HOURS,
-                 h_end=g.day * 24 - BEIJING_OFFSET_HOURS + 24, value=g.r,
-                 threshold=ibis.literal(float(policy.identical_min_corr)), n=g.n)  # fmt: skip
+    j = j.filter((j.n >= policy.identical_min_hours) & (j.sx > 0) & (j.sy > 0) & (j.vx > 0) & (j.vy > 0)
+                 & (j.vx >= (j.sx * cv) ** 2) & (j.vy >= (j.sy * cv) ** 2))  # fmt: skip
+    j = j.mutate(r=j.cxy / (j.vx * j.vy).sqrt())
+    j = j.filter(j.r >= policy.identical_min_corr)
+    # Qualifying windows ending in consecutive steps are one behaviour: from the first start to the last end.
+    j = islands(j, ["mn", "p1", "p2"])
+    g = j.group_by(["mn", "p1", "p2", "_island"]).aggregate(h_start=j.first.min(), h_end=j.h.max() + 1,
+                                                           value=j.r.min())  # fmt: skip
+    g = g.select("mn", pollutant=g.p1 + "+" + g.p2, h_start=g.h_start, h_end=g.h_end, value=g.value,
+                 threshold=ibis.literal(float(policy.identical_min_corr)), n=g.h_end - g.h_start)  # fmt: skip
     return hits("identical_trends", g)

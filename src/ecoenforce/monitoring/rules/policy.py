@@ -47,8 +47,9 @@ class RulePolicyValues:
     cou_tolerance: float = 0.2  # |Cou − C×Q| / C×Q above this = inconsistent load
     cou_min_expected: float = 1e-6
     zs_tolerance: float = 0.1  # |Zs − C×(21−O2ref)/(21−O2)| / expected above this
-    identical_min_corr: float = 0.999  # two unrelated factors this correlated over a day = one channel
-    identical_min_hours: int = 12
+    identical_min_corr: float = 0.999  # two unrelated factors this correlated over a rolling window = one channel
+    identical_window_hours: int = 12  # the rolling window (ends at every hour, so midnight does not matter)…
+    identical_min_hours: int = 12  # …and the paired readings it must hold
     identical_min_cv: float = 0.05  # both factors must actually move (coefficient of variation)
     prod_on_kw: float = 10.0  # production line counts as running above this power
     treat_off_kw: float = 1.0  # treatment equipment counts as off below this power
