@@ -71,7 +71,8 @@ def test_nothing_imports_the_read_only_interfaces():
     assert offenders == []
 
 
-PURE = ["core.workdays", "core.masking", "registry.uscc", "registry.risk", "cases.workflow", "cases.penalty", "monitoring.hj212", "monitoring.gateway",
+PURE = ["core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
+        "registry.risk_simulation", "cases.workflow", "cases.penalty", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate"]
 

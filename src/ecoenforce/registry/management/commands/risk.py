@@ -1,4 +1,6 @@
-"""`ecoenforce risk score --as-of DATE [--apply] [--history FILE [--map kinds.csv]]`: explainable risk classes."""
+"""`ecoenforce risk score --as-of DATE [--apply] [--history FILE [--map kinds.csv]]`: explainable risk classes.
+`ecoenforce risk backtest --history FILE --cutoff DATE [--horizon 12m] [--budget N] [--map kinds.csv]`: how well
+each targeting rule would have found the violations after the cut-off (docs/risk-history.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.tables.uploads import path_read
 from ecoenforce.registry.models import RegulatedEntity
 from ecoenforce.registry.risk import score_entity
+from ecoenforce.registry.risk_backtest import run_backtest, table_text
 from ecoenforce.registry.risk_history import HistoryRefused, read_history, read_kind_map, report_lines
 from ecoenforce.registry.risk_services import (
     history_facts,
@@ -49,13 +52,20 @@ class Command(BaseCommand):
             "history file (--history).")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["score"])
+        parser.add_argument("action", choices=["score", "backtest"])
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--apply", action="store_true", help="save the classes (audited)")
         parser.add_argument("--history", help=HISTORY_HELP)
         parser.add_argument("--map", dest="map_path", help=MAP_HELP)
+        parser.add_argument("--cutoff", type=dt.date.fromisoformat, default=None,
+                            help="backtest: score from events up to this date, judge on what happened after it")
+        parser.add_argument("--horizon", default="12m", help="backtest: how long after the cut-off (12m, 365d, 1y)")
+        parser.add_argument("--budget", type=int, default=None,
+                            help="backtest: inspections the bureau can make in the horizon (default 10%% of entities)")
 
-    def handle(self, *args, as_of, apply, history, map_path, **options):
+    def handle(self, *args, action, as_of, apply, history, map_path, cutoff, horizon, budget, **options):
+        if action == "backtest":
+            return self._backtest(history, map_path, cutoff, horizon, budget)
         as_of = as_of or timezone.localdate()
         if map_path and not history:
             raise CommandError("--map translates the kinds of a --history file; give the file with --history")
@@ -77,3 +87,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"saved: {totals['key']} key, {totals['general']} general, {totals['special']} special; "
                 f"{totals['changed']} changed class"))
+
+    def _backtest(self, history, map_path, cutoff, horizon, budget):
+        if not history or not cutoff:
+            raise CommandError("backtest needs --history FILE and --cutoff DATE")
+        loaded = load_history(history, map_path, today=timezone.localdate())
+        try:
+            result = run_backtest(loaded, cutoff=cutoff, horizon=horizon, budget=budget)
+        except ValidationFailed as exc:
+            raise CommandError(str(exc.message)) from None
+        for line in table_text(result):
+            self.stdout.write(line)
