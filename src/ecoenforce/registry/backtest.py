@@ -32,6 +32,7 @@ SHARES = (0.05, 0.10, 0.20)
 ARMS = ("random", "naive", "policy_class", "policy_points", "learned")
 CLASS_ORDER = {SPECIAL: 2, KEY: 1, GENERAL: 0}
 GAIN_STEPS = 20
+DEFAULT_POLICY = RiskPolicyValues()
 SLACK_DAYS = 31  # the history may end up to a month before the horizon's end (records are filed monthly)
 
 
@@ -141,7 +142,7 @@ def training_periods(first: dt.date, cutoff: dt.date, horizon: tuple[int, str]) 
 
 def run(history: Mapping[str, Sequence[tuple[dt.date, str]]], facts: Mapping[str, EntityFacts], *,
         first: dt.date, last: dt.date, cutoff: dt.date, horizon: tuple[int, str], budget: int | None = None,
-        policy: RiskPolicyValues = RiskPolicyValues(), min_positives: int = risk_learned.MIN_POSITIVES) -> Backtest:
+        policy: RiskPolicyValues = DEFAULT_POLICY, min_positives: int = risk_learned.MIN_POSITIVES) -> Backtest:
     """The back-test of every arm (see the module's text); BacktestRefused when the dates or budget do not fit."""
     end = add_horizon(cutoff, horizon)
     if not first < cutoff < last:
