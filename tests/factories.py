@@ -74,8 +74,9 @@ def make_case(*, entity: RegulatedEntity, opener: User, handlers: list[User], fi
 
 
 def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, User, dict]]:
-    """The steps from FILED to CLOSED along the main road: (action, actor, extra kwargs)."""
+    """The steps from PROPOSED (立案审批) to CLOSED along the main road: (action, actor, extra kwargs)."""
     return [
+        ("approve_filing", leader, {"reason": "同意立案。"}),
         ("start_investigation", inspector, {}),
         ("submit_for_review", inspector, {}),
         ("send_to_legal_review", leader, {}),
@@ -93,7 +94,7 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
 
 def advance_case(case: Case, *, to: Stage, inspector: User, leader: User, legal: User,
                  on: dt.date = FILED_ON) -> Case:
-    """Move a FILED case along the main road until it stands at `to` (at NOTICE: notified, rights waived)."""
+    """Move a proposed case along the main road until it stands at `to` (at NOTICE: notified, rights waived)."""
     steps = []
     stage = Stage(case.stage)
     for action, actor, extra in main_road(inspector=inspector, leader=leader, legal=legal):

@@ -46,6 +46,8 @@ def _state(case: Case) -> tuple:
 
 def test_the_table_is_what_the_law_describes():
     assert [(t.action, t.source.value, t.target.value, sorted(t.roles)) for t in TRANSITIONS] == [
+        ("approve_filing", "proposed", "filed", ["unit_leader"]),
+        ("reject_filing", "proposed", "closed", ["unit_leader"]),
         ("start_investigation", "filed", "investigation", ["inspector", "unit_leader"]),
         ("submit_for_review", "investigation", "review", ["inspector", "unit_leader"]),
         ("return_for_evidence", "review", "investigation", ["unit_leader"]),
@@ -70,8 +72,8 @@ FORBIDDEN = [(s, a) for s in ORDER for a in ACTIONS if transition_for(s, a) is N
 
 
 def test_the_grid_covers_every_pair():
-    assert len(ALLOWED) == 19
-    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 104
+    assert len(ALLOWED) == 21
+    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 135
 
 
 @pytest.mark.parametrize(("stage", "action", "role"), ALLOWED, ids=[f"{s}-{a}-{r}" for s, a, r in ALLOWED])
@@ -119,7 +121,7 @@ def test_wrong_role_is_denied_and_nothing_is_written(request, case_wj, advance, 
 
 
 def test_wrong_role_grid_size():
-    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 19 == 59
+    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 21 == 69
 
 
 def test_stale_expected_stage(case_wj, advance, leader_wj):
@@ -213,6 +215,7 @@ def test_close_without_penalty_sets_the_outcome(case_wj, advance, leader_wj):
 
 def test_stage_deadlines_follow_the_policy(case_wj, inspector_wj, leader_wj, legal_wj):
     expected = {  # each step taken on 2026-11-02 (Monday); policy as seeded in cases/migrations/0002
+        Stage.FILED: dt.date(2026, 11, 11),  # 7 working days
         Stage.INVESTIGATION: dt.date(2026, 12, 2),  # 30 calendar days
         Stage.REVIEW: dt.date(2026, 11, 11),  # 7 working days
         Stage.LEGAL_REVIEW: dt.date(2026, 11, 9),  # 5 working days

@@ -62,7 +62,7 @@ def test_rows_link_their_object_by_its_label_and_name_the_action(case_wj, leader
     page = client.get("/accounts/audit/").content.decode()
     assert f'<a href="/cases/{case_wj.pk}/" data-testid="audit-object">{case_wj.number} {case_wj.title}</a>' in page
     assert f'<a href="/registry/entities/{entity_wj.pk}/" data-testid="audit-object">常州恒泰化工有限公司</a>' in page
-    assert "<div data-testid=\"audit-action\">立案</div>" in page
+    assert "<div data-testid=\"audit-action\">已提出立案申请</div>" in page  # case.open: awaiting filing approval
     assert "cases.case:" not in page and ">case.open<" not in page
     # the filter offers kinds and actions by name
     assert '<option value="cases.case" >案件</option>' in page

@@ -68,6 +68,17 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     case = Case.objects.get()
     assert case.number == f"武环立〔{case.filed_on.year}〕1号"
     shot(page, "01-case-filed")
+    # Issue 10: the inspector cannot file alone; the case waits for the unit leader's filing approval (立案审批).
+    assert page.locator("button[data-action=start_investigation]").count() == 0
+    sign_out(page)
+    sign_in(page, base, "chen")
+    page.goto(f"{base}/cases/{case.pk}/")
+    _step(page, "approve_filing", "涉嫌违法事实清楚，属本局管辖，同意立案。")
+    case.refresh_from_db()
+    assert case.stage == Stage.FILED
+    sign_out(page)
+    sign_in(page, base, "zhou")
+    page.goto(f"{base}/cases/{case.pk}/")
     _step(page, "start_investigation")
     _step(page, "submit_for_review", "现场检查笔录、询问笔录、水质监测报告已入卷。")
     case.refresh_from_db()

@@ -41,6 +41,12 @@ def test_lead_to_case_over_the_api(inspector_wj, inspector2_wj, leader_wj, entit
     assert case.title == "在线监测小时均值超标"
     assert set(case.handlers.values_list("username", flat=True)) == {"inspector_wj", "inspector2_wj"}
 
+    # The filing waits for the leader's approval (立案审批): the inspector cannot start alone.
+    alone = post(client, f"/api/v1/cases/{case.pk}/transition", {"action": "start_investigation"})
+    assert (alone.status_code, alone.json()["code"]) == (409, "InvalidTransition")
+    approved = post(api(leader_wj), f"/api/v1/cases/{case.pk}/transition",
+                    {"action": "approve_filing", "expected_stage": "proposed", "reason": "同意立案。"})
+    assert (approved.status_code, approved.json()["stage"]) == (200, "filed")
     moved = post(client, f"/api/v1/cases/{case.pk}/transition", {"action": "start_investigation", "expected_stage": "filed"})
     assert moved.status_code == 200
     assert moved.json()["stage"] == "investigation"
@@ -70,7 +76,7 @@ def test_transition_errors_have_one_shape(case_wj, inspector_wj, body, status, c
     assert set(response.json()) == {"code", "message", "details"}
     assert response.json()["code"] == code
     case_wj.refresh_from_db()
-    assert case_wj.stage == "filed"
+    assert case_wj.stage == "proposed"
 
 
 def test_wrong_role_for_a_step_is_403_with_the_roles_named(case_wj, inspector_wj, advance):

@@ -104,15 +104,16 @@ def test_convert_opens_a_case_and_links_it(lead_wj, inspector_wj, inspector2_wj,
     assert (lead_wj.status, lead_wj.case_id) == ("converted", case.pk)
     assert case.number == "武环立〔2026〕1号"
     assert (case.title, case.facts, case.source) == (lead_wj.title, lead_wj.description, f"lead:{lead_wj.number}")
-    assert (case.stage, case.entity_id, case.region_id) == ("filed", entity_wj.pk, entity_wj.region_id)
+    # Proposed: the filing waits for a unit leader's approval (立案审批).
+    assert (case.stage, case.entity_id, case.region_id) == ("proposed", entity_wj.pk, entity_wj.region_id)
     assert sorted(case.handlers.values_list("username", flat=True)) == ["inspector2_wj", "inspector_wj"]
     # 90 natural days from 2026-11-02 is Sunday 2027-01-31 → Monday 2027-02-01, provisional (2027 not entered).
     assert (case.decision_due, case.decision_due_provisional) == (dt.date(2027, 2, 1), True)
-    # FILED: 7 working days → 2026-11-11.
+    # PROPOSED (filing approval): 7 working days → 2026-11-11.
     assert (case.stage_due, case.stage_due_provisional) == (dt.date(2026, 11, 11), False)
     assert list(AuditEvent.objects.values_list("action", flat=True).order_by("seq")) == [
         "entity.create", "lead.create", "case.open", "lead.convert"]
-    assert list(EntityEvent.objects.values_list("kind", "ref")) == [("case_opened", "武环立〔2026〕1号")]
+    assert list(EntityEvent.objects.values_list("kind", "ref")) == []  # the entity's record counts it once approved
 
 
 def test_convert_needs_an_entity(region_wj, inspector_wj, inspector2_wj):

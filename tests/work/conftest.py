@@ -72,7 +72,8 @@ def bureau(region_wj, region_xb, admin_user, inspector_wj, inspector2_wj, leader
     # (legal reviewer), both moved today.
     handlers = [inspector_wj, inspector2_wj]
     people = {"inspector": inspector_wj, "leader": leader_wj, "legal": legal_wj}
-    filed = make_case(entity=entity, opener=inspector_wj, handlers=handlers, filed_on=FILED_ON)
+    filed = advance_case(make_case(entity=entity, opener=inspector_wj, handlers=handlers, filed_on=FILED_ON),
+                         to=Stage.FILED, on=FILED_ON, **people)
     review = advance_case(make_case(entity=entity, opener=inspector_wj, handlers=handlers, filed_on=today),
                           to=Stage.REVIEW, on=today, **people)
     legal = advance_case(make_case(entity=entity, opener=inspector_wj, handlers=handlers, filed_on=today),

@@ -77,12 +77,14 @@ def test_case_steps_notify_the_next_people_and_returns_tell_the_handlers_why(
         case_transition(case_id=case.pk, actor=legal_wj, action="legal_review_return", reason="缺少监测报告原件。")
     assert texts(inspector2_wj, "en") == [
         f"Work returned to me 林海燕 returned case {case.number} ({entity_wj.name}) to Investigation: 缺少监测报告原件。",
+        f"Work given to me Case {case.number} ({entity_wj.name}) now waits for your step: Filed",  # filing approved
         f"Work given to me 周明 named you handler of case {case.number}: {case.title}",
     ]
     assert texts(legal_wj) == [f"交办任务 案件{case.number}（{entity_wj.name}）等待您办理：法制审核"]
-    # 周明 took the steps of the filed case himself: he hears of the review (from 陈建华's queue) only by the return.
-    assert [n.kind for n in Notification.objects.filter(recipient=inspector_wj)] == [Kind.RETURN]
-    assert [n.kind for n in Notification.objects.filter(recipient=leader_wj)] == [Kind.ASSIGNMENT]
+    # 周明 took the steps of the filed case himself: he hears of the approved filing, then of the review (from
+    # 陈建华's queue) only by the return; 陈建华 hears of the proposal to approve and of the case at review.
+    assert sorted(n.kind for n in Notification.objects.filter(recipient=inspector_wj)) == [Kind.ASSIGNMENT, Kind.RETURN]
+    assert [n.kind for n in Notification.objects.filter(recipient=leader_wj)] == [Kind.ASSIGNMENT, Kind.ASSIGNMENT]
 
 
 def test_steps_entered_for_an_earlier_day_notify_nobody(case_wj, advance, inspector_wj, django_capture_on_commit_callbacks):

@@ -11,6 +11,7 @@ from ecoenforce.core.models import Organization, Region, VersionedPolicy
 from ecoenforce.registry.models import EnforcementMatter, RegulatedEntity
 
 STAGE_LABELS = {
+    Stage.PROPOSED: _("Awaiting filing approval"),
     Stage.FILED: _("Filed"),
     Stage.INVESTIGATION: _("Investigation"),
     Stage.REVIEW: _("Case review"),
@@ -31,6 +32,7 @@ class Case(models.Model):
         PENDING = "pending", _("Pending")
         PENALTY = "penalty", _("Penalty")
         NO_PENALTY = "no_penalty", _("No penalty")
+        NOT_FILED = "not_filed", _("Filing not approved")
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
     entity = models.ForeignKey(RegulatedEntity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="cases")
@@ -43,7 +45,7 @@ class Case(models.Model):
     matter = models.ForeignKey(EnforcementMatter, verbose_name=_("enforcement matter"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="cases")
     source = models.CharField(_("source"), max_length=64, blank=True)
-    stage = models.CharField(_("stage"), max_length=16, choices=STAGE_CHOICES, default=Stage.FILED)
+    stage = models.CharField(_("stage"), max_length=16, choices=STAGE_CHOICES, default=Stage.PROPOSED)
     handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("handlers"), related_name="cases")
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+")
     filed_on = models.DateField(_("filed on"))

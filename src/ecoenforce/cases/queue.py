@@ -73,14 +73,21 @@ def _stage_msgid(stage: str) -> str:
 
 
 def case_opened_notify(case: Case, *, opened_by: User) -> None:
-    """Tell the co-handlers named on a new case (inside case_open's transaction; sent on commit); a case entered
-    afterwards from the paper files notifies nobody."""
+    """Tell the co-handlers named on a new case, and the leaders who approve its filing (inside case_open's
+    transaction; sent on commit); a case entered afterwards from the paper files notifies nobody."""
     if case.filed_on < timezone.localdate():
         return
+    url, ref = reverse("cases:detail", args=[case.pk]), f"cases.case:{case.pk}"
     notify(recipients=[h for h in case.handlers.all() if h.pk != opened_by.pk], kind=Kind.ASSIGNMENT,
            verb=gettext_noop("%(who)s named you handler of case %(number)s: %(title)s"),
            params={"who": opened_by.display_name, "number": case.number, "title": case.title},
-           url=reverse("cases:detail", args=[case.pk]), ref=f"cases.case:{case.pk}", key=f"case.open:{case.pk}")
+           url=url, ref=ref, key=f"case.open:{case.pk}")
+    approvers = [p for p in next_step(case).people if p.pk != opened_by.pk]
+    if approvers:
+        notify(recipients=approvers, kind=Kind.ASSIGNMENT, url=url, ref=ref, key=f"case.propose:{case.pk}",
+               verb=gettext_noop("Case %(number)s (%(entity)s) now waits for your step: %(stage)s"),
+               params={"who": opened_by.display_name, "number": case.number, "entity": case.entity.name,
+                       "stage": {"t": _stage_msgid(case.stage)}, "reason": ""})
 
 
 def case_step_notify(case: Case, *, step: Transition, actor: User, reason: str, day) -> None:

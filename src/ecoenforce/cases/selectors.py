@@ -14,7 +14,7 @@ from ecoenforce.core.access import get_in_scope, has_role, scope_by_region
 from ecoenforce.core.filters import ListFilters, filter_field, search_field, yes_no
 from ecoenforce.core.models import User
 
-UNDECIDED = (Stage.FILED, Stage.INVESTIGATION, Stage.REVIEW, Stage.LEGAL_REVIEW, Stage.NOTICE)
+UNDECIDED = (Stage.PROPOSED, Stage.FILED, Stage.INVESTIGATION, Stage.REVIEW, Stage.LEGAL_REVIEW, Stage.NOTICE)
 
 
 def overdue_q() -> Q:

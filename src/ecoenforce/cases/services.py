@@ -36,7 +36,7 @@ DECISION_WITHIN_DAYS = 90
 # 行政处罚法 art. 42: at least two certified officers.
 MIN_HANDLERS = 2
 
-TRACKED_FIELDS = ("stage", "outcome", "fine_amount", "fine_computed", "decision_number", "decided_on", "closed_on",
+TRACKED_FIELDS = ("stage", "filed_on", "decision_due", "outcome", "fine_amount", "fine_computed", "decision_number", "decided_on", "closed_on",
                   "stage_due", "published_at", "matter_id", "notice_served_on", "notice_period_ends", "notice_waived_on")
 
 
@@ -81,7 +81,8 @@ def _validate_handlers(handlers: Sequence[User], organization_id: int) -> None:
 @transaction.atomic
 def case_open(*, entity: RegulatedEntity, opened_by: User, title: str, facts: str = "", source: str = "",
               handlers: Sequence[User], filed_on: dt.date | None = None) -> Case:
-    """File a case (立案) against an entity; deadlines are computed from the filing date."""
+    """Propose a case (立案申请) against an entity: it waits at PROPOSED for a unit leader's filing approval
+    (`approve_filing`), which sets the filing date; deadlines are computed provisionally from `filed_on` until then."""
     if not has_role(opened_by, [Role.INSPECTOR, Role.UNIT_LEADER]):
         raise PermissionDenied()
     if opened_by.organization_id is None:
@@ -94,16 +95,15 @@ def case_open(*, entity: RegulatedEntity, opened_by: User, title: str, facts: st
     decision = calendar_current().add_calendar_days(filed_on, DECISION_WITHIN_DAYS)
     case = Case(
         entity=entity, region=entity.region, organization=opened_by.organization, title=title[:200], facts=facts,
-        source=source[:64], stage=Stage.FILED, opened_by=opened_by, filed_on=filed_on,
+        source=source[:64], stage=Stage.PROPOSED, opened_by=opened_by, filed_on=filed_on,
         decision_due=decision.due, decision_due_provisional=decision.provisional,
     )
     case.number = document_number_next(organization=opened_by.organization, kind="filing", year=filed_on.year)
-    _set_stage_due(case, Stage.FILED, filed_on)
+    _set_stage_due(case, Stage.PROPOSED, filed_on)
     case.save()
     case.handlers.set(handlers)
     audit_record(actor=opened_by, obj=case, action="case.open", after=_snapshot(case) | {
         "entity": entity.pk, "handlers": sorted(h.pk for h in handlers), "source": source})
-    entity_event_record(entity=entity, kind=EntityEvent.Kind.CASE_OPENED, date=filed_on, ref=case.number)
     case_opened_notify(case, opened_by=opened_by)
     return case
 
@@ -233,6 +233,11 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     today = effective_date or _today()
     update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
     extra: dict = {}
+    if step.approves_filing:
+        # 立案: the approval is the filing; 行政处罚法 art. 60's 90 days run from it.
+        decision = calendar_current().add_calendar_days(today, DECISION_WITHIN_DAYS)
+        case.filed_on, case.decision_due, case.decision_due_provisional = today, decision.due, decision.provisional
+        update += ["filed_on", "decision_due", "decision_due_provisional"]
     if step.needs_decision:
         _check_notice(case, today)
     if step.serves_notice:
@@ -272,7 +277,7 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         case.closed_on = today
         update.append("closed_on")
         if case.outcome == Case.Outcome.PENDING:
-            case.outcome = Case.Outcome.NO_PENALTY
+            case.outcome = Case.Outcome.NOT_FILED if step.source == Stage.PROPOSED else Case.Outcome.NO_PENALTY
             update.append("outcome")
     if step.serves_notice:
         case.stage_due, case.stage_due_provisional = case.notice_period_ends, case.notice_period_provisional
@@ -282,6 +287,8 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     case.save(update_fields=update)
     audit_record(actor=actor, obj=case, action=f"case.{action}", before=before, after=_snapshot(case) | extra,
                  reason=reason)
+    if step.approves_filing:
+        entity_event_record(entity=case.entity, kind=EntityEvent.Kind.CASE_OPENED, date=today, ref=case.number)
     if step.needs_decision:
         entity_event_record(entity=case.entity, kind=EntityEvent.Kind.PENALTY, date=today, ref=case.decision_number)
     case_step_notify(case, step=step, actor=actor, reason=reason, day=today)

@@ -32,6 +32,8 @@ from ecoenforce.registry.catalogue.services import matter_current
 
 ACTION_LABELS = {
     "open": _("Case filed"),
+    "approve_filing": _("Approve the filing"),
+    "reject_filing": _("Refuse the filing"),
     "start_investigation": _("Start investigation"),
     "submit_for_review": _("Submit for case review"),
     "return_for_evidence": _("Return for more evidence"),

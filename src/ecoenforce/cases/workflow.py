@@ -1,6 +1,6 @@
 """The case workflow as an explicit transition table (pure: no Django models).
 
-立案 → 调查取证 → 案件审查 → 法制审核 → 告知 → 决定 → 送达 → 执行 → 结案, with the returns and early
+立案审批 → 立案 → 调查取证 → 案件审查 → 法制审核 → 告知 → 决定 → 送达 → 执行 → 结案, with the returns and early
 closures a real bureau needs. Every change of stage goes through `cases.services.case_transition`,
 which checks this table; nothing else moves a case.
 """
@@ -15,6 +15,7 @@ from enum import StrEnum
 class Stage(StrEnum):
     """Where a case stands."""
 
+    PROPOSED = "proposed"  # 立案审批 (an officer proposes the filing; a leader approves it)
     FILED = "filed"  # 立案
     INVESTIGATION = "investigation"  # 调查取证
     REVIEW = "review"  # 案件审查
@@ -43,11 +44,16 @@ class Transition:
     forward: bool = True
     serves_notice: bool = False  # records the advance notice served today and starts the party's period
     records_waiver: bool = False  # records the party's written waiver of statement, defence and hearing
+    approves_filing: bool = False  # the filing date (and the 90-day decision limit) is the approval's
 
 
 INSPECTOR, LEADER, LEGAL = "inspector", "unit_leader", "legal_reviewer"
 
 TRANSITIONS: tuple[Transition, ...] = (
+    # 立案审批: no officer files a case alone; the leader approves (or refuses) the filing with a written opinion.
+    Transition("approve_filing", Stage.PROPOSED, Stage.FILED, frozenset({LEADER}), needs_reason=True,
+               approves_filing=True),
+    Transition("reject_filing", Stage.PROPOSED, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
     Transition("start_investigation", Stage.FILED, Stage.INVESTIGATION, frozenset({INSPECTOR, LEADER})),
     Transition("submit_for_review", Stage.INVESTIGATION, Stage.REVIEW, frozenset({INSPECTOR, LEADER})),
     Transition("return_for_evidence", Stage.REVIEW, Stage.INVESTIGATION, frozenset({LEADER}), needs_reason=True, forward=False),

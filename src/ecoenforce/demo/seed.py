@@ -247,7 +247,7 @@ class DemoSeeder:
     def _walk(self, case, code: str, filed_on: dt.date, violation: ViolationType) -> None:
         """Move a case along as far as its age suggests, on dates that follow the filing date."""
         age = (self.today - filed_on).days
-        target_index = min(9, age // 14) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
+        target_index = min(10, age // 14 + 1) if self.rng.random() < 0.85 else self.rng.randint(0, 3)
         inspector, leader, legal = self.inspectors[code][0], self.leaders[code], self.legals[code]
         matter = matter_current(violation.matter)
         facts = self._discretion_facts(violation.matter)
@@ -255,6 +255,7 @@ class DemoSeeder:
         # states it); the decision below records the same facts and imposes the computed fine.
         fine = decision_assess(matter=matter, raw=facts)["fine"]
         steps = [
+            ("approve_filing", leader, "涉嫌环境违法事实基本清楚，属本局管辖，同意立案。", {}),
             ("start_investigation", inspector, "", {}),
             ("submit_for_review", inspector, "证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。", {}),
             ("send_to_legal_review", leader, "案件事实清楚，拟作出行政处罚，送法制审核。", {}),
@@ -273,7 +274,9 @@ class DemoSeeder:
         day = filed_on
         taken = steps[:target_index]
         for index, (action, actor, reason, extra) in enumerate(taken):
-            day = min(self.today, day + dt.timedelta(days=self.rng.randint(3, 12)))
+            # The leader approves the filing on the day it is proposed; later steps follow every few days.
+            step_gap = dt.timedelta(days=self.rng.randint(3, 12))
+            day = filed_on if action == "approve_filing" else min(self.today, day + step_gap)
             if index == len(taken) - 1 and action != "close" and self.rng.random() < 0.8:
                 # Most open cases moved recently; the rest are the stuck ones a dashboard should flag.
                 day = max(day, self.today - dt.timedelta(days=self.rng.randint(0, 4)))

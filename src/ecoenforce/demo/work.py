@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ecoenforce.cases.services import case_open, case_transition
 from ecoenforce.core.calendar import deadline_in_working_days
-from ecoenforce.core.models import Organization, User
+from ecoenforce.core.models import Organization, Role, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_assign, lead_create
 from ecoenforce.registry.models import RegulatedEntity
@@ -70,6 +70,9 @@ def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
         city_case = case_open(entity=target, opened_by=officers[0], handlers=officers, filed_on=filed_on,
                               source="支队直接查办", title=f"{target.name}跨区域转移危险废物案",
                               facts="支队联合新北、武进两地大队检查发现，该公司将废矿物油跨区转移至无资质单位。")
+        city_leader = User.objects.filter(organization=city, role=Role.UNIT_LEADER).order_by("pk").first()
+        case_transition(case_id=city_case.pk, actor=city_leader, action="approve_filing", effective_date=filed_on,
+                        reason="跨区域转移危险废物线索清楚，属支队管辖，同意立案。")
         case_transition(case_id=city_case.pk, actor=officers[0], action="start_investigation", effective_date=filed_on)
         case_transition(case_id=city_case.pk, actor=officers[0], action="submit_for_review", effective_date=today,
                         reason="已调取转移联单、运输记录及两地现场检查笔录，证据已收集完毕。")
@@ -82,7 +85,8 @@ def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
         legal_case = case_open(entity=firm, opened_by=inspector, handlers=[inspector, inspector2], filed_on=filed_on,
                                source="现场检查", title=f"{firm.name}未按规定开展自行监测案",
                                facts="现场检查发现该公司2026年第三季度未按排污许可证规定开展废气自行监测。")
-        steps = [("start_investigation", inspector, "", filed_on),
+        steps = [("approve_filing", leader, "同意立案。", filed_on),
+                 ("start_investigation", inspector, "", filed_on),
                  ("submit_for_review", inspector, "询问笔录、自行监测记录、排污许可证副本已归档。", today),
                  ("send_to_legal_review", leader, "事实清楚，拟处罚款，送法制审核。", today)]
         for action, actor, reason, day in steps:
