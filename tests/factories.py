@@ -157,3 +157,13 @@ def table_rows(html: str, testid: str) -> dict[str, list[str]]:
     parser = _Rows(testid)
     parser.feed(html)
     return parser.rows
+
+
+def device_input(entity, mn: str = "SIM00000000", **kw):
+    """A water device at outlet DW001 measuring the simulator's water factors."""
+    base = {"entity_id": entity.pk, "outlet_code": "DW001", "outlet_name": "总排口", "outlet_kind": "water", "mn": mn,
+            "password": "123456", "pollutants": ["w00000", "w01001", "w01018", "w21003", "w21011"]}  # fmt: skip
+    base.update(kw)
+    from ecoenforce.monitoring import services
+
+    return services.DeviceInput(**base)

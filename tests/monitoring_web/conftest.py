@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecoenforce.monitoring import selectors, services
+from ecoenforce.monitoring import selectors
 
 
 @pytest.fixture
@@ -17,14 +17,6 @@ def mon_dirs(settings, tmp_path):
     settings.SPOOL_DIR.mkdir()
     selectors._last_load["at"] = 0.0
     return tmp_path
-
-
-def device_input(entity, mn: str = "SIM00000000", **kw) -> services.DeviceInput:
-    """A water device at outlet DW001 measuring the simulator's water factors."""
-    base = {"entity_id": entity.pk, "outlet_code": "DW001", "outlet_name": "总排口", "outlet_kind": "water", "mn": mn,
-            "password": "123456", "pollutants": ["w00000", "w01001", "w01018", "w21003", "w21011"]}  # fmt: skip
-    base.update(kw)
-    return services.DeviceInput(**base)
 
 
 @pytest.fixture(autouse=True)

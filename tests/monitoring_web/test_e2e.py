@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from conftest import device_input
 from ecoenforce.monitoring import services
 from ecoenforce.monitoring.gateway.simulator import SimConfig, simulate
 from ecoenforce.monitoring.gateway.spool import ACCEPTED, list_segments, read_records
 from ecoenforce.monitoring.hj212 import CST, packet_readings, parse
+from factories import device_input
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from conftest import device_input
 from ecoenforce.monitoring import services
 from ecoenforce.monitoring.gateway.spool import QUARANTINE, REJECTED, encode_record, segment_name
 from ecoenforce.monitoring.hj212 import build_segment, encode_frame
+from factories import device_input
 
 pytestmark = pytest.mark.django_db
 T = 1.77e9

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from conftest import device_input
 from ecoenforce.core.audit import AuditEvent
 from ecoenforce.core.errors import PermissionDenied, ValidationFailed
 from ecoenforce.monitoring import imports, selectors, services
 from ecoenforce.monitoring.gateway.spool import QUARANTINE, REJECTED, encode_record, segment_name
 from ecoenforce.monitoring.hj212 import build_segment, encode_frame
 from ecoenforce.monitoring.models import MonitoringDevice, Outlet, PointPollutant, QuarantineRelease
+from factories import device_input
 
 pytestmark = pytest.mark.django_db
 HEADER = "entity_credit_code,outlet_code,outlet_name,outlet_kind,mn,password,protocol,sm4_key,pollutants\n"
