@@ -17,17 +17,21 @@ T0 = dt.datetime.fromtimestamp(H0 * 3600, tz=dt.UTC)
 LIMITS = [{"mn": "M1", "pollutant": "a21026", "limit_value": 35.0, "averaging": "hour", "ref_o2": 6.0}]
 
 
-def rows(series: dict[tuple[str, str], list], flags: dict | None = None, zs: dict | None = None, cou: dict | None = None):
-    """Lake-shaped rows from {(mn, pollutant): [values per hour]} (None = no row that hour)."""
+def rows(series: dict[tuple[str, str], list], flags: dict | None = None, zs: dict | None = None, cou: dict | None = None,
+         step: dt.timedelta = dt.timedelta(hours=1)):  # fmt: skip
+    """Lake-shaped rows from {(mn, pollutant): [values per step]} (None = no row that step; hours by default)."""
+    def at(given, key, i, default=None):
+        return given[key][i] if given and key in given else default
+
     out = []
     for (mn, pollutant), values in series.items():
         for i, v in enumerate(values):
             if v is None:
                 continue
-            out.append({"mn": mn, "pollutant": pollutant, "data_time": T0 + dt.timedelta(hours=i), "avg": float(v),
-                        "rtd": None, "zs_avg": (zs or {}).get((mn, pollutant), [None] * 99)[i], "zs_rtd": None,
-                        "cou": (cou or {}).get((mn, pollutant), [None] * 99)[i],
-                        "flag": (flags or {}).get((mn, pollutant), "N" * 99)[i]})  # fmt: skip
+            key = (mn, pollutant)
+            out.append({"mn": mn, "pollutant": pollutant, "data_time": T0 + step * i, "avg": float(v), "rtd": None,
+                        "zs_avg": at(zs, key, i), "zs_rtd": None, "cou": at(cou, key, i),
+                        "flag": at(flags, key, i, "N")})  # fmt: skip
     schema = pa.schema([("mn", pa.string()), ("pollutant", pa.string()), ("data_time", pa.timestamp("ms", tz="UTC")),
                         ("avg", pa.float64()), ("rtd", pa.float64()), ("zs_avg", pa.float64()), ("zs_rtd", pa.float64()),
                         ("cou", pa.float64()), ("flag", pa.string())])  # fmt: skip
@@ -151,6 +155,47 @@ def test_flatline_and_flow_zero_straddling_beijing_midnight_are_one_event_each()
     raw = rows({("M1", "a34013"): pad + moving, ("M1", "a00000"): pad + [50] + [0] * 8 + [50]})
     assert [(m, p, a, b) for m, p, a, b, _v, _t, _h in found(raw, "flow_zero")] == [
         ("M1", "a00000", evening - H0 + 1, evening - H0 + 9)]
+
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def minute_events(hourly, minutes, rule, limits=LIMITS):
+    """(mn, pollutant, start, end in minutes from T0, hits) of one rule's events over hourly and minute rows."""
+    events = run(connect(), hourly, limits, RulePolicyValues(), rules=[rule], minutes=minutes)
+    return [(e.mn, e.pollutant, int((e.start - T0).total_seconds()) // 60, int((e.end - T0).total_seconds()) // 60,
+             e.hits) for e in events]  # fmt: skip
+
+
+def test_minute_data_judges_a_flatline_no_hourly_mean_shows():
+    # 45 minutes stuck at 7.77 from 08:17 to 09:02: two hourly means that still move, but a flat-line in minutes
+    moving = [5 + (i * 7 % 11) * 0.1 for i in range(180)]
+    stuck = moving[:17] + [7.77] * 45 + moving[62:]
+    hourly = rows({("M1", "a34013"): [sum(stuck[k * 60:(k + 1) * 60]) / 60 for k in range(3)],
+                   ("M2", "a34013"): [5.5] + [7.77] * 8 + [6.0]})  # fmt: skip
+    minutes = rows({("M1", "a34013"): stuck}, step=MINUTE)
+    # M1 sends minute data: judged in minutes, with the true start and end; M2 only hourly: judged in hours
+    assert minute_events(hourly, minutes, "flatline") == [("M1", "a34013", 17, 62, 45), ("M2", "a34013", 60, 540, 8)]
+    assert minute_events(hourly, None, "flatline") == [("M2", "a34013", 60, 540, 8)]
+
+
+def test_minute_flow_zero_and_identical_trends_across_midnight_in_minutes():
+    midnight = ((H0 + 8) // 24 * 24 + 24 - 8 - H0) * 60  # minutes from T0 to the next Beijing midnight
+    n = midnight + 60
+    conc = [5 + (i * 7 % 11) * 0.3 for i in range(n)]
+    flow = [50 + (i * 5 % 13) for i in range(n)]
+    for i in range(midnight - 20, midnight + 20):
+        flow[i] = 0  # 40 minutes of zero flow around midnight
+    signal = [30 + 10 * ((i * 7 % 17) / 17) for i in range(n)]
+    dust = [3 + (i * 3 % 7) * 0.2 for i in range(n)]
+    for i in range(midnight - 25, midnight + 25):
+        dust[i] = signal[i] * 0.1  # the flow channel's signal read into the dust input for 50 minutes
+    minutes = rows({("M1", "a21026"): conc, ("M1", "a00000"): flow, ("M1", "a34013"): dust}, step=MINUTE)
+    assert minute_events(None, minutes, "flow_zero") == [("M1", "a00000", midnight - 20, midnight + 20, 40)]
+    flow_signal = [signal[i] * 2 if midnight - 25 <= i < midnight + 25 else flow[i] for i in range(n)]
+    minutes = rows({("M1", "a00000"): flow_signal, ("M1", "a34013"): dust}, step=MINUTE)
+    assert minute_events(None, minutes, "identical_trends") == [
+        ("M1", "a00000+a34013", midnight - 25, midnight + 25, 50)]
 
 
 def test_treatment_off_and_idling():

@@ -14,12 +14,15 @@ NON_POLLUTANTS = (*AUX_CODES, PRODUCTION_METER, TREATMENT_METER)
 HIT_COLUMNS = ("rule", "mn", "pollutant", "h_start", "h_end", "value", "threshold", "n")
 
 
-def prepare(raw: ir.Table) -> ir.Table:
-    """Lake rows (hour/electricity kinds) → one row per (mn, pollutant, hour) with flow and O2 beside it.
+def prepare(raw: ir.Table, step_seconds: int = 3600, native: str = "hour") -> ir.Table:
+    """Lake rows → one row per (mn, pollutant, step) with flow and O2 beside it.
 
+    Hourly (the default): `h` counts hours; the `hour` kind passes through and other kinds (electricity) collapse
+    to the hour's mean. Minute data (`step_seconds=60, native="minute"`): `h` counts minutes, the rules' thresholds
+    then count minutes too (`RulePolicyValues.for_minutes`).
     Columns: mn, pollutant, h, value, zs, cou, flag ('N' when the device sent none), flow, flow_cou, o2.
     """
-    h = (raw.data_time.epoch_seconds() // 3600).cast("int64")
+    h = (raw.data_time.epoch_seconds() // step_seconds).cast("int64")
     base = raw.select(
         mn=raw.mn,
         pollutant=raw.pollutant,
@@ -32,8 +35,8 @@ def prepare(raw: ir.Table) -> ir.Table:
     )
     # Hourly lake rows are already one per (mn, pollutant, hour): the loader deduplicates them. Other kinds
     # (electricity every few minutes) collapse to the hour's mean; grouping only them saves a pass over the bulk.
-    hourly = base.filter(base.kind == "hour").drop("kind")
-    other = base.filter(base.kind != "hour")
+    hourly = base.filter(base.kind == native).drop("kind")
+    other = base.filter(base.kind != native)
     other = other.group_by(["mn", "pollutant", "h"]).aggregate(
         value=other.value.mean(), zs=other.zs.mean(), cou=other.cou.sum(), flag=other.flag.max()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 # Factor codes the rules treat specially (HJ 212-2017 Appendix B).
 FLOW_CODES = ("a00000", "w00000")  # flue-gas flow, wastewater flow
@@ -56,8 +56,20 @@ class RulePolicyValues:
     treat_off_hours: int = 2
     idle_ratio: float = 0.3  # treatment power below 30 % of its usual share of production = idling
     idle_hours: int = 4
+    # Minute data (2051), where a device sends it, judges the falsification signatures in minutes:
+    flat_minutes: int = 30  # the same valid non-zero value this many minutes running
+    zero_minutes: int = 30  # valid zero/negative values this many minutes running
+    flow_zero_minutes: int = 30  # flow zero this many minutes while a concentration moves
+    identical_window_minutes: int = 30  # rolling window of identical trends, in minutes…
+    identical_min_minutes: int = 25  # …and the paired minute readings it must hold
     window_end_hour: int | None = None  # epoch hour the run ends at (trailing outages); set by the runner
     severities: dict = field(default_factory=dict)
+
+    def for_minutes(self) -> RulePolicyValues:
+        """The same policy for rules run over minute steps: their run lengths and windows counted in minutes."""
+        return replace(self, flat_hours=self.flat_minutes, zero_hours=self.zero_minutes,
+                       flow_zero_hours=self.flow_zero_minutes, identical_window_hours=self.identical_window_minutes,
+                       identical_min_hours=self.identical_min_minutes, window_end_hour=None)  # fmt: skip
 
     def as_dict(self) -> dict:
         """Plain dict (JSON-storable)."""

@@ -16,7 +16,12 @@ from .base import prepare
 from .catalogue import NEEDS_LIMITS, RULES
 from .policy import RulePolicyValues
 
-RULE_KINDS = ("hour", "electricity")  # rules read hourly data and electricity meters
+RULE_KINDS = ("hour", "electricity")  # rules read hourly data and electricity meters…
+MINUTE_KIND = "minute"  # …and minute data (2051) where a device sends it:
+# falsification signatures show in minutes long before an hourly mean shows them, so for a device with minute data
+# in the window these rules judge its minutes instead of its hours. Exceedances stay on the standard's averaging
+# period; outages stay hourly (what an hour without data means is the desk's measure).
+MINUTE_RULES = ("flatline", "zero_negative", "flow_zero", "identical_trends")
 READ_COLUMNS = ("mn", "pollutant", "data_time", "avg", "rtd", "zs_avg", "zs_rtd", "cou", "flag")
 LIMIT_SCHEMA = ibis.schema({"mn": "string", "pollutant": "string", "limit_value": "float64",
                             "averaging": "string", "ref_o2": "float64"})  # fmt: skip
@@ -95,10 +100,12 @@ def lake_files(
     return files
 
 
-def read_lake(con, lake_dir: Path | str, start: datetime, end: datetime) -> ir.Table | None:
-    """Lake readings in [start, end) as an Ibis table on `con`, with their kind (None when there are none)."""
+def read_lake(
+    con, lake_dir: Path | str, start: datetime, end: datetime, kinds: Sequence[str] = RULE_KINDS
+) -> ir.Table | None:
+    """Lake readings of `kinds` in [start, end) as an Ibis table on `con`, with their kind (None when none)."""
     parts = []
-    for kind in RULE_KINDS:
+    for kind in kinds:
         files = lake_files(lake_dir, start, end, kinds=(kind,))
         if not files:
             continue
@@ -127,14 +134,14 @@ def limits_table(rows: Iterable[dict]) -> ir.Table:
 
 
 def merge(h: ir.Table, gap: int) -> ir.Table:
-    """Merge hits of one rule, device and factor closer than `gap` hours into events (gaps and islands)."""
+    """Merge hits of one rule, device and factor closer than `gap` minutes into events (gaps and islands)."""
     key = [h.rule, h.mn, h.pollutant]
-    order = [h.h_start, h.h_end]
-    prev_end = h.h_end.max().over(ibis.window(group_by=key, order_by=order, rows=(None, -1)))
-    h = h.mutate(_new=ibis.ifelse(prev_end.isnull() | (h.h_start > prev_end + gap), 1, 0))
+    order = [h.m_start, h.m_end]
+    prev_end = h.m_end.max().over(ibis.window(group_by=key, order_by=order, rows=(None, -1)))
+    h = h.mutate(_new=ibis.ifelse(prev_end.isnull() | (h.m_start > prev_end + gap), 1, 0))
     h = h.mutate(_event=h._new.sum().over(ibis.window(group_by=key, order_by=order, rows=(None, 0))))
     return h.group_by(["rule", "mn", "pollutant", "_event"]).aggregate(
-        h_start=h.h_start.min(), h_end=h.h_end.max(), value=h.value.max(), threshold=h.threshold.max(),
+        m_start=h.m_start.min(), m_end=h.m_end.max(), value=h.value.max(), threshold=h.threshold.max(),
         n=h.n.sum(),
     )  # fmt: skip
 
@@ -145,12 +152,35 @@ def hits_expr(
     policy: RulePolicyValues,
     rules: Sequence[str] | None = None,
     con=None,
+    minutes: ir.Table | None = None,
 ) -> ir.Table:
-    """The union of every selected rule's hits over prepared readings (materialised once on DuckDB)."""
-    p = prepare(raw)
-    if con is not None and con.name == "duckdb":  # every rule re-reads the prepared table: build it once
-        p = con.create_table(f"prepared_{uuid.uuid4().hex[:12]}", p, temp=True)
-    parts = [RULES[name](p, limits if name in NEEDS_LIMITS else None, policy) for name in (rules or RULES)]
+    """The union of every selected rule's hits over prepared readings (materialised once on DuckDB), with times
+    in epoch minutes (`m_start`, `m_end`). With `minutes` (minute-kind lake rows), the MINUTE_RULES judge the
+    devices that sent minute data on those, and the rest on their hours."""
+
+    def built(t: ir.Table) -> ir.Table:  # every rule re-reads the prepared table: build it once on DuckDB
+        if con is not None and con.name == "duckdb":
+            return con.create_table(f"prepared_{uuid.uuid4().hex[:12]}", t, temp=True)
+        return t
+
+    def in_minutes(t: ir.Table, step: int) -> ir.Table:
+        return t.select("rule", "mn", "pollutant", m_start=t.h_start * step, m_end=t.h_end * step, value=t.value,
+                        threshold=t.threshold, n=t.n)  # fmt: skip
+
+    selected = list(rules or RULES)
+    by_minute = [name for name in selected if name in MINUTE_RULES] if minutes is not None else []
+    parts, judged = [], None
+    if by_minute:
+        m = built(prepare(minutes, step_seconds=60, native=MINUTE_KIND))
+        judged = m.select("mn").distinct()
+        parts += [in_minutes(RULES[name](m, None, policy.for_minutes()), 1) for name in by_minute]
+    if raw is not None:
+        p = built(prepare(raw))
+        for name in selected:
+            part = RULES[name](p, limits if name in NEEDS_LIMITS else None, policy)
+            if name in by_minute:
+                part = part.anti_join(judged, "mn")
+            parts.append(in_minutes(part, 60))
     out = parts[0]
     for part in parts[1:]:
         out = out.union(part)
@@ -158,13 +188,13 @@ def hits_expr(
 
 
 def to_events(rows: Iterable[dict]) -> list[Event]:
-    """Merged rows → Event objects, sorted."""
+    """Merged rows (times in epoch minutes) → Event objects, sorted."""
     events = []
     for r in rows:
-        start = datetime.fromtimestamp(int(r["h_start"]) * 3600, tz=UTC)
-        end = datetime.fromtimestamp(int(r["h_end"]) * 3600, tz=UTC)
+        start = datetime.fromtimestamp(int(r["m_start"]) * 60, tz=UTC)
+        end = datetime.fromtimestamp(int(r["m_end"]) * 60, tz=UTC)
         value, threshold = float(r["value"]), float(r["threshold"])
-        hours = int(r["h_end"]) - int(r["h_start"])
+        hours = (int(r["m_end"]) - int(r["m_start"])) / 60
         events.append(Event(event_id(r["rule"], r["mn"], r["pollutant"], start), r["rule"], r["mn"], r["pollutant"],
                             start, end, value, threshold, int(r["n"]), severity(r["rule"], value, threshold, hours)))  # fmt: skip
     return sorted(events, key=lambda e: (e.rule, e.mn, e.pollutant, e.start))
@@ -176,12 +206,13 @@ def run(
     limit_rows: Iterable[dict],
     policy: RulePolicyValues,
     rules: Sequence[str] | None = None,
+    minutes: ir.Table | None = None,
 ) -> list[Event]:
-    """Apply the rules on `con` and return merged events."""
-    if raw is None:
+    """Apply the rules on `con` (minute rows, when given, judge the falsification signatures) → merged events."""
+    if raw is None and minutes is None:
         return []
     limits = limits_table(list(limit_rows))
-    merged = merge(hits_expr(raw, limits, policy, rules, con=con), policy.merge_gap_hours)
+    merged = merge(hits_expr(raw, limits, policy, rules, con=con, minutes=minutes), policy.merge_gap_hours * 60)
     return to_events(con.to_pyarrow(merged).to_pylist())
 
 
@@ -206,7 +237,8 @@ def run_lake(
     con=None,
     now: datetime | None = None,
 ) -> list[Event]:
-    """Read the lake for [start, end) and run the rules (the trailing outage ends at `end`).
+    """Read the lake for [start, end) and run the rules (the trailing outage ends at `end`); minute data, where a
+    device sends it, judges that device's falsification signatures (MINUTE_RULES).
 
     With `now`, the window stops at `judged_until(end, now)`: a run never judges the future.
     """
@@ -216,4 +248,5 @@ def run_lake(
             return []
     con = con or connect(engine)
     policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600})
-    return run(con, read_lake(con, lake_dir, start, end), limit_rows, policy, rules)
+    minutes = read_lake(con, lake_dir, start, end, kinds=(MINUTE_KIND,))
+    return run(con, read_lake(con, lake_dir, start, end), limit_rows, policy, rules, minutes=minutes)

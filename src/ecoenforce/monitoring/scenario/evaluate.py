@@ -7,10 +7,11 @@ from collections import defaultdict
 
 def _overlaps(event, truth: dict) -> bool:
     """Same rule, device and factor, and the time ranges intersect (an event touching the truth counts)."""
-    h_start = int(event.start.timestamp()) // 3600
-    h_end = int(event.end.timestamp()) // 3600
+    m_start = int(event.start.timestamp()) // 60
+    m_end = int(event.end.timestamp()) // 60
+    t_start, t_end = truth.get("m_start", truth["h_start"] * 60), truth.get("m_end", truth["h_end"] * 60)
     return (event.rule == truth["rule"] and event.mn == truth["mn"] and event.pollutant == truth["pollutant"]
-            and h_start <= truth["h_end"] and truth["h_start"] <= h_end)  # fmt: skip
+            and m_start <= t_end and t_start <= m_end)  # fmt: skip
 
 
 def evaluate(events, truth: list[dict], rules) -> dict[str, dict]:

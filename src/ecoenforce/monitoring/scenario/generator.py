@@ -256,19 +256,21 @@ def _column(values) -> np.ndarray | list:
     return values
 
 
-def to_arrow(cols: dict[str, list]) -> pa.Table:
-    """Columns → a table in the lake schema (data_time from the hour index, Beijing time; NaN → null)."""
+def to_arrow(cols: dict[str, list], kind: str = "hour") -> pa.Table:
+    """Columns → a table in the lake schema (data_time from the step index `h` — minutes for kind minute, else
+    hours —, Beijing time; NaN → null)."""
     from ecoenforce.monitoring.lake.schema import DATA_TZ, SCHEMA
 
     hours = np.asarray(_column(cols["h"]), dtype="int64")
     n = len(hours)
-    times = pa.array(hours * 3_600_000, pa.int64()).cast(pa.timestamp("ms", tz=DATA_TZ))
+    step_ms = 60_000 if kind == "minute" else 3_600_000
+    times = pa.array(hours * step_ms, pa.int64()).cast(pa.timestamp("ms", tz=DATA_TZ))
     arrays = []
     for f in SCHEMA:
         if f.name == "data_time":
             arrays.append(times)
         elif f.name == "cn":
-            arrays.append(pa.array(np.full(n, "2061", dtype=object), f.type))
+            arrays.append(pa.array(np.full(n, "2051" if kind == "minute" else "2061", dtype=object), f.type))
         elif f.name in cols:
             arrays.append(pa.array(_column(cols[f.name]), f.type, from_pandas=True))
         elif f.name == "pollutant_raw":
@@ -287,7 +289,7 @@ def write_lake(sc: Scenario, lake_dir: Path | str, name: str = "part-scenario") 
     for kind, cols in sc.columns.items():
         if not cols:
             continue
-        table = to_arrow(cols)
+        table = to_arrow(cols, kind)
         days = pc.strftime(table["data_time"], format="%Y-%m-%d")
         for day in sorted(set(days.to_pylist())):
             part = table.filter(pc.equal(days, day))
