@@ -43,6 +43,7 @@ PAGES = [
     Page("/registry/positive-list/", ("leader",), keys=("entity", "status", "valid_until")),
     Page("/registry/catalogue/{year}/", ("leader",), keys=("code", "matter", "kind")),
     Page("/registry/pools/", ("leader",)),
+    Page("/registry/risk/backtest/", ("leader",)),
     Page("/registry/my-facilities/", ("enterprise",)),
     Page("/enterprise/notices/", ("enterprise",), keys=("deadline", "entity", "status")),
     Page("/enterprise/notices/{notice}/", ("enterprise",)),

@@ -102,6 +102,7 @@ ACTIONS = {
     "positive_list.keep": _("Kept on the positive list"),
     "positive_list.expire": _("Positive-list entry expired"),
     "risk_policy.create": _("Risk policy version added"),
+    "risk_backtest.request": _("Risk back-test requested"),
     "sign_in.lock": _("Sign-in locked after repeated failures"),
     "sign_in.unlock": _("Sign-in unlocked"),
     "round.commit": _("Round committed (pools frozen)"),
@@ -159,6 +160,7 @@ OBJECT_KINDS: dict[str, ObjectKind] = {
                                         related=("inspector", "entity")),
     "registry.enforcementmatter": ObjectKind(_("Catalogue item"), lambda o: f"{o.code} {o.name}"),
     "registry.riskpolicy": ObjectKind(_("Risk policy"), lambda o: f"v{o.version}"),
+    "registry.riskbacktest": ObjectKind(_("Risk back-test"), lambda o: f"{o.filename} @ {o.cutoff}"),
     "registry.pool_entities": ObjectKind(_("Entity pool")),
     "registry.pool_inspectors": ObjectKind(_("Inspector pool")),
     "planning.inspectionplan": ObjectKind(_("Inspection plan"), lambda o: f"{o.organization.name} {o.year}",
@@ -214,8 +216,9 @@ class ShownObject:
 
 
 def _bulky_fields(model, related: tuple[str, ...]) -> list[str]:
-    """JSON fields (a round's frozen pools, its round file) are never part of a label: do not load them."""
-    names = [f.name for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"]
+    """JSON and binary fields (a round's frozen pools, its round file, an uploaded history) are never part of a label:
+    do not load them."""
+    names = [f.name for f in model._meta.concrete_fields if f.get_internal_type() in ("JSONField", "BinaryField")]
     for rel in related:
         target = model._meta.get_field(rel).related_model
         names += [f"{rel}__{f.name}" for f in target._meta.concrete_fields if f.get_internal_type() == "JSONField"]

@@ -140,23 +140,30 @@ def training_periods(first: dt.date, cutoff: dt.date, horizon: tuple[int, str]) 
     return periods
 
 
-def run(history: Mapping[str, Sequence[tuple[dt.date, str]]], facts: Mapping[str, EntityFacts], *,
-        first: dt.date, last: dt.date, cutoff: dt.date, horizon: tuple[int, str], budget: int | None = None,
-        policy: RiskPolicyValues = DEFAULT_POLICY, min_positives: int = risk_learned.MIN_POSITIVES) -> Backtest:
-    """The back-test of every arm (see the module's text); BacktestRefused when the dates or budget do not fit."""
+def check(*, first: dt.date, last: dt.date, cutoff: dt.date, horizon: tuple[int, str], budget: int | None,
+          entities: int) -> dt.date:
+    """The horizon's end, or BacktestRefused when the cut-off, the horizon or the budget do not fit the history."""
     end = add_horizon(cutoff, horizon)
     if not first < cutoff < last:
         raise BacktestRefused("cutoff_outside", first=first, last=last)
     if end > last + dt.timedelta(days=SLACK_DAYS):
         raise BacktestRefused("horizon_beyond", last=last, latest=add_horizon(last, horizon, -1))
+    if budget is not None and not 1 <= budget <= entities:
+        raise BacktestRefused("budget", entities=entities)
+    return end
+
+
+def run(history: Mapping[str, Sequence[tuple[dt.date, str]]], facts: Mapping[str, EntityFacts], *,
+        first: dt.date, last: dt.date, cutoff: dt.date, horizon: tuple[int, str], budget: int | None = None,
+        policy: RiskPolicyValues = DEFAULT_POLICY, min_positives: int = risk_learned.MIN_POSITIVES) -> Backtest:
+    """The back-test of every arm (see the module's text); BacktestRefused when the dates or budget do not fit."""
+    end = check(first=first, last=last, cutoff=cutoff, horizon=horizon, budget=budget, entities=len(history))
     ids = sorted(history)
     labels = [risk_learned.violated(history[e], cutoff, end) for e in ids]
     violators = sum(labels)
     if violators == 0:
         raise BacktestRefused("no_violators", cutoff=cutoff, end=end)
     budget = budget if budget is not None else max(1, math.ceil(0.10 * len(ids)))
-    if not 1 <= budget <= len(ids):
-        raise BacktestRefused("budget", entities=len(ids))
     known = {e: [(d, k) for d, k in history[e] if d <= cutoff] for e in ids}  # scores never read the outcome
     points = {e: score_entity(facts[e], known[e], as_of=cutoff, policy=policy) for e in ids}
     arms = {

@@ -154,6 +154,39 @@ class RiskPolicy(VersionedPolicy):
         verbose_name_plural = _("risk classification policies")
 
 
+class RiskBacktest(models.Model):
+    """A leader's back-test of a history file, run by the background worker; the file is kept for the re-run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey("core.User", verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField(_("content"))
+    map_filename = models.CharField(_("kind map"), max_length=200, blank=True)
+    map_content = models.BinaryField(_("kind map content"), null=True, blank=True)
+    cutoff = models.DateField(_("cut-off"))
+    horizon = models.CharField(_("horizon"), max_length=8, default="12m")
+    budget = models.PositiveIntegerField(_("budget (inspections)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("risk back-test")
+        verbose_name_plural = _("risk back-tests")
+
+    def __str__(self) -> str:
+        return f"{self.filename} @ {self.cutoff}"
+
+
 class InspectorTie(models.Model):
     """A tie an inspector declared with an entity (kin, interest): the draw recuses the inspector from it."""
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecoenforce.registry import views, views_catalogue, views_pools, views_positive
+from ecoenforce.registry import views, views_backtest, views_catalogue, views_pools, views_positive
 
 app_name = "registry"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("entities/", views.entity_list, name="entity_list"),
     path("entities/<int:entity_id>/", views.entity_detail, name="entity_detail"),
     path("entities/classify/", views.entity_classify, name="entity_classify"),
+    path("risk/backtest/", views_backtest.risk_backtest, name="risk_backtest"),
     path("pools/", views_pools.pool_import, name="pool_import"),
     path("pools/template/<str:kind>.xlsx", views_pools.pool_template, name="pool_template"),
     path("pools/imports/<int:import_id>/", views_pools.pool_import_detail, name="pool_import_detail"),

@@ -1,0 +1,13 @@
+"""Background work of the registry: a leader's back-test of a history file."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def risk_backtest_task(job_id: int) -> None:
+    """Run one queued back-test."""
+    from ecoenforce.registry.risk_backtest import risk_backtest_run
+
+    risk_backtest_run(job_id=job_id)
