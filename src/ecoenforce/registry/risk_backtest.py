@@ -17,7 +17,13 @@ from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.registry import backtest
 from ecoenforce.registry.models import RiskBacktest
-from ecoenforce.registry.risk_history import History, HistoryRefused, read_history, read_kind_map, report_lines
+from ecoenforce.registry.risk_history import (
+    History,
+    HistoryRefused,
+    read_history,
+    read_kind_map,
+    report_lines,
+)
 from ecoenforce.registry.risk_services import history_facts, risk_policy_current
 
 BACKTEST_ROLES = (Role.UNIT_LEADER,)
