@@ -64,6 +64,8 @@ PAGES = [
     Page("/public/catalogue/", (None,), keys=("code", "matter", "kind")),
     Page("/public/rounds/", (None,), keys=("round", "status")),
     Page("/public/rounds/{round}/", (None,), keys=("entity", "result")),
+    Page("/public/facilities/?q=公司", (None,), keys=("entity", "uscc")),
+    Page("/public/facilities/{facility}/", (None,), keys=("quarter", "inspections", "decisions")),
 ]
 
 
@@ -92,4 +94,5 @@ def demo_objects() -> dict[str, object]:
         "meter": (Warning.objects.filter(rule__startswith="treatment").order_by("pk").values_list("mn", flat=True).first()
                   or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),
         "decision": public_decision_list()[0].id,
+        "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.utils import timezone
 
 from ecoenforce.cases.models import Case
 from ecoenforce.core.errors import NotFound
@@ -114,3 +115,201 @@ def public_catalogue_page(*, q: str = "", kind: str = "", page: object = 1, per_
         fine_min=m.fine_min, fine_max=m.fine_max, fine_rule=m.fine_rule, text_verified=m.text_verified,
     ) for m in result.object_list]
     return version, result
+
+
+# --- the facility compliance page (ECHO-like) and open data ---------------------------------------------------
+#
+# Only what the bureau has published or what is public by law reaches it: penalty decisions once published,
+# inspections of published double-random rounds, and exceedances of the facility's own automatic monitoring that an
+# operator confirmed (a notice sent, or taken further) — never a lead, a tip, an open or dismissed warning, or an
+# unpublished case. Four queries per facility page whatever its history; the search is one page of one query.
+
+QUARTERS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter: 2026 Q1 = 1 Jan – 31 Mar 2026."""
+
+    year: int
+    number: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.number == 4:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, 3 * self.number + 1, 1) - dt.timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext("%(year)s Q%(n)s") % {"year": self.year, "n": self.number}
+
+
+def quarter_of(day: dt.date) -> Quarter:
+    """The quarter a day falls in."""
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def quarters_back(today: dt.date, n: int = QUARTERS_SHOWN) -> list[Quarter]:
+    """The quarter of `today` and the n-1 before it, newest first (crossing year boundaries)."""
+    current = quarter_of(today)
+    index = current.year * 4 + current.number - 1
+    return [Quarter((index - i) // 4, (index - i) % 4 + 1) for i in range(n)]
+
+
+@dataclass(frozen=True)
+class PublicFacility:
+    """A facility as the public finds it: the name masked like every free text."""
+
+    id: int
+    name: str
+    uscc: str
+    region_name: str
+    industry_name: str
+
+
+@dataclass(frozen=True)
+class PublicInspection:
+    """An inspection of a published double-random round."""
+
+    round_id: int
+    round_title: str
+    inspected_on: dt.date
+    violation_found: bool
+
+
+@dataclass(frozen=True)
+class PublicExceedance:
+    """Confirmed exceedances of one factor in a quarter (counts only: what the firm's own monitoring showed)."""
+
+    pollutant: str
+    count: int
+
+
+@dataclass
+class QuarterRow:
+    """One quarter of a facility's compliance history."""
+
+    quarter: Quarter
+    inspections: list[PublicInspection]
+    decisions: list[PublicDecision]
+    exceedances: list[PublicExceedance]
+
+    @property
+    def violations(self) -> int:
+        return sum(1 for i in self.inspections if i.violation_found)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.inspections or self.decisions or self.exceedances)
+
+
+@dataclass(frozen=True)
+class FacilityHistory:
+    """A facility and its last 12 quarters, newest first, as of `as_of`."""
+
+    facility: PublicFacility
+    as_of: dt.date
+    quarters: list[QuarterRow]
+
+    @property
+    def has_records(self) -> bool:
+        return any(not row.empty for row in self.quarters)
+
+
+def _facility(entity) -> PublicFacility:
+    from django.utils.translation import get_language
+
+    industry = entity.industry
+    english = (get_language() or "").startswith("en") and industry.name_en
+    return PublicFacility(id=entity.pk, name=mask_free_text(entity.name, names=[entity.legal_representative]),
+                          uscc=entity.uscc, region_name=entity.region.name,
+                          industry_name=industry.name_en if english else industry.name_zh)
+
+
+def _entities():
+    from ecoenforce.registry.models import RegulatedEntity
+
+    return RegulatedEntity.objects.select_related("region", "industry")
+
+
+def public_facility_page(*, q: str = "", page: object = 1, per_page: int = 25) -> Page:
+    """Facilities whose name or credit code contains `q`, by name; empty until a search is typed."""
+    qs = _entities().none() if not q else _entities().filter(Q(name__icontains=q) | Q(uscc__icontains=q))
+    result = Paginator(qs.order_by("name", "id"), per_page).get_page(page)
+    result.object_list = [_facility(e) for e in result.object_list]
+    return result
+
+
+def _published_round_tasks():
+    from ecoenforce.planning.models import DrawRound, InspectionTask
+
+    return (InspectionTask.objects.filter(round__status=DrawRound.Status.PUBLISHED, inspection__isnull=False)
+            .select_related("round", "inspection", "entity"))
+
+
+def public_facility_history(*, facility_id: int, today: dt.date) -> FacilityHistory:
+    """A facility's last 12 quarters of published compliance records, or NotFound."""
+    from ecoenforce.monitoring.factors import factor_label
+    from ecoenforce.warnings.models import Warning
+
+    entity = _entities().filter(pk=facility_id).first()
+    if entity is None:
+        raise NotFound()
+    quarters = quarters_back(today)
+    first, last = quarters[-1].start, quarters[0].end
+    rows = {q: QuarterRow(q, [], [], []) for q in quarters}
+    names = [entity.legal_representative]
+    for task in (_published_round_tasks().filter(entity=entity, inspection__inspected_on__range=(first, last))
+                 .order_by("-inspection__inspected_on", "-id")):
+        rows[quarter_of(task.inspection.inspected_on)].inspections.append(PublicInspection(
+            round_id=task.round_id, round_title=mask_free_text(task.round.title, names=names),
+            inspected_on=task.inspection.inspected_on, violation_found=task.inspection.violation_found))
+    for case in _published().filter(entity=entity, decided_on__range=(first, last)).order_by("-decided_on", "-id"):
+        rows[quarter_of(case.decided_on)].decisions.append(_public(case))
+    confirmed = (Warning.objects.filter(entity=entity, rule="exceedance",
+                                        status__in=[Warning.Status.NOTIFIED, Warning.Status.LEAD])
+                 .values_list("start", "pollutant"))
+    counts: dict[tuple[Quarter, str], int] = {}
+    for start, pollutant in confirmed:
+        day = timezone.localtime(start).date()
+        if first <= day <= last:
+            key = (quarter_of(day), pollutant)
+            counts[key] = counts.get(key, 0) + 1
+    for (quarter, pollutant), n in sorted(counts.items(), key=lambda kv: kv[0][1]):
+        rows[quarter].exceedances.append(PublicExceedance(pollutant=factor_label(pollutant)["name"], count=n))
+    return FacilityHistory(facility=_facility(entity), as_of=today, quarters=[rows[q] for q in quarters])
+
+
+def public_decision_rows():
+    """Every published decision as open-data rows (masked), newest first."""
+    for case in _search("", "").iterator(chunk_size=500):
+        d = _public(case)
+        yield [d.decision_number, d.entity_name, d.uscc, d.region_name, d.title, d.legal_basis, d.fine_amount,
+               d.decided_on, d.decision_text]
+
+
+def public_round_result_rows():
+    """Every result of every published round as open-data rows (masked): round, bureau, period, target, outcome."""
+    from django.utils.translation import gettext as _
+
+    from ecoenforce.planning.models import DrawRound, InspectionTask
+
+    tasks = (InspectionTask.objects.filter(round__status=DrawRound.Status.PUBLISHED)
+             .select_related("round__organization", "entity__region", "inspection")
+             .order_by("-round__committed_at", "round_id", "risk_class", "rank_in_class"))
+    for t in tasks.iterator(chunk_size=500):
+        names = [t.entity.legal_representative]
+        if t.inspection is not None:
+            outcome = _("Violation found") if t.inspection.violation_found else _("No violation found")
+        else:
+            outcome = _("Not inspected") + ": " + mask_free_text(t.result_note, names=names)
+        yield [t.round_id, mask_free_text(t.round.title, names=names), t.round.organization.name, t.round.period_start,
+               t.round.period_end, mask_free_text(t.entity.name, names=names), t.entity.uscc, t.entity.region.name,
+               t.get_risk_class_display(), t.inspection.inspected_on if t.inspection else None, outcome]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ecoenforce.core.errors import NotFound
 from ecoenforce.disclosure.selectors import public_decision_get, public_decision_page, public_regions
 
 
@@ -87,3 +88,51 @@ def _public_round(round_id: int):
     if round_ is None:
         raise Http404
     return round_
+
+
+def facilities(request: HttpRequest) -> HttpResponse:
+    """Find a facility by name or credit code (the open-data downloads are offered here too)."""
+    from ecoenforce.disclosure.selectors import public_facility_page
+
+    q = request.GET.get("q", "").strip()[:100]
+    return render(request, "disclosure/facilities.html", {
+        "page": public_facility_page(q=q, page=request.GET.get("page")), "q": q,
+    })
+
+
+def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
+    """A facility's compliance status over the last 12 quarters: only published or by-law public records."""
+    from django.utils import timezone
+
+    from ecoenforce.disclosure.selectors import public_facility_history
+
+    try:
+        history = public_facility_history(facility_id=facility_id, today=timezone.localdate())
+    except NotFound:
+        raise Http404 from None
+    return render(request, "disclosure/facility_detail.html", {"h": history})
+
+
+def decisions_csv(request: HttpRequest) -> HttpResponse:
+    """Open data: every published penalty decision, masked, as CSV (no cell is a formula)."""
+    from django.utils.translation import gettext as _
+
+    from ecoenforce.core.export import export_response
+    from ecoenforce.disclosure.selectors import public_decision_rows
+
+    headers = [_("Decision number"), _("Entity"), _("Credit code"), _("County"), _("Matter"), _("Legal basis"),
+               _("Fine (yuan)"), _("Decided on"), _("Decision text")]
+    return export_response(fmt="csv", basename="public-decisions", headers=headers, rows=public_decision_rows())
+
+
+def round_results_csv(request: HttpRequest) -> HttpResponse:
+    """Open data: every result of every published double-random round, masked, as CSV (no cell is a formula)."""
+    from django.utils.translation import gettext as _
+
+    from ecoenforce.core.export import export_response
+    from ecoenforce.disclosure.selectors import public_round_result_rows
+
+    headers = [_("Round number"), _("Round"), _("Bureau"), _("Period from"), _("Period to"), _("Entity"),
+               _("Credit code"), _("County"), _("Class"), _("Inspected on"), _("Result")]
+    return export_response(fmt="csv", basename="public-round-results", headers=headers,
+                           rows=public_round_result_rows())
