@@ -103,6 +103,7 @@ ACTIONS = {
     "positive_list.expire": _("Positive-list entry expired"),
     "risk_policy.create": _("Risk policy version added"),
     "risk_backtest.request": _("Risk back-test requested"),
+    "risk_policy.score_choice": _("Risk score in force chosen (points or learned)"),
     "sign_in.lock": _("Sign-in locked after repeated failures"),
     "sign_in.unlock": _("Sign-in unlocked"),
     "round.commit": _("Round committed (pools frozen)"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ecoenforce.registry.models import CreditGrade, EntityEvent, PermitClass
 from ecoenforce.registry.risk import Reason
+from ecoenforce.registry.risk_learned import Contribution
 
 
 def reason_label(reason: Reason) -> dict:
@@ -44,3 +48,42 @@ def reason_label(reason: Reason) -> dict:
     else:
         text = f"{reason.factor}: {reason.detail}"
     return {"text": text, "points": reason.points, "is_rule": reason.factor in ("class_rule", "combine")}
+
+
+WINDOW_WORDS = {"365d": _lazy("in the last year"), "730d": _lazy("one to two years ago"),
+                "1825d": _lazy("two to five years ago"), "decay": _lazy("recency-weighted (recent ones count more)")}
+CREDIT_BY_VALUE = {-1.0: "green", 0.0: "blue", 1.0: "yellow", 2.0: "red", 3.0: "black"}
+
+
+def contribution_label(c: Contribution) -> dict:
+    """{text, effect} for one reason of the learned score, in the person's language."""
+    name, value = c.name, c.value
+    if ":" in name and name.split(":")[0] in EntityEvent.Kind.values:
+        kind, window = name.split(":", 1)
+        count = f"{value:.1f}" if window == "decay" else f"{value:g}"
+        text = _("%(event)s, %(when)s: %(n)s") % {"event": EntityEvent.Kind(kind).label, "when": WINDOW_WORDS[window],
+                                                 "n": count}
+    elif name.startswith("permit:"):
+        klass = name.split(":", 1)[1]
+        text = _("Permit class: %(c)s") % {"c": PermitClass(klass).label}
+    elif name == "violation_share":
+        text = _("Share of its inspections that found a violation: %(p)s%%") % {"p": f"{100 * value:.0f}"}
+    elif name == "years_since_inspection":
+        text = _("Years since its last inspection: %(y)s") % {"y": f"{value:.1f}"}
+    elif name == "never_inspected":
+        text = _("Never inspected")
+    elif name == "key_unit":
+        text = _("Listed as a key discharging unit")
+    elif name == "high_risk_industry":
+        text = _("High-risk industry")
+    elif name in ("log_discharge", "discharge_known"):
+        text = _("Annual discharge of main pollutants known") if name == "discharge_known" else \
+            _("Annual discharge of main pollutants: %(t)s t") % {"t": f"{math.expm1(value):.3g}"}
+    elif name == "sensitive_receptor":
+        text = _("Near a sensitive receptor (residents, school, hospital, drinking water)")
+    elif name == "credit":
+        grade = CREDIT_BY_VALUE.get(value, "blue")
+        text = _("Environmental credit grade: %(g)s") % {"g": CreditGrade(grade).label}
+    else:
+        text = name
+    return {"text": text, "effect": round(c.effect, 2)}

@@ -9,15 +9,16 @@ from dataclasses import fields, replace
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecoenforce.core.access import scope_by_region
+from ecoenforce.core.access import require_role, scope_by_region
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import ValidationFailed
-from ecoenforce.core.models import User
+from ecoenforce.core.models import Role, User
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity, RiskPolicy
 from ecoenforce.registry.positive.criteria import PositivePolicy
 from ecoenforce.registry.risk import EntityFacts, RiskPolicyValues, RiskResult, score_entity
+from ecoenforce.registry.risk_learned import LearnedModel
 
-POLICY_EXTRA_KEYS = {"positive_list"}  # stored beside the weights; read by registry.positive
+POLICY_EXTRA_KEYS = {"positive_list", "score", "learned"}  # stored beside the weights: registry.positive; the score choice
 
 
 def risk_policy_check(values: object) -> None:
@@ -38,7 +39,11 @@ def risk_policy_check(values: object) -> None:
         if parsed.combine not in ("sum", "product"):
             raise ValueError("combine must be sum or product")
         PositivePolicy.from_mapping(values.get("positive_list", {}))
-    except (TypeError, ValueError, AttributeError) as exc:
+        if values.get("score", "points") not in ("points", "learned"):
+            raise ValueError("score must be points or learned")
+        if values.get("score") == "learned":
+            LearnedModel.from_dict(values["learned"])
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
         raise ValidationFailed(_("The policy could not be read: %(error)s. Correct the values and save again.")
                                % {"error": exc}) from None
 
@@ -113,3 +118,67 @@ def risk_classify(*, actor: User | None, as_of: dt.date, user_scope: User | None
                          reason="; ".join(f"{r.factor}={r.detail}" for r in result.reasons))
         entity.save(update_fields=["risk_class", "risk_score", "risk_scored_on"])
     return {**totals, "changed": changed, "total": sum(totals.values())}
+
+
+def learned_in_force() -> LearnedModel | None:
+    """The learned model when the policy in force chose it, else None (the points policy)."""
+    latest = RiskPolicy.newest()
+    if latest is None or latest.values.get("score") != "learned":
+        return None
+    return LearnedModel.from_dict(latest.values["learned"])
+
+
+def risk_learned_explain(*, entity: RegulatedEntity, as_of: dt.date):
+    """(probability, top contributions) of the learned score in force, or None under the points policy."""
+    from ecoenforce.registry import risk_learned
+
+    model = learned_in_force()
+    if model is None:
+        return None
+    events = list(entity.events.filter(date__lte=as_of).values_list("date", "kind"))
+    row = risk_learned.features(facts_of(entity), events, as_of)
+    return model.probability(row), model.contributions(row)
+
+
+@transaction.atomic
+def risk_score_choose(*, actor: User, choice: str, as_of: dt.date) -> RiskPolicy:
+    """A unit leader chooses the score in force: "learned" fits the model on the registry's whole history up to
+    `as_of` (time split, as in the back-test) and stores it in a new policy version; "points" goes back to the
+    points policy. Under the minimum of positive outcomes nothing changes and the message says why. Audited."""
+    from ecoenforce.registry import backtest, risk_learned
+
+    require_role(actor, [Role.UNIT_LEADER])
+    if choice not in ("points", "learned"):
+        raise ValidationFailed(_("Choose the points policy or the learned score."))
+    latest = RiskPolicy.newest()
+    values = dict(latest.values) if latest else {}
+    before = values.get("score", "points")
+    values.pop("learned", None)
+    values["score"] = choice
+    source = _("Score in force: points policy")
+    if choice == "learned":
+        history: dict[str, list] = defaultdict(list)
+        for entity_id, day, kind in EntityEvent.objects.filter(date__lte=as_of).values_list("entity_id", "date", "kind"):
+            history[str(entity_id)].append((day, kind))
+        entities = {str(e.pk): facts_of(e) for e in RegulatedEntity.objects.select_related("industry")}
+        for key in entities:
+            history.setdefault(key, [])
+        days = [d for events in history.values() for d, _k in events]
+        periods = backtest.training_periods(min(days), as_of, (12, "m")) if days else []
+        try:
+            if not periods:
+                raise risk_learned.TooFewOutcomes(0)
+            model = risk_learned.fit(history, entities, cutoff=as_of, periods=periods)
+        except risk_learned.TooFewOutcomes as exc:
+            raise ValidationFailed(_("The registry's history holds %(n)d violations found in the periods the model "
+                                     "learns from, and at least %(min)d are needed. The points policy stays in force.")
+                                   % {"n": exc.positives, "min": exc.needed}) from None
+        values["learned"] = model.as_dict()
+        source = _("Score in force: learned score fitted on %(n)d entities as of %(d)s") % {
+            "n": model.entities, "d": as_of.isoformat()}
+    risk_policy_check(values)
+    policy = RiskPolicy.add_version(values=values, source=source)
+    audit_record(actor=actor, obj=policy, action="risk_policy.score_choice", before={"score": before},
+                 after={"score": choice, **({"positives": values["learned"]["positives"]} if choice == "learned" else {})},
+                 reason=source)
+    return policy

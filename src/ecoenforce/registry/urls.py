@@ -11,6 +11,7 @@ urlpatterns = [
     path("entities/<int:entity_id>/", views.entity_detail, name="entity_detail"),
     path("entities/classify/", views.entity_classify, name="entity_classify"),
     path("risk/backtest/", views_backtest.risk_backtest, name="risk_backtest"),
+    path("risk/score-choice/", views_backtest.risk_score_choice, name="risk_score_choice"),
     path("pools/", views_pools.pool_import, name="pool_import"),
     path("pools/template/<str:kind>.xlsx", views_pools.pool_template, name="pool_template"),
     path("pools/imports/<int:import_id>/", views_pools.pool_import_detail, name="pool_import_detail"),

@@ -18,8 +18,8 @@ from ecoenforce.registry.models import PermitClass, RiskClass
 from ecoenforce.registry.positive.labels import criterion_label
 from ecoenforce.registry.positive.models import OPEN_STATUSES
 from ecoenforce.registry.positive.services import positive_list_eligibility
-from ecoenforce.registry.risk_labels import reason_label
-from ecoenforce.registry.risk_services import risk_classify, risk_explain
+from ecoenforce.registry.risk_labels import contribution_label, reason_label
+from ecoenforce.registry.risk_services import risk_classify, risk_explain, risk_learned_explain
 from ecoenforce.registry.selectors import (
     EntityFilters,
     entity_get_for_user,
@@ -82,10 +82,13 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
     require_role(request.user, STAFF_ROLES)
     entity = entity_get_for_user(user=request.user, entity_id=entity_id)
     risk = risk_explain(entity=entity, as_of=timezone.localdate())
+    learned = risk_learned_explain(entity=entity, as_of=timezone.localdate())
     eligibility = positive_list_eligibility(entity=entity)
     return render(request, "registry/entity_detail.html", {
         "entity": entity, "risk": risk, "risk_reasons": [reason_label(r) for r in risk.reasons],
         "risk_class_label": RiskClass(risk.risk_class).label,
+        "learned_percent": f"{100 * learned[0]:.1f}" if learned else None,
+        "learned_reasons": [contribution_label(c) for c in learned[1]] if learned else [],
         "positive_eligible": eligibility.eligible,
         "positive_criteria": [criterion_label(c) for c in eligibility.criteria],
         "positive_entries": entity.positive_list_entries.all()[:5],

@@ -8,11 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.contrib import messages
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.tables.uploads import upload_read
+from ecoenforce.core.access import require_role
 from ecoenforce.registry.risk_backtest import (
+    BACKTEST_ROLES,
     gains_chart,
     learned_note,
     result_rows,
@@ -21,6 +26,7 @@ from ecoenforce.registry.risk_backtest import (
     risk_backtests_for,
 )
 from ecoenforce.registry.risk_history import COLUMNS, VOCABULARY
+from ecoenforce.registry.risk_services import learned_in_force, risk_score_choose
 
 
 @login_required
@@ -55,8 +61,22 @@ def risk_backtest(request: HttpRequest) -> HttpResponse:
     job_id = request.GET.get("job", "")
     job = risk_backtest_get(user=request.user, job_id=int(job_id)) if job_id.isdigit() else jobs.first()
     context = {"jobs": jobs[:10], "job": job, "error": error, "form": form, "columns": COLUMNS,
-               "vocabulary": VOCABULARY}
+               "vocabulary": VOCABULARY, "learned": learned_in_force()}
     if job is not None and job.status == job.Status.DONE:
         context.update(rows=result_rows(job.result), chart=gains_chart(job.result), note=learned_note(job.result),
                        data=job.result)
     return render(request, "registry/risk_backtest.html", context)
+
+
+@login_required
+@require_POST
+def risk_score_choice(request: HttpRequest) -> HttpResponse:
+    """A unit leader switches the score in force between the points policy and the learned score (audited)."""
+    require_role(request.user, BACKTEST_ROLES)
+    try:
+        policy = risk_score_choose(actor=request.user, choice=request.POST.get("choice", ""),
+                                   as_of=timezone.localdate())
+        messages.success(request, policy.source)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("registry:risk_backtest")
