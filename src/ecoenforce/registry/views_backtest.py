@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.contrib import messages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.tables.uploads import upload_read
-from ecoenforce.core.access import require_role
 from ecoenforce.registry.risk_backtest import (
     BACKTEST_ROLES,
     gains_chart,
