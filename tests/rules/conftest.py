@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from ecoenforce.monitoring.scenario import generate, write_lake
+from ecoenforce.monitoring.scenario import generate, generate_offclock, write_lake
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +17,18 @@ def scenario_lake(tmp_path_factory):
     lake = tmp_path_factory.mktemp("lake")
     write_lake(sc, lake)
     return sc, lake, sc.start, sc.start + dt.timedelta(hours=sc.hours)
+
+
+@pytest.fixture(scope="session")
+def offclock_lakes(tmp_path_factory):
+    """The same off-the-clock scenario (24 devices × 3 days) as minute + hourly data and as hourly data only."""
+    out = {}
+    for resolution in ("minute", "hour"):
+        sc = generate_offclock(n_points=24, days=3, seed=4, resolution=resolution)
+        lake = tmp_path_factory.mktemp(f"offclock-{resolution}")
+        write_lake(sc, lake)
+        out[resolution] = (sc, lake, sc.start, sc.start + dt.timedelta(hours=sc.hours))
+    return out
 
 
 @pytest.fixture(scope="session")
