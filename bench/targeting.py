@@ -1,4 +1,4 @@
-"""Benchmark: violations found per 100 inspections, uniform random vs class-stratified double-random draws.
+"""Benchmark: violations found per 100 inspections, uniform random vs class-stratified vs score-ordered draws.
 
 A seeded population simulator (anchors B1, B7). Each entity has a latent yearly violation propensity driven by
 observable traits (industry risk, permit class), an unobserved compliance culture, and persistence of last year's
@@ -7,12 +7,18 @@ signals of the current violation. Both arms inspect the same number of entities 
 minimum inspection probability, and both arms face the same random numbers (common random numbers), so the
 difference comes from the selection alone. Draws use the real `ecoenforce.planning.draw.draw`.
 
+The score-ordered arm (issue 11 item 4's comparison) spends the same budget: every entity first keeps the floor
+(a uniform draw at FLOOR), then the rest of the budget goes to the highest risk points not yet drawn, equal points
+ordered by SHA-256(seed|entity) — a deterministic, unpredictable tie-break. It is an upper reference for
+"inspect by score", not the risk-proportional verifiable draw (which belongs to the draw algorithm).
+
 Run: .venv/bin/python bench/targeting.py [--entities 20000] [--years 10] [--reps 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import random
 import statistics
@@ -170,6 +176,8 @@ class World:
                 share = Decimal(budget) / Decimal(n)
                 policy = DrawPolicy(ratios={"general": share, "key": Decimal(0), "special": Decimal(0)})
                 prob = float(share)
+            elif arm == "ordered":
+                pass  # set up below: the floor draw, then the top of the score
             else:
                 classes = [
                     risk_class(risk_points(e, found[i], year, warnings[i], tips[i]))
@@ -180,8 +188,17 @@ class World:
                 policy = DrawPolicy(ratios=stratified_ratios(sizes, budget))
                 prob = min(float(policy.ratios[c]) for c in sizes if sizes[c])
                 last = ", ".join(f"{c} {sizes[c]} × {policy.ratios[c]}" for c in sizes)
+            if not legacy and arm == "ordered":
+                pool = [EntityRecord(e.id, "general", e.region) for e in self.entities]
+                policy = DrawPolicy(ratios={"general": FLOOR, "key": Decimal(0), "special": Decimal(0)})
             result = draw(seed, pool, self.inspectors, policy)
             chosen = {int(t.entity_id[1:]) for t in result.targets}
+            if not legacy and arm == "ordered":
+                points = [risk_points(e, found[i], year, warnings[i], tips[i]) for i, e in enumerate(self.entities)]
+                rest = sorted((i for i in range(n) if i not in chosen),
+                              key=lambda i: (-points[i], hashlib.sha256(seed + self.entities[i].id.encode()).digest()))
+                chosen |= set(rest[: max(0, budget - len(chosen))])
+                prob = float(FLOOR)
             for i in range(n):
                 if i in chosen and violating[i]:
                     found[i].append(year)
@@ -245,7 +262,8 @@ def main() -> None:
         world.calibrate()
         uniform = world.simulate("uniform")
         stratified = world.simulate("stratified")
-        rows.append((rep, world.base, uniform, stratified))
+        ordered = world.simulate("ordered")
+        rows.append((rep, world.base, uniform, stratified, ordered))
         if rep == 0:
             print(f"rep 0, last year's classes (pool × ratio): {stratified['last_year_classes']}")
         print(
@@ -253,17 +271,21 @@ def main() -> None:
             f"({uniform['hits']}/{uniform['inspections']}, prevalence {uniform['prevalence']:.2%}) | "
             f"stratified {stratified['per_100']:5.2f} per 100 ({stratified['hits']}/{stratified['inspections']}, "
             f"prevalence {stratified['prevalence']:.2%}, min probability {stratified['min_probability']:.2%}) | "
-            f"lift {stratified['per_100'] / uniform['per_100']:.2f}x"
+            f"lift {stratified['per_100'] / uniform['per_100']:.2f}x | score-ordered {ordered['per_100']:5.2f} per 100 "
+            f"({ordered['hits']}/{ordered['inspections']}, floor {ordered['min_probability']:.2%})"
         )
-    lifts = [s["per_100"] / u["per_100"] for _, _, u, s in rows]
-    u_mean = statistics.mean(u["per_100"] for _, _, u, _ in rows)
-    s_mean = statistics.mean(s["per_100"] for _, _, _, s in rows)
+    lifts = [s["per_100"] / u["per_100"] for _, _, u, s, _o in rows]
+    u_mean = statistics.mean(u["per_100"] for _, _, u, _, _o in rows)
+    s_mean = statistics.mean(s["per_100"] for _, _, _, s, _o in rows)
+    o_mean = statistics.mean(o["per_100"] for *_rest, o in rows)
     print(
         f"\n{args.entities:,} entities, {args.years} years after {BURN_IN_YEARS} burn-in, budget "
         f"{BUDGET_SHARE:.0%} a year, floor {float(FLOOR):.0%}, {args.reps} replications (seed {args.seed})"
     )
     print(f"uniform random:    {u_mean:5.2f} violations found per 100 inspections")
     print(f"class-stratified:  {s_mean:5.2f} violations found per 100 inspections")
+    print(f"score-ordered:     {o_mean:5.2f} violations found per 100 inspections (floor {float(FLOOR):.0%}, then "
+          "the highest risk points)")
     print(
         f"lift: mean {statistics.mean(lifts):.2f}x, min {min(lifts):.2f}x, max {max(lifts):.2f}x (goal ≥ 2x)"
     )
