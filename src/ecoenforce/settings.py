@@ -145,6 +145,8 @@ SIGN_IN_THROTTLE = {
     "address": {"limit": env_int("SIGN_IN_ADDRESS_LIMIT", 20), "window": 900, "lock": 900, "max_lock": 4 * 3600},
     "token_address": {"limit": env_int("SIGN_IN_TOKEN_LIMIT", 20), "window": 900, "lock": 900, "max_lock": 4 * 3600},
 }
+# Public tips (social/services.py): at most `limit` web tips from one client address within `window` seconds.
+TIP_RATE = {"limit": env_int("TIP_ADDRESS_LIMIT", 10), "window": 60}
 # How many reverse proxies (nginx, a load balancer) stand in front of the server: the client address is then
 # read from X-Forwarded-For. 0 = clients connect directly. Wrong here means the throttle counts the wrong address.
 TRUSTED_PROXIES = env_int("ECOENFORCE_TRUSTED_PROXIES", 0)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("enterprise/", include("ecoenforce.compliance.urls")),
     path("monitoring/", include("ecoenforce.monitoring.urls")),
     path("public/", include("ecoenforce.disclosure.urls")),
+    path("tips/", include("ecoenforce.social.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

@@ -66,7 +66,24 @@ PAGES = [
     Page("/public/rounds/{round}/", (None,), keys=("entity", "result")),
     Page("/public/facilities/?q=公司", (None,), keys=("entity", "uscc")),
     Page("/public/facilities/{facility}/", (None,), keys=("quarter", "inspections", "decisions")),
+    # Public tips (no sign-in) and the 12369 entry.
+    Page("/tips/", (None,)),
+    Page("/tips/{tip}/", (None,)),
+    Page("/tips/phone/", ("leader",)),
 ]
+
+
+def _demo_tip(county: str) -> str:
+    """A citizen's tip in the county; its tracking code (only the tipster knows it, so the test files one)."""
+    from django.db import transaction
+
+    from ecoenforce.core.models import Region
+    from ecoenforce.social.services import tip_submit
+
+    with transaction.atomic():
+        _tip, code, _created = tip_submit(channel="web", token="0" * 32, title="夜间河道排放黑水，气味刺鼻",
+                                          region=Region.objects.get(code=county), address="武宜路88号东侧桥下")
+    return code
 
 
 def demo_objects() -> dict[str, object]:
@@ -82,6 +99,7 @@ def demo_objects() -> dict[str, object]:
 
     wujin = "320412"
     return {
+        "tip": _demo_tip(wujin),
         "case": Case.objects.filter(region__code=wujin).exclude(decision_number="").order_by("pk").first().pk,
         "lead": Lead.objects.filter(region__code=wujin).order_by("pk").first().pk,
         "plan": InspectionPlan.objects.get(organization__region__code=wujin).pk,

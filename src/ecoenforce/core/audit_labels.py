@@ -75,6 +75,7 @@ ACTIONS = {
     "lead.assign": _("Lead assigned to an officer"),
     "lead.close": _("Lead closed"),
     "lead.convert": _("Case opened from the lead"),
+    "tip.submit": _("Tip received with a tracking code"),
     "limits.seed": _("Emission limits loaded"),
     "mqtt_config.write": _("MQTT broker files written"),
     "mqtt_publisher.issue": _("MQTT publisher issued"),

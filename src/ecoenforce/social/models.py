@@ -1,1 +1,57 @@
-"""Models of the social app (none yet: see the open issues)."""
+"""Public tips (举报): a tip is a lead (the one inbox) with a tracking code, where it was seen, and photos.
+
+The tipster's name and phone never live here: they are sealed on the lead (`Lead.reporter`, core.sealing). The
+tracking code is kept only as its hash (`social.codes`), so the code is known to the tipster alone.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.leads.models import Lead
+
+
+class Tip(models.Model):
+    """A tip from the public, on the web form or by the 12369 hotline."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        PHONE = "phone", _("12369 hotline")
+
+    lead = models.OneToOneField(Lead, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="tip")
+    code_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    observed_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    # A keyed hash of the sender's network address (never the address): only to count tips per address per minute.
+    client_key = models.CharField(max_length=64, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"tip #{self.pk}"
+
+
+class TipPhoto(models.Model):
+    """A photo sent with a tip: the type read from its content, stored under `FILES_DIR/tips/` by a random name."""
+
+    tip = models.ForeignKey(Tip, verbose_name=_("tip"), on_delete=models.PROTECT, related_name="photos")
+    stored = models.CharField(_("stored as"), max_length=200, unique=True)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("tip photo")
+        verbose_name_plural = _("tip photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"photo #{self.pk}"

@@ -1,0 +1,106 @@
+"""Tip reads: the public progress of a tip by its tracking code (plain words, no staff names, no other party's
+data), and a tip's photo for the staff who may open its lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from ecoenforce.cases.workflow import Stage
+from ecoenforce.core.errors import NotFound
+from ecoenforce.core.models import User
+from ecoenforce.leads.models import Lead
+from ecoenforce.leads.selectors import lead_get_for_user
+from ecoenforce.social.codes import code_hash, code_normalize
+from ecoenforce.social.models import Tip, TipPhoto
+
+# What the tipster reads when the lead was closed without a case (never the officer's note).
+CLOSED_OUTCOME = {
+    Lead.CloseReason.NO_VIOLATION: gettext_noop("The bureau checked and found no violation."),
+    Lead.CloseReason.MINOR_GUIDANCE: gettext_noop("The bureau found a minor problem and had it corrected."),
+    Lead.CloseReason.DUPLICATE: gettext_noop("Your tip concerns the same facts as an earlier report; they are handled together."),
+    Lead.CloseReason.OUT_OF_SCOPE: gettext_noop("This is another department's responsibility; the bureau passed your tip on to it."),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of progress: what, whether it has happened, and when."""
+
+    label: str
+    done: bool
+    on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class TipProgress:
+    """What the tipster may read: their own words and where, and how far the bureau has got."""
+
+    submitted_on: dt.date
+    county: str
+    title: str
+    channel: str
+    steps: list[Step] = field(default_factory=list)
+    outcome: str = ""
+
+
+def tip_get_by_code(code: str) -> Tip:
+    """The tip with this tracking code, or NotFound (a malformed code is simply not found)."""
+    normalized = code_normalize(code)
+    tip = None
+    if normalized is not None:
+        tip = (Tip.objects.select_related("lead__region", "lead__case")
+               .filter(code_hash=code_hash(normalized)).first())
+    if tip is None:
+        raise NotFound(_("No tip has this tracking code. Check the code you were given (12 letters and digits)."))
+    return tip
+
+
+def _date(value) -> dt.date | None:
+    from django.utils import timezone
+
+    if value is None:
+        return None
+    return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+
+
+def tip_progress(code: str) -> TipProgress:
+    """The tip's progress in plain words: received → being verified → case opened → outcome."""
+    tip = tip_get_by_code(code)
+    lead = tip.lead
+    case = lead.case
+    verifying = lead.assigned_at is not None or lead.status != Lead.Status.NEW
+    steps = [Step(_("Tip received"), True, _date(tip.submitted_at)),
+             Step(_("Being verified by the bureau"), verifying, _date(lead.assigned_at or lead.triaged_at))]
+    outcome = ""
+    if lead.status == Lead.Status.CLOSED:
+        steps.append(Step(_("Verified"), True, _date(lead.triaged_at)))
+        outcome = _(CLOSED_OUTCOME.get(lead.close_reason, gettext_noop("The bureau closed the matter.")))
+    else:
+        steps.append(Step(_("A case was opened"), case is not None, case.filed_on if case else None))
+        if case is not None:
+            decided = case.stage in (Stage.DECISION, Stage.SERVICE, Stage.EXECUTION, Stage.CLOSED)
+            if case.outcome == case.Outcome.PENALTY and decided:
+                outcome = _("An administrative penalty was decided.")
+            elif case.outcome == case.Outcome.NO_PENALTY and decided:
+                outcome = _("The case was concluded without a penalty.")
+            elif case.stage == Stage.CLOSED:
+                outcome = _("The case was concluded.")
+            steps.append(Step(_("Outcome"), bool(outcome), case.decided_on or case.closed_on if outcome else None))
+    return TipProgress(submitted_on=_date(tip.submitted_at), county=lead.region.name, title=lead.title,
+                       channel=tip.get_channel_display(), steps=steps, outcome=outcome)
+
+
+def tip_photo_for_user(*, user: User, photo_id: object) -> tuple[TipPhoto, Path]:
+    """A tip's photo for staff who may open its lead (jurisdiction as the lead's); anything else is not found."""
+    from ecoenforce.social.services import files_dir
+
+    photo = TipPhoto.objects.select_related("tip").filter(pk=photo_id).first() if str(photo_id).isdigit() else None
+    if photo is None:
+        raise NotFound()
+    lead_get_for_user(user=user, lead_id=photo.tip.lead_id)  # NotFound outside the user's reach
+    return photo, files_dir() / photo.stored

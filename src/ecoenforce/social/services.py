@@ -1,0 +1,220 @@
+"""Tip writes: a tip from the public web form or the 12369 hotline goes into the one lead inbox (leads.services
+`lead_create`, idempotent by the form's token), the tipster's name and phone sealed on the lead (core.sealing), and
+the tipster gets a tracking code.
+
+The code is derived from the form's one-time token with the server's secret (HMAC), so the same form sent twice
+gives the same lead and the same code, while the database keeps only the code's hash and the token's hash.
+
+Abuse guard without a CAPTCHA: a hidden field people never fill (the form refuses it) and a limit per client
+address (`settings.TIP_RATE`: at most `limit` web tips in `window` seconds from one address, counted by a keyed
+hash of the address, never the address itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import os
+import re
+import secrets
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ecoenforce.core.audit import audit_record
+from ecoenforce.core.errors import ApplicationError, ValidationFailed
+from ecoenforce.core.models import Region, User
+from ecoenforce.leads.models import Lead
+from ecoenforce.leads.services import lead_create
+from ecoenforce.social.codes import ALPHABET, LENGTH, code_hash
+from ecoenforce.social.models import Tip, TipPhoto
+
+MAX_PHOTOS = 5
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+# Where a coordinate can lie for a tip to this platform: mainland China with its islands (a box; WGS-84 degrees).
+CHINA_BOX = {"lat": (3.8, 53.6), "lon": (73.4, 135.1)}
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+class TipsTooFast(ApplicationError):
+    """Too many tips from one network address in a short time."""
+
+    status = 429
+    default_message = gettext_lazy(
+        "Many tips were sent from your network in the last minute. Wait a minute and send yours again; "
+        "if it is urgent, call the 12369 hotline.")
+
+
+def photo_type_of(data: bytes) -> str | None:
+    """The image type the bytes are (read from the content, never from the name), or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def files_dir() -> Path:
+    return Path(settings.FILES_DIR) / "tips"
+
+
+def client_key(address: str) -> str:
+    """A keyed hash of a client address: equal for the same address, useless to anyone without the secret."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"tip-address:{address}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_for(token: str) -> str:
+    digest = int.from_bytes(hmac.new(settings.SECRET_KEY.encode(), f"tip-code:{token}".encode(),
+                                     hashlib.sha256).digest(), "big")
+    chars = []
+    for _i in range(LENGTH):
+        digest, index = divmod(digest, len(ALPHABET))
+        chars.append(ALPHABET[index])
+    return "".join(chars)
+
+
+def _external_ref(token: str) -> str:
+    return "tip:" + hashlib.sha256(f"tip-form:{token}".encode()).hexdigest()[:56]
+
+
+def _check_rate(key: str) -> None:
+    policy = settings.TIP_RATE
+    if connection.vendor == "postgresql":  # one address's tips are counted one at a time
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
+    since = timezone.now() - dt.timedelta(seconds=policy["window"])
+    if Tip.objects.filter(client_key=key, submitted_at__gte=since).count() >= policy["limit"]:
+        raise TipsTooFast()
+
+
+def _check_location(region: Region | None, address: str, latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    problems: dict[str, list[str]] = {}
+    if region is None:
+        problems["region"] = [_("Choose the county where you saw it.")]
+    elif region.level != Region.Level.COUNTY:
+        problems["region"] = [_("Choose a county-level division, not a city or province.")]
+    if len(address.strip()) < 2:
+        problems["address"] = [_("Say where: a road, a village, a factory gate or a landmark.")]
+    lat = lon = None
+    if (latitude is None) != (longitude is None):
+        problems["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    elif latitude is not None:
+        bad = [not math.isfinite(float(v)) for v in (latitude, longitude)]
+        if any(bad) or not (CHINA_BOX["lat"][0] <= float(latitude) <= CHINA_BOX["lat"][1]
+                            and CHINA_BOX["lon"][0] <= float(longitude) <= CHINA_BOX["lon"][1]):
+            problems["latitude"] = [_("These coordinates are not in China. Use the location button again, or "
+                                      "clear them and describe the place in words.")]
+        else:
+            lat, lon = round(Decimal(str(latitude)), 6), round(Decimal(str(longitude)), 6)
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise ValidationFailed(_("Where did you see it? %(problem)s") % {"problem": first}, details=problems)
+    return lat, lon
+
+
+def _check_photos(photos: Sequence[bytes]) -> list[tuple[bytes, str]]:
+    problems: list[str] = []
+    if len(photos) > MAX_PHOTOS:
+        problems.append(_("Send at most %(n)d photos.") % {"n": MAX_PHOTOS})
+    checked = []
+    for number, data in enumerate(photos, start=1):
+        if len(data) > MAX_PHOTO_BYTES:
+            problems.append(_("Photo %(n)d is larger than %(mb)d MB. Send a smaller one.")
+                            % {"n": number, "mb": MAX_PHOTO_BYTES // (1024 * 1024)})
+            continue
+        kind = photo_type_of(data)
+        if kind is None:
+            problems.append(_("File %(n)d is not a photo (JPEG, PNG or WebP). Choose a photo from your camera or "
+                              "gallery.") % {"n": number})
+            continue
+        checked.append((data, kind))
+    if problems:
+        raise ValidationFailed(" ".join(problems), details={"photos": problems})
+    return checked
+
+
+def _write(tip: Tip, data: bytes, ext: str) -> str:
+    (files_dir() / str(tip.pk)).mkdir(parents=True, exist_ok=True)
+    stored = f"{tip.pk}/{secrets.token_hex(16)}.{ext}"
+    fd = os.open(files_dir() / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return stored
+
+
+@transaction.atomic
+def tip_submit(*, channel: str, token: str, title: str, region: Region | None, address: str,
+               description: str = "", latitude: float | None = None, longitude: float | None = None,
+               observed_at: dt.datetime | None = None, anonymous: bool = True, name: str = "", phone: str = "",
+               photos: Sequence[bytes] = (), client_address: str = "",
+               created_by: User | None = None) -> tuple[Tip, str, bool]:
+    """File a tip; returns (tip, tracking code, created). The same form token again returns the first tip."""
+    token = (token or "").strip()
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise ValidationFailed(_("This form has expired. Reload the page and send it again."))
+    if channel not in Tip.Channel.values:
+        raise ValidationFailed(_("Unknown channel."))
+    ref = _external_ref(token)
+    existing = Tip.objects.filter(lead__external_ref=ref).first()
+    if existing is not None:
+        return existing, _code_for(token), False
+    key = client_key(client_address) if channel == Tip.Channel.WEB and client_address else ""
+    if key:
+        _check_rate(key)
+    if not (title or "").strip():
+        raise ValidationFailed(_("Say in a few words what you saw."), details={"title": [_("Required.")]})
+    lat, lon = _check_location(region, address or "", latitude, longitude)
+    now = timezone.now()
+    if observed_at is not None and observed_at > now + dt.timedelta(minutes=10):
+        raise ValidationFailed(_("The time you saw it cannot be in the future."),
+                               details={"observed_at": [_("Choose a past time.")]})
+    name, phone = (name or "").strip(), (phone or "").strip()
+    if anonymous:
+        name = phone = ""
+    else:
+        problems = {}
+        if not name:
+            problems["name"] = [_("Required for a real-name tip.")]
+        if not _PHONE.match(phone):
+            problems["phone"] = [_("A phone number we can call back, digits only.")]
+        if problems:
+            raise ValidationFailed(_("A real-name tip needs your name and a phone number; or choose to stay "
+                                     "anonymous."), details=problems)
+    checked = _check_photos(photos)
+    location = address.strip()[:160] + (f" ({lat}, {lon})" if lat is not None else "")
+    lead, _created = lead_create(source=Lead.Source.TIP, title=title, region=region, description=description.strip(),
+                                 location=location, reporter_name=name, reporter_phone=phone, created_by=created_by,
+                                 external_ref=ref, received_at=now)
+    code = _code_for(token)
+    tip = Tip.objects.create(lead=lead, code_hash=code_hash(code), channel=channel, anonymous=anonymous,
+                             latitude=lat, longitude=lon, observed_at=observed_at, client_key=key, submitted_at=now)
+    written: list[str] = []  # a failure below removes them: a file without its row is never served
+    try:
+        records = []
+        for data, kind in checked:
+            stored = _write(tip, data, PHOTO_TYPES[kind])
+            written.append(stored)
+            records.append(TipPhoto.objects.create(tip=tip, stored=stored, content_type=kind, size=len(data),
+                                                   sha256=hashlib.sha256(data).hexdigest()))
+        # The record says how the tip came and what it carried — never who sent it, from where, or the code.
+        audit_record(actor=created_by, obj=lead, action="tip.submit", after={
+            "channel": channel, "anonymous": anonymous, "coordinates": lat is not None,
+            "photos": [{"type": p.content_type, "size": p.size, "sha256": p.sha256} for p in records]})
+    except BaseException:
+        for stored in written:
+            (files_dir() / stored).unlink(missing_ok=True)
+        raise
+    return tip, code, True
