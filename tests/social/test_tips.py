@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
+from ecoenforce.cases.services import case_transition
 from ecoenforce.core.models import AuditEvent, SealedContact
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_assign, lead_close, lead_convert
@@ -153,8 +154,12 @@ def test_progress_reads_in_plain_words_without_staff_names(region_wj, entity_wj,
     steps = tip_progress(code).steps
     assert [s.done for s in steps] == [True, True, False]
     with transaction.atomic():
-        lead_convert(lead_id=lead.pk, actor=inspector_wj, title="", facts="", entity=entity_wj,
-                     handlers=[inspector_wj, inspector2_wj])
+        case = lead_convert(lead_id=lead.pk, actor=inspector_wj, title="", facts="", entity=entity_wj,
+                            handlers=[inspector_wj, inspector2_wj])
+    assert [s.done for s in tip_progress(code).steps] == [True, True, False]  # proposed: still being verified
+    with transaction.atomic():
+        case_transition(case_id=case.pk, actor=leader_wj, action="approve_filing", reason="同意立案。")
+    assert [s.done for s in tip_progress(code).steps] == [True, True, True, False]
     page = client.get(f"/tips/{code}/").content.decode()
     assert "A case was opened" in page
     for name in (leader_wj.full_name, inspector_wj.full_name, inspector2_wj.full_name, entity_wj.name, lead.number):

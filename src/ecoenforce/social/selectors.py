@@ -81,8 +81,14 @@ def tip_progress(code: str) -> TipProgress:
         steps.append(Step(_("Verified"), True, _date(lead.triaged_at)))
         outcome = _(CLOSED_OUTCOME.get(lead.close_reason, gettext_noop("The bureau closed the matter.")))
     else:
-        steps.append(Step(_("A case was opened"), case is not None, case.filed_on if case else None))
-        if case is not None:
+        not_filed = case is not None and case.outcome == case.Outcome.NOT_FILED
+        opened = case is not None and case.stage != Stage.PROPOSED and not not_filed  # a proposal is still verifying
+        if not_filed:
+            steps.append(Step(_("Verified"), True, case.closed_on))
+            outcome = _("After verification the bureau did not open a case.")
+        else:
+            steps.append(Step(_("A case was opened"), opened, case.filed_on if opened else None))
+        if opened:
             decided = case.stage in (Stage.DECISION, Stage.SERVICE, Stage.EXECUTION, Stage.CLOSED)
             if case.outcome == case.Outcome.PENALTY and decided:
                 outcome = _("An administrative penalty was decided.")
