@@ -18,6 +18,7 @@ urlpatterns = [
     path("leads/", include("ecoenforce.leads.urls")),
     path("cases/", include("ecoenforce.cases.urls")),
     path("warnings/", include("ecoenforce.warnings.urls")),
+    path("credit/", include("ecoenforce.credit.urls")),
     path("enterprise/", include("ecoenforce.compliance.urls")),
     path("monitoring/", include("ecoenforce.monitoring.urls")),
     path("public/", include("ecoenforce.disclosure.urls")),

@@ -48,7 +48,8 @@ ALLOWED = {
     "planning": {"core", "registry", "leads", "inspections", "notifications"},
     "social": {"core", "registry", "cases", "leads", "notifications"},  # tips are leads with a tracking code
     "ops": {"core", "monitoring", "warnings"},
-    "compliance": {"core", "registry", "warnings", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
+    "credit": {"core", "registry", "cases", "warnings", "notifications"},  # rates from the owners' records
+    "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
 }
 
 
@@ -73,7 +74,7 @@ def test_nothing_imports_the_read_only_interfaces():
 
 
 PURE = ["social.codes", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
-        "registry.risk_simulation", "cases.workflow", "cases.penalty", "monitoring.hj212", "monitoring.gateway",
+        "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate"]
 

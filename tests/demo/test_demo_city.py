@@ -87,6 +87,15 @@ def test_demo_city_is_seeded_once(capsys, django_capture_on_commit_callbacks):
     assert Case.objects.exclude(decision_number="").exists()
     assert not Case.objects.exclude(decision_number="").filter(matter__isnull=True).exists()  # every decision cites one
     assert audit_verify().ok
+    # Credit is computed through the service for every entity with a record, the firm's facility among them; the
+    # computed grade is the one risk classification read (issue 13 item 2).
+    from ecoenforce.credit.models import CreditRating
+
+    ratings = list(CreditRating.objects.select_related("entity"))
+    assert ratings and all(r.policy_version == 1 and r.explanation["items"] for r in ratings)
+    assert all(r.entity.credit_grade == r.grade for r in ratings)
+    assert CreditRating.objects.filter(entity__enterprise_accounts__user__username="enterprise").exists()
+    assert CreditRating.objects.filter(entity__cases__decision_number__gt="").exists()
     # Wujin's plan is approved, one round is published and verifies, the campaign's tasks wait for the inspector.
     plan = InspectionPlan.objects.get(organization__region__code="320412")
     assert plan.status == InspectionPlan.Status.APPROVED and plan.last_check["ok"]

@@ -45,6 +45,9 @@ PAGES = [
     Page("/registry/pools/", ("leader",)),
     Page("/registry/risk/backtest/", ("leader",)),
     Page("/registry/my-facilities/", ("enterprise",)),
+    Page("/credit/", ("leader",), keys=("entity", "grade", "period")),
+    Page("/credit/entities/{entity}/", ("leader",)),
+    Page("/enterprise/credit/", ("enterprise",)),
     Page("/enterprise/notices/", ("enterprise",), keys=("deadline", "entity", "status")),
     Page("/enterprise/notices/{notice}/", ("enterprise",)),
     # Monitoring and warnings.

@@ -8,5 +8,6 @@ app_name = "compliance"
 
 urlpatterns = [
     path("notices/", views.notice_list, name="notices"),
+    path("credit/", views.credit_mine, name="credit"),
     path("notices/<int:notice_id>/", views.notice_detail, name="notice_detail"),
 ]

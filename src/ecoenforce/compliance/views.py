@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.tables.uploads import upload_read
+from ecoenforce.credit.labels import explanation_lines, grade_label
+from ecoenforce.credit.selectors import credit_for_firm
 from ecoenforce.warnings.labels import rule_label
 from ecoenforce.warnings.models import ElectronicNotice
 from ecoenforce.warnings.notices import (
@@ -68,3 +70,11 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "attachments": notice.attachments.all(), "max_files": MAX_FILES,
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
     }, status=422 if errors else 200)
+
+
+@login_required
+def credit_mine(request: HttpRequest) -> HttpResponse:
+    """My facilities' environmental credit: each newest grade with the explanation of every indicator."""
+    rows = [{"entity": e, "rating": r, "grade": grade_label(r.grade) if r else "",
+             "lines": explanation_lines(r.explanation) if r else None} for e, r in credit_for_firm(user=request.user)]
+    return render(request, "compliance/credit.html", {"rows": rows})

@@ -363,6 +363,7 @@ class DemoSeeder:
         self.monitoring_warnings()
         self.monitoring_registry()
         self.classified_supervision()
+        self.credit()
         self.planning()
         self.work_queues()
         return True
@@ -404,6 +405,27 @@ class DemoSeeder:
             self.log(f"catalogue: {out['matters']} matters; classes: {out['key']} key, {out['general']} general, "
                      f"{out['special']} special; positive list: {out['listed']} of {out['clean']} eligible firms; "
                      f"{out['ties']} declared inspector ties")
+
+    # --- environmental credit (issue 13 item 2; owned by the credit app) -----------------------------------------
+    def credit(self) -> None:
+        """Rate the last 12 months of every entity with a record (and the firm's facility) through the credit service;
+        the other entities keep the grade the classification demo imported. Then classify again: the computed grades
+        feed the risk classes."""
+        from django.db.models import Q
+
+        from ecoenforce.credit.services import credit_rate
+        from ecoenforce.registry.risk_services import risk_classify
+
+        start, end = self.today - dt.timedelta(days=365), self.today
+        rated: dict[str, int] = {}
+        entities = (RegulatedEntity.objects.filter(Q(events__date__gte=start) | Q(enterprise_accounts__isnull=False)
+                                                   | Q(cases__isnull=False)).distinct().select_related("region"))
+        for entity in entities:
+            rating = credit_rate(actor=self.users["admin"], entity=entity, period_start=start, period_end=end)
+            rated[rating.grade] = rated.get(rating.grade, 0) + 1
+        totals = risk_classify(actor=self.users["admin"], as_of=self.today)
+        self.log(f"credit: {sum(rated.values())} rated ({', '.join(f'{k} {v}' for k, v in sorted(rated.items()))}); "
+                 f"classes: {totals['key']} key, {totals['general']} general, {totals['special']} special")
 
     # --- annual plan and double-random rounds (issue 5 part B; owned by the planning app) -------------------
     def planning(self) -> None:

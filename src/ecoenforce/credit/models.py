@@ -1,0 +1,48 @@
+"""Environmental credit: the rating policy (versioned) and one stored rating per entity per period."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.core.models import VersionedPolicy
+
+
+class CreditPolicy(VersionedPolicy):
+    """A version of the credit scale, indicators and vetoes (the newest version is in force)."""
+
+    values = models.JSONField(_("values"), default=dict, help_text=_(
+        "Keys: scale, start_score, indicators, incident_drops_grade, vetoes, unconfirmed; missing keys keep the "
+        "Jiangsu defaults."))
+
+    class Meta(VersionedPolicy.Meta):
+        verbose_name = _("credit rating policy")
+        verbose_name_plural = _("credit rating policies")
+
+
+class CreditRating(models.Model):
+    """An entity's credit grade for a period, with the itemized explanation and the policy version it used."""
+
+    entity = models.ForeignKey("registry.RegulatedEntity", verbose_name=_("entity"), on_delete=models.CASCADE,
+                               related_name="credit_ratings")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    grade = models.CharField(_("credit grade"), max_length=16)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
+    explanation = models.JSONField(_("explanation"), default=dict)
+    policy_version = models.PositiveIntegerField(_("policy version"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-period_end", "entity__name"]
+        constraints = [models.UniqueConstraint(fields=["entity", "period_start", "period_end"],
+                                               name="uniq_credit_rating_period")]
+        indexes = [models.Index(fields=["period_end", "grade"])]
+        verbose_name = _("credit rating")
+        verbose_name_plural = _("credit ratings")
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.period_start}–{self.period_end}: {self.grade}"

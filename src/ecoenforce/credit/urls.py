@@ -1,0 +1,13 @@
+"""Credit URLs: the ratings list (with export), computing a period, an entity's rating."""
+
+from django.urls import path
+
+from ecoenforce.credit import views
+
+app_name = "credit"
+
+urlpatterns = [
+    path("", views.credit_list, name="list"),
+    path("compute/", views.credit_compute, name="compute"),
+    path("entities/<int:entity_id>/", views.credit_entity, name="entity"),
+]
