@@ -154,10 +154,13 @@ def test_every_free_text_is_masked_on_search_page_and_downloads(region_wj, admin
         assert "0519-88881234" not in text
         assert "武进区刘**废品回收站" in text
     assert f"/public/facilities/{entity.pk}/" in search and f"/public/facilities/{entity.pk}/" in by_code
+    for owner in ("刘德明", "德明", "刘德明废品回收站"):  # the owner's name typed never finds the masked business
+        assert f"/public/facilities/{entity.pk}/" not in public.get("/public/facilities/", {"q": owner}).content.decode()
     rows = _csv(decisions)
     assert any("群众王小明（138****5678）举报刘**废品回收站露天焚烧" in row for row in rows)
     rows = _csv(rounds)
     assert any("抽查（联系人刘** 0519-******34）" in row for row in rows)
+    assert {row[0] for row in rows[1:]} == {round_.round_id}  # the id the round file carries
     assert any(any("负责人刘**（手机139****5678）称已停产" in cell for cell in row) for row in rows)
 
 

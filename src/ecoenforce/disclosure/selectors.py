@@ -241,7 +241,20 @@ def _entities():
 
 def public_facility_page(*, q: str = "", page: object = 1, per_page: int = 25) -> Page:
     """Facilities whose name or credit code contains `q`, by name; empty until a search is typed."""
-    qs = _entities().none() if not q else _entities().filter(Q(name__icontains=q) | Q(uscc__icontains=q))
+    if not q:
+        return _facility_paginate(_entities().none(), page, per_page)
+    from django.db.models import CharField, Value
+    from django.db.models.functions import StrIndex
+
+    # A name is shown masked (张三丰废品回收站 → 张**废品回收站), so typing the owner's name must not find it either:
+    # a name match counts only when the words typed and the legal representative's name do not overlap.
+    qs = _entities().annotate(rep_in_q=StrIndex(Value(q, output_field=CharField()), "legal_representative"))
+    names_person = Q(legal_representative__gt="") & (Q(legal_representative__icontains=q) | Q(rep_in_q__gt=0))
+    return _facility_paginate(qs.filter((Q(name__icontains=q) & ~names_person) | Q(uscc__icontains=q)), page,
+                              per_page)
+
+
+def _facility_paginate(qs, page: object, per_page: int) -> Page:
     result = Paginator(qs.order_by("name", "id"), per_page).get_page(page)
     result.object_list = [_facility(e) for e in result.object_list]
     return result
@@ -302,7 +315,7 @@ def public_round_result_rows():
     from ecoenforce.planning.models import DrawRound, InspectionTask
 
     tasks = (InspectionTask.objects.filter(round__status=DrawRound.Status.PUBLISHED)
-             .select_related("round__organization", "entity__region", "inspection")
+             .select_related("round__organization__region", "entity__region", "inspection")
              .order_by("-round__committed_at", "round_id", "risk_class", "rank_in_class"))
     for t in tasks.iterator(chunk_size=500):
         names = [t.entity.legal_representative]
@@ -310,6 +323,6 @@ def public_round_result_rows():
             outcome = _("Violation found") if t.inspection.violation_found else _("No violation found")
         else:
             outcome = _("Not inspected") + ": " + mask_free_text(t.result_note, names=names)
-        yield [t.round_id, mask_free_text(t.round.title, names=names), t.round.organization.name, t.round.period_start,
+        yield [t.round.round_id, mask_free_text(t.round.title, names=names), t.round.organization.name, t.round.period_start,
                t.round.period_end, mask_free_text(t.entity.name, names=names), t.entity.uscc, t.entity.region.name,
                t.get_risk_class_display(), t.inspection.inspected_on if t.inspection else None, outcome]
