@@ -186,4 +186,5 @@ def test_search_is_empty_until_typed_and_paginated(client, region_wj, admin_user
     assert first.count("/public/facilities/") - first.count('href="/public/facilities/"') >= 25
     assert "常州分页测试00有限公司" in first and "常州分页测试29有限公司" in second
     assert "常州分页测试29有限公司" not in first
-    assert "/public/facilities/" in client.get("/public/").content.decode()
+    home = client.get("/public/").content.decode()
+    assert "/public/facilities/" in home and "/public/data/decisions.csv" in home and "/public/data/round-results.csv" in home
