@@ -29,6 +29,17 @@ def _tasks_run_in_process():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's default language (Chinese): a request through LocaleMiddleware activates
+    its language in this thread and leaves it there, so without this a test's language depends on the one before."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def region_city(db) -> Region:
     return Region.objects.get(code="320400")

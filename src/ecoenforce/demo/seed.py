@@ -306,8 +306,9 @@ class DemoSeeder:
         situations = []
         if self.rng.random() < 0.15 and choices["aggravating"]:
             situations.append(self.rng.choice(choices["aggravating"]).code)
-        if self.rng.random() < 0.15:
-            situations.append(self.rng.choice([s for s in choices["mitigating"] if s.kind == "lighter"]).code)
+        lighter = [s for s in choices["mitigating"] if s.kind == "lighter"]
+        if self.rng.random() < 0.15 and lighter:  # not every matter's benchmark has a lighter situation
+            situations.append(self.rng.choice(lighter).code)
         return {"levels": levels, "situations": situations, "apology": self.rng.random() < 0.1}
 
     def leads_and_cases(self, violations: list[Inspection]) -> None:
