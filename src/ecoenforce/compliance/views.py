@@ -16,6 +16,7 @@ from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.credit.labels import explanation_lines, grade_label
 from ecoenforce.credit.selectors import credit_for_firm
+from ecoenforce.credit.services import credit_repair_request
 from ecoenforce.warnings.labels import rule_label
 from ecoenforce.warnings.models import ElectronicNotice
 from ecoenforce.warnings.notices import (
@@ -76,5 +77,20 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 def credit_mine(request: HttpRequest) -> HttpResponse:
     """My facilities' environmental credit: each newest grade with the explanation of every indicator."""
     rows = [{"entity": e, "rating": r, "grade": grade_label(r.grade) if r else "",
-             "lines": explanation_lines(r.explanation) if r else None} for e, r in credit_for_firm(user=request.user)]
+             "lines": explanation_lines(r.explanation) if r else None,
+             "repairs": list(r.repair_requests.all()) if r else []} for e, r in credit_for_firm(user=request.user)]
     return render(request, "compliance/credit.html", {"rows": rows})
+
+
+@login_required
+def credit_repair(request: HttpRequest, rating_id: int) -> HttpResponse:
+    """Ask for a rating's one-vote vetoes to be lifted after rectifying; a refusal says why."""
+    if request.method == "POST":
+        try:
+            credit_repair_request(actor=request.user, rating_id=rating_id, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Your repair request was sent to the bureau."))
+        except ApplicationError as exc:
+            if exc.status in (403, 404):
+                raise
+            messages.error(request, str(exc.message))
+    return redirect("compliance:credit")

@@ -46,3 +46,34 @@ class CreditRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.period_start}–{self.period_end}: {self.grade}"
+
+
+class CreditRepairRequest(models.Model):
+    """信用修复: after rectifying, a firm asks that a rating's repairable vetoes be lifted; a unit leader decides."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied, waiting for the decision")
+        APPROVED = "approved", _("Repaired")
+        REFUSED = "refused", _("Refused")
+
+    rating = models.ForeignKey(CreditRating, verbose_name=_("credit rating"), on_delete=models.CASCADE,
+                               related_name="repair_requests")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
+    reason = models.TextField(_("rectification done"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["rating"], condition=models.Q(status="applied"),
+                                               name="one_open_credit_repair")]
+        verbose_name = _("credit repair request")
+        verbose_name_plural = _("credit repair requests")
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.status}"

@@ -221,3 +221,17 @@ def rate(records: CreditRecords, *, policy: dict) -> CreditResult:
     missing = tuple(i.indicator for i in items if not i.has_data)
     return CreditResult(grade=grade, score=round(score, 2), score_grade=score_grade, items=tuple(items),
                         vetoes=tuple(hits), incident_refs=incident_refs, missing=missing)
+
+
+def repaired_grade(explanation: dict, *, policy: dict) -> str:
+    """The grade once the rating's repairable vetoes are lifted: the score's grade (with an incident's drop), or the
+    worst veto that cannot be repaired."""
+    p = policy_check(policy)
+    order = [g["key"] for g in p["scale"]]
+    grade = explanation["score_grade"]
+    if explanation.get("incident_refs") and p["incident_drops_grade"]:
+        grade = order[min(order.index(grade) + 1, len(order) - 1)]
+    for veto in explanation.get("vetoes", []):
+        if not veto["repairable"]:
+            grade = _worse(veto["grade"], grade, order)
+    return grade

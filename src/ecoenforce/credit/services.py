@@ -10,12 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.cases.models import Case
-from ecoenforce.core.access import scope_by_region
+from ecoenforce.core.access import get_in_scope, require_role, scope_by_region
 from ecoenforce.core.audit import audit_record
-from ecoenforce.core.errors import ValidationFailed
-from ecoenforce.core.models import User
-from ecoenforce.credit.models import CreditPolicy, CreditRating
-from ecoenforce.credit.rating import JIANGSU_DEFAULTS, CreditRecords, CreditResult, Record, policy_check, rate
+from ecoenforce.core.errors import NotFound, ValidationFailed
+from ecoenforce.core.models import Role, User
+from ecoenforce.credit.models import CreditPolicy, CreditRating, CreditRepairRequest
+from ecoenforce.credit.rating import (
+    JIANGSU_DEFAULTS,
+    CreditRecords,
+    CreditResult,
+    Record,
+    policy_check,
+    rate,
+    repaired_grade,
+)
 from ecoenforce.registry.models import CreditGrade, EntityEvent, RegulatedEntity
 from ecoenforce.warnings.models import ElectronicNotice, Warning
 
@@ -149,3 +157,79 @@ def credit_rate_all(*, actor: User | None, period_start: dt.date, period_end: dt
         rating = credit_rate(actor=actor, entity=entity, period_start=period_start, period_end=period_end)
         totals[rating.grade] = totals.get(rating.grade, 0) + 1
     return totals
+
+
+def _set_entity_grade(*, actor: User | None, rating: CreditRating, reason: str) -> None:
+    """The newest rating of the entity sets its credit grade (what risk classification reads)."""
+    entity = rating.entity
+    latest = CreditRating.objects.filter(entity=entity).order_by("-period_end", "-period_start").first()
+    if latest.pk == rating.pk and entity.credit_grade != rating.grade:
+        old = entity.credit_grade
+        entity.credit_grade = rating.grade
+        entity.save(update_fields=["credit_grade"])
+        audit_record(actor=actor, obj=entity, action="entity.credit_grade", before={"credit_grade": old},
+                     after={"credit_grade": rating.grade}, reason=reason)
+
+
+def _veto_names(vetoes: list[dict]) -> str:
+    from ecoenforce.credit.labels import VETOES
+
+    return "; ".join(f"{VETOES.get(v['key'], v['key'])} ({', '.join(v['refs'])})" for v in vetoes)
+
+
+@transaction.atomic
+def credit_repair_request(*, actor: User, rating_id: object, reason: str) -> CreditRepairRequest:
+    """A firm asks for its rating's one-vote vetoes to be lifted after rectifying (信用修复). Refused, with why, when a
+    veto cannot be repaired, when there is no veto to repair, or when a request is already open."""
+    rating = CreditRating.objects.select_for_update().filter(
+        pk=rating_id, entity__enterprise_accounts__user=actor).select_related("entity__region").first() \
+        if str(rating_id).isdigit() else None
+    if rating is None:
+        raise NotFound()
+    if not reason.strip():
+        raise ValidationFailed(_("Say what was rectified and how (the bureau checks it)."),
+                               details={"reason": [_("Required.")]})
+    vetoes = rating.explanation.get("vetoes", [])
+    fixed = [v for v in vetoes if not v["repairable"]]
+    if fixed:
+        raise ValidationFailed(_("This rating cannot be repaired: %(vetoes)s cannot be repaired under the policy in "
+                                 "force; the grade stays until the period no longer covers it.")
+                               % {"vetoes": _veto_names(fixed)})
+    if not vetoes:
+        raise ValidationFailed(_("There is nothing to repair: the grade comes from the score of the period's records, "
+                                 "not from a one-vote veto. Better records in the next period raise it."))
+    if rating.repair_requests.filter(status=CreditRepairRequest.Status.APPLIED).exists():
+        raise ValidationFailed(_("A repair request for this rating is already waiting for the decision."))
+    request = CreditRepairRequest.objects.create(rating=rating, reason=reason.strip(), requested_by=actor)
+    audit_record(actor=actor, obj=request, action="credit_repair.request", after={"rating": rating.pk},
+                 reason=reason.strip()[:300], region_code=rating.entity.region.code)
+    return request
+
+
+@transaction.atomic
+def credit_repair_decide(*, actor: User, request_id: object, approve: bool, note: str = "") -> CreditRepairRequest:
+    """A unit leader of the entity's jurisdiction repairs (the repairable vetoes are lifted, the grade recomputed
+    from the stored explanation and recorded) or refuses with a reason."""
+    require_role(actor, (Role.UNIT_LEADER,))
+    request = get_in_scope(CreditRepairRequest.objects.select_for_update().select_related("rating__entity__region"),
+                           user=actor, pk=request_id, field="rating__entity__region__code")
+    if request.status != CreditRepairRequest.Status.APPLIED:
+        raise ValidationFailed(_("This request has already been decided."))
+    if not approve and not note.strip():
+        raise ValidationFailed(_("Give the reason for refusing (the firm reads it)."),
+                               details={"note": [_("Required.")]})
+    rating = request.rating
+    before = {"grade": rating.grade}
+    request.status = CreditRepairRequest.Status.APPROVED if approve else CreditRepairRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()[:500]
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        policy, _version = credit_policy_current()
+        rating.grade = repaired_grade(rating.explanation, policy=policy)
+        rating.explanation = {**rating.explanation, "repair": {"request": request.pk, "from": before["grade"],
+                                                               "to": rating.grade, "on": timezone.localdate().isoformat()}}
+        rating.save(update_fields=["grade", "explanation"])
+        _set_entity_grade(actor=actor, rating=rating, reason=f"credit repair {request.pk}")
+    audit_record(actor=actor, obj=request, action="credit_repair.approve" if approve else "credit_repair.refuse",
+                 before=before, after={"grade": rating.grade}, reason=note.strip()[:300])
+    return request

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.credit_list, name="list"),
     path("compute/", views.credit_compute, name="compute"),
     path("entities/<int:entity_id>/", views.credit_entity, name="entity"),
+    path("repairs/<int:request_id>/decide/", views.credit_repair_decide_view, name="repair_decide"),
 ]

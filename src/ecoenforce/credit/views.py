@@ -21,7 +21,13 @@ from ecoenforce.core.export import export_response
 from ecoenforce.core.models import Role
 from ecoenforce.credit.labels import explanation_lines, grade_label
 from ecoenforce.credit.selectors import credit_entity_for_user, credit_history, credit_ratings_for_user
-from ecoenforce.credit.services import credit_explain, credit_policy_current, credit_rate, credit_rate_all
+from ecoenforce.credit.services import (
+    credit_explain,
+    credit_policy_current,
+    credit_rate,
+    credit_rate_all,
+    credit_repair_decide,
+)
 
 COMPUTE_ROLES = (Role.UNIT_LEADER,)
 
@@ -116,9 +122,27 @@ def credit_entity(request: HttpRequest, entity_id: int) -> HttpResponse:
         r.grade_label = grade_label(r.grade)
     return render(request, "credit/entity.html", {
         "entity": entity, "rating": rating, "history": history, "preview": preview,
+        "repairs": list(rating.repair_requests.select_related("requested_by", "decided_by")) if rating else [],
         "lines": explanation_lines(rating.explanation) if rating else None,
         "imported": rating is not None and entity.credit_grade != rating.grade,
         "entity_grade": grade_label(entity.credit_grade) if entity.credit_grade else "",
         "can_compute": has_role(request.user, COMPUTE_ROLES), "period_start_default": start,
         "period_end_default": end,
     })
+
+
+@login_required
+@require_POST
+def credit_repair_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A unit leader repairs or refuses (with the reason the firm reads)."""
+    try:
+        repair = credit_repair_decide(actor=request.user, request_id=request_id,
+                                      approve=request.POST.get("decision") == "approve",
+                                      note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, str(exc.message))
+        return redirect("credit:list")
+    messages.success(request, _("Decision recorded."))
+    return redirect("credit:entity", entity_id=repair.rating.entity_id)
