@@ -47,7 +47,9 @@ class RulePolicyValues:
     cou_tolerance: float = 0.2  # |Cou − C×Q| / C×Q above this = inconsistent load
     cou_min_expected: float = 1e-6
     zs_tolerance: float = 0.1  # |Zs − C×(21−O2ref)/(21−O2)| / expected above this
-    identical_min_corr: float = 0.999  # two unrelated factors this correlated over a rolling window = one channel
+    # Two unrelated factors this correlated over a rolling window = one channel. Hourly means average away each
+    # analyser's own noise, so factors that both follow load correlate at 0.999 legitimately: hours need more.
+    identical_min_corr: float = 0.9995
     identical_window_hours: int = 12  # the rolling window (ends at every hour, so midnight does not matter)…
     identical_min_hours: int = 12  # …and the paired readings it must hold
     identical_min_cv: float = 0.05  # both factors must actually move (coefficient of variation)
@@ -62,6 +64,7 @@ class RulePolicyValues:
     flow_zero_minutes: int = 30  # flow zero this many minutes while a concentration moves
     identical_window_minutes: int = 30  # rolling window of identical trends, in minutes…
     identical_min_minutes: int = 25  # …and the paired minute readings it must hold
+    identical_min_corr_minutes: float = 0.999  # minutes keep each analyser's noise: 0.999 already says one channel
     window_end_hour: int | None = None  # epoch hour the run ends at (trailing outages); set by the runner
     severities: dict = field(default_factory=dict)
 
@@ -69,7 +72,8 @@ class RulePolicyValues:
         """The same policy for rules run over minute steps: their run lengths and windows counted in minutes."""
         return replace(self, flat_hours=self.flat_minutes, zero_hours=self.zero_minutes,
                        flow_zero_hours=self.flow_zero_minutes, identical_window_hours=self.identical_window_minutes,
-                       identical_min_hours=self.identical_min_minutes, window_end_hour=None)  # fmt: skip
+                       identical_min_hours=self.identical_min_minutes,
+                       identical_min_corr=self.identical_min_corr_minutes, window_end_hour=None)  # fmt: skip
 
     def as_dict(self) -> dict:
         """Plain dict (JSON-storable)."""
