@@ -61,7 +61,10 @@ def risk_backtest(request: HttpRequest) -> HttpResponse:
     job_id = request.GET.get("job", "")
     job = risk_backtest_get(user=request.user, job_id=int(job_id)) if job_id.isdigit() else jobs.first()
     context = {"jobs": jobs[:10], "job": job, "error": error, "form": form, "columns": COLUMNS,
-               "vocabulary": VOCABULARY, "learned": learned_in_force()}
+               "vocabulary": VOCABULARY, "learned": learned_in_force(),
+               # labels with a literal % are translated here: the template tag would look them up with "%%"
+               "headers": [_("lift top 5%"), _("lift top 10%"), _("lift top 20%")],
+               "budget_label": _("Budget: inspections in the horizon (empty = 10% of the entities)")}
     if job is not None and job.status == job.Status.DONE:
         context.update(rows=result_rows(job.result), chart=gains_chart(job.result), note=learned_note(job.result),
                        data=job.result)
