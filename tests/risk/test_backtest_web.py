@@ -54,7 +54,7 @@ def test_a_leader_runs_a_backtest_and_reads_the_table_and_the_gains_curve(leader
     chinese = zh.get(response["Location"]).content.decode()
     chart_zh = json.loads(re.search(r'<script id="gains-chart" type="application/json">(.*?)</script>', chinese, re.S)[1])
     assert (chart_zh["xAxis"]["name"], chart_zh["series"][-1]["name"]) == ("检查主体比例（%）", "学习评分")
-    assert chart["xAxis"]["name"] == "Entities inspected (%)" and "回测" in chinese
+    assert chart["xAxis"]["name"] == "Entities inspected (%)" and "前 10% 提升度" in chinese and "留空 = 主体数的 10%" in chinese
     other = Client()
     other.force_login(city_leader)
     assert other.get(f"/registry/risk/backtest/?job={job.pk}").status_code == 404
