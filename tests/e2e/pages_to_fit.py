@@ -73,6 +73,7 @@ PAGES = [
     Page("/tips/", (None,)),
     Page("/tips/{tip}/", (None,)),
     Page("/tips/phone/", ("leader",)),
+    Page("/tips/same-facts/{tip_lead}/", ("leader",), keys=("lead", "received", "why")),
 ]
 
 
@@ -103,6 +104,7 @@ def demo_objects() -> dict[str, object]:
     wujin = "320412"
     return {
         "tip": _demo_tip(wujin),
+        "tip_lead": Lead.objects.filter(region__code=wujin, source=Lead.Source.TIP).order_by("-pk").first().pk,
         "case": Case.objects.filter(region__code=wujin).exclude(decision_number="").order_by("pk").first().pk,
         "lead": Lead.objects.filter(region__code=wujin).order_by("pk").first().pk,
         "plan": InspectionPlan.objects.get(organization__region__code=wujin).pk,

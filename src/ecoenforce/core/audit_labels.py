@@ -76,6 +76,7 @@ ACTIONS = {
     "lead.close": _("Lead closed"),
     "lead.convert": _("Case opened from the lead"),
     "tip.submit": _("Tip received with a tracking code"),
+    "tip.link_duplicate": _("Tip linked to an earlier report of the same facts"),
     "limits.seed": _("Emission limits loaded"),
     "mqtt_config.write": _("MQTT broker files written"),
     "mqtt_publisher.issue": _("MQTT publisher issued"),

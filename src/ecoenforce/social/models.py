@@ -6,6 +6,7 @@ tracking code is kept only as its hash (`social.codes`), so the code is known to
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,12 @@ class Tip(models.Model):
     # A keyed hash of the sender's network address (never the address): only to count tips per address per minute.
     client_key = models.CharField(max_length=64, blank=True, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    # A handler's confirmed link to the earlier tip about the same facts (the first reporter's); audited.
+    duplicate_of = models.ForeignKey("self", verbose_name=_("same facts as"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="duplicates")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("linked by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tip")

@@ -46,6 +46,7 @@ class TipProgress:
     channel: str
     steps: list[Step] = field(default_factory=list)
     outcome: str = ""
+    same_facts: bool = False  # a handler linked it to an earlier report of the same facts
 
 
 def tip_get_by_code(code: str) -> Tip:
@@ -98,7 +99,8 @@ def tip_progress(code: str) -> TipProgress:
                 outcome = _("The case was concluded.")
             steps.append(Step(_("Outcome"), bool(outcome), case.decided_on or case.closed_on if outcome else None))
     return TipProgress(submitted_on=_date(tip.submitted_at), county=lead.region.name, title=lead.title,
-                       channel=tip.get_channel_display(), steps=steps, outcome=outcome)
+                       channel=tip.get_channel_display(), steps=steps, outcome=outcome,
+                       same_facts=tip.duplicate_of_id is not None)
 
 
 def tip_photo_for_user(*, user: User, photo_id: object) -> tuple[TipPhoto, Path]:
@@ -110,3 +112,57 @@ def tip_photo_for_user(*, user: User, photo_id: object) -> tuple[TipPhoto, Path]
         raise NotFound()
     lead_get_for_user(user=user, lead_id=photo.tip.lead_id)  # NotFound outside the user's reach
     return photo, files_dir() / photo.stored
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier or later tip that may be about the same facts, and why it is suggested."""
+
+    tip: Tip
+    reasons: list[str]
+
+
+def _moment(tip: Tip) -> dt.datetime:
+    return tip.observed_at or tip.submitted_at
+
+
+def tip_for_lead(*, user: User, lead_id: object) -> Tip:
+    """The tip behind a lead the user may open; NotFound for a lead that is not a tip or out of reach."""
+    lead = lead_get_for_user(user=user, lead_id=lead_id)
+    tip = Tip.objects.select_related("lead__region", "lead__entity", "duplicate_of__lead").filter(lead=lead).first()
+    if tip is None:
+        raise NotFound()
+    return tip
+
+
+def tip_duplicate_candidates(*, user: User, tip: Tip) -> list[Candidate]:
+    """Other tips within the user's reach that may report the same facts: the same entity, or the same county and
+    within NEAR_METRES of each other or at the same address — and seen within NEAR_TIME of each other."""
+    from django.db.models import Q
+
+    from ecoenforce.leads.selectors import lead_list_for_user
+    from ecoenforce.social.near import NEAR_METRES, NEAR_TIME, close_in_time, distance_m
+
+    lead = tip.lead
+    window = NEAR_TIME + dt.timedelta(days=30)  # a coarse cut in the database, the exact one below
+    same = Q(lead__region_id=lead.region_id) | (Q(lead__entity_id=lead.entity_id) if lead.entity_id else Q())
+    others = (Tip.objects.filter(same, lead__in=lead_list_for_user(user=user).values("pk"),
+                                 submitted_at__gte=tip.submitted_at - window, submitted_at__lte=tip.submitted_at + window)
+              .exclude(pk=tip.pk).select_related("lead__region", "lead__entity").order_by("submitted_at", "pk"))
+    place = lead.location.split(" (", 1)[0].strip()
+    found = []
+    for other in others:
+        if not close_in_time(_moment(tip), _moment(other)):
+            continue
+        reasons = []
+        if lead.entity_id and other.lead.entity_id == lead.entity_id:
+            reasons.append(_("same entity"))
+        if None not in (tip.latitude, tip.longitude, other.latitude, other.longitude):
+            metres = distance_m(float(tip.latitude), float(tip.longitude), float(other.latitude), float(other.longitude))
+            if metres <= NEAR_METRES:
+                reasons.append(_("%(m)d m apart") % {"m": round(metres)})
+        if place and other.lead.region_id == lead.region_id and other.lead.location.split(" (", 1)[0].strip() == place:
+            reasons.append(_("same address"))
+        if reasons:
+            found.append(Candidate(other, reasons))
+    return found

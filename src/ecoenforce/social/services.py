@@ -29,9 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecoenforce.core.access import require_role
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
-from ecoenforce.core.models import Region, User
+from ecoenforce.core.models import Region, Role, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
 from ecoenforce.social.codes import ALPHABET, LENGTH, code_hash
@@ -218,3 +219,37 @@ def tip_submit(*, channel: str, token: str, title: str, region: Region | None, a
             (files_dir() / stored).unlink(missing_ok=True)
         raise
     return tip, code, True
+
+
+LINK_ROLES = (Role.INSPECTOR, Role.UNIT_LEADER)
+
+
+@transaction.atomic
+def tip_link_duplicate(*, actor: User, lead_id: object, original_lead_id: object) -> Tip:
+    """A handler confirms that a tip reports the same facts as an earlier one: it is linked to the first report
+    (the first reporter's tip: the earliest of the chain), with the tips that were linked to it. Audited."""
+    from ecoenforce.social.selectors import tip_for_lead
+
+    require_role(actor, LINK_ROLES)
+    tip = tip_for_lead(user=actor, lead_id=lead_id)
+    original = tip_for_lead(user=actor, lead_id=original_lead_id)
+    tips = {t.pk: t for t in Tip.objects.select_for_update().filter(pk__in=[tip.pk, original.pk])}
+    tip, original = tips[tip.pk], tips.get(original.pk)
+    while original is not None and original.duplicate_of_id is not None:
+        original = Tip.objects.select_for_update().get(pk=original.duplicate_of_id)
+    if original is None or original.pk == tip.pk:
+        raise ValidationFailed(_("A tip cannot be the same facts as itself."), details={"original": [_("Choose another tip.")]})
+    if (original.submitted_at, original.pk) > (tip.submitted_at, tip.pk):
+        raise ValidationFailed(_("Link the later tip to the earlier one: the first report stays first. Open the later "
+                                 "tip and link it from there."), details={"original": [_("This tip came later.")]})
+    if tip.duplicate_of_id == original.pk:
+        return tip
+    before = {"duplicate_of": tip.duplicate_of.lead.number if tip.duplicate_of_id else None}
+    now = timezone.now()
+    tip.duplicate_of, tip.linked_by, tip.linked_at = original, actor, now
+    tip.save(update_fields=["duplicate_of", "linked_by", "linked_at"])
+    moved = list(Tip.objects.select_for_update().filter(duplicate_of=tip).select_related("lead"))
+    Tip.objects.filter(pk__in=[t.pk for t in moved]).update(duplicate_of=original, linked_by=actor, linked_at=now)
+    audit_record(actor=actor, obj=tip.lead, action="tip.link_duplicate", before=before, after={
+        "duplicate_of": original.lead.number, "also_moved": [t.lead.number for t in moved]})
+    return tip

@@ -11,5 +11,6 @@ urlpatterns = [
     path("find/", views.tip_find, name="find"),
     path("phone/", views.phone_tip_new, name="phone"),
     path("photos/<int:photo_id>/", views.tip_photo, name="photo"),
+    path("same-facts/<int:lead_id>/", views.tip_same_facts, name="same_facts"),
     path("<str:code>/", views.tip_status, name="status"),
 ]

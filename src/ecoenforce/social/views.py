@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.signin import client_address
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.social.codes import code_display, code_normalize
 from ecoenforce.social.forms import PhoneTipForm, TipForm
 from ecoenforce.social.models import Tip
-from ecoenforce.social.selectors import tip_photo_for_user, tip_progress
-from ecoenforce.social.services import MAX_PHOTOS, TipsTooFast, tip_submit
+from ecoenforce.social.selectors import (
+    tip_duplicate_candidates,
+    tip_for_lead,
+    tip_photo_for_user,
+    tip_progress,
+)
+from ecoenforce.social.services import LINK_ROLES, MAX_PHOTOS, TipsTooFast, tip_link_duplicate, tip_submit
 
 
 def _add_errors(form, exc: ValidationFailed) -> None:
@@ -110,3 +116,23 @@ def tip_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def tip_same_facts(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Tips that may report the same facts as this one, suggested; the handler confirms a link to the first report."""
+    require_role(request.user, STAFF_ROLES)
+    tip = tip_for_lead(user=request.user, lead_id=lead_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            tip_link_duplicate(actor=request.user, lead_id=lead_id, original_lead_id=request.POST.get("original"))
+        except ValidationFailed as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("Linked: the tips are handled as one matter, the first report first."))
+            return redirect("social:same_facts", lead_id=lead_id)
+    return render(request, "social/tip_same_facts.html", {
+        "tip": tip, "candidates": tip_duplicate_candidates(user=request.user, tip=tip), "error": error,
+        "duplicates": tip.duplicates.select_related("lead").order_by("submitted_at"),
+        "may_link": has_role(request.user, LINK_ROLES)}, status=422 if error else 200)
