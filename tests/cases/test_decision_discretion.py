@@ -190,3 +190,37 @@ def test_the_page_refuses_the_issue_10_fine_and_keeps_the_form(at_notice, leader
     assert 'value="50000"' in html
     at_notice.refresh_from_db()
     assert (at_notice.stage, at_notice.fine_amount) == ("notice", None)
+
+
+# --- no penalty: a recorded ground closes the case (轻微不罚 mandatory, 首违不罚 optional) ------------------------
+
+@pytest.mark.parametrize(("ground", "kind"), [("minor", "no_penalty_mandatory"), ("first", "no_penalty_optional")])
+def test_after_the_notice_a_no_penalty_ground_closes_the_case_on_record(at_notice, leader_wj, ground, kind):
+    case = case_transition(case_id=at_notice.pk, actor=leader_wj, action="close_without_penalty", effective_date=ON,
+                           reason="当事人已当场改正，未造成危害后果。", discretion={"no_penalty": ground})
+    case.refresh_from_db()
+    assert (case.stage, case.outcome, case.fine_amount, case.decision_number) == ("closed", "no_penalty", None, "")
+    assert ([ln["kind"] for ln in case.discretion["lines"]], case.discretion["facts"]) == ([kind], {"no_penalty": ground})
+    assert AuditEvent.objects.filter(action="case.close_without_penalty").get().after["discretion"]["outcome"] == (
+        "no_penalty")
+
+
+def test_an_unknown_no_penalty_ground_is_refused(at_notice, leader_wj):
+    before = _unchanged(at_notice)
+    with pytest.raises(ValidationFailed) as exc_info:
+        case_transition(case_id=at_notice.pk, actor=leader_wj, action="close_without_penalty", effective_date=ON,
+                        reason="不予处罚。", discretion={"no_penalty": "sorry"})
+    assert list(exc_info.value.details) == ["no_penalty"]
+    assert _unchanged(at_notice) == before
+
+
+def test_the_page_records_the_ground_when_closing_without_penalty(at_notice, leader_page):
+    html = leader_page.get(f"/cases/{at_notice.pk}/").content.decode()
+    assert 'data-action="close_without_penalty"' in html and "违法行为轻微并及时改正，没有造成危害后果" in html
+    response = leader_page.post(f"/cases/{at_notice.pk}/", {"action": "close_without_penalty", "expected_stage": "notice",
+                                                            "reason": "首次违法，已改正。", "no_penalty": "first"})
+    assert response.status_code == 302
+    at_notice.refresh_from_db()
+    assert (at_notice.stage, at_notice.discretion["facts"]) == ("closed", {"no_penalty": "first"})
+    html = leader_page.get(f"/cases/{at_notice.pk}/").content.decode()
+    assert "No penalty (first violation, at the bureau&#x27;s discretion): 初次违法且危害后果轻微并及时改正（首违不罚）." in html

@@ -72,7 +72,7 @@ def test_the_case_page_offers_the_approval_to_the_leader_only(case_wj, leader_wj
         client.cookies["django_language"] = "en"
     html = leader.get(f"/cases/{case_wj.pk}/").content.decode()
     assert 'data-action="approve_filing"' in html and 'data-action="reject_filing"' in html
-    assert "Awaiting filing approval" in html
+    assert "Awaiting filing approval" in html and "Case proposed for filing" in html  # the timeline's first step
     html = inspector.get(f"/cases/{case_wj.pk}/").content.decode()
     assert 'data-action="approve_filing"' not in html
     response = leader.post(f"/cases/{case_wj.pk}/", {"action": "approve_filing", "expected_stage": "proposed",

@@ -213,3 +213,19 @@ def discretion_choices(matter_code: str = "") -> dict[str, Any]:
             "mitigating": [s for s in rules.situations if s.kind != "aggravating"],
             "no_penalty": rules.no_penalty, "apology": rules.apology,
             "apology_low": int(rules.apology.low * 100), "apology_high": int(rules.apology.high * 100)}
+
+
+def no_penalty_record(code: str) -> dict[str, Any] | None:
+    """The discretion record of a no-penalty closure on a recorded ground, or None when no ground is given."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    rules, version = discretion_policy_current()
+    try:
+        ground = rules.ground(code)
+    except PenaltyRuleError as exc:
+        raise ValidationFailed(rule_error_message(exc), details={"no_penalty": [rule_error_message(exc)]}) from None
+    line = {"kind": "no_penalty_mandatory" if ground.mandatory else "no_penalty_optional", "label": ground.label,
+            "figures": {}}
+    return {"facts": {"no_penalty": ground.code}, "outcome": "no_penalty", "fine": "0", "floor": "0", "ceiling": None,
+            "reduced": False, "benchmark": "", "version": version, "lines": [line]}

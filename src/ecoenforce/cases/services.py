@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoenforce.cases.discretion import decision_assess
+from ecoenforce.cases.discretion import decision_assess, no_penalty_record
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
 from ecoenforce.cases.queue import case_opened_notify, case_step_notify
 from ecoenforce.cases.workflow import (
@@ -232,12 +232,18 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     before = _snapshot(case)
     today = effective_date or _today()
     update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
-    extra: dict = {}
+    extra = {}
     if step.approves_filing:
         # 立案: the approval is the filing; 行政处罚法 art. 60's 90 days run from it.
         decision = calendar_current().add_calendar_days(today, DECISION_WITHIN_DAYS)
         case.filed_on, case.decision_due, case.decision_due_provisional = today, decision.due, decision.provisional
         update += ["filed_on", "decision_due", "decision_due_provisional"]
+    if step.records_no_penalty:
+        record = no_penalty_record(str((discretion or {}).get("no_penalty") or ""))
+        if record is not None:
+            case.discretion = record
+            update.append("discretion")
+            extra = {"discretion": record}
     if step.needs_decision:
         _check_notice(case, today)
     if step.serves_notice:

@@ -31,7 +31,7 @@ from ecoenforce.registry.catalogue.selectors import matters_current
 from ecoenforce.registry.catalogue.services import matter_current
 
 ACTION_LABELS = {
-    "open": _("Case filed"),
+    "open": _("Case proposed for filing"),
     "approve_filing": _("Approve the filing"),
     "reject_filing": _("Refuse the filing"),
     "start_investigation": _("Start investigation"),
@@ -140,7 +140,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     reason=request.POST.get("reason", ""), expected_stage=request.POST.get("expected_stage"),
                     fine_amount=request.POST.get("fine_amount"), decision_text=request.POST.get("decision_text", ""),
                     matter_code=request.POST.get("matter", ""),
-                    discretion=_posted_discretion(request.POST, choices) if choices is not None else None,
+                    discretion=(_posted_discretion(request.POST, choices) if choices is not None
+                                else {"no_penalty": request.POST.get("no_penalty", "")}),
                     deviation_reason=request.POST.get("deviation_reason", ""),
                 )
         except ValidationFailed as exc:
@@ -169,6 +170,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "is_closed": case.stage == Stage.CLOSED, "next": next_step(case),
         "penalty_matters": (matters_current(kind=MatterKind.PENALTY) if deciding else []),
         "discretion_form": _discretion_form(choices or discretion_choices(), posted) if deciding else None,
+        "no_penalty_grounds": (discretion_choices()["no_penalty"] if any(a["t"].records_no_penalty for a in actions)
+                               else []),
         "preview": preview,
         "explanation": explanation_lines(case.discretion) if case.discretion else [],
     })

@@ -45,6 +45,7 @@ class Transition:
     serves_notice: bool = False  # records the advance notice served today and starts the party's period
     records_waiver: bool = False  # records the party's written waiver of statement, defence and hearing
     approves_filing: bool = False  # the filing date (and the 90-day decision limit) is the approval's
+    records_no_penalty: bool = False  # may record the no-penalty ground (轻微不罚, 首违不罚, no fault) it closes on
 
 
 INSPECTOR, LEADER, LEGAL = "inspector", "unit_leader", "legal_reviewer"
@@ -58,7 +59,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit_for_review", Stage.INVESTIGATION, Stage.REVIEW, frozenset({INSPECTOR, LEADER})),
     Transition("return_for_evidence", Stage.REVIEW, Stage.INVESTIGATION, frozenset({LEADER}), needs_reason=True, forward=False),
     Transition("send_to_legal_review", Stage.REVIEW, Stage.LEGAL_REVIEW, frozenset({LEADER})),
-    Transition("close_without_penalty", Stage.REVIEW, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
+    Transition("close_without_penalty", Stage.REVIEW, Stage.CLOSED, frozenset({LEADER}), needs_reason=True,
+               records_no_penalty=True),
     Transition("legal_review_pass", Stage.LEGAL_REVIEW, Stage.NOTICE, frozenset({LEGAL}), needs_reason=True),
     Transition("legal_review_return", Stage.LEGAL_REVIEW, Stage.INVESTIGATION, frozenset({LEGAL}), needs_reason=True, forward=False),
     # 告知 (行政处罚法 art. 44): the notice of the proposed penalty and of the rights to state, defend and ask for a
@@ -68,6 +70,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("record_waiver", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), needs_reason=True,
                records_waiver=True),
     Transition("decide", Stage.NOTICE, Stage.DECISION, frozenset({LEADER}), needs_decision=True),
+    # After the statement and defence the leader may still find no penalty due (行政处罚法 art. 33).
+    Transition("close_without_penalty", Stage.NOTICE, Stage.CLOSED, frozenset({LEADER}), needs_reason=True,
+               records_no_penalty=True),
     Transition("serve", Stage.DECISION, Stage.SERVICE, frozenset({INSPECTOR, LEADER})),
     Transition("start_execution", Stage.SERVICE, Stage.EXECUTION, frozenset({INSPECTOR, LEADER})),
     Transition("close", Stage.EXECUTION, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
