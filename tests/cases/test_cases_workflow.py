@@ -52,12 +52,14 @@ def test_the_table_is_what_the_law_describes():
         ("submit_for_review", "investigation", "review", ["inspector", "unit_leader"]),
         ("return_for_evidence", "review", "investigation", ["unit_leader"]),
         ("send_to_legal_review", "review", "legal_review", ["unit_leader"]),
+        ("proceed_to_notice", "review", "notice", ["unit_leader"]),
         ("close_without_penalty", "review", "closed", ["unit_leader"]),
         ("legal_review_pass", "legal_review", "notice", ["legal_reviewer"]),
         ("legal_review_return", "legal_review", "investigation", ["legal_reviewer"]),
         ("serve_notice", "notice", "notice", ["inspector", "unit_leader"]),
         ("record_waiver", "notice", "notice", ["inspector", "unit_leader"]),
         ("decide", "notice", "decision", ["unit_leader"]),
+        ("send_to_legal_review", "notice", "legal_review", ["unit_leader"]),
         ("close_without_penalty", "notice", "closed", ["unit_leader"]),
         ("serve", "decision", "service", ["inspector", "unit_leader"]),
         ("start_execution", "service", "execution", ["inspector", "unit_leader"]),
@@ -65,7 +67,7 @@ def test_the_table_is_what_the_law_describes():
     ]
     assert transitions_from(Stage.CLOSED) == []
     assert [t.action for t in transitions_from("review")] == ["return_for_evidence", "send_to_legal_review",
-                                                              "close_without_penalty"]
+                                                              "proceed_to_notice", "close_without_penalty"]
 
 
 ALLOWED = [(t.source, t.action, role) for t in TRANSITIONS for role in sorted(t.roles)]
@@ -73,8 +75,8 @@ FORBIDDEN = [(s, a) for s in ORDER for a in ACTIONS if transition_for(s, a) is N
 
 
 def test_the_grid_covers_every_pair():
-    assert len(ALLOWED) == 22
-    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 134
+    assert len(ALLOWED) == 24
+    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(TRANSITIONS) == 142
 
 
 @pytest.mark.parametrize(("stage", "action", "role"), ALLOWED, ids=[f"{s}-{a}-{r}" for s, a, r in ALLOWED])
@@ -122,7 +124,7 @@ def test_wrong_role_is_denied_and_nothing_is_written(request, case_wj, advance, 
 
 
 def test_wrong_role_grid_size():
-    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 22 == 74
+    assert len(WRONG_ROLE) == 6 * len(TRANSITIONS) - 24 == 84
 
 
 def test_stale_expected_stage(case_wj, advance, leader_wj):

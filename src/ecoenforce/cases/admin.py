@@ -3,7 +3,8 @@
 from django.contrib import admin
 
 from ecoenforce.cases.discretion import discretion_policy_add, discretion_policy_check, discretion_seed_values
-from ecoenforce.cases.models import Case, DiscretionPolicy, StageDeadline
+from ecoenforce.cases.models import Case, DiscretionPolicy, LegalReviewPolicy, StageDeadline
+from ecoenforce.cases.review import DEFAULT_VALUES, review_policy_add, review_policy_check
 from ecoenforce.core.admin import VersionedPolicyAdmin
 
 
@@ -34,3 +35,17 @@ class DiscretionPolicyAdmin(VersionedPolicyAdmin):
 
     def default_values(self) -> dict:
         return discretion_seed_values()
+
+
+@admin.register(LegalReviewPolicy)
+class LegalReviewPolicyAdmin(VersionedPolicyAdmin):
+    """Add a new version to change which decisions are major and need legal review (fine threshold, kinds)."""
+
+    def check_values(self, values) -> None:
+        review_policy_check(values)
+
+    def add_version(self, *, actor, values, source):
+        return review_policy_add(actor=actor, values=values, source=source)
+
+    def default_values(self) -> dict:
+        return dict(DEFAULT_VALUES)

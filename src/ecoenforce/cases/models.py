@@ -59,6 +59,11 @@ class Case(models.Model):
     notice_period_ends = models.DateField(_("statement and hearing period ends"), null=True, blank=True)
     notice_period_provisional = models.BooleanField(default=False)
     notice_waived_on = models.DateField(_("rights waived in writing on"), null=True, blank=True)
+    # 法制审核: the qualified reviewer's recorded opinion (legal_review_pass); cleared when the case is returned.
+    legal_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("legal review by"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="+")
+    legal_reviewed_on = models.DateField(_("legal review on"), null=True, blank=True)
+    legal_review_opinion = models.TextField(_("legal review opinion"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     fine_amount = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     # The discretion record of the decision: the facts recorded (factor levels, situations, apology, no-penalty
@@ -126,3 +131,17 @@ class DiscretionPolicy(VersionedPolicy):
     class Meta(VersionedPolicy.Meta):
         verbose_name = _("discretion policy")
         verbose_name_plural = _("discretion policies")
+
+
+class LegalReviewPolicy(VersionedPolicy):
+    """A version of the list of major decisions that need legal review (重大执法决定法制审核目录; newest in force;
+    read by `cases.review_gate.Criteria`)."""
+
+    values = models.JSONField(_("values"), default=dict,
+                              help_text=_("fine_threshold (yuan; a decision fining at least this much is major), "
+                                          "kinds (penalty kind codes that make a decision major, e.g. restrict, "
+                                          "close, revoke), hearing_held (true: a decision after a hearing is major)."))
+
+    class Meta(VersionedPolicy.Meta):
+        verbose_name = _("legal review policy")
+        verbose_name_plural = _("legal review policies")

@@ -56,7 +56,7 @@ def case_list_for_user(*, user: User, filters: CaseFilters = CaseFilters()) -> Q
 
 def case_get_for_user(*, user: User, case_id: object) -> Case:
     """One case, or NotFound if it is outside the user's reach."""
-    return get_in_scope(Case.objects.select_related("entity", "entity__industry", "region", "organization", "opened_by", "matter"),
+    return get_in_scope(Case.objects.select_related("entity", "entity__industry", "region", "organization", "opened_by", "matter", "legal_reviewed_by"),
                         user=user, pk=case_id)
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ecoenforce.cases.discretion import decision_assess, no_penalty_record
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
 from ecoenforce.cases.queue import case_opened_notify, case_step_notify
+from ecoenforce.cases.review import reason_text, review_policy_current
+from ecoenforce.cases.review_gate import major_reasons
 from ecoenforce.cases.workflow import (
     NOTICE_PERIOD_WORKING_DAYS,
     Stage,
@@ -26,7 +28,7 @@ from ecoenforce.core.calendar import calendar_current
 from ecoenforce.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.core.numbering import document_number_next
-from ecoenforce.registry.catalogue.models import MatterKind
+from ecoenforce.registry.catalogue.models import MatterKind, PenaltyKind
 from ecoenforce.registry.catalogue.services import matter_current
 from ecoenforce.registry.models import EnforcementMatter, EntityEvent, RegulatedEntity
 from ecoenforce.registry.services import entity_event_record
@@ -37,7 +39,8 @@ DECISION_WITHIN_DAYS = 90
 MIN_HANDLERS = 2
 
 TRACKED_FIELDS = ("stage", "filed_on", "decision_due", "outcome", "fine_amount", "fine_computed", "decision_number", "decided_on", "closed_on",
-                  "stage_due", "published_at", "matter_id", "notice_served_on", "notice_period_ends", "notice_waived_on")
+                  "stage_due", "published_at", "matter_id", "notice_served_on", "notice_period_ends", "notice_waived_on",
+                  "legal_reviewed_by_id", "legal_reviewed_on")
 
 
 def _today() -> dt.date:
@@ -191,6 +194,33 @@ def _check_notice(case: Case, today: dt.date) -> None:
             % {"end": case.notice_period_ends, "served": case.notice_served_on}, code="notice_period_running")
 
 
+def _penalty_kinds(matter: EnforcementMatter, raw: Sequence[str]) -> list[str]:
+    """The penalty kinds the decision imposes besides the fine: kinds the cited matter carries (any kind when the
+    matter lists none)."""
+    kinds = sorted({str(k).strip() for k in raw or () if str(k).strip()})
+    allowed = set(matter.penalty_kind_list) or set(PenaltyKind.values)
+    wrong = [k for k in kinds if k not in allowed or k not in PenaltyKind.values]
+    if wrong:
+        raise ValidationFailed(_("%(code)s does not provide these penalties: %(kinds)s.")
+                               % {"code": matter.code, "kinds": "、".join(wrong)},
+                               details={"penalty_kinds": [_("Choose penalties the cited matter provides.")]})
+    return kinds
+
+
+def _check_legal_review(case: Case, *, fine: Decimal, kinds: list[str], hearing_held: bool) -> dict:
+    """法制审核 (行政处罚法 art. 58): a major decision issues only after a qualified reviewer's recorded opinion.
+    Returns what the decision record keeps about it."""
+    criteria, version = review_policy_current()
+    reasons = major_reasons(criteria, fine=fine, kinds=kinds, hearing_held=hearing_held)
+    if reasons and case.legal_reviewed_on is None:
+        raise InvalidTransition(
+            _("This is a major decision (%(reasons)s): it needs the legal review (法制审核) opinion of a legal "
+              "reviewer before it issues (Administrative Penalty Law art. 58). Send the case to legal review.")
+            % {"reasons": "; ".join(reason_text(r) for r in reasons)}, code="legal_review_required")
+    return {"major": [{"code": r.code, "subject": r.subject} for r in reasons], "review_policy_version": version,
+            "penalty_kinds": kinds, "hearing_held": hearing_held}
+
+
 def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | None) -> Transition:
     if expected_stage is not None and expected_stage != case.stage:
         raise InvalidTransition(
@@ -214,12 +244,17 @@ def _check_allowed(case: Case, actor: User, action: str, expected_stage: str | N
 def case_transition(*, case_id: int, actor: User, action: str, reason: str = "", expected_stage: str | None = None,
                     fine_amount: object = None, decision_text: str = "", matter_code: object = "",
                     discretion: dict | None = None, deviation_reason: str = "",
-                    effective_date: dt.date | None = None) -> Case:
+                    effective_date: dt.date | None = None, penalty_kinds: Sequence[str] = (),
+                    hearing_held: bool = False) -> Case:
     """Take one step of the workflow: lock the case, check the table, save, audit, update deadlines.
 
     The decision step cites a current penalty matter and records the discretion facts (`discretion`: factor
     levels, situations, public apology, see `cases.discretion.facts_parse`); the fine is the computed one unless
     `fine_amount` differs, which needs `deviation_reason`; a fine outside the statutory range is refused.
+
+    A major decision (`cases.review_gate`: the fine, `penalty_kinds` such as a production stop or a permit
+    revocation, `hearing_held`) is refused unless a qualified legal reviewer's opinion is on record
+    (`legal_review_pass`, which a certified legal reviewer takes with a written opinion).
 
     `effective_date` records a step taken earlier on paper (entering historical files); it defaults to today.
     """
@@ -246,6 +281,16 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
             extra = {"discretion": record}
     if step.needs_decision:
         _check_notice(case, today)
+    if step.records_review:
+        if not (actor.certificate_no and actor.is_active):
+            raise PermissionDenied(_("Only a qualified legal reviewer (with a law-enforcement certificate on record) "
+                                     "may give the legal review opinion."))
+        case.legal_reviewed_by, case.legal_reviewed_on, case.legal_review_opinion = actor, today, reason
+        update += ["legal_reviewed_by", "legal_reviewed_on", "legal_review_opinion"]
+    elif not step.forward and case.legal_reviewed_on is not None:
+        # Returned for more evidence: the facts may change, so the opinion no longer covers the decision.
+        case.legal_reviewed_by, case.legal_reviewed_on, case.legal_review_opinion = None, None, ""
+        update += ["legal_reviewed_by", "legal_reviewed_on", "legal_review_opinion"]
     if step.serves_notice:
         period = calendar_current().add_working_days(today, NOTICE_PERIOD_WORKING_DAYS)
         case.notice_served_on, case.notice_waived_on = today, None
@@ -264,6 +309,8 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         deviation_reason = deviation_reason.strip()
         fine, record = _decision_fine(matter=matter, fine_amount=fine_amount, discretion=discretion,
                                       deviation_reason=deviation_reason)
+        gate = _check_legal_review(case, fine=fine, kinds=_penalty_kinds(matter, penalty_kinds),
+                                   hearing_held=hearing_held)
         if not decision_text.strip():
             raise ValidationFailed(_("Write the decision: the violation found, the legal basis and the penalty."),
                                    details={"decision_text": [_("Required.")]})
@@ -271,7 +318,7 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         case.discretion = record
         case.fine_computed = None if record["fine"] is None else Decimal(record["fine"])
         case.fine_deviation_reason = deviation_reason if case.fine_computed != fine else ""
-        extra = {"discretion": record, "fine_deviation_reason": case.fine_deviation_reason}
+        extra = {"discretion": record, "fine_deviation_reason": case.fine_deviation_reason, "legal_review": gate}
         case.matter, case.legal_basis = matter, matter.citation
         case.outcome, case.decided_on = Case.Outcome.PENALTY, today
         case.decision_number = document_number_next(organization=case.organization, kind="penalty", year=today.year)

@@ -26,7 +26,7 @@ from ecoenforce.core.audit import audit_timeline
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region
-from ecoenforce.registry.catalogue.models import MatterKind
+from ecoenforce.registry.catalogue.models import MatterKind, PenaltyKind
 from ecoenforce.registry.catalogue.selectors import matters_current
 from ecoenforce.registry.catalogue.services import matter_current
 
@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "submit_for_review": _("Submit for case review"),
     "return_for_evidence": _("Return for more evidence"),
     "send_to_legal_review": _("Send to legal review"),
+    "proceed_to_notice": _("Go to advance notice (not a major decision: no legal review)"),
     "close_without_penalty": _("Close without penalty"),
     "legal_review_pass": _("Legal review: approve"),
     "legal_review_return": _("Legal review: return"),
@@ -143,6 +144,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     discretion=(_posted_discretion(request.POST, choices) if choices is not None
                                 else {"no_penalty": request.POST.get("no_penalty", "")}),
                     deviation_reason=request.POST.get("deviation_reason", ""),
+                    penalty_kinds=request.POST.getlist("penalty_kinds"),
+                    hearing_held=request.POST.get("hearing_held") == "1",
                 )
         except ValidationFailed as exc:
             errors = {"action": request.POST.get("action"), "message": str(exc.message), "fields": exc.details}
@@ -173,5 +176,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "no_penalty_grounds": (discretion_choices()["no_penalty"] if any(a["t"].records_no_penalty for a in actions)
                                else []),
         "preview": preview,
+        "penalty_kind_choices": ([(k.value, k.label) for k in PenaltyKind if k not in (PenaltyKind.FINE, PenaltyKind.WARNING)]
+                                 if deciding else []),
+        "posted_kinds": set(posted.getlist("penalty_kinds")) if hasattr(posted, "getlist") else set(),
         "explanation": explanation_lines(case.discretion) if case.discretion else [],
     })

@@ -46,6 +46,7 @@ class Transition:
     records_waiver: bool = False  # records the party's written waiver of statement, defence and hearing
     approves_filing: bool = False  # the filing date (and the 90-day decision limit) is the approval's
     records_no_penalty: bool = False  # may record the no-penalty ground (轻微不罚, 首违不罚, no fault) it closes on
+    records_review: bool = False  # records the legal-review opinion (法制审核) a major decision needs
 
 
 INSPECTOR, LEADER, LEGAL = "inspector", "unit_leader", "legal_reviewer"
@@ -59,9 +60,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit_for_review", Stage.INVESTIGATION, Stage.REVIEW, frozenset({INSPECTOR, LEADER})),
     Transition("return_for_evidence", Stage.REVIEW, Stage.INVESTIGATION, frozenset({LEADER}), needs_reason=True, forward=False),
     Transition("send_to_legal_review", Stage.REVIEW, Stage.LEGAL_REVIEW, frozenset({LEADER})),
+    # 法制审核 is required only for major decisions (行政处罚法 art. 58; `cases.review_gate`): others go on to the
+    # advance notice directly, and `decide` refuses a major decision that has no recorded review opinion.
+    Transition("proceed_to_notice", Stage.REVIEW, Stage.NOTICE, frozenset({LEADER})),
     Transition("close_without_penalty", Stage.REVIEW, Stage.CLOSED, frozenset({LEADER}), needs_reason=True,
                records_no_penalty=True),
-    Transition("legal_review_pass", Stage.LEGAL_REVIEW, Stage.NOTICE, frozenset({LEGAL}), needs_reason=True),
+    Transition("legal_review_pass", Stage.LEGAL_REVIEW, Stage.NOTICE, frozenset({LEGAL}), needs_reason=True,
+               records_review=True),
     Transition("legal_review_return", Stage.LEGAL_REVIEW, Stage.INVESTIGATION, frozenset({LEGAL}), needs_reason=True, forward=False),
     # 告知 (行政处罚法 art. 44): the notice of the proposed penalty and of the rights to state, defend and ask for a
     # hearing is served; the decision waits for the period (art. 64: a hearing is asked for within 5 days; art. 85:
@@ -70,6 +75,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("record_waiver", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), needs_reason=True,
                records_waiver=True),
     Transition("decide", Stage.NOTICE, Stage.DECISION, frozenset({LEADER}), needs_decision=True),
+    # A decision found major at the notice stage (a hearing was held, the penalty grew) goes to legal review then.
+    Transition("send_to_legal_review", Stage.NOTICE, Stage.LEGAL_REVIEW, frozenset({LEADER})),
     # After the statement and defence the leader may still find no penalty due (行政处罚法 art. 33).
     Transition("close_without_penalty", Stage.NOTICE, Stage.CLOSED, frozenset({LEADER}), needs_reason=True,
                records_no_penalty=True),
