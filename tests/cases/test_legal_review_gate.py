@@ -171,3 +171,18 @@ def test_the_page_refuses_a_major_decision_and_the_reviewers_queue_shows_it_with
 
     assert waiting(due) == [(due, False)]
     assert waiting(due + dt.timedelta(days=1)) == [(due, True)]
+
+
+def test_over_the_api_the_penalties_and_the_hearing_decide_whether_review_is_needed(at_notice, leader_wj, legal_wj):
+    client = Client()
+    client.force_login(leader_wj)
+    url = f"/api/v1/cases/{at_notice.pk}/transition"
+    body = {"action": "decide", "matter_code": DECISION_MATTER, "fine_amount": "150000",
+            "deviation_reason": "情节较轻。", "decision_text": TEXT, "hearing_held": True}
+    refused = client.post(url, body, content_type="application/json")
+    assert (refused.status_code, refused.json()["code"]) == (409, "legal_review_required")
+    case_transition(case_id=at_notice.pk, actor=leader_wj, action="send_to_legal_review")
+    case_transition(case_id=at_notice.pk, actor=legal_wj, action="legal_review_pass", reason="经听证，同意。")
+    decided = client.post(url, body, content_type="application/json")
+    assert decided.status_code == 200, decided.content
+    assert (decided.json()["stage"], decided.json()["legal_review_opinion"]) == ("decision", "经听证，同意。")

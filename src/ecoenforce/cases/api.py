@@ -40,6 +40,8 @@ class CaseOut(Schema):
     decision_number: str
     matter_code: str
     legal_basis: str
+    legal_reviewed_on: dt.date | None
+    legal_review_opinion: str
     allowed_actions: list[str]
 
     @staticmethod
@@ -52,7 +54,8 @@ class CaseOut(Schema):
             fine_computed=case.fine_computed, fine_deviation_reason=case.fine_deviation_reason,
             discretion=case.discretion or {},
             decision_number=case.decision_number, matter_code=case.matter.code if case.matter_id else "",
-            legal_basis=case.legal_basis,
+            legal_basis=case.legal_basis, legal_reviewed_on=case.legal_reviewed_on,
+            legal_review_opinion=case.legal_review_opinion,
             allowed_actions=[t.action for t in case_actions_for_user(user=user, case=case)],
         )
 
@@ -79,6 +82,10 @@ class TransitionIn(Schema):
     # Decision only: {levels: {factor: level}, situations: [...], no_penalty, apology, apology_percent, exclusions}.
     discretion: dict | None = None
     deviation_reason: str = ""
+    # Decision only: other penalties imposed (PenaltyKind codes, e.g. restrict, revoke) and whether a hearing was
+    # held — with the fine they decide whether the decision is major and needs a recorded legal review.
+    penalty_kinds: list[str] = []
+    hearing_held: bool = False
 
 
 @router.get("/", response=CasePage, summary="List cases")
@@ -101,5 +108,6 @@ def transition_case(request, case_id: int, payload: TransitionIn):
     services.case_transition(case_id=case.pk, actor=request.user, action=payload.action, reason=payload.reason,
                              expected_stage=payload.expected_stage, fine_amount=payload.fine_amount,
                              decision_text=payload.decision_text, matter_code=payload.matter_code,
-                             discretion=payload.discretion, deviation_reason=payload.deviation_reason)
+                             discretion=payload.discretion, deviation_reason=payload.deviation_reason,
+                             penalty_kinds=payload.penalty_kinds, hearing_held=payload.hearing_held)
     return CaseOut.from_model(case_get_for_user(user=request.user, case_id=case_id), request.user)
