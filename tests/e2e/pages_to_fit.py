@@ -74,6 +74,7 @@ PAGES = [
     Page("/tips/{tip}/", (None,)),
     Page("/tips/phone/", ("leader",)),
     Page("/tips/same-facts/{tip_lead}/", ("leader",), keys=("lead", "received", "why")),
+    Page("/tips/rewards/?status=all", ("leader",), keys=("lead", "amount", "status")),
 ]
 
 

@@ -69,7 +69,7 @@ def test_the_web_tip_identity_is_sealed_and_its_pages_never_show_it(web_tip, per
     readers = {u.username for u in personas.values() if contact_may_read(u, lead)}
     assert readers == {"leader_wj", "city_leader"}  # a web tip has no taker: the county's and the city's leaders
     urls = [f"/tips/{code}/", "/tips/", "/tips/find/?code=ZZ", "/tips/ABCDEFGHJKMN/", "/tips/phone/",
-            "/tips/photos/999/", "/leads/", "/leads/?export=csv", "/leads/?export=xlsx", f"/leads/{lead.pk}/",
+            "/tips/photos/999/", "/tips/rewards/", "/tips/rewards/1/", "/leads/", "/leads/?export=csv", "/leads/?export=xlsx", f"/leads/{lead.pk}/",
             "/accounts/audit/", f"/accounts/audit/?object_type=leads.lead&object_id={lead.pk}", "/api/v1/leads/",
             f"/api/v1/leads/{lead.pk}", "/public/", "/admin/social/tip/", "/admin/core/sealedcontact/", "/"]
     searches = [f"/leads/?q={quote(PHONE)}", f"/api/v1/leads/?q={quote(NAME)}", f"/leads/?q={quote(NAME)}&export=csv"]

@@ -10,3 +10,9 @@ class SocialConfig(AppConfig):
     name = "ecoenforce.social"
     label = "social"
     verbose_name = _("Social supervision")
+
+    def ready(self) -> None:
+        # The work queue is core's; this app adds its sources to it (core never imports the app).
+        from ecoenforce.social.queue import register
+
+        register()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecoenforce.core.models import VersionedPolicy
 from ecoenforce.leads.models import Lead
 
 
@@ -62,3 +63,56 @@ class TipPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo #{self.pk}"
+
+
+class RewardPolicy(VersionedPolicy):
+    """A version of the tip reward rules (the newest is in force; social.rewards reads it)."""
+
+    values = models.JSONField(_("values"), default=dict, help_text=_(
+        "Keys: share_of_fine, cap, minimum (yuan), first_reporter_only, real_name_only, unconfirmed; missing keys "
+        "keep the defaults (Zhejiang share and cap, Shandong first reporter, Hunan real name)."))
+
+    class Meta(VersionedPolicy.Meta):
+        verbose_name = _("tip reward policy")
+        verbose_name_plural = _("tip reward policies")
+
+
+class Reward(models.Model):
+    """A tipster's reward for one tip: claimed with its tracking code, approved or refused by a leader of the
+    county, then paid. One per tip (a second claim is refused). Never holds who the tipster is."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        PAID = "paid", _("Paid")
+
+    class Method(models.TextChoices):
+        BANK = "bank", _("Bank transfer")
+        CASH = "cash", _("Cash at the bureau")
+        MOBILE = "mobile", _("Mobile payment")
+
+    tip = models.OneToOneField(Tip, verbose_name=_("tip"), on_delete=models.PROTECT, related_name="reward")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CLAIMED)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    fine = models.DecimalField(_("fine (yuan)"), max_digits=14, decimal_places=2)
+    reasons = models.JSONField(_("reasons"), default=list)
+    policy_version = models.PositiveIntegerField(_("policy version"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("amount paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=12, choices=Method.choices, blank=True)
+    paid_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("payment recorded by"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("tip reward")
+        verbose_name_plural = _("tip rewards")
+        ordering = ["claimed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"reward #{self.pk}"

@@ -47,6 +47,8 @@ class TipProgress:
     steps: list[Step] = field(default_factory=list)
     outcome: str = ""
     same_facts: bool = False  # a handler linked it to an earlier report of the same facts
+    reward: str = ""  # the reward outcome in plain words (social.rewards_selectors), empty while too early
+    may_claim: bool = False
 
 
 def tip_get_by_code(code: str) -> Tip:
@@ -98,9 +100,12 @@ def tip_progress(code: str) -> TipProgress:
             elif case.stage == Stage.CLOSED:
                 outcome = _("The case was concluded.")
             steps.append(Step(_("Outcome"), bool(outcome), case.decided_on or case.closed_on if outcome else None))
+    from ecoenforce.social.rewards_selectors import reward_outcome_words
+
+    reward, may_claim = reward_outcome_words(tip)
     return TipProgress(submitted_on=_date(tip.submitted_at), county=lead.region.name, title=lead.title,
                        channel=tip.get_channel_display(), steps=steps, outcome=outcome,
-                       same_facts=tip.duplicate_of_id is not None)
+                       same_facts=tip.duplicate_of_id is not None, reward=reward, may_claim=may_claim)
 
 
 def tip_photo_for_user(*, user: User, photo_id: object) -> tuple[TipPhoto, Path]:

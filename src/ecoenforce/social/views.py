@@ -85,12 +85,23 @@ def tip_find(request: HttpRequest) -> HttpResponse:
 
 
 def tip_status(request: HttpRequest, code: str) -> HttpResponse:
-    """A tip's progress by its tracking code, in plain words."""
+    """A tip's progress by its tracking code, in plain words; the tipster claims an earned reward here."""
+    from ecoenforce.social.rewards_services import reward_claim
+
+    error = ""
     try:
+        if request.method == "POST" and request.POST.get("action") == "claim_reward":
+            try:
+                reward_claim(code=code)
+            except ValidationFailed as exc:
+                error = str(exc.message)
+            else:
+                return redirect("social:status", code=code)
         progress = tip_progress(code)
     except NotFound as exc:
         return render(request, "social/tip_find.html", {"typed": code, "error": str(exc.message)}, status=404)
-    return render(request, "social/tip_status.html", {"progress": progress, "code": code_display(code_normalize(code))})
+    return render(request, "social/tip_status.html", {"progress": progress, "code": code_display(code_normalize(code)),
+                                                      "error": error}, status=422 if error else 200)
 
 
 @login_required
