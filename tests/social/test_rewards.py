@@ -188,3 +188,30 @@ def test_claims_wait_in_the_county_leaders_queue(region_wj, a_case, leader_wj, c
     assert "social.rewards" not in queue_counts(city_leader) or queue_counts(city_leader)["social.rewards"] == 0
     section = next(s for s in queue_for_user(leader_wj) if s.source.key == "social.rewards")
     assert section.items[0].url == f"/tips/rewards/{reward.pk}/" and NAME not in section.items[0].title
+
+
+@pytest.mark.parametrize("paid_on, amount, method, field", [
+    (dt.date(2026, 5, 1), "abc", "bank", "amount"), (dt.date(2026, 5, 1), "NaN", "bank", "amount"),
+    (dt.date(2026, 5, 1), "Infinity", "bank", "amount"), (dt.date(2026, 5, 1), "0", "bank", "amount"),
+    (dt.date(2999, 1, 1), "100", "bank", "paid_on"), (None, "100", "bank", "paid_on"),
+    (dt.date(2026, 5, 1), "100", "cheque", "method")])
+def test_a_bad_payment_record_is_refused_and_nothing_is_written(region_wj, a_case, leader_wj, paid_on, amount,
+                                                                method, field):
+    tip, code = file_tip(region_wj)
+    decide(tip, a_case)
+    reward = reward_claim(code=code)
+    reward_decide(actor=leader_wj, reward_id=reward.pk, approve=True)
+    with pytest.raises(ValidationFailed) as caught:
+        reward_record_payment(actor=leader_wj, reward_id=reward.pk, paid_on=paid_on, amount=amount, method=method)
+    assert field in caught.value.details
+    assert Reward.objects.get().status == Reward.Status.APPROVED
+    assert not AuditEvent.objects.filter(action="reward.pay").exists()
+
+
+def test_the_tracking_page_words_the_reward_in_chinese(region_wj, a_case):
+    tip, code = file_tip(region_wj)
+    decide(tip, a_case)
+    public = Client()
+    public.cookies["django_language"] = "zh-hans"
+    page = public.get(f"/tips/{code}/").content.decode()
+    assert "符合奖励条件，奖励金额¥15000.00" in page and "申领奖励" in page
