@@ -215,3 +215,22 @@ def test_the_tracking_page_words_the_reward_in_chinese(region_wj, a_case):
     public.cookies["django_language"] = "zh-hans"
     page = public.get(f"/tips/{code}/").content.decode()
     assert "符合奖励条件，奖励金额¥15000.00" in page and "申领奖励" in page
+
+
+def test_an_administrator_changes_the_rules_by_adding_a_version(region_wj, a_case, admin_user):
+    from ecoenforce.social.rewards_services import reward_policy_add
+
+    for bad in ({"share_of_fine": "2"}, {"minimum": "200000"}, {"cap": "lots"}, ["not", "a", "dict"]):
+        with pytest.raises(ValidationFailed, match="reward policy"):
+            reward_policy_add(actor=admin_user, values=bad)
+    assert RewardPolicy.newest().version == 1
+    reward_policy_add(actor=admin_user, values={"share_of_fine": "0.1", "cap": "20000"}, source="本局2026年规则")
+    tip, code = file_tip(region_wj)
+    decide(tip, a_case)
+    reward = reward_claim(code=code)
+    assert (reward.amount, reward.policy_version) == (Decimal("20000.00"), 2)  # 10 % of 300,000, capped
+    assert AuditEvent.objects.get(action="reward_policy.add").after == {"share_of_fine": "0.1", "cap": "20000"}
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/admin/social/rewardpolicy/add/")
+    assert page.status_code == 200 and "first_reporter_only" in page.content.decode()

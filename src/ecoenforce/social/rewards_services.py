@@ -109,3 +109,27 @@ def reward_record_payment(*, actor: User, reward_id: object, paid_on: dt.date | 
     audit_record(actor=actor, obj=reward.tip.lead, action="reward.pay", before={"status": Reward.Status.APPROVED},
                  after={"status": reward.status, "paid_on": paid_on.isoformat(), "amount": str(paid), "method": method})
     return reward
+
+
+def reward_policy_check(values: object) -> None:
+    """Refuse reward rules the assessment cannot use (ValidationFailed says what to correct)."""
+    from ecoenforce.social.rewards import RewardRules
+
+    if not isinstance(values, dict):
+        raise ValidationFailed(_("The reward policy must be an object of keys and values."))
+    try:
+        RewardRules.from_values(values)
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise ValidationFailed(_("The reward policy could not be read: %(error)s. The share is above 0 and at most 1, "
+                                 "and 0 ≤ minimum ≤ cap (yuan).") % {"error": exc}) from None
+
+
+@transaction.atomic
+def reward_policy_add(*, actor: User | None, values: dict, source: str = "") -> object:
+    """Store the next reward policy version (older versions stay for the record; claims keep the version they used)."""
+    from ecoenforce.social.models import RewardPolicy
+
+    reward_policy_check(values)
+    policy = RewardPolicy.add_version(values=values, source=source)
+    audit_record(actor=actor, obj=policy, action="reward_policy.add", after=values, reason=source)
+    return policy
