@@ -35,7 +35,7 @@ def reward_claim(*, code: str) -> Reward:
     """The tipster claims the reward their tip earned (the tracking code is the proof); refused if already claimed
     or not eligible, with the reasons."""
     found = tip_get_by_code(code)
-    tip = Tip.objects.select_for_update().select_related("lead__case", "lead__region").get(pk=found.pk)
+    tip = Tip.objects.select_for_update(of=("self",)).select_related("lead__case", "lead__region").get(pk=found.pk)
     existing = Reward.objects.filter(tip=tip).first()
     if existing is not None:
         raise _already(existing)
@@ -57,7 +57,7 @@ def _for_leader(actor: User, reward_id: object) -> Reward:
     # A county's rewards are its own leader's to decide (not every leader above).
     if not Reward.objects.filter(pk=reward.pk).filter(home_region_q(actor, field="tip__lead__region__code")).exists():
         raise NotFound()
-    return Reward.objects.select_for_update().select_related("tip__lead").get(pk=reward.pk)
+    return Reward.objects.select_for_update(of=("self",)).select_related("tip__lead").get(pk=reward.pk)
 
 
 @transaction.atomic
