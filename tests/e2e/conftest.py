@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,7 @@ import pytest
 # browser steps are plain synchronous code, so Django's async-safety guard does not apply here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
-# The machine has no internet: keep Chromium from phoning home.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+from e2e_chromium import CHROMIUM, CHROMIUM_ARGS, OUTPUT  # noqa: E402,F401 (re-exported for the fixtures)
 
 
 def pytest_collection_modifyitems(session, config, items):

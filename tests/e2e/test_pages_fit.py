@@ -9,9 +9,9 @@ import os
 
 import pytest
 from django.apps import apps as django_apps
+from e2e_chromium import CHROMIUM, CHROMIUM_ARGS, OUTPUT
 from pages_to_fit import PAGES, demo_objects
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, OUTPUT
 from ecoenforce.core.models import Region
 from ecoenforce.demo.seed import DEMO_PASSWORD, DemoSeeder
 
