@@ -7,6 +7,7 @@ import re
 
 import pytest
 from browser_steps import sign_in, sign_out, submit, wujin_staff
+from django.utils import timezone
 
 from ecoenforce.core.audit import audit_verify
 from ecoenforce.core.models import Role, User
@@ -88,7 +89,7 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
     result = page.locator("[data-testid=task-result]")
     assert result.locator("input[name=inspected_on]").input_value() == ""  # nothing pre-filled: the officer says
     assert not result.locator("input[name=violation_found]:checked").count()
-    result.locator("input[name=inspected_on]").fill(round_.drawn_at.date().isoformat())
+    result.locator("input[name=inspected_on]").fill(timezone.localdate(round_.drawn_at).isoformat())
     result.locator("input[name=violation_found][value=yes]").check()
     submit(page, result.locator("button"))  # no findings: refused, the choice is kept
     result = page.locator("[data-testid=task-result]")
@@ -104,7 +105,7 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
     # The other results come in through the same service the page uses; then the leader publishes.
     for task in InspectionTask.objects.filter(round=round_, status=InspectionTask.Status.ASSIGNED):
         task_record_result(actor=task.inspectors.first(), task_id=task.pk,
-                           inspected_on=round_.drawn_at.date().isoformat(), violation_found=False,
+                           inspected_on=timezone.localdate(round_.drawn_at).isoformat(), violation_found=False,
                            findings="检查污染防治设施运行记录，未发现问题")
     sign_in(page, base, "chen")
     page.goto(f"{base}/planning/rounds/{round_.pk}/")
