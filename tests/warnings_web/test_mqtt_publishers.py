@@ -294,8 +294,14 @@ def test_a_binding_removed_before_the_flush_is_not_stored(boxes, tmp_path, admin
     assert not list(tmp_path.rglob("*.parquet"))
 
 
-def test_the_command_line_refuses_in_words_with_status_2(boxes, tmp_path, settings, capsys):
+def test_the_command_line_refuses_in_words_with_status_2(boxes, tmp_path, settings, capsys, monkeypatch):
+    from django.db import connections
+
     from ecoenforce.cli import main
+
+    # A command run from the shell closes its database connections when it ends (BaseCommand.run_from_argv); here
+    # several run inside one test transaction, which PostgreSQL would lose with the connection.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     settings.MQTT_PASSWORD = ""
     for argv in (["mqtt", "config", "--out", str(tmp_path)], ["mqtt", "bind", "box-a", "EZNOBODY"],
