@@ -22,6 +22,7 @@ from ecoenforce.core.signin import SignInLocked, client_address, throttle_check,
 from ecoenforce.leads.api import router as leads_router
 from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.notifications.api import router as notifications_router
+from ecoenforce.planning.api import router as planning_router
 from ecoenforce.registry.api import router as registry_router
 from ecoenforce.registry.api_classification import router as classification_router
 from ecoenforce.warnings.api import router as warnings_router
@@ -96,3 +97,4 @@ api.add_router("/warnings", warnings_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/queue", queue_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/planning", planning_router)

@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.core.access import scope_by_region
+from ecoenforce.core.access import get_in_scope, has_role, scope_by_region
+from ecoenforce.core.errors import NotFound
 from ecoenforce.core.filters import ListFilters, filter_field
 from ecoenforce.core.models import Organization, User
 from ecoenforce.inspections.models import Inspection
@@ -17,6 +18,7 @@ from ecoenforce.leads.models import Lead
 from ecoenforce.planning.capacity import CLASSES
 from ecoenforce.planning.labels import class_label
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
+from ecoenforce.planning.services import PLAN_ROLES, _may_plan_for
 
 
 def plans_for_user(*, user: User) -> QuerySet[InspectionPlan]:
@@ -136,3 +138,62 @@ def plan_actuals(plan: InspectionPlan, *, through: dt.date | None = None) -> dic
         region__code__startswith=plan.organization.region.prefix).values("entity__risk_class").annotate(n=Count("id"))}
     return {c: {"routine": progress[c]["routine"], "special": progress[c]["special"], "case": cases.get(c, 0)}
             for c in CLASSES}
+
+
+def plan_get_for_user(*, user: User, plan_id: object) -> InspectionPlan:
+    """One plan of a bureau in the user's jurisdiction, or NotFound."""
+    return get_in_scope(InspectionPlan.objects.select_related("organization__region", "approved_by")
+                        .prefetch_related("lines"), user=user, pk=plan_id, field="organization__region__code")
+
+
+def round_get_for_user(*, user: User, round_id: object) -> DrawRound:
+    """One round of a bureau in the user's jurisdiction (with its task counts), or NotFound."""
+    found = rounds_for_user(user=user).filter(pk=round_id).first() if str(round_id).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def round_targets_visible(*, user: User, round_: DrawRound) -> bool:
+    """The target list is secret until publication: before it only the leaders who run the round see it."""
+    if round_.status == DrawRound.Status.PUBLISHED:
+        return True
+    return has_role(user, PLAN_ROLES) and _may_plan_for(user, round_.organization)
+
+
+def tasks_visible_to_user(*, user: User, mine_only: bool = False, status: str = "", round_id: object = None,
+                          due_from: dt.date | None = None, due_to: dt.date | None = None) -> QuerySet[InspectionTask]:
+    """Tasks a person may read: the ones they were drawn for; unless `mine_only`, also every task of the rounds in
+    their jurisdiction whose target list they may see (published rounds; before publication, the rounds their own
+    bureau runs, for its leaders). Unknown filter values are ignored."""
+    mine = Q(inspectors=user)
+    if mine_only:
+        visible = mine
+    else:
+        rounds = rounds_for_user(user=user)
+        published = Q(round__in=rounds.filter(status=DrawRound.Status.PUBLISHED).values("pk"))
+        visible = mine | published
+        if has_role(user, PLAN_ROLES) and user.organization_id is not None:
+            prefix = user.jurisdiction_prefix
+            runs_all = prefix == "" or user.organization.kind == Organization.Kind.CITY_BUREAU
+            own = rounds if runs_all else rounds.filter(organization_id=user.organization_id)
+            visible |= Q(round__in=own.values("pk"))
+    qs = InspectionTask.objects.filter(pk__in=InspectionTask.objects.filter(visible).values("pk"))
+    if status in InspectionTask.Status.values:
+        qs = qs.filter(status=status)
+    if str(round_id or "").isdigit():
+        qs = qs.filter(round_id=int(round_id))
+    if due_from is not None:
+        qs = qs.filter(due_on__gte=due_from)
+    if due_to is not None:
+        qs = qs.filter(due_on__lte=due_to)
+    return (qs.select_related("entity__region", "entity__industry", "round", "inspection")
+            .prefetch_related("inspectors").order_by("status", "due_on", "id"))
+
+
+def task_visible_get(*, user: User, task_id: object) -> InspectionTask:
+    """One task the person may read (`tasks_visible_to_user`), or NotFound."""
+    found = tasks_visible_to_user(user=user).filter(pk=task_id).first() if str(task_id).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
