@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import hmac
 import math
-import os
 import re
 import secrets
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from ecoenforce.core.access import require_role
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
+from ecoenforce.core.files import HEAD, private_write, sniff_type
 from ecoenforce.core.models import Region, Role, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
@@ -57,13 +57,8 @@ class TipsTooFast(ApplicationError):
 
 def photo_type_of(data: bytes) -> str | None:
     """The image type the bytes are (read from the content, never from the name), or None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    kind = sniff_type(data[:HEAD])
+    return kind if kind in PHOTO_TYPES else None
 
 
 def files_dir() -> Path:
@@ -146,13 +141,8 @@ def _check_photos(photos: Sequence[bytes]) -> list[tuple[bytes, str]]:
 
 
 def _write(tip: Tip, data: bytes, ext: str) -> str:
-    (files_dir() / str(tip.pk)).mkdir(parents=True, exist_ok=True)
     stored = f"{tip.pk}/{secrets.token_hex(16)}.{ext}"
-    fd = os.open(files_dir() / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    private_write(files_dir() / stored, data)
     return stored
 
 

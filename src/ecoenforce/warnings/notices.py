@@ -10,12 +10,7 @@ through `notice_attachment_for_user` (the firm for its own facility, staff withi
 from __future__ import annotations
 
 import hashlib
-import io
-import os
-import re
 import secrets
-import unicodedata
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +25,7 @@ from django.utils.translation import gettext_noop
 from ecoenforce.core.access import STAFF_ROLES, has_role, scope_by_region
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ecoenforce.core.files import DOCX, display_name, private_write, sniff_type
 from ecoenforce.core.models import Role, User
 from ecoenforce.notifications.models import Kind
 from ecoenforce.notifications.services import notify
@@ -43,8 +39,7 @@ MAX_ANSWER_CHARS = 5000
 MIN_ANSWER_CHARS = 10
 # content type → extension, for the types a firm's explanation is sent in
 TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png",
-         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
-_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+         DOCX: "docx"}
 
 
 def files_dir() -> Path:
@@ -53,29 +48,8 @@ def files_dir() -> Path:
 
 def content_type_of(data: bytes) -> str | None:
     """The type the bytes are (not what their name says), or None when it is not one we accept."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return _DOCX
-    return None
-
-
-def _clean_name(name: str, ext: str) -> str:
-    """The sender's file name for display only: no path, no control characters, the extension of what it is."""
-    base = unicodedata.normalize("NFC", Path(str(name or "")).name)
-    base = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]", "", base).strip(" .")
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    return f"{(stem or 'file')[:100]}.{ext}"
+    kind = sniff_type(data)
+    return kind if kind in TYPES else None
 
 
 # --- the firm's side ----------------------------------------------------------------------------------------
@@ -119,21 +93,15 @@ def _check_files(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes, s
             problems.append(_("%(name)s is not a PDF, JPEG, PNG or Word (.docx) file. Save it in one of these "
                               "formats and send it again.") % {"name": shown})
             continue
-        checked.append((_clean_name(name, TYPES[kind]), data, kind))
+        checked.append((display_name(name, TYPES[kind]), data, kind))
     if problems:
         raise ValidationFailed(" ".join(problems), details={"attachments": problems})
     return checked
 
 
 def _write(notice: ElectronicNotice, data: bytes, ext: str) -> str:
-    folder = files_dir() / str(notice.pk)
-    folder.mkdir(parents=True, exist_ok=True)
     stored = f"{notice.pk}/{secrets.token_hex(16)}.{ext}"
-    fd = os.open(files_dir() / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    private_write(files_dir() / stored, data)
     return stored
 
 
