@@ -11,15 +11,24 @@ import json
 import random
 import shutil
 import subprocess
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from ecoenforce.planning.draw import DrawError, DrawPolicy, EntityRecord, InspectorRecord, draw, draw_seed
+from ecoenforce.planning.draw import (
+    DrawError,
+    DrawPolicy,
+    EntityRecord,
+    InspectorRecord,
+    draw,
+    draw_seed,
+    inclusion_probabilities,
+)
 from ecoenforce.planning.draw.example import ENTITIES, INSPECTORS, POLICY, SEED
 from ecoenforce.planning.roundfile import build_round_file, build_round_file_v2, verify_round_file
-from ecoenforce.planning.roundseal import public_pools, seal_pools, target_tie_openings
+from ecoenforce.planning.roundseal import FORMAT_V3, public_pools, seal_pools, target_tie_openings
 
 JS = Path(__file__).resolve().parents[2] / "src" / "ecoenforce" / "static" / "ecoenforce" / "roundverify.js"
 HARNESS = """
@@ -75,6 +84,19 @@ def _round(rng: random.Random, n: int, fmt: int) -> dict:
         policy = DrawPolicy(ratios=ratios, inspectors_per_target=rng.choice([2, 2, 3]),
                             cross_region=rng.random() < 0.5, positive_list_mode=rng.choice(["tag", "exclude"]),
                             max_targets=rng.choice([None, None, 60]))
+        if fmt == 3:  # a weighted round: probabilities from random weights, a floor, a budget in range
+            mode = policy.positive_list_mode
+            pool = [e for e in entities if not (mode == "exclude" and e.positive_list)]
+            if not pool:
+                continue
+            floor = Decimal(rng.choice(["0.01", "0.05", "0.1", "0.333333"]))
+            least = max(1, int(-(-floor * len(pool) // 1)))
+            budget = rng.randint(least, len(pool))
+            weights = {e.id: rng.choice([0, 0, 1, 2.5, 10, 40]) * rng.random() for e in pool}
+            probs = inclusion_probabilities(weights, budget=budget, floor=floor)
+            entities = [replace(e, probability=probs.get(e.id)) for e in entities]
+            policy = replace(policy, ratios={}, mode="weighted", floor=floor, budget=budget,
+                             max_targets=rng.choice([None, None, 60]))
         seed = bytes(rng.randrange(256) for _ in range(32))
         entropy = rng.choice([None, "", "见证人报数 4711", "双色球 2026137: 03 09 14 21 27 30 + 11"])
         common = {"round_id": f"320412-{n}", "title": f"第{n}轮双随机抽查", "created_at": T0, "committed_at": T0,
@@ -88,7 +110,8 @@ def _round(rng: random.Random, n: int, fmt: int) -> dict:
             result = draw(draw_seed(seed, entropy), s_entities, s_inspectors, policy)
             return build_round_file_v2(**common, entities=s_entities, inspectors=s_inspectors,
                                        public_pools=public_pools(s_entities, s_inspectors, openings),
-                                       tie_openings=target_tie_openings(openings, [t.entity_id for t in result.targets]))
+                                       tie_openings=target_tie_openings(openings, [t.entity_id for t in result.targets]),
+                                       **({"file_format": FORMAT_V3} if fmt == 3 else {}))
         except DrawError:
             continue  # not drawable (too few eligible officers, nothing to draw): generate another
 
@@ -111,7 +134,24 @@ def _tampered(doc: dict) -> list[dict]:
     variant(lambda d: d.update(committed_at="yesterday"))
     variant(lambda d: d["pools"]["entities"][0].update(region="999999"))
     variant(lambda d: d["pools"]["inspectors"][0].update(certified=not d["pools"]["inspectors"][0]["certified"]))
-    variant(lambda d: d["policy"]["ratios"].update(general="0.9"))
+    if doc["format"] == FORMAT_V3:
+        weighted = [e for e in doc["pools"]["entities"] if "p" in e]
+        variant(lambda d: d["policy"].update(floor="0.5"))
+        variant(lambda d: d["policy"].update(budget=d["policy"]["budget"] + 1))
+        variant(lambda d: d.update(format="ecoenforce-draw-round/2"))
+        variant(lambda d: d["selection"]["weighted"].update(start=d["selection"]["weighted"]["start"] + 1))
+        variant(lambda d: d["selection"]["targets"][0].update(p="1"))
+        p0 = weighted[0]["p"]
+        moved = "0.999999" if p0 != "0.999999" else "0.5"
+
+        def raise_one(d):  # a probability raised, the pools digest recomputed: the sum no longer meets the budget
+            e = next(x for x in d["pools"]["entities"] if "p" in x)
+            e["p"] = moved
+            d["pools_digest"] = _digest(d["pools"])
+        variant(lambda d: next(x for x in d["pools"]["entities"] if "p" in x).update(p=moved))
+        variant(raise_one)
+    else:
+        variant(lambda d: d["policy"]["ratios"].update(general="0.9"))
     variant(lambda d: d.update(policy_digest="f" * 64))
     variant(lambda d: d.update(public_entropy="another witness"))
     variant(lambda d: d.update(public_entropy=7))
@@ -119,7 +159,10 @@ def _tampered(doc: dict) -> list[dict]:
     variant(lambda d: d["selection"]["targets"][0].update(offset=d["selection"]["targets"][0]["offset"] + 1))
     variant(lambda d: d["selection"]["targets"][0].update(positive_list=int(d["selection"]["targets"][0]["positive_list"])))
     variant(lambda d: d["selection"]["targets"].pop())
-    variant(lambda d: d["selection"]["classes"][0].update(rounding="ceil(1 × 1) = 1"))
+    if doc["selection"]["classes"]:
+        variant(lambda d: d["selection"]["classes"][0].update(rounding="ceil(1 × 1) = 1"))
+    else:
+        variant(lambda d: d["selection"]["weighted"].update(count=0))
     variant(lambda d: d["selection"].update(extra=True))
     variant(lambda d: d.update(selection_digest="0" * 64))
     if doc["format"] == "ecoenforce-draw-round/2":
@@ -129,6 +172,12 @@ def _tampered(doc: dict) -> list[dict]:
             variant(lambda d: d.update(tie_openings=[]))
         variant(lambda d: d["pools"]["inspectors"][0]["tie_commitments"].append("ab" * 32))
     return out
+
+
+def _digest(pools: dict) -> str:
+    from ecoenforce.planning.roundseal import public_pools_digest
+
+    return public_pools_digest(pools)
 
 
 def _same(py, js, label: str) -> None:
@@ -150,7 +199,7 @@ def test_the_worked_example_verifies_in_the_browser_as_in_the_documentation(tmp_
     _same(verify_round_file(doc), js, "example")
 
 
-@pytest.mark.parametrize("fmt", [1, 2])
+@pytest.mark.parametrize("fmt", [1, 2, 3])
 def test_generated_rounds_and_their_tamperings_get_the_same_verdict_in_both_verifiers(fmt, tmp_path):
     rng = random.Random(4711 + fmt)
     docs, labels, rounds = [], [], []
@@ -176,3 +225,8 @@ def test_generated_rounds_and_their_tamperings_get_the_same_verdict_in_both_veri
     assert any(t["recusals"]["recusal.declared_tie"] for t in targets)
     assert any(t["recusals"]["recusal.recent_inspection"] for t in targets)
     assert any(t["recusals"]["recusal.home_region"] for t in targets)
+    if fmt == 3:  # every weighted round drew exactly its budget, and a raised probability was caught by both
+        assert all(len(d["selection"]["targets"]) == d["policy"]["budget"] for d in rounds)
+        caught = [(doc, py) for doc in docs if doc.get("format") == FORMAT_V3
+                  for py in [verify_round_file(doc)] if not py.ok and "add up to" in py.first_mismatch.detail]
+        assert caught

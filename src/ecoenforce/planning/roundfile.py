@@ -34,6 +34,7 @@ from .draw import (
 )
 from .roundseal import (
     FORMAT_V2,
+    FORMAT_V3,
     check_tie_openings,
     inspectors_from_public,
     public_pools_digest,
@@ -42,7 +43,7 @@ from .roundseal import (
 
 FORMAT_V1 = "ecoenforce-draw-round/1"  # pools in the clear (certificate numbers and ties): rounds before 2026-12
 FORMAT_VERSION = FORMAT_V1  # what `build_round_file` writes; the product publishes FORMAT_V2 (roundseal.py)
-FORMATS = (FORMAT_V1, FORMAT_V2)
+FORMATS = (FORMAT_V1, FORMAT_V2, FORMAT_V3)
 
 
 def _iso(ts: datetime) -> str:
@@ -124,15 +125,17 @@ def build_round_file_v2(
     tie_openings: Sequence[Mapping[str, str]],
     policy: DrawPolicy,
     public_entropy: str | None = None,
+    file_format: str = FORMAT_V2,
 ) -> dict[str, Any]:
     """The publishable round document of format 2: pseudonyms, tie commitments, and the openings of ties to targets.
 
     `entities`/`inspectors` are what the draw ran on (pseudonym ids, real ties); `public_pools` is what was published
-    at commitment; `tie_openings` opens the ties to drawn targets (roundseal.target_tie_openings).
+    at commitment; `tie_openings` opens the ties to drawn targets (roundseal.target_tie_openings). A weighted round
+    (probabilities in the pool) is written as format 3 (`file_format=FORMAT_V3`), the same layout.
     """
     result = draw(draw_seed(seed, public_entropy), entities, inspectors, policy)
     return {
-        "format": FORMAT_V2,
+        "format": file_format,
         "algorithm": ALGORITHM_VERSION,
         "round_id": round_id,
         "title": title,
@@ -293,6 +296,10 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
         policy = policy_from_canonical(doc["policy"])
     except (KeyError, TypeError, ValueError, DrawError) as exc:
         return fail("pools", f"the pools or policy cannot be read: {exc!r}")
+    weighted = policy.mode != "strata" or any(e.probability is not None for e in entities)
+    if weighted and file_format != FORMAT_V3:
+        return fail("pools", f"inclusion probabilities or a weighted policy appear in a file of format {file_format!r}; "
+                             f"only {FORMAT_V3!r} carries them")
     if file_format == FORMAT_V1:
         found_pools = pools_digest(entities, inspectors)
     else:
@@ -317,7 +324,7 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
         )
     checks.append(Check("policy_digest", True, found_policy))
 
-    if file_format == FORMAT_V2:
+    if file_format != FORMAT_V1:
         # 3b. The ties the draw used: each published opening must open one of its officer's commitments.
         ties, problem = check_tie_openings(doc["pools"], doc.get("tie_openings") or [])
         if problem:
@@ -346,7 +353,7 @@ def verify_round_file(source: str | Path | Mapping[str, Any]) -> VerifyReport:
             f"the selection hashes to {digest}, the file says {doc.get('selection_digest')}",
         )
     checks.append(Check("selection_digest", True, digest))
-    if file_format == FORMAT_V2:
+    if file_format != FORMAT_V1:
         drawn = {t.entity_id for t in result.targets}
         stray = sorted(t["entity"] for t in doc.get("tie_openings") or [] if t["entity"] not in drawn)
         if stray:
@@ -361,8 +368,8 @@ def verify_round_file_with_openings(source: str | Path | Mapping[str, Any],
     if not report.ok:
         return report
     doc = _load(source)
-    if doc.get("format") != FORMAT_V2:
-        return VerifyReport(report.checks + (Check("openings", False, "only a round file of format 2 has openings"),))
+    if doc.get("format") not in (FORMAT_V2, FORMAT_V3):
+        return VerifyReport(report.checks + (Check("openings", False, "only a round file of format 2 or 3 has openings"),))
     try:
         opened = _load(openings)
         rows = verify_openings(doc, opened)

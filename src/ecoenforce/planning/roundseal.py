@@ -27,6 +27,9 @@ from .draw import EntityRecord, InspectorRecord, canonical_json, entity_to_canon
 from .draw.canonical import sha256_hex
 
 FORMAT_V2 = "ecoenforce-draw-round/2"
+# Format 3 = format 2 (pseudonyms, sealed ties) + a weighted round's inclusion probabilities (docs §11).
+FORMAT_V3 = "ecoenforce-draw-round/3"
+SEALED_FORMATS = (FORMAT_V2, FORMAT_V3)
 OPENINGS_FORMAT = "ecoenforce-draw-openings/1"
 SALT_BYTES = 16
 

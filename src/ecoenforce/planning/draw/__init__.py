@@ -22,6 +22,7 @@ from .engine import class_count, draw, inspector_loads, label_hash, validate_pol
 from .records import (
     ALGORITHM_VERSION,
     POSITIVE_LIST_TAG,
+    PROBABILITY_SCALE,
     RISK_CLASSES,
     Assignment,
     ClassSummary,
@@ -33,10 +34,12 @@ from .records import (
     InspectorRecord,
 )
 from .recusal import REASON_CODES, REASON_TEXT, attach_recent_inspections, explain_target, recusal_reasons
+from .weights import inclusion_probabilities
 
 __all__ = [
     "ALGORITHM_VERSION",
     "POSITIVE_LIST_TAG",
+    "PROBABILITY_SCALE",
     "REASON_CODES",
     "REASON_TEXT",
     "RISK_CLASSES",
@@ -59,6 +62,7 @@ __all__ = [
     "explain_target",
     "inspector_from_canonical",
     "inspector_loads",
+    "inclusion_probabilities",
     "inspector_to_canonical",
     "label_hash",
     "policy_digest",

@@ -11,6 +11,7 @@ from typing import Any
 
 from .records import (
     POSITIVE_LIST_TAG,
+    PROBABILITY_SCALE,
     RISK_CLASSES,
     DrawError,
     DrawPolicy,
@@ -99,15 +100,44 @@ def parse_ratio(value: Any, risk_class: str) -> Decimal:
     return ratio
 
 
+def parse_probability(value: Any, what: str) -> Decimal:
+    """An exact decimal with at most 6 places from a string or int (never a float); DrawError otherwise.
+
+    Used for an entity's inclusion probability ("p") and a weighted round's floor; the range is checked by the draw.
+    """
+    bad = DrawError(
+        "pool.probability_invalid",
+        f"The probability of {what} must be a decimal string with at most 6 places such as \"0.05\", not {value!r}.",
+        {"what": what, "value": repr(value)},
+    )
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise bad
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise bad from None
+    if not number.is_finite() or (number * PROBABILITY_SCALE) != (number * PROBABILITY_SCALE).to_integral_value():
+        raise bad
+    return number
+
+
+def probability_units(p: Decimal) -> int:
+    """A probability in whole millionths (exact: parse_probability allows at most 6 places)."""
+    return int(p * PROBABILITY_SCALE)
+
+
 def entity_to_canonical(entity: EntityRecord) -> dict[str, Any]:
-    """The fields of an entity that the algorithm reads, and nothing else."""
-    return {
+    """The fields of an entity that the algorithm reads, and nothing else (`p` only in a weighted round's pool)."""
+    out = {
         "id": entity.id,
         "class": entity.risk_class,
         "region": entity.region_code,
         "positive_list": entity.positive_list,
         "recent_inspectors": sorted(entity.recent_inspectors),
     }
+    if entity.probability is not None:
+        out["p"] = ratio_text(entity.probability)
+    return out
 
 
 def entity_from_canonical(data: Mapping[str, Any]) -> EntityRecord:
@@ -118,6 +148,7 @@ def entity_from_canonical(data: Mapping[str, Any]) -> EntityRecord:
         region_code=str(data["region"]),
         tags=frozenset({POSITIVE_LIST_TAG}) if data.get("positive_list") else frozenset(),
         recent_inspectors=frozenset(str(x) for x in data.get("recent_inspectors", ())),
+        probability=parse_probability(data["p"], f"entity {data['id']}") if "p" in data else None,
     )
 
 
@@ -142,8 +173,12 @@ def inspector_from_canonical(data: Mapping[str, Any]) -> InspectorRecord:
 
 
 def policy_to_canonical(policy: DrawPolicy) -> dict[str, Any]:
-    """The policy as canonical JSON data; ratios as normalised decimal strings."""
-    return {
+    """The policy as canonical JSON data; ratios as normalised decimal strings.
+
+    A weighted policy adds `mode`, `floor` and `budget`; a class policy has none of them, so its digest is the
+    one it always had.
+    """
+    out = {
         "ratios": {c: ratio_text(parse_ratio(v, c)) for c, v in sorted(policy.ratios.items())},
         "inspectors_per_target": policy.inspectors_per_target,
         "recent_window_days": policy.recent_window_days,
@@ -151,6 +186,11 @@ def policy_to_canonical(policy: DrawPolicy) -> dict[str, Any]:
         "positive_list_mode": policy.positive_list_mode,
         "max_targets": policy.max_targets,
     }
+    if policy.mode != "strata":
+        out["mode"] = policy.mode
+        out["floor"] = None if policy.floor is None else ratio_text(policy.floor)
+        out["budget"] = policy.budget
+    return out
 
 
 def policy_from_canonical(data: Mapping[str, Any]) -> DrawPolicy:
@@ -162,6 +202,9 @@ def policy_from_canonical(data: Mapping[str, Any]) -> DrawPolicy:
         cross_region=bool(data["cross_region"]),
         positive_list_mode=data["positive_list_mode"],
         max_targets=None if data.get("max_targets") is None else int(data["max_targets"]),
+        mode=data.get("mode", "strata"),
+        floor=None if data.get("floor") is None else parse_probability(data["floor"], "the floor"),
+        budget=None if data.get("budget") is None else int(data["budget"]),
     )
 
 
@@ -185,9 +228,27 @@ def policy_digest(policy: DrawPolicy) -> str:
     return sha256_hex(canonical_json(policy_to_canonical(policy)))
 
 
+def _target_to_canonical(t) -> dict[str, Any]:
+    out = {
+        "entity": t.entity_id,
+        "class": t.risk_class,
+        "rank": t.rank_in_class,
+        "rank_hash": t.rank_hash,
+        "positive_list": t.positive_list,
+        "offset": t.offset,
+        "inspectors": [
+            {"id": a.inspector_id, "load_before": a.load_before, "distance": a.distance} for a in t.inspectors
+        ],
+        "recusals": {code: n for code, n in t.recusals},
+    }
+    if t.probability is not None:
+        out["p"] = t.probability
+    return out
+
+
 def result_to_canonical(result: DrawResult) -> dict[str, Any]:
-    """The selection as canonical JSON data: class summaries, then targets in draw order."""
-    return {
+    """The selection as canonical JSON data: class summaries (or the weighted summary), then targets in draw order."""
+    out = {
         "algorithm": result.algorithm,
         "classes": [
             {
@@ -202,23 +263,11 @@ def result_to_canonical(result: DrawResult) -> dict[str, Any]:
         ],
         "inspector_order": list(result.inspectors_in_order),
         "uncertified": list(result.uncertified),
-        "targets": [
-            {
-                "entity": t.entity_id,
-                "class": t.risk_class,
-                "rank": t.rank_in_class,
-                "rank_hash": t.rank_hash,
-                "positive_list": t.positive_list,
-                "offset": t.offset,
-                "inspectors": [
-                    {"id": a.inspector_id, "load_before": a.load_before, "distance": a.distance}
-                    for a in t.inspectors
-                ],
-                "recusals": {code: n for code, n in t.recusals},
-            }
-            for t in result.targets
-        ],
+        "targets": [_target_to_canonical(t) for t in result.targets],
     }
+    if result.weighted is not None:
+        out["weighted"] = dict(result.weighted)
+    return out
 
 
 def result_bytes(result: DrawResult) -> bytes:

@@ -10,9 +10,10 @@ from decimal import ROUND_CEILING, Context, Decimal
 from typing import Any
 
 from . import recusal
-from .canonical import check_classes, check_seed, parse_ratio, ratio_text
+from .canonical import check_classes, check_seed, parse_ratio, probability_units, ratio_text
 from .records import (
     ALGORITHM_VERSION,
+    PROBABILITY_SCALE,
     RISK_CLASSES,
     Assignment,
     ClassSummary,
@@ -41,8 +42,43 @@ def class_count(ratio: Decimal, pool_size: int) -> int:
     return int(_EXACT.multiply(ratio, Decimal(pool_size)).to_integral_value(rounding=ROUND_CEILING))
 
 
+def _validate_weighted(policy: DrawPolicy) -> None:
+    """The fields of a weighted policy: no ratios, a floor in (0, 1], a budget of at least one target."""
+    if policy.ratios:
+        raise DrawError(
+            "policy.weighted_with_ratios",
+            "A weighted round draws by each entity's probability; leave the class ratios empty.",
+            {},
+        )
+    floor = policy.floor
+    if floor is None or not isinstance(floor, Decimal) or not floor.is_finite() or floor <= 0 or floor > 1:
+        raise DrawError(
+            "policy.floor_invalid",
+            "A weighted round needs a floor between 0 and 1 (e.g. 0.02): every entity keeps at least that chance.",
+            {"floor": None if floor is None else str(floor)},
+        )
+    budget = policy.budget
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
+        raise DrawError(
+            "policy.budget_invalid",
+            "A weighted round needs a budget of at least 1 target.",
+            {"budget": budget},
+        )
+
+
 def validate_policy(policy: DrawPolicy) -> dict[str, Decimal]:
     """Check the policy and return its ratios as Decimals keyed by class; raise DrawError otherwise."""
+    if policy.mode not in ("strata", "weighted"):
+        raise DrawError(
+            "policy.mode_invalid",
+            f"mode must be 'strata' or 'weighted', not {policy.mode!r}.",
+            {"mode": policy.mode},
+        )
+    if policy.mode == "weighted":
+        _validate_weighted(policy)
+        ratios: dict[str, Decimal] = {}
+        _validate_common(policy)
+        return ratios
     check_classes(policy.ratios)
     missing = [c for c in RISK_CLASSES if c not in policy.ratios]
     if missing:
@@ -61,6 +97,12 @@ def validate_policy(policy: DrawPolicy) -> dict[str, Decimal]:
                 {"class": c, "ratio": str(r)},
             )
         ratios[c] = r
+    _validate_common(policy)
+    return ratios
+
+
+def _validate_common(policy: DrawPolicy) -> None:
+    """The fields both modes share: officers per target, positive-list mode, cap, recent window."""
     k = policy.inspectors_per_target
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         raise DrawError(
@@ -86,7 +128,6 @@ def validate_policy(policy: DrawPolicy) -> dict[str, Decimal]:
             "recent_window_days must be zero or more days.",
             {"recent_window_days": policy.recent_window_days},
         )
-    return ratios
 
 
 def _check_unique(ids: list[str], kind: str) -> None:
@@ -164,6 +205,92 @@ def _select_targets(
             },
         )
     return summaries, chosen
+
+
+def _select_weighted(
+    seed: bytes, entities: Sequence[EntityRecord], policy: DrawPolicy
+) -> tuple[dict[str, Any], list[tuple[EntityRecord, int, bytes]]]:
+    """Stage 1 of a weighted round (§11): systematic sampling with the published inclusion probabilities.
+
+    The pool is ordered by (label_hash("weighted|id"), id); each entity covers p × 10^6 consecutive units of a line
+    of budget × 10^6 units; the points start + k × 10^6 (start = first 8 bytes of label_hash("weighted-start") mod
+    10^6) pick the entities whose stretch they fall in. Each entity is drawn with exactly its probability, and
+    exactly `budget` entities are drawn. Integer arithmetic only.
+    """
+    floor_units = probability_units(policy.floor)
+    excluded = 0
+    pool: list[EntityRecord] = []
+    exclude_positive = policy.positive_list_mode == "exclude"
+    for e in entities:
+        check_classes([e.risk_class])
+        if exclude_positive and e.positive_list:
+            excluded += 1
+            continue
+        pool.append(e)
+    if not pool:
+        raise DrawError(
+            "pool.empty_entities",
+            "The entity pool is empty"
+            + (" after leaving out positive-list entities" if excluded else "")
+            + ". Freeze a pool with regulated entities before drawing.",
+            {"excluded_positive_list": excluded},
+        )
+    total = 0
+    for e in pool:
+        if e.probability is None:
+            raise DrawError(
+                "pool.probability_missing",
+                f"Entity {e.id} has no probability; every entity of a weighted round needs one.",
+                {"entity": e.id},
+            )
+        units = probability_units(e.probability)
+        if units < floor_units or units > PROBABILITY_SCALE:
+            raise DrawError(
+                "pool.probability_out_of_range",
+                f"Entity {e.id} has probability {ratio_text(e.probability)}; it must lie between the floor "
+                f"{ratio_text(policy.floor)} and 1.",
+                {"entity": e.id, "p": ratio_text(e.probability)},
+            )
+        total += units
+    budget = policy.budget
+    if total != budget * PROBABILITY_SCALE:
+        raise DrawError(
+            "pool.probabilities_sum",
+            f"The probabilities add up to {ratio_text(Decimal(total) / PROBABILITY_SCALE)} but the budget is "
+            f"{budget}; they must add up to the budget exactly.",
+            {"total_units": total, "budget": budget},
+        )
+    if policy.max_targets is not None and budget > policy.max_targets:
+        raise DrawError(
+            "policy.budget_exceeded",
+            f"The budget selects {budget} targets but the round allows at most {policy.max_targets}. "
+            "Lower the budget or raise the cap.",
+            {"total": budget, "max_targets": policy.max_targets},
+        )
+    sha = hashlib.sha256
+    prefix = seed + f"{_PREFIX}weighted|".encode()
+    keyed = sorted((sha(prefix + e.id.encode()).digest(), e.id, j) for j, e in enumerate(pool))
+    start = int.from_bytes(label_hash(seed, "weighted-start")[:8], "big") % PROBABILITY_SCALE
+    chosen: list[tuple[EntityRecord, int, bytes]] = []
+    # `point` is the next sampling point (start, start + 10^6, …); it is never behind the current stretch, and a
+    # stretch (at most 10^6 units) holds at most one point. Additions and comparisons of integers only.
+    after, point = 0, start
+    for digest, _, j in keyed:
+        e = pool[j]
+        after += probability_units(e.probability)
+        if point < after:
+            chosen.append((e, len(chosen) + 1, digest))
+            point += PROBABILITY_SCALE
+    summary = {
+        "pool_size": len(pool),
+        "excluded_positive_list": excluded,
+        "floor": ratio_text(policy.floor),
+        "budget": budget,
+        "total_units": total,
+        "start": start,
+        "count": len(chosen),
+    }
+    return summary, chosen
 
 
 def _not_enough(failures: list[dict[str, Any]], k: int) -> DrawError:
@@ -267,6 +394,7 @@ def _staff(
                 offset=offset,
                 inspectors=tuple(Assignment(order[p].id, lv, (p - offset) % n_insp) for p, lv in picks),
                 recusals=counts,
+                probability=ratio_text(entity.probability) if policy.mode == "weighted" else None,
             )
         )
     if failures:
@@ -286,7 +414,12 @@ def draw(
     ratios = validate_policy(policy)
     _check_unique([e.id for e in entities], "entity")
     _check_unique([i.id for i in inspectors], "inspector")
-    summaries, chosen = _select_targets(seed, entities, policy, ratios)
+    weighted = None
+    if policy.mode == "weighted":
+        summaries: list[ClassSummary] = []
+        weighted, chosen = _select_weighted(seed, entities, policy)
+    else:
+        summaries, chosen = _select_targets(seed, entities, policy, ratios)
 
     k = policy.inspectors_per_target
     certified = [i for i in inspectors if i.certified]
@@ -305,6 +438,7 @@ def draw(
         targets=tuple(_staff(seed, chosen, order, policy)),
         inspectors_in_order=tuple(i.id for i in order),
         uncertified=uncertified,
+        weighted=weighted,
     )
 
 

@@ -18,6 +18,11 @@ RISK_CLASSES: tuple[str, ...] = ("general", "key", "special")
 POSITIVE_LIST_TAG = "positive_list"
 
 PositiveListMode = Literal["exclude", "tag"]
+DrawMode = Literal["strata", "weighted"]
+
+# Inclusion probabilities of a weighted (risk-proportional) draw are exact decimals with at most 6 places,
+# i.e. whole numbers of millionths; the draw works on those integers (docs/draw-algorithm.md §11).
+PROBABILITY_SCALE = 1_000_000
 
 
 class DrawError(Exception):
@@ -40,6 +45,8 @@ class EntityRecord:
     tags: frozenset[str] = frozenset()
     # Certificate numbers of inspectors who inspected this entity within the policy's window.
     recent_inspectors: frozenset[str] = frozenset()
+    # Inclusion probability in a weighted round (exact decimal, ≤ 6 places, floor ≤ p ≤ 1); None in class rounds.
+    probability: Decimal | None = None
 
     @property
     def positive_list(self) -> bool:
@@ -74,6 +81,12 @@ class DrawPolicy:
     positive_list_mode: PositiveListMode = "tag"
     # Optional cap on the total number of targets (capacity); None means no cap.
     max_targets: int | None = None
+    # "strata": per-class ratios (§4). "weighted": every entity's own inclusion probability, frozen in the pool (§11);
+    # the ratios are then unused (empty), `floor` is the least probability any entity may have and `budget` the
+    # number of targets (the probabilities must add up to it exactly).
+    mode: DrawMode = "strata"
+    floor: Decimal | None = None
+    budget: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +113,8 @@ class DrawnTarget:
     inspectors: tuple[Assignment, ...]
     # (reason code, number of certified inspectors recused for that reason); an inspector may count twice.
     recusals: tuple[tuple[str, int], ...]
+    # The entity's inclusion probability (canonical decimal text) in a weighted round; None in class rounds.
+    probability: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +138,5 @@ class DrawResult:
     targets: tuple[DrawnTarget, ...]
     inspectors_in_order: tuple[str, ...] = field(default=())
     uncertified: tuple[str, ...] = field(default=())
+    # A weighted round's stage-1 summary (pool size, exclusions, total, start, count); None in class rounds.
+    weighted: dict[str, Any] | None = None

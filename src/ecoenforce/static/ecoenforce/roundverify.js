@@ -1,6 +1,6 @@
 /* Verify a published double-random round in the visitor's browser: the same steps, in the same order, as
    `ecoenforce draw verify ROUND_FILE` (src/ecoenforce/planning/roundfile.py, docs/draw-algorithm.md §7 and §10),
-   with the browser's own SHA-256 (Web Crypto). Reads round files of format 1 and 2.
+   with the browser's own SHA-256 (Web Crypto). Reads round files of format 1, 2 and 3 (weighted rounds, §11).
 
    On a page, an element with [data-round-verify] names the round file (data-round-file) and carries the
    translated words (data-msg-*, data-step-*); the verdict is written into it with textContent only.
@@ -13,6 +13,9 @@
   var PREFIX = ALGORITHM + "|";
   var FORMAT_V1 = "ecoenforce-draw-round/1";
   var FORMAT_V2 = "ecoenforce-draw-round/2";
+  var FORMAT_V3 = "ecoenforce-draw-round/3";
+  var FORMATS = [FORMAT_V1, FORMAT_V2, FORMAT_V3];
+  var SCALE = 1000000;
   var CLASSES = ["general", "key", "special"];
   var TIE = "recusal.declared_tie";
   var RECENT = "recusal.recent_inspection";
@@ -163,19 +166,44 @@
     return Number(q);
   }
 
+  // An inclusion probability or a floor (canonical.parse_probability): a decimal with at most 6 places, read into
+  // whole millionths; {r: the decimal, units: Number}.
+  function parseProbability(value, what) {
+    var bad = new DrawError("pool.probability_invalid", "The probability of " + what +
+      " must be a decimal string with at most 6 places such as \"0.05\", not " + pyRepr(value) + ".");
+    if (typeof value === "boolean" || (typeof value === "number" && !Number.isInteger(value))) { throw bad; }
+    if (typeof value !== "number" && typeof value !== "string") { throw bad; }
+    var r;
+    try { r = parseRatio(value, what); } catch (err) { throw bad; }
+    var units = (r.neg ? -r.coef : r.coef), shift = r.exp + 6;
+    if (shift >= 0) {
+      units = units * pow10(shift);
+    } else {
+      if (units % pow10(-shift) !== 0n) { throw bad; }
+      units = units / pow10(-shift);
+    }
+    return { r: r, units: Number(units) };
+  }
+
+  function unitsText(units) { return ratioText({ neg: units < 0, coef: BigInt(Math.abs(units)), exp: -6 }); }
+
   // ---- the records, read as the Python reads them ----------------------------------------------------------
 
   function entityFrom(data) {
     var recent = data && typeof data === "object" && "recent_inspectors" in data ? data.recent_inspectors : [];
-    return {
+    var e = {
       id: pyStr(need(data, "id")), cls: pyStr(need(data, "class")), region: pyStr(need(data, "region")),
       positive: pyBool(data.positive_list),
-      recent: Array.from(new Set(Array.from(recent || [], pyStr)))
+      recent: Array.from(new Set(Array.from(recent || [], pyStr))), p: null
     };
+    if ("p" in data) { e.p = parseProbability(data.p, "entity " + pyStr(data.id)); }
+    return e;
   }
 
   function entityCanonical(e) {
-    return { id: e.id, "class": e.cls, region: e.region, positive_list: e.positive, recent_inspectors: e.recent.slice().sort(cmp) };
+    var out = { id: e.id, "class": e.cls, region: e.region, positive_list: e.positive, recent_inspectors: e.recent.slice().sort(cmp) };
+    if (e.p !== null) { out.p = ratioText(e.p.r); }
+    return out;
   }
 
   function inspectorFromV1(data) {
@@ -202,20 +230,45 @@
     return {
       ratios: parsed, k: pyInt(need(data, "inspectors_per_target")),
       recentWindow: pyInt(need(data, "recent_window_days")), cross: pyBool(need(data, "cross_region")),
-      mode: need(data, "positive_list_mode"), maxTargets: maxTargets
+      mode: need(data, "positive_list_mode"), maxTargets: maxTargets,
+      drawMode: data.mode === undefined ? "strata" : data.mode,
+      floor: data.floor === undefined || data.floor === null ? null : parseProbability(data.floor, "the floor"),
+      budget: data.budget === undefined || data.budget === null ? null : pyInt(data.budget)
     };
   }
 
   function policyCanonical(p) {
     var ratios = {};
     Object.keys(p.ratios).sort(cmp).forEach(function (c) { ratios[c] = ratioText(p.ratios[c]); });
-    return { ratios: ratios, inspectors_per_target: p.k, recent_window_days: p.recentWindow, cross_region: p.cross,
-             positive_list_mode: p.mode, max_targets: p.maxTargets };
+    var out = { ratios: ratios, inspectors_per_target: p.k, recent_window_days: p.recentWindow, cross_region: p.cross,
+                positive_list_mode: p.mode, max_targets: p.maxTargets };
+    if (p.drawMode !== "strata") {
+      out.mode = p.drawMode;
+      out.floor = p.floor === null ? null : ratioText(p.floor.r);
+      out.budget = p.budget;
+    }
+    return out;
   }
 
   // ---- the draw (§3–§6) ------------------------------------------------------------------------------------
 
   function validatePolicy(p) {
+    if (p.drawMode !== "strata" && p.drawMode !== "weighted") {
+      throw new DrawError("policy.mode_invalid", "mode must be 'strata' or 'weighted', not " + pyRepr(p.drawMode) + ".");
+    }
+    if (p.drawMode === "weighted") {
+      if (Object.keys(p.ratios).length) {
+        throw new DrawError("policy.weighted_with_ratios", "A weighted round draws by each entity's probability; leave the class ratios empty.");
+      }
+      if (p.floor === null || p.floor.units <= 0 || p.floor.units > SCALE) {
+        throw new DrawError("policy.floor_invalid", "A weighted round needs a floor between 0 and 1 (e.g. 0.02): every entity keeps at least that chance.");
+      }
+      if (p.budget === null || p.budget < 1) {
+        throw new DrawError("policy.budget_invalid", "A weighted round needs a budget of at least 1 target.");
+      }
+      validateCommon(p);
+      return;
+    }
     Object.keys(p.ratios).forEach(function (c) {
       if (CLASSES.indexOf(c) < 0) {
         throw new DrawError("pool.invalid_risk_class", "Unknown risk class '" + c + "'. Use one of: " + CLASSES.join(", ") + ".");
@@ -233,6 +286,10 @@
           "; it must be between 0 and 1 (e.g. 0.25 for 25%).");
       }
     });
+    validateCommon(p);
+  }
+
+  function validateCommon(p) {
     if (p.k < 2) {
       throw new DrawError("policy.inspectors_per_target_too_low", "Each target needs at least 2 certified " +
         "inspectors (行政处罚法 art. 42); the policy asks for " + p.k + ".");
@@ -273,6 +330,71 @@
     checkUnique(entities.map(function (e) { return e.id; }), "entity");
     checkUnique(inspectors.map(function (i) { return i.id; }), "inspector");
 
+    var weighted = policy.drawMode === "weighted", summary = null, classes = [], chosen = [];
+    if (weighted) {
+      var stage = await selectWeighted(sha256, seed, entities, policy);
+      summary = stage.summary;
+      chosen = stage.chosen;
+    } else {
+      var strata = await selectStrata(sha256, seed, entities, policy);
+      classes = strata.classes;
+      chosen = strata.chosen;
+    }
+    return staff(sha256, seed, inspectors, policy, chosen, classes, summary);
+  }
+
+  // Stage 1 of a weighted round (§11): systematic sampling over the hash order with the published probabilities.
+  async function selectWeighted(sha256, seed, entities, policy) {
+    var pool = [], excluded = 0;
+    entities.forEach(function (e) {
+      if (CLASSES.indexOf(e.cls) < 0) {
+        throw new DrawError("pool.invalid_risk_class", "Unknown risk class '" + e.cls + "'. Use one of: " + CLASSES.join(", ") + ".");
+      }
+      if (policy.mode === "exclude" && e.positive) { excluded += 1; return; }
+      pool.push(e);
+    });
+    if (!pool.length) {
+      throw new DrawError("pool.empty_entities", "The entity pool is empty" +
+        (excluded ? " after leaving out positive-list entities" : "") +
+        ". Freeze a pool with regulated entities before drawing.");
+    }
+    var total = 0;
+    pool.forEach(function (e) {
+      if (e.p === null) {
+        throw new DrawError("pool.probability_missing", "Entity " + e.id + " has no probability; every entity of a weighted round needs one.");
+      }
+      if (e.p.units < policy.floor.units || e.p.units > SCALE) {
+        throw new DrawError("pool.probability_out_of_range", "Entity " + e.id + " has probability " + ratioText(e.p.r) +
+          "; it must lie between the floor " + ratioText(policy.floor.r) + " and 1.");
+      }
+      total += e.p.units;
+    });
+    if (total !== policy.budget * SCALE) {
+      throw new DrawError("pool.probabilities_sum", "The probabilities add up to " + unitsText(total) + " but the budget is " +
+        policy.budget + "; they must add up to the budget exactly.");
+    }
+    if (policy.maxTargets !== null && policy.budget > policy.maxTargets) {
+      throw new DrawError("policy.budget_exceeded", "The budget selects " + policy.budget + " targets but the round allows at most " +
+        policy.maxTargets + ". Lower the budget or raise the cap.");
+    }
+    var keyed = await ranked(sha256, seed, PREFIX + "weighted|", pool);
+    var startHash = await sha256(concat(seed, utf8(PREFIX + "weighted-start"))), start = 0n;
+    for (var b = 0; b < 8; b++) { start = start * 256n + BigInt(startHash[b]); }
+    start = Number(start % BigInt(SCALE));
+    // The next sampling point never falls behind the current stretch; additions and comparisons of integers only.
+    var chosen = [], after = 0, point = start;
+    keyed.forEach(function (k) {
+      after += k.item.p.units;
+      if (point < after) {
+        chosen.push({ entity: k.item, rank: chosen.length + 1, hash: k.hash });
+        point += SCALE;
+      }
+    });
+    return { chosen: chosen, summary: { pool_size: pool.length, excluded_positive_list: excluded,
+      floor: ratioText(policy.floor.r), budget: policy.budget, total_units: total, start: start, count: chosen.length } };
+  }
+
+  async function selectStrata(sha256, seed, entities, policy) {
     // Stage 1: targets.
     var pools = {}, excluded = {};
     CLASSES.forEach(function (c) { pools[c] = []; excluded[c] = 0; });
@@ -307,7 +429,10 @@
       throw new DrawError("policy.budget_exceeded", "The ratios select " + total + " targets but the round allows at most " +
         policy.maxTargets + ". Lower a ratio or raise the cap.");
     }
+    return { classes: classes, chosen: chosen };
+  }
 
+  async function staff(sha256, seed, inspectors, policy, chosen, classes, summary) {
     // Stage 2: inspectors.
     var k = policy.k;
     var certified = inspectors.filter(function (i) { return i.certified; });
@@ -349,11 +474,13 @@
       eligible.sort(function (x, y) { return (x.load - y.load) || (x.distance - y.distance); });
       var picks = eligible.slice(0, k);
       picks.forEach(function (x) { load[x.p] += 1; });
-      targets.push({
+      var row = {
         entity: e.id, "class": e.cls, rank: t.rank, rank_hash: t.hash, positive_list: e.positive, offset: offset,
         inspectors: picks.map(function (x) { return { id: order[x.p].id, load_before: x.load, distance: x.distance }; }),
         recusals: recusals
-      });
+      };
+      if (summary !== null) { row.p = ratioText(e.p.r); }
+      targets.push(row);
     });
     if (failures.length) {
       var first = failures[0];
@@ -364,8 +491,10 @@
         " target(s) are affected. Add certified inspectors from other regions, turn off cross-region for this round, " +
         "or correct the declared ties.");
     }
-    return { algorithm: ALGORITHM, classes: classes, inspector_order: order.map(function (i) { return i.id; }),
-             uncertified: uncertified, targets: targets };
+    var result = { algorithm: ALGORITHM, classes: classes, inspector_order: order.map(function (i) { return i.id; }),
+                   uncertified: uncertified, targets: targets };
+    if (summary !== null) { result.weighted = summary; }
+    return result;
   }
 
   // ---- the verifier (roundfile.verify_round_file) ----------------------------------------------------------
@@ -473,9 +602,9 @@
     }
     if (!isObject(doc)) { return fail("read", "cannot read the round file: it is not a JSON object"); }
     var fileFormat = doc.format;
-    if (fileFormat !== FORMAT_V1 && fileFormat !== FORMAT_V2) {
-      return fail("format", "expected format '" + FORMAT_V1 + "' or '" + FORMAT_V2 + "', found " + pyRepr(fileFormat),
-                  FORMAT_V2, pyDumps(fileFormat));
+    if (FORMATS.indexOf(fileFormat) < 0) {
+      return fail("format", "expected format " + FORMATS.map(function (f) { return "'" + f + "'"; }).join(" or ") +
+                  ", found " + pyRepr(fileFormat), FORMAT_V3, pyDumps(fileFormat));
     }
     if (doc.algorithm !== ALGORITHM) {
       return fail("algorithm", "this verifier implements '" + ALGORITHM + "', the file uses " + pyRepr(doc.algorithm),
@@ -525,6 +654,11 @@
     } catch (err) {
       return fail("pools", "the pools or policy cannot be read: " + (err instanceof DrawError ? err.code + ": " + err.message : err.message));
     }
+    var weightedFile = policy.drawMode !== "strata" || entities.some(function (e) { return e.p !== null; });
+    if (weightedFile && fileFormat !== FORMAT_V3) {
+      return fail("pools", "inclusion probabilities or a weighted policy appear in a file of format " + pyRepr(fileFormat) +
+                  "; only '" + FORMAT_V3 + "' carries them");
+    }
     var sortedEntities = entities.slice().sort(byId).map(entityCanonical);
     if (fileFormat === FORMAT_V1) {
       foundPools = await digestOf(sha256, { entities: sortedEntities, inspectors: inspectors.slice().sort(byId).map(function (i) {
@@ -551,7 +685,7 @@
     }
     pass("policy_digest", foundPolicy);
 
-    if (fileFormat === FORMAT_V2) {
+    if (fileFormat !== FORMAT_V1) {
       // 3b. The ties the draw used: each published opening must open one of its officer's commitments.
       var opened = await checkTieOpenings(sha256, pools, doc.tie_openings || []);
       if (opened.problem) { return fail("tie_openings", opened.problem); }
@@ -581,7 +715,7 @@
                   digest, pyStr(doc.selection_digest));
     }
     pass("selection_digest", digest);
-    if (fileFormat === FORMAT_V2) {
+    if (fileFormat !== FORMAT_V1) {
       var drawn = new Set(result.targets.map(function (t) { return t.entity; }));
       var stray = (doc.tie_openings || []).map(function (t) { return t.entity; })
         .filter(function (e) { return !drawn.has(e); }).sort(cmp);
