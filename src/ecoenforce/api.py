@@ -25,6 +25,7 @@ from ecoenforce.notifications.api import router as notifications_router
 from ecoenforce.planning.api import router as planning_router
 from ecoenforce.registry.api import router as registry_router
 from ecoenforce.registry.api_classification import router as classification_router
+from ecoenforce.sync.api import router as uploads_router
 from ecoenforce.warnings.api import router as warnings_router
 
 
@@ -98,3 +99,4 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/queue", queue_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/planning", planning_router)
+api.add_router("/uploads", uploads_router)

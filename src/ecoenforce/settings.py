@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ecoenforce.warnings",
     "ecoenforce.notifications",
     "ecoenforce.ops",
+    "ecoenforce.sync",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ecoenforce.core.middleware.ApplicationErrorMiddleware",
+    "ecoenforce.sync.idempotency.IdempotencyMiddleware",  # replayed API writes get the first answer
 ]
 
 # Uploads: a file over the cap (core.tables.reader.MAX_BYTES) is dropped while it streams in, never stored.

@@ -50,6 +50,7 @@ ALLOWED = {
     "ops": {"core", "monitoring", "warnings"},
     "credit": {"core", "registry", "cases", "warnings", "notifications"},  # rates from the owners' records
     "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
+    "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
 }
 
 
