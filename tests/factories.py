@@ -86,7 +86,7 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
         # Exceedance 50–100 %, the other factors undetermined: (10 % + 10 %) × 1,000,000 = 200,000 (discretion v1).
         ("decide", leader, {"discretion": {"levels": {"exceedance": "50to100"}}, "decision_text": DECISION_TEXT,
                             "matter_code": DECISION_MATTER}),
-        ("serve", inspector, {}),
+        ("serve", inspector, {"details": {"method": "direct", "recipient": "张卫东（法定代表人）"}}),
         ("start_execution", inspector, {}),
         ("close", leader, {"reason": "罚款已缴纳，予以结案。"}),
     ]

@@ -77,7 +77,8 @@ def test_nothing_imports_the_read_only_interfaces():
 PURE = ["social.codes", "social.rewards", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
         "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "cases.review_gate", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
-        "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate"]
+        "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",
+        "cases.daily_penalty", "cases.procedure"]
 
 
 @pytest.mark.parametrize("package", PURE)

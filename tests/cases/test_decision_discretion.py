@@ -118,6 +118,9 @@ def test_a_matter_whose_fine_follows_a_rule_takes_a_typed_fine_not_below_its_min
     with pytest.raises(ValidationFailed) as exc_info:
         _decide(at_notice, leader_wj, matter_code=rule_matter, fine_amount="500000")
     assert list(exc_info.value.details) == ["fine_amount"]
+    # 1,800,000 is a heavy penalty: the heads discuss it together first (issue 10 item 3, procedure policy).
+    case_transition(case_id=at_notice.pk, actor=leader_wj, action="record_discussion", effective_date=ON,
+                    details={"participants": "局长、副局长、法制科长", "conclusion": "按处置费用三倍处罚。"})
     case = _decide(at_notice, leader_wj, matter_code=rule_matter, fine_amount="1800000")
     case.refresh_from_db()
     assert (case.fine_amount, case.fine_computed, case.discretion["lines"][0]["kind"]) == (

@@ -3,7 +3,9 @@
 from django.contrib import admin
 
 from ecoenforce.cases.discretion import discretion_policy_add, discretion_policy_check, discretion_seed_values
-from ecoenforce.cases.models import Case, DiscretionPolicy, LegalReviewPolicy, StageDeadline
+from ecoenforce.cases.models import Case, DiscretionPolicy, LegalReviewPolicy, ProcedurePolicy, StageDeadline
+from ecoenforce.cases.procedure import DEFAULTS as PROCEDURE_DEFAULTS
+from ecoenforce.cases.procedure_services import procedure_policy_add, procedure_policy_check
 from ecoenforce.cases.review import DEFAULT_VALUES, review_policy_add, review_policy_check
 from ecoenforce.core.admin import VersionedPolicyAdmin
 
@@ -49,3 +51,18 @@ class LegalReviewPolicyAdmin(VersionedPolicyAdmin):
 
     def default_values(self) -> dict:
         return dict(DEFAULT_VALUES)
+
+
+@admin.register(ProcedurePolicy)
+class ProcedurePolicyAdmin(VersionedPolicyAdmin):
+    """Add a new version to change the procedure's periods (hearing notice, payment, surcharge, appeals, court
+    enforcement, extension) or the collective-discussion criteria."""
+
+    def check_values(self, values) -> None:
+        procedure_policy_check(values)
+
+    def add_version(self, *, actor, values, source):
+        return procedure_policy_add(actor=actor, values=values, source=source)
+
+    def default_values(self) -> dict:
+        return dict(PROCEDURE_DEFAULTS)

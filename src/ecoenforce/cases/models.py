@@ -21,6 +21,7 @@ STAGE_LABELS = {
     Stage.SERVICE: _("Served"),
     Stage.EXECUTION: _("Execution"),
     Stage.CLOSED: _("Closed"),
+    Stage.SUSPENDED: _("Investigation suspended"),
 }
 STAGE_CHOICES = [(s.value, STAGE_LABELS[s]) for s in Stage]
 
@@ -33,6 +34,7 @@ class Case(models.Model):
         PENALTY = "penalty", _("Penalty")
         NO_PENALTY = "no_penalty", _("No penalty")
         NOT_FILED = "not_filed", _("Filing not approved")
+        TERMINATED = "terminated", _("Investigation terminated")
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
     entity = models.ForeignKey(RegulatedEntity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="cases")
@@ -77,6 +79,19 @@ class Case(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # 中止调查: the day the investigation was suspended and the working days then left to the decision limit.
+    suspended_on = models.DateField(_("investigation suspended on"), null=True, blank=True)
+    suspended_days_left = models.PositiveIntegerField(_("working days left when suspended"), null=True, blank=True)
+    # The 90-day limit extended once (+30 days, the head's approval; the reason is in the audited step).
+    decision_extended_on = models.DateField(_("decision limit extended on"), null=True, blank=True)
+    notice_number = models.CharField(_("advance notice number"), max_length=40, blank=True)
+    # 送达 of the decision: how, to whom, when; the payment deadline runs from it (行政处罚法 art. 67).
+    service_method = models.CharField(_("service method"), max_length=16, blank=True)
+    service_recipient = models.CharField(_("received by"), max_length=100, blank=True)
+    decision_served_on = models.DateField(_("decision served on"), null=True, blank=True)
+    payment_due = models.DateField(_("payment due"), null=True, blank=True)
+    enforcement_applied_on = models.DateField(_("court enforcement applied for on"), null=True, blank=True)
+    enforcement_court = models.CharField(_("court"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -145,3 +160,111 @@ class LegalReviewPolicy(VersionedPolicy):
     class Meta(VersionedPolicy.Meta):
         verbose_name = _("legal review policy")
         verbose_name_plural = _("legal review policies")
+
+
+class Hearing(models.Model):
+    """听证: the party's request, the notice (at least 7 working days before), and the record of the hearing."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="hearing")
+    requested_on = models.DateField(_("requested on"))
+    request_text = models.TextField(_("the party's request"), blank=True)
+    notice_number = models.CharField(_("hearing notice number"), max_length=40, blank=True)
+    notice_served_on = models.DateField(_("hearing notice served on"), null=True, blank=True)
+    hearing_on = models.DateField(_("hearing date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("host"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    attendees = models.TextField(_("attendees"), blank=True)
+    arguments = models.TextField(_("the party's arguments"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.hearing_on or self.requested_on}"
+
+
+class CollectiveDiscussion(models.Model):
+    """集体讨论 (行政处罚法 art. 57): the heads' discussion of a complex case or heavy penalty before the decision."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="discussions")
+    held_on = models.DateField(_("held on"))
+    participants = models.TextField(_("participants"))
+    conclusion = models.TextField(_("conclusion"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("collective discussion")
+        verbose_name_plural = _("collective discussions")
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.held_on}"
+
+
+class Payment(models.Model):
+    """A payment of the fine (and of the late surcharge), with the bank's receipt number."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    receipt_no = models.CharField(_("receipt number"), max_length=64)
+    surcharge_due = models.DecimalField(_("late surcharge due on that day (yuan)"), max_digits=14, decimal_places=2,
+                                        default=0)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="case_payment_positive")]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.amount} {self.paid_on}"
+
+
+class CorrectionOrder(models.Model):
+    """One round of 按日连续处罚: the order to correct, its covert re-inspection and the daily penalty it gave."""
+
+    class Finding(models.TextChoices):
+        NOT_CORRECTED = "not_corrected", _("Not corrected: still discharging")
+        REFUSED = "refused", _("Re-inspection refused or obstructed")
+        CORRECTED = "corrected", _("Corrected")
+        PRODUCTION_STOPPED = "production_stopped", _("Production stopped")
+        CLOSED = "closed", _("Closed down")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="correction_orders")
+    round_no = models.PositiveIntegerField(_("round"))
+    number = models.CharField(_("order number"), max_length=40)
+    served_on = models.DateField(_("order served on"))
+    reinspection_due = models.DateField(_("re-inspection due"))
+    reinspected_on = models.DateField(_("re-inspected on"), null=True, blank=True)
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    days = models.PositiveIntegerField(_("days counted"), null=True, blank=True)
+    amount = models.DecimalField(_("daily penalty (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "round_no"]
+        constraints = [models.UniqueConstraint(fields=["case", "round_no"], name="case_correction_round_unique")]
+        verbose_name = _("order to correct")
+        verbose_name_plural = _("orders to correct")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ProcedurePolicy(VersionedPolicy):
+    """A version of the procedure's periods and criteria (hearing notice, payment, surcharge, appeal and enforcement
+    periods, extension, collective discussion; read by `cases.procedure.ProcedureRules`; the code's defaults, with
+    their sources, apply while none is stored)."""
+
+    values = models.JSONField(_("values"), default=dict,
+                              help_text=_("The keys of cases.procedure.DEFAULTS; every figure with its source."))
+
+    class Meta(VersionedPolicy.Meta):
+        verbose_name = _("procedure policy")
+        verbose_name_plural = _("procedure policies")

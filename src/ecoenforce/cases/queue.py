@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from ecoenforce.cases.models import STAGE_LABELS, Case
-from ecoenforce.cases.workflow import INSPECTOR, OPEN_STAGES, ORDER, Stage, Transition, transitions_from
+from ecoenforce.cases.workflow import INSPECTOR, OPEN_STAGES, Stage, Transition, transitions_from
 from ecoenforce.core.access import scope_by_region
 from ecoenforce.core.models import Role, User
 from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
@@ -35,12 +35,12 @@ def handlers_act(stage: Stage | str) -> bool:
     return INSPECTOR in acting_roles(stage)
 
 
-HANDLER_STAGES = tuple(s.value for s in ORDER if s in OPEN_STAGES and handlers_act(s))
+HANDLER_STAGES = tuple(s.value for s in Stage if s in OPEN_STAGES and handlers_act(s))
 
 
 def organization_stages(role: str) -> tuple[str, ...]:
     """Stages that wait for `role` in the handling organization (not for the handlers)."""
-    return tuple(s.value for s in ORDER if s in OPEN_STAGES and not handlers_act(s) and role in acting_roles(s))
+    return tuple(s.value for s in Stage if s in OPEN_STAGES and not handlers_act(s) and role in acting_roles(s))
 
 
 @dataclass(frozen=True)

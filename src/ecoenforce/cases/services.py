@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.cases.discretion import decision_assess, no_penalty_record
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
+from ecoenforce.cases.procedure import discussion_required
+from ecoenforce.cases.procedure_services import hearing_state, procedure_rules_current, record_step
 from ecoenforce.cases.queue import case_opened_notify, case_step_notify
 from ecoenforce.cases.review import reason_text, review_policy_current
 from ecoenforce.cases.review_gate import major_reasons
@@ -40,7 +42,8 @@ MIN_HANDLERS = 2
 
 TRACKED_FIELDS = ("stage", "filed_on", "decision_due", "outcome", "fine_amount", "fine_computed", "decision_number", "decided_on", "closed_on",
                   "stage_due", "published_at", "matter_id", "notice_served_on", "notice_period_ends", "notice_waived_on",
-                  "legal_reviewed_by_id", "legal_reviewed_on")
+                  "legal_reviewed_by_id", "legal_reviewed_on", "suspended_on", "decision_extended_on",
+                  "decision_served_on", "payment_due", "enforcement_applied_on")
 
 
 def _today() -> dt.date:
@@ -181,9 +184,15 @@ def _decision_fine(*, matter: EnforcementMatter, fine_amount: object, discretion
 
 
 def _check_notice(case: Case, today: dt.date) -> None:
-    """A penalty is decided only after the advance notice and the party's period (or its written waiver)."""
+    """A penalty is decided only after the advance notice and the party's period (or its written waiver), and after
+    the hearing the party asked for."""
+    requested, held, _held_on = hearing_state(case)
     blocked = notice_blocks_decision(served_on=case.notice_served_on, period_ends=case.notice_period_ends,
-                                     waived_on=case.notice_waived_on, today=today)
+                                     waived_on=case.notice_waived_on, today=today, hearing_requested=requested,
+                                     hearing_held=held)
+    if blocked == "hearing_pending":
+        raise InvalidTransition(_("The party asked for a hearing (Administrative Penalty Law art. 63): hold it and "
+                                  "record it before the decision."), code="hearing_pending")
     if blocked == "not_served":
         raise InvalidTransition(_("The advance notice of the proposed penalty has not been served (Administrative "
                                   "Penalty Law art. 44): record its service first."), code="notice_not_served")
@@ -207,12 +216,14 @@ def _penalty_kinds(matter: EnforcementMatter, raw: Sequence[str]) -> list[str]:
     return kinds
 
 
-def _check_legal_review(case: Case, *, fine: Decimal, kinds: list[str], hearing_held: bool) -> dict:
-    """法制审核 (行政处罚法 art. 58): a major decision issues only after a qualified reviewer's recorded opinion.
-    Returns what the decision record keeps about it."""
+def _check_legal_review(case: Case, *, fine: Decimal, kinds: list[str], hearing_held: bool,
+                        hearing_on: dt.date | None = None) -> dict:
+    """法制审核 (行政处罚法 art. 58): a major decision issues only after a qualified reviewer's recorded opinion — after
+    the hearing, when one was held. Returns what the decision record keeps about it."""
     criteria, version = review_policy_current()
     reasons = major_reasons(criteria, fine=fine, kinds=kinds, hearing_held=hearing_held)
-    if reasons and case.legal_reviewed_on is None:
+    reviewed = case.legal_reviewed_on is not None and (hearing_on is None or case.legal_reviewed_on >= hearing_on)
+    if reasons and not reviewed:
         raise InvalidTransition(
             _("This is a major decision (%(reasons)s): it needs the legal review (法制审核) opinion of a legal "
               "reviewer before it issues (Administrative Penalty Law art. 58). Send the case to legal review.")
@@ -245,7 +256,7 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
                     fine_amount: object = None, decision_text: str = "", matter_code: object = "",
                     discretion: dict | None = None, deviation_reason: str = "",
                     effective_date: dt.date | None = None, penalty_kinds: Sequence[str] = (),
-                    hearing_held: bool = False) -> Case:
+                    hearing_held: bool = False, details: Mapping | None = None) -> Case:
     """Take one step of the workflow: lock the case, check the table, save, audit, update deadlines.
 
     The decision step cites a current penalty matter and records the discretion facts (`discretion`: factor
@@ -255,6 +266,11 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
     A major decision (`cases.review_gate`: the fine, `penalty_kinds` such as a production stop or a permit
     revocation, `hearing_held`) is refused unless a qualified legal reviewer's opinion is on record
     (`legal_review_pass`, which a certified legal reviewer takes with a written opinion).
+
+    A hearing recorded on the case (`record_hearing`) makes the decision major by itself; `hearing_held` says so
+    for a hearing held on paper before the case was entered. A heavy penalty (`procedure.discussion_required`)
+    needs a recorded collective discussion. Steps that record more than the stage (`Transition.records`: hearing,
+    service, payment, suspension, …) take their fields in `details` (`cases.procedure_services`).
 
     `effective_date` records a step taken earlier on paper (entering historical files); it defaults to today.
     """
@@ -291,7 +307,14 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         # Returned for more evidence: the facts may change, so the opinion no longer covers the decision.
         case.legal_reviewed_by, case.legal_reviewed_on, case.legal_review_opinion = None, None, ""
         update += ["legal_reviewed_by", "legal_reviewed_on", "legal_review_opinion"]
+    if step.records:
+        recorded = record_step(step.records, case=case, actor=actor, today=today, details=details or {})
+        update += [f for f in recorded.fields if f not in update]
+        extra = {**extra, **recorded.extra}
     if step.serves_notice:
+        if not case.notice_number:
+            case.notice_number = document_number_next(organization=case.organization, kind="notice", year=today.year)
+            update.append("notice_number")
         period = calendar_current().add_working_days(today, NOTICE_PERIOD_WORKING_DAYS)
         case.notice_served_on, case.notice_waived_on = today, None
         case.notice_period_ends, case.notice_period_provisional = period.due, period.provisional
@@ -309,8 +332,14 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         deviation_reason = deviation_reason.strip()
         fine, record = _decision_fine(matter=matter, fine_amount=fine_amount, discretion=discretion,
                                       deviation_reason=deviation_reason)
-        gate = _check_legal_review(case, fine=fine, kinds=_penalty_kinds(matter, penalty_kinds),
-                                   hearing_held=hearing_held)
+        kinds = _penalty_kinds(matter, penalty_kinds)
+        _requested, held, held_on = hearing_state(case)
+        gate = _check_legal_review(case, fine=fine, kinds=kinds, hearing_held=hearing_held or held,
+                                   hearing_on=held_on)
+        if discussion_required(procedure_rules_current()[0], fine=fine, kinds=kinds) and not case.discussions.exists():
+            raise InvalidTransition(_("A penalty this heavy is decided by the heads together (collective discussion, "
+                                      "Administrative Penalty Law art. 57): record the discussion first."),
+                                    code="discussion_required")
         if not decision_text.strip():
             raise ValidationFailed(_("Write the decision: the violation found, the legal basis and the penalty."),
                                    details={"decision_text": [_("Required.")]})
@@ -330,7 +359,9 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         case.closed_on = today
         update.append("closed_on")
         if case.outcome == Case.Outcome.PENDING:
-            case.outcome = Case.Outcome.NOT_FILED if step.source == Stage.PROPOSED else Case.Outcome.NO_PENALTY
+            case.outcome = (Case.Outcome.NOT_FILED if step.source == Stage.PROPOSED
+                            else Case.Outcome.TERMINATED if action == "terminate_investigation"
+                            else Case.Outcome.NO_PENALTY)
             update.append("outcome")
     if step.serves_notice:
         case.stage_due, case.stage_due_provisional = case.notice_period_ends, case.notice_period_provisional

@@ -25,10 +25,12 @@ class Stage(StrEnum):
     SERVICE = "service"  # 送达 (decision served)
     EXECUTION = "execution"  # 执行
     CLOSED = "closed"  # 结案
+    SUSPENDED = "suspended"  # 中止调查 (off the main road: the 90-day limit stops until the investigation resumes)
 
 
-ORDER = list(Stage)
-OPEN_STAGES = frozenset(ORDER[:-1])
+# The main road (progress bars, "at least at" checks); a suspended case stands where its investigation stood.
+ORDER = [s for s in Stage if s is not Stage.SUSPENDED]
+OPEN_STAGES = frozenset(ORDER[:-1]) | {Stage.SUSPENDED}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class Transition:
     approves_filing: bool = False  # the filing date (and the 90-day decision limit) is the approval's
     records_no_penalty: bool = False  # may record the no-penalty ground (轻微不罚, 首违不罚, no fault) it closes on
     records_review: bool = False  # records the legal-review opinion (法制审核) a major decision needs
+    # What else the step records (`cases.procedure_services` has one recorder per name, with its checks):
+    # suspension, resumption, extension, hearing_request, hearing_notice, hearing, discussion, service, payment,
+    # enforcement.
+    records: str = ""
 
 
 INSPECTOR, LEADER, LEGAL = "inspector", "unit_leader", "legal_reviewer"
@@ -80,9 +86,34 @@ TRANSITIONS: tuple[Transition, ...] = (
     # After the statement and defence the leader may still find no penalty due (行政处罚法 art. 33).
     Transition("close_without_penalty", Stage.NOTICE, Stage.CLOSED, frozenset({LEADER}), needs_reason=True,
                records_no_penalty=True),
-    Transition("serve", Stage.DECISION, Stage.SERVICE, frozenset({INSPECTOR, LEADER})),
+    Transition("serve", Stage.DECISION, Stage.SERVICE, frozenset({INSPECTOR, LEADER}), records="service"),
     Transition("start_execution", Stage.SERVICE, Stage.EXECUTION, frozenset({INSPECTOR, LEADER})),
     Transition("close", Stage.EXECUTION, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
+    # 中止/终止调查 (生态环境行政处罚办法 2023 arts. 35–36, the department head approves): a suspension stops the
+    # 90-day decision limit, the resumption restarts it with the working days that were left; a termination closes.
+    Transition("suspend_investigation", Stage.INVESTIGATION, Stage.SUSPENDED, frozenset({LEADER}), needs_reason=True,
+               records="suspension"),
+    Transition("resume_investigation", Stage.SUSPENDED, Stage.INVESTIGATION, frozenset({LEADER}), needs_reason=True,
+               records="resumption"),
+    Transition("terminate_investigation", Stage.INVESTIGATION, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
+    Transition("terminate_investigation", Stage.SUSPENDED, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
+    # 听证 (行政处罚法 arts. 63–64): the party asks within the notice period, is told 7 days before, the hearing is
+    # held by someone who did not investigate the case and recorded; a decision after a hearing is major.
+    Transition("request_hearing", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), records="hearing_request"),
+    Transition("schedule_hearing", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), records="hearing_notice"),
+    Transition("record_hearing", Stage.NOTICE, Stage.NOTICE, frozenset({INSPECTOR, LEADER}), records="hearing"),
+    # 集体讨论 (行政处罚法 art. 57): complex cases and heavy penalties are decided by the heads together.
+    Transition("record_discussion", Stage.REVIEW, Stage.REVIEW, frozenset({LEADER}), records="discussion"),
+    Transition("record_discussion", Stage.NOTICE, Stage.NOTICE, frozenset({LEADER}), records="discussion"),
+    # 送达 and 执行: payment within 15 days of service, the late surcharge, the court's enforcement.
+    Transition("record_payment", Stage.SERVICE, Stage.SERVICE, frozenset({INSPECTOR, LEADER}), records="payment"),
+    Transition("record_payment", Stage.EXECUTION, Stage.EXECUTION, frozenset({INSPECTOR, LEADER}), records="payment"),
+    Transition("apply_enforcement", Stage.EXECUTION, Stage.EXECUTION, frozenset({LEADER}), needs_reason=True,
+               records="enforcement"),
+) + tuple(
+    # The 90-day limit extended once by 30 days with the head's approval (recorded, with the reason).
+    Transition("extend_decision_limit", stage, stage, frozenset({LEADER}), needs_reason=True, records="extension")
+    for stage in (Stage.FILED, Stage.INVESTIGATION, Stage.REVIEW, Stage.LEGAL_REVIEW, Stage.NOTICE)
 )
 
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
@@ -99,8 +130,10 @@ def transitions_from(source: Stage | str) -> list[Transition]:
 
 
 def stage_index(stage: Stage | str) -> int:
-    """Position of a stage on the main road (for progress bars and 'at least at' checks)."""
-    return ORDER.index(Stage(stage))
+    """Position of a stage on the main road (for progress bars and 'at least at' checks); a suspended case stands at
+    the investigation."""
+    stage = Stage(stage)
+    return ORDER.index(Stage.INVESTIGATION if stage is Stage.SUSPENDED else stage)
 
 
 # 行政处罚法 art. 64 (a hearing is requested within 5 days of the notice) and art. 85 (such periods are working days).
@@ -108,11 +141,14 @@ NOTICE_PERIOD_WORKING_DAYS = 5
 
 
 def notice_blocks_decision(*, served_on: dt.date | None, period_ends: dt.date | None, waived_on: dt.date | None,
-                           today: dt.date) -> str:
-    """Why a decision cannot be made yet: "not_served", "period_running", or "" when it can (the period is over, or
-    the party waived its rights in writing after being notified)."""
+                           today: dt.date, hearing_requested: bool = False, hearing_held: bool = False) -> str:
+    """Why a decision cannot be made yet: "not_served", "period_running", "hearing_pending" (the party asked for a
+    hearing that has not been held), or "" when it can (the period is over, the hearing was held, or the party
+    waived its rights in writing after being notified)."""
     if served_on is None or period_ends is None:
         return "not_served"
     if waived_on is not None and waived_on >= served_on:
         return ""
+    if hearing_requested:
+        return "" if hearing_held else "hearing_pending"
     return "period_running" if today <= period_ends else ""

@@ -142,6 +142,20 @@ ACTIONS = {
     "warning.dismiss": _("Warning dismissed"),
     "warning.notify": _("Electronic notice sent"),
     "warning.lead": _("Lead raised from a warning"),
+    # Issue 10 items 2 and 3: the procedure after the notice and the daily penalty.
+    "case.suspend_investigation": _("Investigation suspended"),
+    "case.resume_investigation": _("Investigation resumed"),
+    "case.terminate_investigation": _("Investigation terminated"),
+    "case.extend_decision_limit": _("Decision time limit extended"),
+    "case.request_hearing": _("Hearing requested by the party"),
+    "case.schedule_hearing": _("Hearing notice served"),
+    "case.record_hearing": _("Hearing held and recorded"),
+    "case.record_discussion": _("Collective discussion recorded"),
+    "case.record_payment": _("Payment recorded"),
+    "case.apply_enforcement": _("Court enforcement applied for"),
+    "case.correction_order": _("Order to correct served (daily penalty)"),
+    "case.reinspection": _("Covert re-inspection recorded"),
+    "procedure_policy.add": _("Procedure policy version added"),
 }
 
 

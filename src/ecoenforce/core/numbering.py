@@ -12,6 +12,7 @@ DOCUMENT_KINDS = {
     "notice": "罚告",  # 行政处罚事先告知书
     "filing": "立",  # 立案审批
     "correction": "责改",  # 责令改正违法行为决定书
+    "hearing": "听通",  # 听证通知书
 }
 
 

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecoenforce.cases.discretion import decision_assess, discretion_choices
+from ecoenforce.cases.procedure import discussion_required
+from ecoenforce.cases.procedure_services import procedure_rules_current
 from ecoenforce.cases.services import case_transition
 from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.inspections.models import Inspection
@@ -267,7 +269,8 @@ class DemoSeeder:
                                   f"违反了生态环境保护法律法规的规定。依据{matter.citation}，决定处以罚款人民币{fine}元。"
                                   f"限于收到本决定书之日起十五日内缴至指定银行。"),
             }),
-            ("serve", inspector, "直接送达，当事人签收。", {}),
+            ("serve", inspector, "直接送达，当事人签收。", {"details": {
+                "method": "direct", "recipient": f"{case.entity.legal_representative or '当事人'}（签收）"}}),
             ("start_execution", inspector, "", {}),
             ("close", leader, "罚款已缴纳，案件执行完毕，予以结案。", {}),
         ]
@@ -292,6 +295,11 @@ class DemoSeeder:
                     day = case.notice_period_ends + dt.timedelta(days=self.rng.randint(1, 3))
                     if day > self.today:
                         return
+            if action == "decide" and fine is not None and discussion_required(procedure_rules_current()[0],
+                                                                               fine=Decimal(fine)):
+                case_transition(case_id=case.pk, actor=leader, action="record_discussion", effective_date=day,
+                                details={"participants": "局长、分管副局长、法制审核机构负责人、案件承办人",
+                                         "conclusion": "违法事实清楚，情节严重，同意按裁量基准处罚。"})
             case = case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=day,
                                    **extra)
 
