@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ecoenforce.notifications",
     "ecoenforce.ops",
     "ecoenforce.sync",
+    "ecoenforce.onsite",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,7 @@ ALLOWED = {
     "credit": {"core", "registry", "cases", "warnings", "notifications"},  # rates from the owners' records
     "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
+    "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
 }
 
 
@@ -78,7 +79,8 @@ PURE = ["social.codes", "social.rewards", "core.workdays", "core.masking", "regi
         "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "cases.review_gate", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",
-        "cases.daily_penalty", "cases.procedure"]
+        "cases.daily_penalty", "cases.procedure",
+        "onsite.checklists", "onsite.rules"]
 
 
 @pytest.mark.parametrize("package", PURE)

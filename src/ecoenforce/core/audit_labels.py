@@ -156,6 +156,10 @@ ACTIONS = {
     "case.correction_order": _("Order to correct served (daily penalty)"),
     "case.reinspection": _("Covert re-inspection recorded"),
     "procedure_policy.add": _("Procedure policy version added"),
+    "checklist_policy.add": _("Inspection checklist version added"),
+    "onsite_record.submit": _("On-site record filed"),
+    "inquiry_record.submit": _("Inquiry record filed"),
+    "evidence.add": _("Evidence filed"),
 }
 
 
@@ -204,6 +208,10 @@ OBJECT_KINDS: dict[str, ObjectKind] = {
                                           _pk("planning:task_detail", "task_id"), ("round", "entity")),
     "planning.planningpolicy": ObjectKind(_("Planning policy"), lambda o: f"v{o.version}"),
     "social.rewardpolicy": ObjectKind(_("Tip reward policy"), lambda o: f"v{o.version}"),
+    "onsite.checklistpolicy": ObjectKind(_("Inspection checklist policy"), lambda o: f"v{o.version}"),
+    "onsite.onsiterecord": ObjectKind(_("On-site record"), lambda o: o.number),
+    "onsite.inquiryrecord": ObjectKind(_("Inquiry record"), lambda o: o.number),
+    "onsite.evidence": ObjectKind(_("Evidence"), lambda o: f"{o.get_kind_display()} {o.sha256[:12]}"),
     "core.user": ObjectKind(_("User"), lambda o: o.display_name),
     "core.apitoken": ObjectKind(_("API token"), lambda o: o.name),
     "monitoring.monitoringdevice": ObjectKind(_("Monitoring device"), lambda o: f"{o.mn} · {o.entity.name}",
