@@ -152,7 +152,8 @@ def test_the_page_refuses_a_major_decision_and_the_reviewers_queue_shows_it_with
     client.cookies["django_language"] = "en"
     url = f"/cases/{at_notice.pk}/"
     form = client.get(url).content.decode()
-    assert 'name="penalty_kinds" value="revoke"' in form and 'name="hearing_held"' in form
+    # The hearing is read from the recorded hearing, not from a checkbox (issue 10 item 3).
+    assert 'name="penalty_kinds" value="revoke"' in form and 'name="hearing_held"' not in form
     response = client.post(url, {"action": "decide", "expected_stage": "notice", "matter": DECISION_MATTER,
                                  "fine_amount": "150000", "deviation_reason": "情节较轻。", "decision_text": TEXT,
                                  "penalty_kinds": ["close"]}, follow=True)

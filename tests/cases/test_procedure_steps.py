@@ -226,3 +226,48 @@ def test_daily_penalty_rounds_from_the_order_to_the_stop(decided, inspector_wj):
     assert exc_info.value.code == "daily_stopped"
     assert CorrectionOrder.objects.filter(case=decided).count() == 2
     assert AuditEvent.objects.filter(action="case.reinspection").count() == 2
+
+
+def test_the_handlers_queue_shows_the_hearing_the_reinspection_and_the_overdue_fine(notified, inspector_wj,
+                                                                                       leader_wj):
+    from ecoenforce.core.queue import queue_for_user
+
+    def items(today):
+        return {s.source.key: [(i.due, i.overdue) for i in s.items] for s in queue_for_user(inspector_wj, today=today)
+                if s.source.key in ("cases.hearings", "cases.reinspections", "cases.payments")}
+
+    _step(notified, inspector_wj, "request_hearing", dt.date(2026, 11, 3))
+    _step(notified, inspector_wj, "schedule_hearing", dt.date(2026, 11, 3),
+          details={"hearing_on": "2026-11-13", "place": "听证室"})
+    assert items(dt.date(2026, 11, 14))["cases.hearings"] == [(dt.date(2026, 11, 13), True)]
+    _step(notified, leader_wj, "record_hearing", dt.date(2026, 11, 13),
+          details={"host": leader_wj.pk, "attendees": "当事人", "arguments": "无。", "outcome": "维持。"})
+    assert items(dt.date(2026, 11, 14))["cases.hearings"] == []
+    Case.objects.filter(pk=notified.pk).update(legal_reviewed_on=dt.date(2026, 11, 13))
+    _decide(notified, leader_wj, dt.date(2026, 11, 16))
+    _step(notified, inspector_wj, "serve", dt.date(2026, 11, 16), details={"method": "direct", "recipient": "张卫东"})
+    correction_order_serve(case_id=notified.pk, actor=inspector_wj, served_on=dt.date(2026, 11, 16))
+    queued = items(dt.date(2026, 12, 20))
+    assert queued["cases.reinspections"] == [(dt.date(2026, 12, 16), True)]
+    assert [due for due, _overdue in queued["cases.payments"]] == [dt.date(2026, 12, 1)]
+
+
+def test_the_case_page_takes_the_hearing_steps_and_refuses_a_hearing_too_soon(notified, inspector_wj, leader_wj):
+    from django.test import Client
+
+    from django.utils import timezone
+
+    _step(notified, inspector_wj, "serve_notice", timezone.localdate())  # served again today: the page acts today
+    client = Client()
+    client.force_login(inspector_wj)
+    url = f"/cases/{notified.pk}/"
+    page = client.get(url).content.decode()
+    assert 'data-action="request_hearing"' in page and "登记当事人听证申请" in page
+    client.post(url, {"action": "request_hearing", "expected_stage": "notice", "request_text": "要求听证。"})
+    assert Hearing.objects.filter(case=notified).exists()
+    response = client.post(url, {"action": "schedule_hearing", "expected_stage": "notice", "hearing_on": "2000-01-03",
+                                 "place": "听证室"})
+    page = response.content.decode()
+    assert "听证过早" in page and "2000-01-03" in page  # refused, with the dates, the form kept
+    client.cookies["django_language"] = "en"
+    assert "Serve the hearing notice" in client.get(url).content.decode()

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from ecoenforce.cases.models import STAGE_LABELS, Case
+from ecoenforce.cases.models import STAGE_LABELS, Case, CorrectionOrder, Hearing, Payment
 from ecoenforce.cases.workflow import INSPECTOR, OPEN_STAGES, Stage, Transition, transitions_from
 from ecoenforce.core.access import scope_by_region
 from ecoenforce.core.models import Role, User
@@ -131,8 +132,65 @@ def _row(case: Case) -> QueueItem:
                      state=str(case.stage_label), due=case.stage_due)
 
 
+def _handled_in_reach(user: User) -> QuerySet[Case]:
+    return scope_by_region(Case.objects.filter(handlers=user), user=user)
+
+
+def hearings_waiting_for(user: User) -> QuerySet[Hearing]:
+    """Hearings scheduled on the user's cases and not yet recorded (the date is the deadline)."""
+    return (Hearing.objects.filter(case__in=_handled_in_reach(user).values("pk"), hearing_on__isnull=False,
+                                   held_on__isnull=True)
+            .select_related("case", "case__entity").order_by("hearing_on", "id"))
+
+
+def _hearing_row(hearing: Hearing) -> QueueItem:
+    return QueueItem(source="cases.hearings", ref=f"cases.hearing:{hearing.pk}",
+                     title=f"{hearing.case.number} {hearing.case.title}", subject=hearing.case.entity.name,
+                     url=reverse("cases:detail", args=[hearing.case_id]), state=str(_("Hearing scheduled")),
+                     due=hearing.hearing_on)
+
+
+def reinspections_waiting_for(user: User) -> QuerySet[CorrectionOrder]:
+    """Orders to correct on the user's cases whose covert re-inspection is still to be done (due 30 days after)."""
+    return (CorrectionOrder.objects.filter(case__in=_handled_in_reach(user).values("pk"), reinspected_on__isnull=True)
+            .select_related("case", "case__entity").order_by("reinspection_due", "id"))
+
+
+def _reinspection_row(order: CorrectionOrder) -> QueueItem:
+    return QueueItem(source="cases.reinspections", ref=f"cases.correctionorder:{order.pk}",
+                     title=f"{order.case.number} {order.number}", subject=order.case.entity.name,
+                     url=reverse("cases:detail", args=[order.case_id]), state=str(_("Re-inspection due")),
+                     due=order.reinspection_due)
+
+
+def payments_overdue_for(user: User) -> QuerySet[Case]:
+    """Served decisions on the user's cases whose fine is not fully paid (the payment deadline is the due date: the
+    queue flags it overdue once it has passed, when the late surcharge runs)."""
+    paid = Subquery(Payment.objects.filter(case=OuterRef("pk")).values("case").annotate(s=Sum("amount")).values("s"),
+                    output_field=DecimalField(max_digits=14, decimal_places=2))
+    return (_handled_in_reach(user).filter(stage__in=(Stage.SERVICE, Stage.EXECUTION), payment_due__isnull=False)
+            .annotate(paid=Coalesce(paid, 0, output_field=DecimalField(max_digits=14, decimal_places=2)))
+            .filter(paid__lt=F("fine_amount")).select_related("entity").order_by("payment_due", "id"))
+
+
+def _payment_row(case: Case) -> QueueItem:
+    return QueueItem(source="cases.payments", ref=f"cases.case:{case.pk}", title=f"{case.number} {case.title}",
+                     subject=case.entity.name, url=reverse("cases:detail", args=[case.pk]),
+                     state=str(_("Fine not fully paid")), due=case.payment_due)
+
+
 def register() -> None:
     """Called from CasesConfig.ready()."""
+    staff = frozenset({Role.INSPECTOR, Role.UNIT_LEADER})
+    queue_register(QueueSource(key="cases.hearings", label=_("Hearings to hold"), order=31, roles=staff,
+                               waiting=hearings_waiting_for, row=_hearing_row, due_field="hearing_on",
+                               nav="cases:list"))
+    queue_register(QueueSource(key="cases.reinspections", label=_("Covert re-inspections due (daily penalty)"),
+                               order=32, roles=staff, waiting=reinspections_waiting_for, row=_reinspection_row,
+                               due_field="reinspection_due", nav="cases:list"))
+    queue_register(QueueSource(key="cases.payments", label=_("Fines awaiting payment"), order=33, roles=staff,
+                               waiting=payments_overdue_for, row=_payment_row, due_field="payment_due",
+                               nav="cases:list"))
     queue_register(QueueSource(
         key="cases.waiting", label=_("Cases waiting for my step"), order=30,
         roles=frozenset({Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER}),

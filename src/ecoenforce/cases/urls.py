@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/decision.pdf", views.decision_pdf, name="decision_pdf"),
+    path("<int:case_id>/documents/<slug:kind>.pdf", views.document_pdf, name="document_pdf"),
 ]

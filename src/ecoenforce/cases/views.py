@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.cases import documents, services
+from ecoenforce.cases import case_documents, daily_penalty_services, documents, services
 from ecoenforce.cases.discretion import decision_assess, discretion_choices, explanation_lines
-from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS
+from ecoenforce.cases.documents import DocumentUnavailable
+from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS, CorrectionOrder, Hearing
+from ecoenforce.cases.procedure_services import payment_owed
 from ecoenforce.cases.queue import next_step
 from ecoenforce.cases.selectors import (
     CaseFilters,
@@ -20,12 +22,12 @@ from ecoenforce.cases.selectors import (
     case_get_for_user,
     case_list_for_user,
 )
-from ecoenforce.cases.workflow import ORDER, Stage, stage_index
-from ecoenforce.core.access import STAFF_ROLES, require_role
+from ecoenforce.cases.workflow import INSPECTOR, LEADER, ORDER, Stage, stage_index
+from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.audit import audit_timeline
-from ecoenforce.core.errors import ApplicationError, ValidationFailed
+from ecoenforce.core.errors import ApplicationError, NotFound, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
-from ecoenforce.core.models import Region
+from ecoenforce.core.models import Region, User
 from ecoenforce.registry.catalogue.models import MatterKind, PenaltyKind
 from ecoenforce.registry.catalogue.selectors import matters_current
 from ecoenforce.registry.catalogue.services import matter_current
@@ -48,7 +50,29 @@ ACTION_LABELS = {
     "serve": _("Record service of the decision"),
     "start_execution": _("Start execution"),
     "close": _("Close the case"),
+    "suspend_investigation": _("Suspend the investigation"),
+    "resume_investigation": _("Resume the investigation"),
+    "terminate_investigation": _("Terminate the investigation"),
+    "extend_decision_limit": _("Extend the decision time limit by 30 days"),
+    "request_hearing": _("Record the party's hearing request"),
+    "schedule_hearing": _("Serve the hearing notice"),
+    "record_hearing": _("Record the hearing"),
+    "record_discussion": _("Record the collective discussion"),
+    "record_payment": _("Record a payment"),
+    "apply_enforcement": _("Apply to the court for enforcement"),
+    "correction_order": _("Order to correct served (daily penalty)"),
+    "reinspection": _("Covert re-inspection recorded"),
 }
+
+SERVICE_METHOD_LABELS = {
+    "direct": _("Handed over directly"),
+    "post": _("By registered post"),
+    "electronic": _("Electronically (the party agreed in writing)"),
+    "public_notice": _("By public notice"),
+}
+# The fields a procedural step may post (`Transition.records`; checked by `cases.procedure_services`).
+DETAIL_FIELDS = ("request_text", "hearing_on", "place", "host", "attendees", "arguments", "outcome", "participants",
+                 "conclusion", "method", "consent", "recipient", "amount", "receipt_no", "court")
 
 
 @login_required
@@ -83,6 +107,23 @@ def decision_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=case_id)
     response = HttpResponse(documents.decision_pdf(case), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{case.pk}.pdf"'
+    return response
+
+
+@login_required
+def document_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    """One of the case's official documents (立案审批表, 事先告知书, 听证通知书, 送达回证) as a printable PDF."""
+    require_role(request.user, STAFF_ROLES)
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    try:
+        body = case_documents.render_pdf(case_documents.case_document(case, kind))
+    except (DocumentUnavailable, NotFound):
+        raise
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:detail", case_id=case.pk)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{case.pk}.pdf"'
     return response
 
 
@@ -127,7 +168,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         if request.POST.get("action") == "decide":
             choices = discretion_choices(request.POST.get("matter", "").strip())
         try:
-            if request.POST.get("preview") and choices is not None:
+            if request.POST.get("action") == "correction_order":
+                daily_penalty_services.correction_order_serve(case_id=case.pk, actor=request.user,
+                                                              notes=request.POST.get("reason", ""))
+            elif request.POST.get("action") == "reinspection":
+                daily_penalty_services.reinspection_record(case_id=case.pk, actor=request.user,
+                                                           finding=request.POST.get("finding", ""),
+                                                           notes=request.POST.get("reason", ""))
+            elif request.POST.get("preview") and choices is not None:
                 # "Compute the fine": the discretion record for the facts entered, shown before anything is written.
                 code = request.POST.get("matter", "").strip()
                 if not code:
@@ -145,7 +193,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                                 else {"no_penalty": request.POST.get("no_penalty", "")}),
                     deviation_reason=request.POST.get("deviation_reason", ""),
                     penalty_kinds=request.POST.getlist("penalty_kinds"),
-                    hearing_held=request.POST.get("hearing_held") == "1",
+                    details={k: request.POST.get(k, "") for k in DETAIL_FIELDS},
                 )
         except ValidationFailed as exc:
             errors = {"action": request.POST.get("action"), "message": str(exc.message), "fields": exc.details}
@@ -167,7 +215,22 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
          "stage": STAGE_LABELS.get((e.after or {}).get("stage"), "")}
         for e in audit_timeline(obj=case)
     ]
+    today = timezone.localdate()
+    hearing = Hearing.objects.filter(case=case).select_related("host").first()
+    records = {a["t"].records for a in actions}
+    daily = daily_penalty_services.daily_penalty_state(case, today)
+    may_act = has_role(request.user, frozenset({INSPECTOR, LEADER}))
     return render(request, "cases/case_detail.html", {
+        "hearing": hearing, "discussions": case.discussions.all(), "payments": case.payments.all(),
+        "owed": payment_owed(case, today), "daily": daily, "orders": case.correction_orders.all(),
+        "may_order": bool(daily and may_act and daily.next == "order"),
+        "may_reinspect": bool(daily and may_act and daily.next == "reinspect"),
+        "findings": CorrectionOrder.Finding.choices,
+        "service_methods": list(SERVICE_METHOD_LABELS.items()),
+        "service_method_label": SERVICE_METHOD_LABELS.get(case.service_method, ""),
+        "hosts": (User.objects.filter(organization_id=case.organization_id, is_active=True)
+                  .exclude(pk__in=case.handlers.values("pk")).order_by("role", "full_name")
+                  if "hearing" in records else []),
         "case": case, "actions": actions, "steps": steps, "timeline": timeline,
         "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
         "is_closed": case.stage == Stage.CLOSED, "next": next_step(case),
