@@ -254,7 +254,6 @@ def test_the_handlers_queue_shows_the_hearing_the_reinspection_and_the_overdue_f
 
 def test_the_case_page_takes_the_hearing_steps_and_refuses_a_hearing_too_soon(notified, inspector_wj, leader_wj):
     from django.test import Client
-
     from django.utils import timezone
 
     _step(notified, inspector_wj, "serve_notice", timezone.localdate())  # served again today: the page acts today
