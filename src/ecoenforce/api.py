@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ecoenforce.cases.api import router as cases_router
+from ecoenforce.compliance.api import router as enterprise_router
 from ecoenforce.core.api import router as auth_router
 from ecoenforce.core.api_queue import router as queue_router
 from ecoenforce.core.errors import ApplicationError
@@ -100,3 +101,4 @@ api.add_router("/queue", queue_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/planning", planning_router)
 api.add_router("/uploads", uploads_router)
+api.add_router("/enterprise", enterprise_router)

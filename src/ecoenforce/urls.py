@@ -23,6 +23,7 @@ urlpatterns = [
     path("monitoring/", include("ecoenforce.monitoring.urls")),
     path("public/", include("ecoenforce.disclosure.urls")),
     path("tips/", include("ecoenforce.social.urls")),
+    path("compliance/", include("ecoenforce.compliance.urls_staff")),
     path("", include("ecoenforce.sync.urls")),  # /sw.js, /manifest.webmanifest, /offline/ (the web app)
 ]
 

@@ -80,7 +80,7 @@ PURE = ["social.codes", "social.rewards", "core.workdays", "core.masking", "regi
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",
         "cases.daily_penalty", "cases.procedure",
-        "onsite.checklists", "onsite.rules"]
+        "onsite.checklists", "onsite.rules", "compliance.workflow", "compliance.sections", "compliance.selfcheck"]
 
 
 @pytest.mark.parametrize("package", PURE)

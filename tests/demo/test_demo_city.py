@@ -125,8 +125,16 @@ def test_demo_city_is_seeded_once(capsys, django_capture_on_commit_callbacks):
     statuses = sorted(notices_for_firm(user=firm).values_list("status", flat=True))
     assert statuses == [ElectronicNotice.Status.ANSWERED, ElectronicNotice.Status.SENT]
     assert notices_for_firm(user=firm).get(status="answered").attachments.count() == 1
-    assert firm.notifications.filter(kind="notice").count() == 2
+    assert firm.notifications.filter(kind="notice", ref__startswith="warnings.").count() == 2
     assert users["cityleader"].notifications.filter(kind="assignment").count() == 1
+    # The enterprise service (issue 13 item 1): tasks in every state, a published disclosure report, a help visit.
+    from ecoenforce.compliance.models import DisclosureReport, HelpVisit, Rectification
+
+    tasks = Rectification.objects.filter(entity__enterprise_accounts__user=firm)
+    assert set(tasks.values_list("status", flat=True)) == {"open", "submitted", "returned", "accepted"}
+    assert tasks.filter(source="self_inspection").count() == 1
+    assert DisclosureReport.objects.filter(status="published", entity__enterprise_accounts__user=firm).exists()
+    assert HelpVisit.objects.filter(entity__enterprise_accounts__user=firm).exists()
     assert DemoSeeder(entity_scale=0.05, log=lambda *_: None).run() is False
     assert (RegulatedEntity.objects.count(), Lead.objects.count(), Case.objects.count(),
             Inspection.objects.count()) == counts

@@ -26,14 +26,14 @@ def figure(html: str, name: str) -> int:
 
 EXPECTED = {
     # user: ({source: count}, total, overdue, near)
-    "inspector_wj": ({"planning.tasks": 2, "leads.assigned": 2, "cases.waiting": 1}, 5, 2, 1),
-    "inspector2_wj": ({"planning.tasks": 2, "leads.assigned": 1, "cases.waiting": 1}, 4, 1, 0),
+    "inspector_wj": ({"planning.tasks": 2, "leads.assigned": 2, "cases.waiting": 1, "compliance.review": 0, "compliance.overdue": 0}, 5, 2, 1),
+    "inspector2_wj": ({"planning.tasks": 2, "leads.assigned": 1, "cases.waiting": 1, "compliance.review": 0, "compliance.overdue": 0}, 4, 1, 0),
     "leader_wj": ({"planning.tasks": 0, "leads.assigned": 0, "leads.to_assign": 2, "cases.waiting": 1,
-                   "registry.positive": 0, "social.rewards": 0}, 3, 0, 0),
+                   "registry.positive": 0, "social.rewards": 0, "compliance.review": 0, "compliance.overdue": 0}, 3, 0, 0),
     "legal_wj": ({"cases.waiting": 1}, 1, 0, 0),
-    "operator_wj": ({"warnings.mine": 1, "warnings.untaken": 2, "warnings.notices_overdue": 0}, 3, 0, 0),
+    "operator_wj": ({"warnings.mine": 1, "warnings.untaken": 2, "warnings.notices_overdue": 0, "compliance.review": 0, "compliance.overdue": 0}, 3, 0, 0),
     "city_leader": ({"planning.tasks": 0, "leads.assigned": 0, "leads.to_assign": 0, "cases.waiting": 0,
-                     "registry.positive": 0, "social.rewards": 0}, 0, 0, 0),
+                     "registry.positive": 0, "social.rewards": 0, "compliance.review": 0, "compliance.overdue": 0}, 0, 0, 0),
 }
 
 
@@ -82,7 +82,7 @@ def test_filter_and_export_of_the_queue(bureau, inspector_wj):
 
 
 def test_roles_without_a_queue_land_where_their_work_is(personas):
-    assert client_for(personas["enterprise_user"]).get("/accounts/home/")["Location"] == "/registry/my-facilities/"
+    assert client_for(personas["enterprise_user"]).get("/accounts/home/")["Location"] == "/enterprise/"
     assert client_for(personas["admin_user"]).get("/accounts/home/")["Location"] == "/"
     assert client_for(personas["grid_member"]).get("/accounts/home/")["Location"] == "/public/"
     assert client_for(personas["grid_member"]).get("/work/").status_code == 403

@@ -10,3 +10,8 @@ class ComplianceConfig(AppConfig):
     name = "ecoenforce.compliance"
     label = "compliance"
     verbose_name = _("Compliance service")
+
+    def ready(self) -> None:
+        from ecoenforce.compliance import queue
+
+        queue.register()

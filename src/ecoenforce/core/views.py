@@ -31,7 +31,7 @@ from ecoenforce.core.selectors import (
 )
 
 # The enterprise user's own page (the compliance portal grows there; core only knows its URL name).
-ENTERPRISE_HOME = "registry:my_facilities"
+ENTERPRISE_HOME = "compliance:home"
 
 
 class LoginView(auth_views.LoginView):
@@ -79,10 +79,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work starts: its work queue (inspectors, leaders, legal reviewers, operators),
     the firm's own page (enterprise users), the dashboard (administrators) or the public portal."""
     user = request.user
+    if user.role == Role.ENTERPRISE:  # the firm's page holds its queue (rectifications) and all else it must do
+        return redirect(ENTERPRISE_HOME)
     if sources_for(user):
         return redirect("work:queue")
-    if user.role == Role.ENTERPRISE:
-        return redirect(ENTERPRISE_HOME)
     if user.role in STAFF_ROLES or user.is_superuser or user.role == Role.ADMINISTRATOR:
         return redirect("dashboard:home")
     return redirect("disclosure:home")

@@ -375,6 +375,7 @@ class DemoSeeder:
         self.credit()
         self.planning()
         self.work_queues()
+        self.enterprise_service()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -460,6 +461,17 @@ class DemoSeeder:
                  f"explanation; {out['deadline_notices']} deadline notifications")
 
 
+    # --- the enterprise service (issue 13 item 1; owned by the compliance app) ---------------------------------
+    def enterprise_service(self) -> None:
+        """The demo firm's rectification tasks in every state, a self-inspection, a published disclosure report
+        and a help visit, through the services (the city leader issues and decides)."""
+        from ecoenforce.compliance.demo import enterprise_demo
+
+        out = enterprise_demo(firm=self.users.get("enterprise"), officer=self.users["cityleader"], today=self.today)
+        self.log(f"enterprise service: {out['tasks']} rectification tasks and {out['published']} published "
+                 f"disclosure report for {out.get('entity', '—')}")
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     """(user name, role, what to try) for the README and the `up` banner."""
     return [
@@ -470,7 +482,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         ("operator", "监控中心值班员 Monitoring operator", "off-site warnings"),
         ("grid", "网格员 Grid member", "patrols and reports"),
         ("thirdparty", "第三方辅助人员 Third-party assistant", "assisted inspections"),
-        ("enterprise", "企业用户 Enterprise user", "its facilities: electronic notices to answer, positive-list criteria"),
+        ("enterprise", "企业用户 Enterprise user", "its facilities: notices to answer, rectification tasks, self-inspection, disclosure, calendar"),
         ("partner", "公安 Partner department", "transfers and referrals"),
         ("admin", "系统管理员 Administrator", "reference data, users, policy (/admin/)"),
     ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecoenforce.disclosure import views
+from ecoenforce.disclosure import views, views_reports
 
 app_name = "disclosure"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_detail, name="round_detail"),
     path("rounds/<int:round_id>/pools.json", views.round_pools, name="round_pools"),
     path("rounds/<int:round_id>/round.json", views.round_file, name="round_file"),
+    path("disclosures/", views_reports.reports, name="reports"),
+    path("disclosures/<int:report_id>/", views_reports.report_detail, name="report_detail"),
 ]
