@@ -154,3 +154,37 @@ def test_the_api(firm, other_firm, entity_wj, inspector_wj, client_for, files, p
     assert c.get("/api/v1/enterprise/calendar").status_code == 200
     assert c.get("/api/v1/enterprise/help-visits").json()["count"] == 0
     assert c.get("/api/v1/enterprise/rectifications?limit=0").status_code == 422
+
+
+def test_another_firms_records_are_not_found_on_every_page_and_api(firm, other_firm, entity_wj, inspector_wj,
+                                                                   client_for, files, pdf):
+    from ecoenforce.compliance.models import RectificationFile
+    from ecoenforce.compliance.selfcheck import template_for
+    from ecoenforce.compliance.services import rectification_submit, self_inspection_record
+
+    answers = {i.key: {"answer": "ok"} for i in template_for(entity_wj.industry.code).items}
+    record = self_inspection_record(actor=firm, entity_id=entity_wj.pk, answers=answers)
+    task = rectification_issue(actor=inspector_wj, entity_id=entity_wj.pk, source="inspection", title="补齐危废标识",
+                               requirements="补齐标识并提供照片说明。",
+                               deadline=timezone.localdate() + dt.timedelta(days=5))
+    rectification_submit(actor=firm, rectification_id=task.pk, text="已补齐标识，附照片。", files=[("a.pdf", pdf)])
+    report = disclosure_save(actor=firm, entity_id=entity_wj.pk, year=2025, sections=FULL)
+    help_visit_record(actor=inspector_wj, entity_id=entity_wj.pk, date=timezone.localdate(), topic="自行监测指导",
+                      notes="讲解自行监测方案的编制要求。")
+    c = client_for(other_firm)
+    for url in (reverse("compliance:self_inspection_detail", args=[record.pk]),
+                reverse("compliance:rectification_file", args=[RectificationFile.objects.get().pk]),
+                reverse("compliance:rectification_detail", args=[task.pk]),
+                reverse("compliance:disclosure_edit", args=[entity_wj.pk, 2025]),
+                reverse("compliance:self_inspection_new", args=[entity_wj.pk])):
+        assert c.get(url).status_code == 404, url
+    assert c.post(reverse("compliance:disclosure_start"), {"entity": entity_wj.pk, "year": 2025}).status_code == 404
+    assert c.post(f"/api/v1/enterprise/disclosures/{report.pk}/publish").status_code == 404
+    r = c.put(f"/api/v1/enterprise/facilities/{entity_wj.pk}/disclosures/2025", data=json.dumps({"sections": FULL}),
+              content_type="application/json")
+    assert r.status_code == 404
+    for path in ("rectifications", "disclosures", "self-inspections", "help-visits"):
+        assert c.get(f"/api/v1/enterprise/{path}").json()["count"] == 0, path
+    assert entity_wj.name not in {o["entity"] for o in c.get("/api/v1/enterprise/calendar").json()["items"]}
+    for name in ("home", "calendar", "self_inspections", "disclosures", "help_visits"):
+        assert entity_wj.name not in c.get(reverse(f"compliance:{name}")).content.decode(), name

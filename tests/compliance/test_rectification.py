@@ -57,7 +57,8 @@ def test_issue_submit_return_resubmit_accept(firm, entity_wj, inspector_wj, file
     task.refresh_from_db()
     assert task.status == Rectification.Status.SUBMITTED
     f = RectificationFile.objects.get(step__rectification=task)
-    assert f.content_type == "application/pdf" and (files / "rectifications" / f.stored).read_bytes() == pdf
+    assert f.content_type == "application/pdf" and f.stored == f.sha256
+    assert (files / "blobs" / f.sha256[:2] / f.sha256).read_bytes() == pdf
     assert Notification.objects.filter(recipient=inspector_wj, kind="firm_answer").exists()
     officer_queue = {s.source.key: s for s in queue_for_user(inspector_wj)}
     assert officer_queue["compliance.review"].count == 1
@@ -99,7 +100,7 @@ def test_bad_input_is_refused_and_nothing_half_written(firm, entity_wj, inspecto
     assert "evil.pdf" in str(refused.value.message)
     task.refresh_from_db()
     assert task.status == "open" and not task.steps.exists()
-    assert not (files / "rectifications").exists() or not any((files / "rectifications").rglob("*.*"))
+    assert not RectificationFile.objects.exists()
     with pytest.raises(InvalidTransition):  # nothing to accept yet
         rectification_decide(actor=inspector_wj, rectification_id=task.pk, accept=True)
 

@@ -5,6 +5,7 @@ audit event; the people concerned are notified on commit."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from ecoenforce.compliance import sections as disclosure_sections
 from ecoenforce.compliance import selfcheck
-from ecoenforce.compliance.files import file_write, files_check, files_remove
+from ecoenforce.compliance.files import file_write, files_check
 from ecoenforce.compliance.models import (
     DisclosureReport,
     HelpVisit,
@@ -127,28 +128,21 @@ def rectification_submit(*, actor: User, rectification_id: object, text: str,
         raise ValidationFailed(_("Attach the evidence (photos, reports) or describe it in more detail."),
                                details={"attachments": [_("Attach a file or write more.")]})
     before = task.status
-    written: list[str] = []
-    try:
-        step = RectificationStep.objects.create(rectification=task, actor=actor, text=text,
-                                                kind=RectificationStep.Kind.CLOSE if task.own
-                                                else RectificationStep.Kind.SUBMIT)
-        records = []
-        for name, data, kind in checked:
-            stored, digest = file_write(task.pk, data, kind)
-            written.append(stored)
-            records.append(RectificationFile.objects.create(step=step, name=name, stored=stored, content_type=kind,
-                                                            size=len(data), sha256=digest))
-        task.status = move.target
-        if task.status == Rectification.Status.ACCEPTED:
-            task.closed_at = timezone.now()
-        task.save(update_fields=["status", "closed_at"])
-        audit_record(actor=actor, obj=task, action=f"rectification.{action}", before={"status": before},
-                     after={"status": task.status, "text": text, "files": [
-                         {"name": r.name, "type": r.content_type, "size": r.size, "sha256": r.sha256}
-                         for r in records]})
-    except BaseException:
-        files_remove(written)
-        raise
+    step = RectificationStep.objects.create(rectification=task, actor=actor, text=text,
+                                            kind=RectificationStep.Kind.CLOSE if task.own
+                                            else RectificationStep.Kind.SUBMIT)
+    # Blobs are content-addressed: one left behind by a failure below is the same bytes, referred to by no row
+    # and so never served.
+    records = [RectificationFile.objects.create(step=step, name=name, stored=file_write(data), content_type=kind,
+                                                size=len(data), sha256=hashlib.sha256(data).hexdigest())
+               for name, data, kind in checked]
+    task.status = move.target
+    if task.status == Rectification.Status.ACCEPTED:
+        task.closed_at = timezone.now()
+    task.save(update_fields=["status", "closed_at"])
+    audit_record(actor=actor, obj=task, action=f"rectification.{action}", before={"status": before},
+                 after={"status": task.status, "text": text, "files": [
+                     {"name": r.name, "type": r.content_type, "size": r.size, "sha256": r.sha256} for r in records]})
     if not task.own:
         notify(recipients=[task.issued_by], kind=Kind.FIRM_ANSWER,
                verb=gettext_noop("%(entity)s submitted rectification evidence: %(title)s"),
