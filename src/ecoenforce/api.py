@@ -23,6 +23,7 @@ from ecoenforce.core.signin import SignInLocked, client_address, throttle_check,
 from ecoenforce.leads.api import router as leads_router
 from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.notifications.api import router as notifications_router
+from ecoenforce.onsite.api import router as onsite_router
 from ecoenforce.planning.api import router as planning_router
 from ecoenforce.registry.api import router as registry_router
 from ecoenforce.registry.api_classification import router as classification_router
@@ -100,5 +101,6 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/queue", queue_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/planning", planning_router)
+api.add_router("/onsite", onsite_router)
 api.add_router("/uploads", uploads_router)
 api.add_router("/enterprise", enterprise_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("public/", include("ecoenforce.disclosure.urls")),
     path("tips/", include("ecoenforce.social.urls")),
     path("compliance/", include("ecoenforce.compliance.urls_staff")),
+    path("onsite/", include("ecoenforce.onsite.urls")),
     path("", include("ecoenforce.sync.urls")),  # /sw.js, /manifest.webmanifest, /offline/ (the web app)
 ]
 

@@ -37,6 +37,10 @@ PAGES = [
     Page("/planning/plans/{plan}/", ("leader",), keys=("class", "coverage")),
     Page("/planning/rounds/", ("leader",), keys=("round", "status", "targets", "open")),
     Page("/planning/rounds/{round}/", ("leader",), keys=("entity", "status", "result")),
+    # On-site enforcement (issue 9).
+    Page("/onsite/", ("inspector",), keys=("entity", "due_on", "record", "number", "outcome")),
+    Page("/onsite/records/{onsite_record}/", ("leader",), keys=("item", "result")),
+    Page("/onsite/records/{onsite_record}/evidence/", ("leader",), keys=("no", "kind", "captured")),
     # Registry.
     Page("/registry/entities/", ("leader",), keys=("name", "county", "risk_class")),
     Page("/registry/entities/{entity}/", ("leader",)),
@@ -106,6 +110,7 @@ def demo_objects() -> dict[str, object]:
     from ecoenforce.disclosure.selectors import public_decision_list
     from ecoenforce.leads.models import Lead
     from ecoenforce.monitoring.models import MonitoringDevice
+    from ecoenforce.onsite.models import OnSiteRecord
     from ecoenforce.planning.models import DrawRound, InspectionPlan
     from ecoenforce.registry.catalogue.models import CatalogueVersion
     from ecoenforce.registry.models import RegulatedEntity
@@ -128,4 +133,5 @@ def demo_objects() -> dict[str, object]:
                   or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),
         "decision": public_decision_list()[0].id,
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
+        "onsite_record": OnSiteRecord.objects.filter(region__code=wujin).order_by("pk").first().pk,
     }

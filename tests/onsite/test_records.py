@@ -285,3 +285,14 @@ def test_the_cli_exits_2_on_tampered_evidence(submit_kwargs, inspector_wj):
     with pytest.raises(SystemExit) as exit_:
         main(["evidence", "verify"])
     assert exit_.value.code == 2
+
+
+def test_the_demo_files_records_through_the_services(task, inspector_wj):
+    from ecoenforce.onsite.demo import onsite_demo
+
+    out = onsite_demo(count=3)
+    assert out["records"] >= 2 and out["problems"] == 1
+    problem = OnSiteRecord.objects.get(problems_found=True)
+    assert problem.raised_lead is not None and problem.evidence.get().time_source == Evidence.Source.EXIF
+    assert InquiryRecord.objects.count() == 1
+    assert out["total"] == OnSiteRecord.objects.count()

@@ -374,6 +374,7 @@ class DemoSeeder:
         self.classified_supervision()
         self.credit()
         self.planning()
+        self.onsite()
         self.work_queues()
         self.enterprise_service()
         return True
@@ -448,6 +449,14 @@ class DemoSeeder:
                      f"({out['published_targets']} targets, {out['violations']} with a violation); round "
                      f"{out['open_round']} drawn with {out['open_tasks']} open tasks")
 
+
+    # --- on-site records (issue 9; owned by the onsite app) -------------------------------------------------
+    def onsite(self) -> None:
+        """A few drawn campaign tasks inspected on site (signed, with a photo); the demo inspector's stay open."""
+        from ecoenforce.onsite.demo import onsite_demo
+
+        out = onsite_demo(avoid=[self.users["inspector"]])
+        self.log(f"on-site records: {out['records']} filed ({out['problems']} with a problem raising a lead)")
 
     # --- the day's work queues (issue 14; owned by the flow of work) -----------------------------------------
     def work_queues(self) -> None:

@@ -305,10 +305,11 @@ def onsite_record_submit(*, actor: User, idempotency_key: str, subject: str, sub
                          longitude: object = None, accuracy_m: object = None, location: str = "",
                          party_post: str = "", party_id_last4: str = "", party_signature: bytes | None = None,
                          party_refused: bool = False, witness_name: str = "", witness_signature: bytes | None = None,
-                         summary: str = "", party_statement: str = "",
-                         open_case: bool = False) -> tuple[OnSiteRecord, bool]:
+                         summary: str = "", party_statement: str = "", open_case: bool = False,
+                         evidence: Sequence[dict] = ()) -> tuple[OnSiteRecord, bool]:
     """File an on-site record; returns (record, created). The same idempotency key again returns the first record
-    unchanged (a phone that resends after a lost answer stores nothing twice)."""
+    unchanged (a phone that resends after a lost answer stores nothing twice). `evidence`: files taken with the
+    record (each the keyword arguments of `evidence_add` but user and record) — they go with its lead or case."""
     key = _check_key(idempotency_key)
     existing = _replay(OnSiteRecord, key, actor)
     if existing is not None:
@@ -362,6 +363,8 @@ def onsite_record_submit(*, actor: User, idempotency_key: str, subject: str, sub
         "officers": [u.pk for u, _s in signed], "checklist": f"{group.key} v{version}", "problems": problems,
         "clock_flagged": clock.flagged, "clock_offset_seconds": clock.offset_seconds,
         "party_refused": bool(party_refused)})
+    for item in evidence:
+        evidence_add(user=actor, record=record, **{"declared_sha256": None, **item})
     _findings_become_work(record, actor=actor, target=target, items={i.code: i for i in items},
                           officers=[u for u, _s in signed], open_case=open_case, clock_flagged=clock.flagged)
     return record, True
