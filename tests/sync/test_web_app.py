@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
@@ -23,6 +24,7 @@ def test_the_service_worker_is_served_from_the_root_with_its_scope():
     assert "__VERSION__" not in body and "ee-shell-" in body
     config = json.loads(body.split("var CONFIG = ", 1)[1].split(";\n", 1)[0])
     assert "/onsite/" in config["pages"] and config["offline"] == "/offline/"
+    assert config["static"] == settings.STATIC_URL  # never static(""): the manifest storage has no entry for it
     for url in config["shell"]:  # every pre-cached file exists
         assert finders.find(url.removeprefix(config["static"])), url
     assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -40,7 +41,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """`/sw.js`: the service worker, its cache name derived from the shell's (hashed) file names, so a new release
     installs a new worker and drops the old caches."""
     config = {"shell": _shell(), "pages": [START_URL, OFFLINE_URL], "offline": OFFLINE_URL,
-              "prefixes": OFFLINE_PREFIXES, "static": static("")}
+              "prefixes": OFFLINE_PREFIXES, "static": settings.STATIC_URL}
     body = render_to_string("sync/sw.js", {"config": json.dumps(config, ensure_ascii=False)})
     version = hashlib.sha256(body.encode()).hexdigest()[:12]
     body = body.replace("__VERSION__", version)
