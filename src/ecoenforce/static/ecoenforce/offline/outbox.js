@@ -29,6 +29,7 @@
     upgrade: function (db) { db.createObjectStore("jobs", {keyPath: "id"}); }
   });
   var running = null;
+  var fromThisPage = null; // the job this page just queued: once sent, the page opens the record
 
   function msg(name, n) {
     var text = (box && box.getAttribute("data-msg-" + name)) || name;
@@ -73,6 +74,52 @@
     }
   }
 
+  /* Forms whose page posts fields of its own shape name an adapter (data-offline-outbox="NAME") that turns them
+     into the API's JSON. "onsite-record": the on-site record form (templates/onsite/record_form.html) → POST
+     /api/v1/onsite/records, photos attached by hash (/api/v1/onsite/records/{record}/evidence/by-hash). */
+  function isoFromLocal(value) {
+    if (!value) { return null; }
+    var moment = new Date(value); // "YYYY-MM-DDTHH:MM" is the phone's local time
+    return isNaN(moment.getTime()) ? value : moment.toISOString();
+  }
+  function num(value) { return value === "" || value === null || value === undefined ? null : Number(value); }
+
+  var ADAPTERS = {
+    "onsite-record": function (form, raw) {
+      var f = raw.body;
+      var where = (form.getAttribute("action") || location.pathname).match(/\/onsite\/new\/(\w+)\/(\d+)\//) ||
+        location.pathname.match(/\/onsite\/new\/(\w+)\/(\d+)\//) || [];
+      var findings = {};
+      Object.keys(f).forEach(function (name) {
+        if (name.indexOf("f_") === 0) { findings[name.slice(2)] = {result: f[name], note: f["n_" + name.slice(2)] || ""}; }
+      });
+      form.querySelectorAll("[data-item]").forEach(function (item) { // an item left unanswered is sent as such
+        var code = item.getAttribute("data-item");
+        if (!findings[code]) { findings[code] = {result: "", note: f["n_" + code] || ""}; }
+      });
+      var officers = [{user_id: Number((document.querySelector('meta[name="ecoenforce-user"]') || {}).content || 0),
+                       signature_png: f.sig_me || ""}];
+      if (f.officer2) { officers.push({user_id: Number(f.officer2), signature_png: f.sig_officer2 || ""}); }
+      return {
+        api: "/api/v1/onsite/records",
+        evidenceApi: "/api/v1/onsite/records/{record}/evidence/by-hash",
+        doneUrl: "/onsite/records/{record}/",
+        body: {
+          idempotency_key: f.idempotency_key, subject: where[1] || "", subject_id: Number(where[2] || 0),
+          started_at: isoFromLocal(f.started_at), ended_at: isoFromLocal(f.ended_at),
+          device_now: f.device_now || new Date().toISOString(), latitude: num(f.latitude),
+          longitude: num(f.longitude), accuracy_m: num(f.accuracy_m), location: f.location || "",
+          officers: officers, party_name: f.party_name || "", party_post: f.party_post || "",
+          party_id_last4: f.party_id_last4 || "", party_signature_png: f.party_refused ? null : (f.sig_party || null),
+          party_refused: !!f.party_refused, witness_name: f.witness_name || "",
+          witness_signature_png: f.party_refused ? (f.sig_witness || null) : null, findings: findings,
+          summary: f.summary || "", party_statement: f.party_statement || "", open_case: !!f.open_case
+        },
+        files: raw.files.map(function (file) { file.kind = file.kind || "photo"; return file; })
+      };
+    }
+  };
+
   /* The form as {body, files}. */
   function serialize(form) {
     var body = {};
@@ -80,7 +127,8 @@
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled || el.name === "csrfmiddlewaretoken") { return; }
       if (el.type === "file") {
-        var kind = el.getAttribute("data-offline-evidence");
+        var kind = el.getAttribute("data-offline-evidence") ||
+          (form.getAttribute("data-offline-outbox") in ADAPTERS ? "photo" : "");
         if (!kind) { return; }
         Array.prototype.forEach.call(el.files || [], function (file) {
           files.push({field: el.name, kind: kind, blob: file, name: file.name, type: file.type, size: file.size,
@@ -234,9 +282,9 @@
   }
 
   function attach(job, file, index) {
-    if (file.attached) { return Promise.resolve(); }
+    if (file.attached || !job.evidenceApi) { return Promise.resolve(); }
     var url = job.evidenceApi.replace("{upload}", file.uploadId).replace("{record}", job.recordId);
-    var payload = {kind: file.kind, record_id: job.recordId, captured_at: file.capturedAt,
+    var payload = {sha256: file.sha256, kind: file.kind, captured_at: file.capturedAt, original_name: file.name || "",
                    latitude: job.body.latitude || null, longitude: job.body.longitude || null};
     return call("POST", url, payload, {"Idempotency-Key": job.id + ":ev:" + index}).then(judge).then(function () {
       file.attached = true;
@@ -280,7 +328,18 @@
       var due = jobs.filter(function (j) { return j.state === "waiting" || j.state === "sending"; });
       var sent = 0;
       return due.reduce(function (p, job) {
-        return p.then(function () { return sendJob(job); }).then(function (state) { if (state === "sent") { sent++; } });
+        return p.then(function () { return sendJob(job); }).then(function (state) {
+          if (state === "sent") {
+            sent++;
+            if (job.id === fromThisPage && job.doneUrl) {
+              location.assign(job.doneUrl.replace("{record}", job.recordId));
+            }
+          } else if (job.id === fromThisPage && (state === "refused" || state === "conflict")) {
+            announce(msg(state) + (job.message ? " " + job.message : ""));
+            var button = document.querySelector("[data-offline-queued] [type=submit]");
+            if (button) { button.disabled = false; }
+          }
+        });
       }, Promise.resolve()).then(function () {
         if (sent) { announce(msg("sent", sent)); }
       });
@@ -291,22 +350,28 @@
   /* --- queuing a form ------------------------------------------------------------------------------------- */
 
   function enqueue(form) {
-    var data = serialize(form);
     var keyField = form.querySelector('[name="idempotency_key"]');
     var key = (keyField && keyField.value) || newKey();
     if (keyField && !keyField.value) { keyField.value = key; }
+    var data = serialize(form);
+    data.body.idempotency_key = key;
+    var adapter = ADAPTERS[form.getAttribute("data-offline-outbox")];
+    if (adapter) { data = adapter(form, data); }
     data.body.idempotency_key = key;
     return Promise.all(data.files.map(function (f) {
       return sha256(f.blob).then(function (sum) { f.sha256 = sum; return f; });
     })).then(function (files) {
       var job = {id: key, owner: owner, created: new Date().toISOString(), state: "waiting", message: "",
                  title: form.getAttribute("data-offline-title") || document.title,
-                 api: form.getAttribute("data-offline-api"),
-                 evidenceApi: form.getAttribute("data-offline-evidence-api") || "/api/v1/uploads/{upload}/evidence",
+                 api: data.api || form.getAttribute("data-offline-api"),
+                 evidenceApi: data.evidenceApi || form.getAttribute("data-offline-evidence-api") || "",
+                 doneUrl: data.doneUrl || form.getAttribute("data-offline-done-url") || "",
                  body: data.body, files: files, recordId: null};
       return db().then(function (d) { return d.get("jobs", key); }).then(function (existing) {
-        // The same record submitted again (a double tap): the job already holds it.
-        return existing ? existing : save(job).then(function () { return job; });
+        // The same record submitted again (a double tap) while it waits: the job already holds it. A record the
+        // server refused, corrected on the form and submitted again, replaces the refused one (same key).
+        if (existing && existing.state !== "refused") { return existing; }
+        return save(job).then(function () { return job; });
       });
     });
   }
@@ -317,7 +382,8 @@
     event.preventDefault();
     var button = form.querySelector("[type=submit]");
     if (button) { button.disabled = true; }
-    enqueue(form).then(function () {
+    enqueue(form).then(function (job) {
+      fromThisPage = job.id;
       announce(navigator.onLine ? msg("queued-online") : msg("queued-offline"));
       form.setAttribute("data-offline-queued", "true");
       return render();
