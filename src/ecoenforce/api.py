@@ -20,6 +20,7 @@ from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.models import SignInThrottle
 from ecoenforce.core.services import api_token_authenticate
 from ecoenforce.core.signin import SignInLocked, client_address, throttle_check, throttle_fail
+from ecoenforce.grids.api import router as grids_router
 from ecoenforce.leads.api import router as leads_router
 from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.notifications.api import router as notifications_router
@@ -104,3 +105,4 @@ api.add_router("/planning", planning_router)
 api.add_router("/onsite", onsite_router)
 api.add_router("/uploads", uploads_router)
 api.add_router("/enterprise", enterprise_router)
+api.add_router("/grids", grids_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ecoenforce.leads",
     "ecoenforce.cases",
     "ecoenforce.social",
+    "ecoenforce.grids",
     "ecoenforce.credit",
     "ecoenforce.compliance",
     "ecoenforce.disclosure",

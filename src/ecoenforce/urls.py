@@ -26,6 +26,7 @@ urlpatterns = [
     path("compliance/", include("ecoenforce.compliance.urls_staff")),
     path("onsite/", include("ecoenforce.onsite.urls")),
     path("", include("ecoenforce.sync.urls")),  # /sw.js, /manifest.webmanifest, /offline/ (the web app)
+    path("grids/", include("ecoenforce.grids.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

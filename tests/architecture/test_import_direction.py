@@ -49,6 +49,7 @@ ALLOWED = {
     "social": {"core", "registry", "cases", "leads", "notifications"},  # tips are leads with a tracking code
     "ops": {"core", "monitoring", "warnings"},
     "credit": {"core", "registry", "cases", "warnings", "notifications"},  # rates from the owners' records
+    "grids": {"core", "registry", "leads", "notifications"},  # patrols report problems as leads
     "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
     "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
@@ -75,7 +76,7 @@ def test_nothing_imports_the_read_only_interfaces():
     assert offenders == []
 
 
-PURE = ["social.codes", "social.rewards", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
+PURE = ["grids.geo", "social.codes", "social.rewards", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
         "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "cases.review_gate", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",

@@ -88,6 +88,11 @@ PAGES = [
     Page("/tips/phone/", ("leader",)),
     Page("/tips/same-facts/{tip_lead}/", ("leader",), keys=("lead", "received", "why")),
     Page("/tips/rewards/?status=all", ("leader",), keys=("lead", "amount", "status")),
+    # Grid patrols (the grid member's phone pages and the leaders' statistics).
+    Page("/grids/", ("leader", "grid"), keys=("grid", "coverage", "patrols")),
+    Page("/grids/map/", ("cityleader",)),
+    Page("/grids/patrols/", ("grid", "leader"), keys=("started", "grid", "ended")),
+    Page("/grids/problems/", ("grid", "leader"), keys=("lead", "status")),
 ]
 
 

@@ -84,8 +84,9 @@ def test_filter_and_export_of_the_queue(bureau, inspector_wj):
 def test_roles_without_a_queue_land_where_their_work_is(personas):
     assert client_for(personas["enterprise_user"]).get("/accounts/home/")["Location"] == "/enterprise/"
     assert client_for(personas["admin_user"]).get("/accounts/home/")["Location"] == "/"
-    assert client_for(personas["grid_member"]).get("/accounts/home/")["Location"] == "/public/"
-    assert client_for(personas["grid_member"]).get("/work/").status_code == 403
+    # Issue 12: grid members have work of their own now (their grids' patrol plans): they land on their queue.
+    assert client_for(personas["grid_member"]).get("/accounts/home/")["Location"] == "/work/"
+    assert client_for(personas["grid_member"]).get("/work/").status_code == 200
 
 
 def test_near_means_three_working_days_on_the_bureau_calendar():

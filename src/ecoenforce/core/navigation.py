@@ -58,6 +58,10 @@ NAV_ITEMS = [
     NavItem(_("Rule quality"), "warnings:quality", "chart-bar", frozenset({Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Audit record"), "core:audit_list", "shield-check", frozenset({Role.UNIT_LEADER, Role.LEGAL_REVIEWER})),
     NavItem(_("API tokens"), "core:token_list", "key", frozenset(STAFF)),
+    NavItem(_("Patrols"), "grids:patrol_list", "walk", frozenset({Role.GRID_MEMBER})),
+    NavItem(_("My grids"), "grids:list", "map", frozenset({Role.GRID_MEMBER})),
+    NavItem(_("Problems I reported"), "grids:problem_list", "alert-circle", frozenset({Role.GRID_MEMBER})),
+    NavItem(_("Grids"), "grids:list", "map", frozenset(STAFF)),
     NavItem(_("Change password"), "core:password_change", "lock", frozenset(Role.values)),
     NavItem(_("Public portal"), "disclosure:home", "world", frozenset(Role.values)),
 ]

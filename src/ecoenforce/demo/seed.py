@@ -377,6 +377,7 @@ class DemoSeeder:
         self.onsite()
         self.work_queues()
         self.enterprise_service()
+        self.grid_patrols()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -468,6 +469,14 @@ class DemoSeeder:
                  f"case {out['legal_case'] or '—'} waits for {out['legal_reviewer']}'s legal review; "
                  f"electronic notices: {out['notices_answered']} answered by the firm, {out['notices_pending']} awaiting its "
                  f"explanation; {out['deadline_notices']} deadline notifications")
+
+    # --- grid patrols (issue 12; owned by the grids app) ------------------------------------------------------
+    def grid_patrols(self) -> None:
+        """Grids in 武进区 and 新北区, this month's plans, one patrol with a track and the problem it reported."""
+        from ecoenforce.grids.demo import grids_demo
+
+        out = grids_demo(leader=self.users["leader"], city_leader=self.users["cityleader"], member=self.users["grid"])
+        self.log(f"grids: {out['grids']} grids; a patrol reported lead {out['problem']}")
 
 
     # --- the enterprise service (issue 13 item 1; owned by the compliance app) ---------------------------------
