@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from ecoenforce.assist.api import router as assist_router
 from ecoenforce.cases.api import router as cases_router
 from ecoenforce.compliance.api import router as enterprise_router
 from ecoenforce.core.api import router as auth_router
@@ -106,3 +107,4 @@ api.add_router("/onsite", onsite_router)
 api.add_router("/uploads", uploads_router)
 api.add_router("/enterprise", enterprise_router)
 api.add_router("/grids", grids_router)
+api.add_router("/assist", assist_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ecoenforce.cases",
     "ecoenforce.social",
     "ecoenforce.grids",
+    "ecoenforce.assist",
     "ecoenforce.credit",
     "ecoenforce.compliance",
     "ecoenforce.disclosure",

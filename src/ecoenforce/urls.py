@@ -27,6 +27,7 @@ urlpatterns = [
     path("onsite/", include("ecoenforce.onsite.urls")),
     path("", include("ecoenforce.sync.urls")),  # /sw.js, /manifest.webmanifest, /offline/ (the web app)
     path("grids/", include("ecoenforce.grids.urls")),
+    path("assist/", include("ecoenforce.assist.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

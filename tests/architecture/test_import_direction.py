@@ -49,6 +49,7 @@ ALLOWED = {
     "social": {"core", "registry", "cases", "leads", "notifications"},  # tips are leads with a tracking code
     "ops": {"core", "monitoring", "warnings"},
     "credit": {"core", "registry", "cases", "warnings", "notifications"},  # rates from the owners' records
+    "assist": {"core", "registry", "leads", "notifications"},  # findings are leads; no enforcement power
     "grids": {"core", "registry", "leads", "notifications"},  # patrols report problems as leads
     "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker

@@ -93,6 +93,10 @@ PAGES = [
     Page("/grids/map/", ("cityleader",)),
     Page("/grids/patrols/", ("grid", "leader"), keys=("started", "grid", "ended")),
     Page("/grids/problems/", ("grid", "leader"), keys=("lead", "status")),
+    # Third-party assistance.
+    Page("/assist/", ("thirdparty", "leader"), keys=("title", "area", "period")),
+    Page("/assist/findings/", ("thirdparty", "leader"), keys=("lead", "outcome")),
+    Page("/assist/quality/", ("cityleader",), keys=("who", "total", "confirmed", "false")),
 ]
 
 

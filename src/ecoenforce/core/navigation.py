@@ -62,6 +62,9 @@ NAV_ITEMS = [
     NavItem(_("My grids"), "grids:list", "map", frozenset({Role.GRID_MEMBER})),
     NavItem(_("Problems I reported"), "grids:problem_list", "alert-circle", frozenset({Role.GRID_MEMBER})),
     NavItem(_("Grids"), "grids:list", "map", frozenset(STAFF)),
+    NavItem(_("My assignments"), "assist:list", "clipboard", frozenset({Role.THIRD_PARTY})),
+    NavItem(_("My findings"), "assist:findings", "search", frozenset({Role.THIRD_PARTY})),
+    NavItem(_("Third-party assistance"), "assist:list", "users", frozenset({Role.UNIT_LEADER, Role.INSPECTOR})),
     NavItem(_("Change password"), "core:password_change", "lock", frozenset(Role.values)),
     NavItem(_("Public portal"), "disclosure:home", "world", frozenset(Role.values)),
 ]

@@ -378,6 +378,7 @@ class DemoSeeder:
         self.work_queues()
         self.enterprise_service()
         self.grid_patrols()
+        self.third_party_assistance()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -477,6 +478,13 @@ class DemoSeeder:
 
         out = grids_demo(leader=self.users["leader"], city_leader=self.users["cityleader"], member=self.users["grid"])
         self.log(f"grids: {out['grids']} grids; a patrol reported lead {out['problem']}")
+
+    def third_party_assistance(self) -> None:
+        """The contractor's night monitoring of 武进区 key units, with findings verified by an officer."""
+        from ecoenforce.assist.demo import assist_demo
+
+        out = assist_demo(leader=self.users["leader"], assistant=self.users["thirdparty"], inspector=self.users["inspector"])
+        self.log(f"third-party assistance: {out['assignment']}, {out['findings']} findings")
 
 
     # --- the enterprise service (issue 13 item 1; owned by the compliance app) ---------------------------------
