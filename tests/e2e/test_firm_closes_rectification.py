@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 from browser_steps import PASSWORD, sign_in, sign_out, submit, wujin_staff
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ecoenforce.compliance import sections
 from ecoenforce.compliance.models import DisclosureReport, Rectification
@@ -83,7 +84,10 @@ def test_the_firm_closes_a_rectification_and_publishes_its_disclosure(live_serve
     # The firm's disclosure: refused while a section is empty, then published.
     sign_in(page, base, "cao")
     page.goto(f"{base}/enterprise/rectifications/{task.pk}/")
-    assert page.locator("[data-testid=rectification-status]").inner_text() == "Closed"
+    with translation.override("zh-hans"):  # the product's first language, whatever the browser's
+        closed, emergencies, published = (str(Rectification.Status.ACCEPTED.label), gettext("Environmental emergencies"),
+                                          gettext("Published"))
+    assert page.locator("[data-testid=rectification-status]").inner_text() == closed == "已办结"
     year = timezone.localdate().year - 1
     page.goto(f"{base}/enterprise/disclosures/{entity.pk}/{year}/")
     for s in sections.SECTIONS:
@@ -91,11 +95,11 @@ def test_the_firm_closes_a_rectification_and_publishes_its_disclosure(live_serve
             page.locator(f"[data-testid=section-{s.key}]").fill(f"{s.key}：本年度情况见下文说明及附表。")
     page.locator("[data-testid=section-emergency]").fill("")
     submit(page, page.locator("[data-testid=disclosure-publish]"))
-    assert "Environmental emergencies" in page.locator(".alert, [role=alert]").first.inner_text()
+    assert emergencies in page.locator("[role=alert]").first.inner_text()
     assert DisclosureReport.objects.get().status == "draft"
     page.locator("[data-testid=section-emergency]").fill("突发环境事件应急预案已备案，6月开展应急演练。")
     submit(page, page.locator("[data-testid=disclosure-publish]"))
-    assert "Published" in page.locator("[data-testid=disclosure-status]").inner_text()
+    assert published in page.locator("[data-testid=disclosure-status]").inner_text()
     shot(page, "enterprise-02-disclosure-published-phone")
     sign_out(page)
     page.goto(f"{base}/public/disclosures/?year={year}")

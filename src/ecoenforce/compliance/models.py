@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Rectification(models.Model):
@@ -23,7 +24,7 @@ class Rectification(models.Model):
         OPEN = "open", _("Awaiting the firm's evidence")
         SUBMITTED = "submitted", _("Evidence submitted")
         RETURNED = "returned", _("Returned to the firm")
-        ACCEPTED = "accepted", _("Closed")
+        ACCEPTED = "accepted", pgettext_lazy("rectification", "Closed")
 
     entity = models.ForeignKey("registry.RegulatedEntity", verbose_name=_("entity"), on_delete=models.CASCADE,
                                related_name="rectifications")
