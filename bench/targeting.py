@@ -1,4 +1,4 @@
-"""Benchmark: violations found per 100 inspections, uniform random vs class-stratified vs score-ordered draws.
+"""Benchmark: violations found per 100 inspections — uniform, class-stratified and risk-proportional draws.
 
 A seeded population simulator (anchors B1, B7). Each entity has a latent yearly violation propensity driven by
 observable traits (industry risk, permit class), an unobserved compliance culture, and persistence of last year's
@@ -7,12 +7,19 @@ signals of the current violation. Both arms inspect the same number of entities 
 minimum inspection probability, and both arms face the same random numbers (common random numbers), so the
 difference comes from the selection alone. Draws use the real `ecoenforce.planning.draw.draw`.
 
-The score-ordered arm (issue 11 item 4's comparison) spends the same budget: every entity first keeps the floor
+The risk-proportional arm (issue 11 item 4) is the verifiable weighted draw (docs/draw-algorithm.md §11) through the
+real `draw()`: every entity's inclusion probability is proportional to (risk points + 1) — the product's weight
+without a credit grade —, never below FLOOR, capped at 1, adding up to the same budget.
+
+The score-ordered arm spends the same budget: every entity first keeps the floor
 (a uniform draw at FLOOR), then the rest of the budget goes to the highest risk points not yet drawn, equal points
 ordered by SHA-256(seed|entity) — a deterministic, unpredictable tie-break. It is an upper reference for
 "inspect by score", not the risk-proportional verifiable draw (which belongs to the draw algorithm).
 
-Run: .venv/bin/python bench/targeting.py [--entities 20000] [--years 10] [--reps 5]
+The last section is the learned score against the naive count: the back-test of `registry.backtest` on the
+simulated histories of `registry.risk_simulation` (top-10 % lift and later violators per 100 inspections).
+
+Run: .venv/bin/python bench/targeting.py [--entities 20000] [--years 10] [--reps 5] [--learned-entities 3000]
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from ecoenforce.planning.draw import (  # noqa: E402
     EntityRecord,
     InspectorRecord,
     draw,
+    inclusion_probabilities,
     label_hash,
 )
 
@@ -191,6 +199,17 @@ class World:
             if not legacy and arm == "ordered":
                 pool = [EntityRecord(e.id, "general", e.region) for e in self.entities]
                 policy = DrawPolicy(ratios={"general": FLOOR, "key": Decimal(0), "special": Decimal(0)})
+            if not legacy and arm in ("proportional", "proportional-sharp"):
+                points = [risk_points(e, found[i], year, warnings[i], tips[i]) for i, e in enumerate(self.entities)]
+                # The product's weight is points + 1; "sharp" doubles the weight per point (a sensitivity check).
+                weight = (lambda x: x + 1) if arm == "proportional" else (lambda x: 2.0 ** x)
+                probs = inclusion_probabilities({e.id: weight(points[i]) for i, e in enumerate(self.entities)},
+                                                budget=budget, floor=FLOOR)
+                pool = [EntityRecord(e.id, "general", e.region, probability=probs[e.id]) for e in self.entities]
+                policy = DrawPolicy(ratios={}, mode="weighted", floor=FLOOR, budget=budget)
+                prob = float(min(probs.values()))
+                capped = sum(1 for p in probs.values() if p == 1)
+                last = f"{capped} entities at probability 1, {sum(1 for p in probs.values() if p == FLOOR)} at the floor"
             result = draw(seed, pool, self.inspectors, policy)
             chosen = {int(t.entity_id[1:]) for t in result.targets}
             if not legacy and arm == "ordered":
@@ -254,6 +273,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20260105)
+    parser.add_argument("--learned-entities", type=int, default=3000,
+                        help="entities of the learned-vs-naive back-test (0 skips it)")
     args = parser.parse_args()
 
     rows = []
@@ -263,7 +284,9 @@ def main() -> None:
         uniform = world.simulate("uniform")
         stratified = world.simulate("stratified")
         ordered = world.simulate("ordered")
-        rows.append((rep, world.base, uniform, stratified, ordered))
+        proportional = world.simulate("proportional")
+        sharp = world.simulate("proportional-sharp")
+        rows.append((rep, world.base, uniform, stratified, ordered, proportional, sharp))
         if rep == 0:
             print(f"rep 0, last year's classes (pool × ratio): {stratified['last_year_classes']}")
         print(
@@ -272,23 +295,58 @@ def main() -> None:
             f"stratified {stratified['per_100']:5.2f} per 100 ({stratified['hits']}/{stratified['inspections']}, "
             f"prevalence {stratified['prevalence']:.2%}, min probability {stratified['min_probability']:.2%}) | "
             f"lift {stratified['per_100'] / uniform['per_100']:.2f}x | score-ordered {ordered['per_100']:5.2f} per 100 "
-            f"({ordered['hits']}/{ordered['inspections']}, floor {ordered['min_probability']:.2%})"
+            f"({ordered['hits']}/{ordered['inspections']}, floor {ordered['min_probability']:.2%}) | "
+            f"risk-proportional {proportional['per_100']:5.2f} per 100 ({proportional['hits']}/"
+            f"{proportional['inspections']}, min probability {proportional['min_probability']:.2%}; last year "
+            f"{proportional['last_year_classes']}) | sharp {sharp['per_100']:5.2f} per 100 ({sharp['last_year_classes']})"
         )
-    lifts = [s["per_100"] / u["per_100"] for _, _, u, s, _o in rows]
-    u_mean = statistics.mean(u["per_100"] for _, _, u, _, _o in rows)
-    s_mean = statistics.mean(s["per_100"] for _, _, _, s, _o in rows)
-    o_mean = statistics.mean(o["per_100"] for *_rest, o in rows)
+    lifts = [r[3]["per_100"] / r[2]["per_100"] for r in rows]
+    u_mean = statistics.mean(r[2]["per_100"] for r in rows)
+    s_mean = statistics.mean(r[3]["per_100"] for r in rows)
+    o_mean = statistics.mean(r[4]["per_100"] for r in rows)
+    p_mean = statistics.mean(r[5]["per_100"] for r in rows)
+    sharp_mean = statistics.mean(r[6]["per_100"] for r in rows)
     print(
         f"\n{args.entities:,} entities, {args.years} years after {BURN_IN_YEARS} burn-in, budget "
         f"{BUDGET_SHARE:.0%} a year, floor {float(FLOOR):.0%}, {args.reps} replications (seed {args.seed})"
     )
     print(f"uniform random:    {u_mean:5.2f} violations found per 100 inspections")
     print(f"class-stratified:  {s_mean:5.2f} violations found per 100 inspections")
-    print(f"score-ordered:     {o_mean:5.2f} violations found per 100 inspections (floor {float(FLOOR):.0%}, then "
-          "the highest risk points)")
+    print(f"risk-proportional: {p_mean:5.2f} violations found per 100 inspections (verifiable weighted draw, "
+          f"p ∝ points + 1, floor {float(FLOOR):.0%}, cap 1)")
+    print(f"  … sharper weight: {sharp_mean:5.2f} violations found per 100 inspections (p ∝ 2^points, same floor and cap)")
+    print(f"score-ordered:     {o_mean:5.2f} violations found per 100 inspections (reference, not a random draw: floor "
+          f"{float(FLOOR):.0%}, then the highest risk points)")
     print(
         f"lift: mean {statistics.mean(lifts):.2f}x, min {min(lifts):.2f}x, max {max(lifts):.2f}x (goal ≥ 2x)"
     )
+    if args.learned_entities:
+        learned_against_naive(args.learned_entities)
+
+
+def learned_against_naive(entities: int) -> None:
+    """The learned score against the naive count: registry.backtest on the simulator's histories, one per variant."""
+    import dataclasses
+    import datetime as dt
+
+    from ecoenforce.registry import backtest
+    from ecoenforce.registry import risk_simulation as sim
+
+    cutoff = dt.date(2024, 12, 31)
+    print(f"\nLearned score against the naive count (back-test, cut-off {cutoff}, horizon 12 months, "
+          f"{entities:,} simulated entities, budget 10 %):")
+    print("variant | naive top-10% lift | learned | learned ÷ naive | per 100 inspections: naive, learned")
+    for index, variant in enumerate(sim.VARIANTS):
+        history, facts = sim.simulate(dataclasses.replace(variant, entities=entities))
+        days = [d for events in history.values() for d, _k in events]
+        result = backtest.run(history, facts, first=min(days), last=max(days), cutoff=cutoff, horizon=(12, "m"))
+        arms = {a.arm: a for a in result.arms}
+        naive, learned = arms["naive"], arms.get("learned")
+        if learned is None:
+            print(f"{index} | {naive.lift[0.10]:.2f} | (too few outcomes to fit) | — | {naive.per_100:.1f}, —")
+            continue
+        print(f"{index} | {naive.lift[0.10]:.2f} | {learned.lift[0.10]:.2f} | {learned.lift[0.10] / naive.lift[0.10]:.2f} "
+              f"| {naive.per_100:.1f}, {learned.per_100:.1f}")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ PAGES = [
     Page("/registry/my-facilities/", ("enterprise",)),
     Page("/credit/", ("leader",), keys=("entity", "grade", "period")),
     Page("/credit/entities/{entity}/", ("leader",)),
+    Page("/credit/partner-lists/", ("leader", "partner"), keys=("title", "partner", "download")),
     Page("/enterprise/credit/", ("enterprise",)),
     Page("/enterprise/notices/", ("enterprise",), keys=("deadline", "entity", "status")),
     Page("/enterprise/notices/{notice}/", ("enterprise",)),

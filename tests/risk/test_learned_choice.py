@@ -49,28 +49,61 @@ def _city_history(region, *, entities: int) -> list[RegulatedEntity]:
 
 
 @pytest.mark.django_db
-def test_a_leader_switches_to_the_learned_score_reads_why_and_goes_back(leader_wj, inspector_wj, region_wj):
+def test_a_leader_switches_to_the_learned_score_reads_why_and_goes_back(leader_wj, inspector_wj, region_wj,
+                                                                       django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(leader_wj)
     client.cookies["django_language"] = "en"
-    response = client.post("/registry/risk/score-choice/", {"choice": "learned"}, follow=True)
-    assert "and at least 50 are needed. The points policy stays in force." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/registry/risk/score-choice/", {"choice": "learned"})
+    page = client.get("/registry/risk/backtest/").content.decode()
+    assert "and at least 50 are needed. The points policy stays in force." in page
+    assert 'data-state="failed"' in page
     assert learned_in_force() is None and RiskPolicy.objects.count() == 1
     entities = _city_history(region_wj, entities=700)
     before = AuditEvent.objects.count()
-    page = client.post("/registry/risk/score-choice/", {"choice": "learned"}, follow=True).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/registry/risk/score-choice/", {"choice": "learned"})
+    page = client.get("/registry/risk/backtest/").content.decode()
     model = learned_in_force()
-    assert model is not None and model.positives >= 50 and "Score in force: learned score fitted on 700" in page
-    assert 'data-testid="choose-points"' in page
+    assert model is not None and model.positives >= 50 and "Learned score fitted on 700 entities" in page
+    assert 'data-testid="choose-points"' in page and 'data-state="done"' in page
     event = AuditEvent.objects.filter(action="risk_policy.score_choice").get()
-    assert AuditEvent.objects.count() == before + 1 and event.before == {"score": "points"}
+    assert event.actor == leader_wj  # the worker records the leader who asked
+    assert AuditEvent.objects.filter(action="risk_score_fit.request").count() == 2
+    assert AuditEvent.objects.count() == before + 2 and event.before == {"score": "points"}
     assert all(w >= 0 for n, w in zip(model.names, model.weights, strict=True) if risk_learned.monotone(n))
     busiest = max(entities, key=lambda e: e.events.filter(kind__in=["inspection_violation", "penalty"]).count())
     detail = client.get(f"/registry/entities/{busiest.pk}/").content.decode()
     assert 'data-testid="learned-score"' in detail and "chance of a violation found in the next 12 months" in detail
     assert "Supervision class and why" in detail  # the written criteria's class stays beside it
+    ranked = client.get("/registry/entities/?rank=learned").content.decode()
+    assert 'data-testid="rank-rule"' in ranked
+    import re
+    shown = [float(x) for x in re.findall(r'data-testid="learned-percent">([0-9.]+)%', ranked)]
+    assert len(shown) == 50 and shown == sorted(shown, reverse=True)
+    assert ranked == client.get("/registry/entities/?rank=learned").content.decode()  # deterministic
     client.post("/registry/risk/score-choice/", {"choice": "points"})
     assert learned_in_force() is None and RiskPolicy.objects.count() == 3
     other = Client()
     other.force_login(inspector_wj)
     assert other.post("/registry/risk/score-choice/", {"choice": "learned"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_fit_is_queued_for_the_worker_not_run_in_the_request(leader_wj, settings,
+                                                                 django_capture_on_commit_callbacks):
+    """The switch only queues the fit (database backend): the request writes the job and nothing else."""
+    from django_tasks_db.models import DBTaskResult
+
+    from ecoenforce.registry.models import RiskScoreFit
+    from ecoenforce.registry.risk_services import risk_score_choose
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        job = risk_score_choose(actor=leader_wj, choice="learned", as_of=dt.date.today())
+    assert isinstance(job, RiskScoreFit) and job.status == RiskScoreFit.Status.QUEUED
+    assert DBTaskResult.objects.filter(task_path="ecoenforce.registry.tasks.risk_score_fit_task").count() == 1
+    assert not RiskPolicy.objects.filter(values__score="learned").exists()
+    with pytest.raises(Exception, match="already under way"):
+        risk_score_choose(actor=leader_wj, choice="learned", as_of=dt.date.today())

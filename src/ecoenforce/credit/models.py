@@ -77,3 +77,33 @@ class CreditRepairRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.status}"
+
+
+class PartnerList(models.Model):
+    """A list of entities by credit grade that a bureau sends to a partner department for joint incentives and
+    penalties (regulations.md §8: the power company's differential price for red/black, banks' green credit). The
+    rows are read at each download from the newest ratings; every download is in the whole-process record."""
+
+    class Purpose(models.TextChoices):
+        POWER_PRICE = "power_price", _("Differential electricity price (power company)")
+        GREEN_CREDIT = "green_credit", _("Green credit (banks)")
+        OTHER = "other", _("Other joint incentive or penalty")
+
+    organization = models.ForeignKey("core.Organization", verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    partner = models.ForeignKey("core.Organization", verbose_name=_("partner department"), on_delete=models.PROTECT,
+                                related_name="credit_partner_lists")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    grades = models.JSONField(_("credit grades"), default=list)
+    title = models.CharField(_("title"), max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("partner list")
+        verbose_name_plural = _("partner lists")
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,8 +6,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.errors import NotFound
-from ecoenforce.core.models import User
-from ecoenforce.credit.models import CreditRating
+from ecoenforce.core.models import Role, User
+from ecoenforce.credit.models import CreditRating, PartnerList
 from ecoenforce.registry.models import RegulatedEntity
 
 
@@ -52,3 +52,25 @@ def credit_rating_for_firm(*, user: User, entity_id: object) -> tuple[RegulatedE
         if str(entity.pk) == str(entity_id):
             return entity, rating
     raise NotFound()
+
+
+def partner_lists_for_user(*, user: User) -> QuerySet[PartnerList]:
+    """The lists a user may see: a unit leader, those of the bureaus in their jurisdiction; a partner department's
+    user, those addressed to their own department only; anyone else, none."""
+    qs = PartnerList.objects.select_related("organization", "partner", "created_by")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.PARTNER:
+        return qs.filter(partner_id=user.organization_id) if user.organization_id else qs.none()
+    if user.role in (Role.UNIT_LEADER, Role.ADMINISTRATOR) or user.is_superuser:
+        return scope_by_region(qs, user=user, field="organization__region__code")
+    return qs.none()
+
+
+def partner_list_rows(plist: PartnerList) -> QuerySet[CreditRating]:
+    """The list's rows now: each entity's newest rating in the issuing bureau's region, of the list's grades."""
+    newest = CreditRating.objects.filter(entity=OuterRef("entity")).order_by("-period_end", "-period_start")
+    return (CreditRating.objects.select_related("entity__region")
+            .filter(entity__region__code__startswith=plist.organization.region.prefix, grade__in=plist.grades,
+                    pk=Subquery(newest.values("pk")[:1]))
+            .order_by("grade", "entity__uscc"))

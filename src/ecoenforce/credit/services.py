@@ -13,8 +13,8 @@ from ecoenforce.cases.models import Case
 from ecoenforce.core.access import get_in_scope, require_role, scope_by_region
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import NotFound, ValidationFailed
-from ecoenforce.core.models import Role, User
-from ecoenforce.credit.models import CreditPolicy, CreditRating, CreditRepairRequest
+from ecoenforce.core.models import Organization, Role, User
+from ecoenforce.credit.models import CreditPolicy, CreditRating, CreditRepairRequest, PartnerList
 from ecoenforce.credit.rating import (
     JIANGSU_DEFAULTS,
     CreditRecords,
@@ -233,3 +233,50 @@ def credit_repair_decide(*, actor: User, request_id: object, approve: bool, note
     audit_record(actor=actor, obj=request, action="credit_repair.approve" if approve else "credit_repair.refuse",
                  before=before, after={"grade": rating.grade}, reason=note.strip()[:300])
     return request
+
+
+@transaction.atomic
+def partner_list_create(*, actor: User, partner_id: object, purpose: str, grades: list[str],
+                        title: str) -> PartnerList:
+    """A unit leader addresses a list of entities by credit grade to a partner department (audited)."""
+    from ecoenforce.credit.labels import grade_label
+
+    require_role(actor, [Role.UNIT_LEADER])
+    if actor.organization is None:
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    partner = Organization.objects.filter(pk=partner_id, kind=Organization.Kind.PARTNER).first() \
+        if str(partner_id).isdigit() else None
+    if partner is None:
+        errors["partner"] = [_("Choose the partner department the list is for.")]
+    if purpose not in PartnerList.Purpose.values:
+        errors["purpose"] = [_("Choose what the list is for.")]
+    scale = [g["key"] for g in credit_policy_current()[0]["scale"]]
+    grades = [g for g in scale if g in set(grades or [])]
+    if not grades:
+        errors["grades"] = [_("Tick at least one credit grade.")]
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give the list a title, e.g. 2026年上半年差别电价企业名单.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+    plist = PartnerList.objects.create(organization=actor.organization, partner=partner, purpose=purpose,
+                                       grades=grades, title=title[:120], created_by=actor)
+    audit_record(actor=actor, obj=plist, action="credit.partner_list_create", after={
+        "partner": partner.name, "purpose": purpose, "grades": [str(grade_label(g)) for g in grades]})
+    return plist
+
+
+@transaction.atomic
+def partner_list_export(*, actor: User, list_id: object, fmt: str) -> tuple[PartnerList, list]:
+    """The list's rows for a download (a unit leader of the issuing jurisdiction, or a user of the partner department
+    it is addressed to; anyone else: not found); each download is in the whole-process record with its row count."""
+    from ecoenforce.credit.selectors import partner_list_rows, partner_lists_for_user
+
+    plist = partner_lists_for_user(user=actor).filter(pk=list_id).first() if str(list_id).isdigit() else None
+    if plist is None:
+        raise NotFound()
+    rows = list(partner_list_rows(plist))
+    audit_record(actor=actor, obj=plist, action="credit.partner_list_export",
+                 after={"format": fmt, "rows": len(rows), "partner": plist.partner.name})
+    return plist, rows

@@ -146,3 +146,56 @@ def credit_repair_decide_view(request: HttpRequest, request_id: int) -> HttpResp
         return redirect("credit:list")
     messages.success(request, _("Decision recorded."))
     return redirect("credit:entity", entity_id=repair.rating.entity_id)
+
+
+PARTNER_LIST_ROLES = (Role.UNIT_LEADER, Role.PARTNER)
+
+
+@login_required
+def partner_lists(request: HttpRequest) -> HttpResponse:
+    """Lists by credit grade for partner departments: a unit leader addresses them, the partner downloads its own."""
+    from ecoenforce.core.models import Organization
+    from ecoenforce.credit.models import PartnerList
+    from ecoenforce.credit.selectors import partner_lists_for_user
+    from ecoenforce.credit.services import partner_list_create
+
+    require_role(request.user, PARTNER_LIST_ROLES)
+    can_create = request.user.role == Role.UNIT_LEADER or request.user.is_superuser
+    form: dict = {"title": "", "partner": "", "purpose": PartnerList.Purpose.POWER_PRICE, "grades": ["red", "black"]}
+    errors: dict = {}
+    if request.method == "POST" and can_create:
+        form = {"title": request.POST.get("title", ""), "partner": request.POST.get("partner", ""),
+                "purpose": request.POST.get("purpose", ""), "grades": request.POST.getlist("grades")}
+        try:
+            partner_list_create(actor=request.user, partner_id=form["partner"], purpose=form["purpose"],
+                                grades=form["grades"], title=form["title"])
+            messages.success(request, _("The list is ready for the partner department to download."))
+            return redirect("credit:partner_lists")
+        except ApplicationError as exc:
+            errors = getattr(exc, "details", None) or {"__all__": [str(exc.message)]}
+            messages.error(request, str(exc.message))
+    lists = Paginator(partner_lists_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    for plist in lists:
+        plist.grade_labels = "、".join(str(grade_label(g)) for g in plist.grades)
+    return render(request, "credit/partner_lists.html", {
+        "page": lists, "can_create": can_create, "form": form, "errors": errors, "scale": _scale(),
+        "partners": Organization.objects.filter(kind=Organization.Kind.PARTNER).order_by("name"),
+        "purposes": PartnerList.Purpose.choices,
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def partner_list_download(request: HttpRequest, list_id: int) -> HttpResponse:
+    """Download a partner list as .xlsx or .csv (POST: the download is recorded)."""
+    from ecoenforce.credit.services import partner_list_export
+
+    require_role(request.user, PARTNER_LIST_ROLES)
+    fmt = "csv" if request.POST.get("format") == "csv" else "xlsx"
+    plist, rows = partner_list_export(actor=request.user, list_id=list_id, fmt=fmt)
+    headers = [_("Credit code"), _("Name"), _("County"), _("Credit grade"), _("Period from"), _("Period to"),
+               _("Score"), _("Purpose"), _("Issued by")]
+    purpose = plist.get_purpose_display()
+    data = ((r.entity.uscc, r.entity.name, r.entity.region.name, grade_label(r.grade), r.period_start, r.period_end,
+             float(r.score), purpose, plist.organization.name) for r in rows)
+    return export_response(fmt=fmt, basename=f"partner-list-{plist.pk}", headers=headers, rows=data)

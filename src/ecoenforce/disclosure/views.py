@@ -49,7 +49,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     """One round: the commitment and frozen pools; once published, the seed, the file and the results."""
     from ecoenforce.planning.models import DrawRound
-    from ecoenforce.planning.rounds import round_summary
+    from ecoenforce.planning.rounds import round_summary, weighted_page
 
     round_ = _public_round(round_id)
     results = None
@@ -60,6 +60,11 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_, "summary": round_summary(round_), "results": results,
         # Withdrawals and corrections are part of the public record: never a silent redraw or edit.
         "corrections": round_.corrections.all(), "replaced_by": DrawRound.objects.filter(replaces=round_).first(),
+        # A risk-proportional round publishes each entity's probability with the commitment; which were drawn, only
+        # with the results.
+        "weighted_page": weighted_page(round_, request.GET.get("pool_page"),
+                                       show_drawn=round_.status == round_.Status.PUBLISHED),
+        "show_drawn": True, "public": True,
     })
 
 

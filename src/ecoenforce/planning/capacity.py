@@ -37,6 +37,8 @@ class PlanningRules:
         "key": Decimal("0.25"), "general": Decimal("0.05"), "special": Decimal("1")})
     # Days after the draw within which a drawn target must be inspected.
     task_days: int = 30
+    # Risk-proportional rounds: the least inclusion probability any entity keeps (双随机 stays random for all).
+    draw_floor: Decimal = Decimal("0.02")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> PlanningRules:

@@ -34,6 +34,13 @@ def draw_error_text(exc: DrawError) -> str:
                  "entities) and try again.")
     if code == "policy.nothing_to_draw":
         return _("Every ratio is 0 or its class is empty, so the round would select nobody. Set a ratio above 0.")
+    if code == "pool.budget_out_of_range":
+        return _("With %(n)s entities in the pool and this floor, a risk-proportional round draws between %(least)s and "
+                 "%(n)s targets; %(budget)s asked. Change the number of targets or lower the floor.") % {
+            "n": d.get("entities"), "least": d.get("least"), "budget": d.get("budget")}
+    if code == "policy.budget_exceeded" and "per_class" not in d:
+        return _("The round draws %(total)s targets but allows at most %(cap)s. Lower the number of targets or raise "
+                 "the cap.") % {"total": d.get("total"), "cap": d.get("max_targets")}
     if code == "policy.budget_exceeded":
         per = ", ".join(f"{class_label(c)} {n}" for c, n in d.get("per_class", {}).items())
         return _("The ratios select %(total)s targets (%(per)s) but the round allows at most %(cap)s. Lower a ratio "
@@ -58,3 +65,11 @@ def draw_error_text(exc: DrawError) -> str:
         return _("An entity has an unknown supervision class (%(cls)s). Classify the entities again.") % {
             "cls": d.get("class")}
     return _("The draw cannot go ahead: %(message)s") % {"message": exc.message}
+
+
+
+def weight_reason(row: dict) -> str:
+    """Why an entity has its probability in a risk-proportional round, in the reader's language."""
+    from ecoenforce.registry.risk_labels import draw_weight_reason
+
+    return draw_weight_reason(row)

@@ -114,6 +114,9 @@ class DrawRound(models.Model):
     # pseudonyms and salted tie commitments (planning/roundseal.py) and keeps the openings below, never public.
     file_format = models.CharField(_("round file format"), max_length=40, default="ecoenforce-draw-round/1")
     openings = models.JSONField(_("openings (secret)"), null=True, blank=True)
+    # A risk-proportional round: why each entity has its probability (score in force, credit grade, multiplier,
+    # weight, p), by credit code; the probabilities themselves are in `pools` (and so in the pools digest).
+    weighting = models.JSONField(_("weighting"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="+")
     committed_at = models.DateTimeField(_("committed at"))

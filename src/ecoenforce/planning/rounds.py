@@ -35,6 +35,7 @@ from ecoenforce.planning.draw import (
     draw,
     draw_seed,
     entity_from_canonical,
+    inclusion_probabilities,
     inspector_from_canonical,
     policy_digest,
     policy_from_canonical,
@@ -49,6 +50,8 @@ from ecoenforce.planning.queue import tasks_drawn_notify, tasks_withdrawn_notify
 from ecoenforce.planning.roundfile import build_round_file, build_round_file_v2, verify_round_file
 from ecoenforce.planning.roundseal import (
     FORMAT_V2,
+    FORMAT_V3,
+    SEALED_FORMATS,
     certificates,
     inspectors_from_public,
     openings_ties,
@@ -65,6 +68,7 @@ from ecoenforce.planning.services import (
     planning_policy_current,
 )
 from ecoenforce.registry.models import InspectorTie, RegulatedEntity
+from ecoenforce.registry.risk_services import draw_weights
 
 ROUND_ROLES = PLAN_ROLES
 
@@ -112,6 +116,25 @@ def frozen_pools(*, organization: Organization, cross_region: bool, as_of: dt.da
     return entity_records, inspector_records
 
 
+def weighted_probabilities(*, organization: Organization, entities: list[EntityRecord], budget: int, floor: Decimal,
+                           positive_list_mode: str) -> tuple[list[EntityRecord], dict[str, dict]]:
+    """Each pool entity's inclusion probability in a risk-proportional round, and why (docs/draw-algorithm.md §11).
+
+    Weight = score in force (learned probability, or points + 1) × its credit grade's multiplier; the probabilities
+    are proportional to the weights, floored, capped at 1 and add up to the budget. Positive-list entities left out
+    of the round get none.
+    """
+    from dataclasses import replace
+
+    pool_ids = {e.id for e in entities if not (positive_list_mode == "exclude" and e.positive_list)}
+    qs = entity_pool(organization=organization).filter(uscc__in=pool_ids)
+    weights = draw_weights(entities=qs, as_of=timezone.localdate())
+    by_uscc = dict(qs.values_list("uscc", "pk"))
+    probs = inclusion_probabilities({u: weights[pk].weight for u, pk in by_uscc.items()}, budget=budget, floor=floor)
+    basis = {u: {**weights[by_uscc[u]].as_dict(), "p": format(p, "f")} for u, p in probs.items()}
+    return [replace(e, probability=probs.get(e.id)) for e in entities], basis
+
+
 def parse_ratios(raw: dict[str, object]) -> dict[str, Decimal]:
     """Per-class ratios from a form (percent, e.g. "25" or "12.5"); refused with the field to correct."""
     errors: dict[str, list[str]] = {}
@@ -140,8 +163,12 @@ def _translate(exc: DrawError) -> ValidationFailed:
 def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: dt.date, ratios: dict[str, Decimal],
                  organization: Organization | None = None, cross_region: bool = False,
                  positive_list_mode: str = "tag", max_targets: int | None = None,
-                 kind: str = PlanLine.Kind.ROUTINE, replaces: object = None) -> DrawRound:
+                 kind: str = PlanLine.Kind.ROUTINE, replaces: object = None, mode: str = "strata",
+                 budget: int | None = None, floor: Decimal | None = None) -> DrawRound:
     """Freeze the pools and the policy, and publish the commitment to a fresh secret seed.
+
+    `mode="weighted"` draws `budget` targets with per-entity probabilities from the score in force and the credit
+    grade, never below `floor` (the planning policy's `draw_floor` by default); the round file is format 3.
 
     `replaces` names a withdrawn round of the same bureau that this one is committed to replace (a redraw is
     always a new round with a new commitment; both public pages say so).
@@ -163,16 +190,34 @@ def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: 
         errors["period_end"] = [_("The period must end on or after its first day.")]
     if kind not in PlanLine.Kind.values:
         errors["kind"] = [_("Choose routine or special campaign.")]
+    if mode not in ("strata", "weighted"):
+        errors["mode"] = [_("Choose class ratios or risk-proportional.")]
+    if mode == "weighted":
+        floor = planning_policy_current()[0].draw_floor if floor is None else floor
+        if not isinstance(budget, int) or budget < 1:
+            errors["budget"] = [_("A risk-proportional round needs the number of targets to draw (1 or more).")]
+        if not (Decimal(0) < floor <= 1) or floor != floor.quantize(Decimal("0.000001")):
+            errors["floor"] = [_("The floor is a percentage above 0 and at most 100, with at most 4 decimals.")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
     plan = InspectionPlan.objects.filter(organization=organization, year=period_start.year,
                                          status=InspectionPlan.Status.APPROVED).first()
     now = timezone.now()
-    policy = DrawPolicy(ratios=ratios, inspectors_per_target=planning_policy_current()[0].inspectors_per_inspection,
+    policy = DrawPolicy(ratios=ratios if mode == "strata" else {},
+                        inspectors_per_target=planning_policy_current()[0].inspectors_per_inspection,
                         recent_window_days=365, cross_region=cross_region,
-                        positive_list_mode=positive_list_mode, max_targets=max_targets)
+                        positive_list_mode=positive_list_mode, max_targets=max_targets, mode=mode,
+                        floor=floor.normalize() if mode == "weighted" else None,
+                        budget=budget if mode == "weighted" else None)
     entities, inspectors = frozen_pools(organization=organization, cross_region=cross_region,
                                         as_of=timezone.localdate(), recent_window_days=policy.recent_window_days)
+    weighting = None
+    if mode == "weighted":
+        try:
+            entities, weighting = weighted_probabilities(organization=organization, entities=entities, budget=budget,
+                                                         floor=policy.floor, positive_list_mode=positive_list_mode)
+        except DrawError as exc:
+            raise _translate(exc) from None
     seed = seed_new()
     # Officers are published as per-round pseudonyms and their ties as salted commitments (format 2); the
     # openings stay with the round, for those with a right to check (docs/draw-algorithm.md §10).
@@ -184,14 +229,16 @@ def round_commit(*, actor: User, title: str, period_start: dt.date, period_end: 
         pools_json = public_pools(entities, inspectors, openings)
         round_ = DrawRound.objects.create(
             organization=organization, plan=plan, title=title.strip()[:120], kind=kind, period_start=period_start,
-            period_end=period_end, policy=policy_json, pools=pools_json, file_format=FORMAT_V2, openings=openings,
+            period_end=period_end, policy=policy_json, pools=pools_json, openings=openings, weighting=weighting,
+            file_format=FORMAT_V3 if mode == "weighted" else FORMAT_V2,
             pools_digest=public_pools_digest(pools_json), policy_digest=policy_digest(policy),
             commitment=commitment(seed), seed_hex=seed.hex(), created_by=actor, committed_at=now, replaces=replaced)
     except DrawError as exc:
         raise _translate(exc) from None
     audit_record(actor=actor, obj=round_, action="round.commit", after={
         "commitment": round_.commitment, "pools_digest": round_.pools_digest, "policy_digest": round_.policy_digest,
-        "entities": len(entities), "inspectors": len(inspectors),
+        "entities": len(entities), "inspectors": len(inspectors), "mode": mode,
+        **({"budget": budget, "floor": str(policy.floor)} if mode == "weighted" else {}),
         **({"replaces": replaced.round_id} if replaced else {})})
     return round_
 
@@ -210,7 +257,7 @@ def round_get_for_leader(*, actor: User, round_id: object, lock: bool = False) -
 
 def _inputs(round_: DrawRound) -> tuple[list[EntityRecord], list[InspectorRecord], DrawPolicy]:
     entities = [entity_from_canonical(e) for e in round_.pools["entities"]]
-    if round_.file_format == FORMAT_V2:
+    if round_.file_format in SEALED_FORMATS:
         inspectors = inspectors_from_public(round_.pools, openings_ties(round_.openings))
     else:
         inspectors = [inspector_from_canonical(i) for i in round_.pools["inspectors"]]
@@ -219,7 +266,7 @@ def _inputs(round_: DrawRound) -> tuple[list[EntityRecord], list[InspectorRecord
 
 def _certificate_of(round_: DrawRound) -> dict[str, str]:
     """Pool id → certificate number (format 1 pools are by certificate number already)."""
-    if round_.file_format == FORMAT_V2:
+    if round_.file_format in SEALED_FORMATS:
         return certificates(round_.openings)
     return {i["id"]: i["id"] for i in round_.pools["inspectors"]}
 
@@ -278,9 +325,9 @@ def _verified_round_file(round_: DrawRound, *, revealed_at: dt.datetime) -> dict
               "committed_at": round_.committed_at, "revealed_at": revealed_at, "seed": bytes.fromhex(round_.seed_hex),
               "entities": entities, "inspectors": inspectors, "policy": policy,
               "public_entropy": round_.public_entropy or None}
-    if round_.file_format == FORMAT_V2:
+    if round_.file_format in SEALED_FORMATS:
         targets = [t["entity"] for t in round_.selection["targets"]]
-        doc = build_round_file_v2(**common, public_pools=round_.pools,
+        doc = build_round_file_v2(**common, public_pools=round_.pools, file_format=round_.file_format,
                                   tie_openings=target_tie_openings(round_.openings, targets))
     else:
         doc = build_round_file(**common)
@@ -374,7 +421,7 @@ def round_openings_reveal(*, actor: User, round_id: object) -> dict:
     """The secret openings of a format-2 round (pseudonyms' salts and certificate numbers, every tie's salt), for
     the round's leaders to check it or hand to an inspecting body; each reveal is in the whole-process record."""
     round_ = round_get_for_leader(actor=actor, round_id=round_id)
-    if round_.file_format != FORMAT_V2 or not round_.openings:
+    if round_.file_format not in SEALED_FORMATS or not round_.openings:
         raise NotFound()
     audit_record(actor=actor, obj=round_, action="round.openings_reveal",
                  after={"inspectors": len(round_.openings["inspectors"]), "ties": len(round_.openings["ties"])})
@@ -387,7 +434,61 @@ def round_summary(round_: DrawRound) -> dict:
     for e in round_.pools["entities"]:
         pools[e["class"]] = pools.get(e["class"], 0) + 1
     drawn = {s["class"]: s["count"] for s in (round_.selection or {}).get("classes", [])}
+    weighted = round_.policy.get("mode") == "weighted"
+    if weighted and round_.selection:
+        for t in round_.selection["targets"]:
+            drawn[t["class"]] = drawn.get(t["class"], 0) + 1
+        drawn = {c: drawn.get(c, 0) for c in RISK_CLASSES}
     ratios = round_.policy.get("ratios", {})
     return {"classes": [{"class": c, "pool": pools.get(c, 0), "ratio": ratios.get(c), "drawn": drawn.get(c)}
                         for c in RISK_CLASSES],
-            "inspectors": len(round_.pools["inspectors"]), "entities": len(round_.pools["entities"])}
+            "inspectors": len(round_.pools["inspectors"]), "entities": len(round_.pools["entities"]),
+            "weighted": weighted, "budget": round_.policy.get("budget"),
+            "floor_percent": _percent(round_.policy.get("floor"))}
+
+
+def _percent(text: str | None) -> str:
+    """A decimal share as a percentage without trailing zeros ("0.02" → "2")."""
+    if text is None:
+        return ""
+    return format((Decimal(text) * 100).normalize(), "f")
+
+
+def weighted_rows(round_: DrawRound, *, drawn_only: bool = False) -> list[dict]:
+    """A risk-proportional round's pool, highest probability first (ties by credit code): credit code, class, p in %,
+    and why (score, its source, credit grade and multiplier) — for the round page and the public round page."""
+    if round_.policy.get("mode") != "weighted":
+        return []
+    basis = round_.weighting or {}
+    drawn = {t["entity"] for t in (round_.selection or {}).get("targets", [])}
+    rows = []
+    for e in round_.pools["entities"]:
+        if "p" not in e or (drawn_only and e["id"] not in drawn):
+            continue
+        why = basis.get(e["id"], {})
+        rows.append({"uscc": e["id"], "class": e["class"], "p": e["p"], "percent": _percent(e["p"]),
+                     "drawn": e["id"] in drawn, "score": why.get("score"), "source": why.get("source", ""),
+                     "grade": why.get("grade", ""), "multiplier": why.get("multiplier", "1")})
+    rows.sort(key=lambda r: (-Decimal(r["p"]), r["uscc"]))
+    return rows
+
+
+def weighted_page(round_: DrawRound, page_number: object, *, show_drawn: bool):
+    """One page (50 rows) of a risk-proportional round's pool for a round page, with names and the reason; None for a
+    class round. `show_drawn` is False until the targets may be known (drawn rows are then not marked)."""
+    from django.core.paginator import Paginator
+
+    from ecoenforce.planning.labels import class_label, weight_reason
+
+    rows = weighted_rows(round_)
+    if not rows:
+        return None
+    page = Paginator(rows, 50).get_page(page_number)
+    names = dict((u, (n, p)) for u, n, p in RegulatedEntity.objects.filter(
+        uscc__in=[r["uscc"] for r in page.object_list]).values_list("uscc", "name", "legal_representative"))
+    for r in page.object_list:
+        r["name"], r["person"] = names.get(r["uscc"], (r["uscc"], ""))
+        r["class_label"] = class_label(r["class"])
+        r["why"] = weight_reason(r)
+        r["drawn"] = r["drawn"] and show_drawn
+    return page

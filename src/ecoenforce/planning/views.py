@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -158,13 +159,20 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rules = plan_services.planning_policy_current()[0]
     start, end = _default_period(timezone.localdate())
     form = {"title": "", "kind": PlanLine.Kind.ROUTINE, "period_start": start.isoformat(),
-            "period_end": end.isoformat(), "positive_list_mode": "tag", "max_targets": "",
+            "period_end": end.isoformat(), "positive_list_mode": "tag", "max_targets": "", "mode": "strata",
+            "budget": "", "floor": plan_services.decimal_text(rules.draw_floor * 100),
             **{f"ratio_{c}": plan_services.decimal_text(rules.round_ratios[c] * 100) for c in CLASSES}}
     errors: dict = {}
     if request.method == "POST" and can_run:
         form = {**form, **request.POST.dict()}
         try:
-            ratios = round_services.parse_ratios({c: request.POST.get(f"ratio_{c}") for c in CLASSES})
+            mode = "weighted" if request.POST.get("mode") == "weighted" else "strata"
+            budget = floor = None
+            if mode == "weighted":
+                ratios = {}
+                budget, floor = _weighted_fields(request.POST)
+            else:
+                ratios = round_services.parse_ratios({c: request.POST.get(f"ratio_{c}") for c in CLASSES})
             try:
                 period_start = dt.date.fromisoformat(request.POST.get("period_start", ""))
                 period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
@@ -180,7 +188,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 period_end=period_end, ratios=ratios, cross_region=request.POST.get("cross_region") == "on",
                 positive_list_mode="exclude" if request.POST.get("positive_list_mode") == "exclude" else "tag",
                 max_targets=int(cap) if cap else None, kind=request.POST.get("kind", PlanLine.Kind.ROUTINE),
-                replaces=request.POST.get("replaces") or None)
+                replaces=request.POST.get("replaces") or None, mode=mode, budget=budget, floor=floor)
             messages.success(request, _("Pools frozen and the commitment published. Draw when the ceremony starts."))
             return redirect("planning:round_detail", round_id=round_.pk)
         except ApplicationError as exc:
@@ -213,6 +221,23 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "statuses": DrawRound.Status.choices, "years": _round_years(),
         "classes": [(c, class_label(c)) for c in CLASSES], "kinds": PlanLine.Kind.choices,
     }, status=422 if errors else 200)
+
+
+def _weighted_fields(post) -> tuple[int, Decimal]:
+    """Targets to draw and the floor (a percentage) of a risk-proportional round, refused with the field to correct."""
+    budget_text = (post.get("budget") or "").strip()
+    if not budget_text.isdigit() or int(budget_text) < 1:
+        raise ValidationFailed(_("Enter how many targets the round draws (a whole number, 1 or more)."),
+                               details={"budget": [_("Enter a whole number.")]})
+    floor_text = (post.get("floor") or "").strip().rstrip("%")
+    try:
+        floor = (Decimal(floor_text) / 100).normalize()
+    except InvalidOperation:
+        floor = Decimal(-1)
+    if not floor.is_finite() or not (0 < floor <= 1) or floor != floor.quantize(Decimal("0.000001")):
+        raise ValidationFailed(_("The floor is a percentage above 0 and at most 100, with at most 4 decimals."),
+                               details={"floor": [_("Enter a percentage such as 2.")]})
+    return int(budget_text), floor
 
 
 def _minute(moment) -> str:
@@ -283,6 +308,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "recorded": sum(n for status, n in counts.items() if status != InspectionTask.Status.ASSIGNED),
         "corrections": round_.corrections.all() if round_.status == DrawRound.Status.PUBLISHED else (),
         "replaced_by": DrawRound.objects.filter(replaces=round_).first(),
+        "weighted_page": round_services.weighted_page(
+            round_, request.GET.get("pool_page"), show_drawn=can_run or round_.status == DrawRound.Status.PUBLISHED),
+        "show_drawn": True,
     })
 
 

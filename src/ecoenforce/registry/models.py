@@ -187,6 +187,36 @@ class RiskBacktest(models.Model):
         return f"{self.filename} @ {self.cutoff}"
 
 
+class RiskScoreFit(models.Model):
+    """A unit leader's switch to the learned score, fitted by the background worker (a city's history takes a while).
+
+    `result` holds numbers and a code, rendered in the reader's language: {"code": "done", "entities", "positives",
+    "version"} or {"code": "too_few", "positives", "needed"} or {"code": "error"}."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey("core.User", verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    as_of = models.DateField(_("history up to"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("learned-score fit")
+        verbose_name_plural = _("learned-score fits")
+
+    def __str__(self) -> str:
+        return f"fit as of {self.as_of}: {self.status}"
+
+
 class InspectorTie(models.Model):
     """A tie an inspector declared with an entity (kin, interest): the draw recuses the inspector from it."""
 

@@ -87,3 +87,20 @@ def contribution_label(c: Contribution) -> dict:
     else:
         text = name
     return {"text": text, "effect": round(c.effect, 2)}
+
+
+def draw_weight_reason(row: dict) -> str:
+    """Why an entity weighs what it weighs in a risk-proportional round (DrawWeight.as_dict() or a round's
+    weighting row): the score in force and the credit grade's multiplier, in the reader's language."""
+    parts = []
+    if row.get("source") == "learned":
+        parts.append(_("learned score %(p)s%%") % {"p": f"{100 * float(row['score']):.1f}"})
+    elif row.get("source") == "points":
+        parts.append(_("risk score %(s)s (points policy) + 1") % {"s": f"{float(row['score']):g}"})
+    grade = row.get("grade") or ""
+    if grade:
+        label = str(CreditGrade(grade).label) if grade in CreditGrade.values else grade
+        parts.append(_("credit grade %(grade)s: × %(m)s") % {"grade": label, "m": row.get("multiplier", "1")})
+    else:
+        parts.append(_("no credit grade: × 1"))
+    return " · ".join(parts)

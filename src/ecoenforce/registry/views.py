@@ -14,12 +14,19 @@ from django.views.decorators.http import require_POST
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.models import Region, Role
-from ecoenforce.registry.models import PermitClass, RiskClass
+from ecoenforce.registry.models import PermitClass, RegulatedEntity, RiskClass
 from ecoenforce.registry.positive.labels import criterion_label
 from ecoenforce.registry.positive.models import OPEN_STATUSES
 from ecoenforce.registry.positive.services import positive_list_eligibility
-from ecoenforce.registry.risk_labels import contribution_label, reason_label
-from ecoenforce.registry.risk_services import risk_classify, risk_explain, risk_learned_explain
+from ecoenforce.registry.risk_labels import contribution_label, draw_weight_reason, reason_label
+from ecoenforce.registry.risk_services import (
+    draw_weights,
+    learned_in_force,
+    learned_ranking,
+    risk_classify,
+    risk_explain,
+    risk_learned_explain,
+)
 from ecoenforce.registry.selectors import (
     EntityFilters,
     entity_get_for_user,
@@ -47,8 +54,15 @@ def entity_list(request: HttpRequest) -> HttpResponse:
                    Column("permit_number", _("Permit number"), lambda e: e.permit_number)]
         return export_list(fmt=request.GET["export"], basename="entities", filters=EntityFilters, columns=columns,
                            objects=qs.iterator(chunk_size=2000))
+    # Ranked by the learned score in force (highest first, documented tie-break) when the reader asks for it.
+    ranked = learned_ranking(entities=qs, as_of=timezone.localdate()) if request.GET.get("rank") == "learned" else None
+    if ranked is not None:
+        for e, score in ranked:
+            e.learned_percent = f"{100 * score:.1f}"
+        qs = [e for e, _score in ranked]
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "registry/entity_list.html", {
+        "ranked": ranked is not None, "learned_available": learned_in_force() is not None,
         "page": page, "filters": filters, "regions": _regions_for(request.user),
         "industries": industries_in_scope(user=request.user), "permit_classes": PermitClass.choices, "risk_classes": RiskClass.choices,
         "can_classify": request.user.is_superuser or request.user.role in (Role.UNIT_LEADER, Role.ADMINISTRATOR),
@@ -84,7 +98,9 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
     risk = risk_explain(entity=entity, as_of=timezone.localdate())
     learned = risk_learned_explain(entity=entity, as_of=timezone.localdate())
     eligibility = positive_list_eligibility(entity=entity)
+    weight = draw_weights(entities=RegulatedEntity.objects.filter(pk=entity.pk), as_of=timezone.localdate())[entity.pk]
     return render(request, "registry/entity_detail.html", {
+        "draw_weight": weight, "draw_weight_reason": draw_weight_reason(weight.as_dict()),
         "entity": entity, "risk": risk, "risk_reasons": [reason_label(r) for r in risk.reasons],
         "risk_class_label": RiskClass(risk.risk_class).label,
         "learned_percent": f"{100 * learned[0]:.1f}" if learned else None,

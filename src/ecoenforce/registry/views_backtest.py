@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.tables.uploads import upload_read
+from ecoenforce.registry.models import RiskPolicy
 from ecoenforce.registry.risk_backtest import (
     BACKTEST_ROLES,
     gains_chart,
@@ -26,7 +27,12 @@ from ecoenforce.registry.risk_backtest import (
     risk_backtests_for,
 )
 from ecoenforce.registry.risk_history import COLUMNS, VOCABULARY
-from ecoenforce.registry.risk_services import learned_in_force, risk_score_choose
+from ecoenforce.registry.risk_services import (
+    learned_in_force,
+    risk_score_choose,
+    risk_score_fit_latest,
+    risk_score_fit_text,
+)
 
 
 @login_required
@@ -61,7 +67,8 @@ def risk_backtest(request: HttpRequest) -> HttpResponse:
     job_id = request.GET.get("job", "")
     job = risk_backtest_get(user=request.user, job_id=int(job_id)) if job_id.isdigit() else jobs.first()
     context = {"jobs": jobs[:10], "job": job, "error": error, "form": form, "columns": COLUMNS,
-               "vocabulary": VOCABULARY, "learned": learned_in_force(),
+               "vocabulary": VOCABULARY, "learned": learned_in_force(), "fit": (fit := risk_score_fit_latest()),
+               "fit_text": risk_score_fit_text(fit) if fit else "",
                # labels with a literal % are translated here: the template tag would look them up with "%%"
                "headers": [_("lift top 5%"), _("lift top 10%"), _("lift top 20%")],
                "budget_label": _("Budget: inspections in the horizon (empty = 10% of the entities)")}
@@ -77,9 +84,13 @@ def risk_score_choice(request: HttpRequest) -> HttpResponse:
     """A unit leader switches the score in force between the points policy and the learned score (audited)."""
     require_role(request.user, BACKTEST_ROLES)
     try:
-        policy = risk_score_choose(actor=request.user, choice=request.POST.get("choice", ""),
-                                   as_of=timezone.localdate())
-        messages.success(request, policy.source)
+        outcome = risk_score_choose(actor=request.user, choice=request.POST.get("choice", ""),
+                                    as_of=timezone.localdate())
+        if isinstance(outcome, RiskPolicy):
+            messages.success(request, outcome.source)
+        else:
+            messages.info(request, _("The learned score is being fitted in the background; this page shows how far "
+                                     "it is. The score in force changes only when the fit succeeds."))
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     return redirect("registry:risk_backtest")
