@@ -194,7 +194,7 @@ def partner_list_download(request: HttpRequest, list_id: int) -> HttpResponse:
     fmt = "csv" if request.POST.get("format") == "csv" else "xlsx"
     plist, rows = partner_list_export(actor=request.user, list_id=list_id, fmt=fmt)
     headers = [_("Credit code"), _("Name"), _("County"), _("Credit grade"), _("Period from"), _("Period to"),
-               _("Score"), _("Purpose"), _("Issued by")]
+               _("Score"), _("Purpose"), _("Issuing bureau")]
     purpose = plist.get_purpose_display()
     data = ((r.entity.uscc, r.entity.name, r.entity.region.name, grade_label(r.grade), r.period_start, r.period_end,
              float(r.score), purpose, plist.organization.name) for r in rows)
