@@ -270,3 +270,19 @@ def test_the_case_page_takes_the_hearing_steps_and_refuses_a_hearing_too_soon(no
     assert "听证过早" in page and "2000-01-03" in page  # refused, with the dates, the form kept
     client.cookies["django_language"] = "en"
     assert "Serve the hearing notice" in client.get(url).content.decode()
+
+
+def test_over_the_api_a_step_takes_its_details(decided, inspector_wj):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(inspector_wj)
+    url = f"/api/v1/cases/{decided.pk}/transition"
+    refused = client.post(url, {"action": "serve", "details": {"method": "pigeon", "recipient": "张卫东"}},
+                          content_type="application/json")
+    assert refused.status_code == 422
+    served = client.post(url, {"action": "serve", "details": {"method": "post", "recipient": "张卫东"}},
+                         content_type="application/json")
+    assert served.status_code == 200, served.content
+    decided.refresh_from_db()
+    assert (decided.service_method, decided.service_recipient) == ("post", "张卫东")

@@ -85,7 +85,10 @@ class TransitionIn(Schema):
     # Decision only: other penalties imposed (PenaltyKind codes, e.g. restrict, revoke) and whether a hearing was
     # held — with the fine they decide whether the decision is major and needs a recorded legal review.
     penalty_kinds: list[str] = []
-    hearing_held: bool = False
+    hearing_held: bool = False  # a hearing held on paper before the case was entered (a recorded one counts anyway)
+    # The fields of a procedural step (hearing_on, place, host, attendees, arguments, outcome, participants,
+    # conclusion, method, consent, recipient, amount, receipt_no, court, request_text): see cases.procedure_services.
+    details: dict[str, str] = {}
 
 
 @router.get("/", response=CasePage, summary="List cases")
@@ -109,5 +112,6 @@ def transition_case(request, case_id: int, payload: TransitionIn):
                              expected_stage=payload.expected_stage, fine_amount=payload.fine_amount,
                              decision_text=payload.decision_text, matter_code=payload.matter_code,
                              discretion=payload.discretion, deviation_reason=payload.deviation_reason,
-                             penalty_kinds=payload.penalty_kinds, hearing_held=payload.hearing_held)
+                             penalty_kinds=payload.penalty_kinds, hearing_held=payload.hearing_held,
+                             details=payload.details)
     return CaseOut.from_model(case_get_for_user(user=request.user, case_id=case_id), request.user)
