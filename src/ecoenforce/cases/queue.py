@@ -25,10 +25,14 @@ from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
 from ecoenforce.notifications.models import Kind
 from ecoenforce.notifications.services import notify
 
+# Steps a person may take at a stage without the case waiting for them (the extension of the limit, a collective
+# discussion, a payment, the court application): they do not decide whose queue the case is in.
+SIDE_STEPS = frozenset({"extension", "discussion", "payment", "enforcement"})
+
 
 def acting_roles(stage: Stage | str) -> frozenset[str]:
-    """Every role that may take some move out of `stage` (empty for a closed case)."""
-    return frozenset(role for t in transitions_from(stage) for role in t.roles)
+    """Every role that may take some move out of `stage` (empty for a closed case), side steps aside."""
+    return frozenset(role for t in transitions_from(stage) if t.records not in SIDE_STEPS for role in t.roles)
 
 
 def handlers_act(stage: Stage | str) -> bool:
