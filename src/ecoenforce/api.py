@@ -27,6 +27,7 @@ from ecoenforce.monitoring.api import router as monitoring_router
 from ecoenforce.notifications.api import router as notifications_router
 from ecoenforce.onsite.api import router as onsite_router
 from ecoenforce.planning.api import router as planning_router
+from ecoenforce.referrals.api import router as referrals_router
 from ecoenforce.registry.api import router as registry_router
 from ecoenforce.registry.api_classification import router as classification_router
 from ecoenforce.sync.api import router as uploads_router
@@ -108,3 +109,4 @@ api.add_router("/uploads", uploads_router)
 api.add_router("/enterprise", enterprise_router)
 api.add_router("/grids", grids_router)
 api.add_router("/assist", assist_router)
+api.add_router("/referrals", referrals_router)

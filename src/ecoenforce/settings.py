@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ecoenforce.social",
     "ecoenforce.grids",
     "ecoenforce.assist",
+    "ecoenforce.referrals",
     "ecoenforce.credit",
     "ecoenforce.compliance",
     "ecoenforce.disclosure",

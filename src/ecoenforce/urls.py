@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("ecoenforce.sync.urls")),  # /sw.js, /manifest.webmanifest, /offline/ (the web app)
     path("grids/", include("ecoenforce.grids.urls")),
     path("assist/", include("ecoenforce.assist.urls")),
+    path("referrals/", include("ecoenforce.referrals.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

@@ -98,6 +98,9 @@ PAGES = [
     Page("/assist/", ("thirdparty", "leader"), keys=("title", "area", "period")),
     Page("/assist/findings/", ("thirdparty", "leader"), keys=("lead", "outcome")),
     Page("/assist/quality/", ("cityleader",), keys=("who", "total", "confirmed", "false")),
+    # Department coordination.
+    Page("/referrals/", ("partner", "leader"), keys=("number", "department", "due", "status")),
+    Page("/referrals/joint/", ("partner", "inspector"), keys=("entity", "date", "results")),
 ]
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.files import HEAD, sniff_type
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 DOCUMENT_TYPES = {**IMAGE_TYPES, "application/pdf": "pdf"}
@@ -22,16 +23,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def content_type_of(data: bytes) -> str | None:
-    """What the bytes are (JPEG, PNG, WebP, PDF), or None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
+    """What the bytes are, by the one sniffer (`core.files.sniff_type`); callers accept only their `allowed` types."""
+    return sniff_type(data[:HEAD])
 
 
 def attachments_check(files: Sequence[bytes], *, allowed: dict[str, str] = IMAGE_TYPES, max_count: int = 5,

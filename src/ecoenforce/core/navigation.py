@@ -66,6 +66,10 @@ NAV_ITEMS = [
     NavItem(_("My assignments"), "assist:list", "clipboard", frozenset({Role.THIRD_PARTY})),
     NavItem(_("My findings"), "assist:findings", "search", frozenset({Role.THIRD_PARTY})),
     NavItem(_("Third-party assistance"), "assist:list", "users", frozenset({Role.UNIT_LEADER, Role.INSPECTOR})),
+    NavItem(_("Referrals"), "referrals:list", "arrows-exchange",
+            frozenset({Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER, Role.PARTNER})),
+    NavItem(_("Joint inspections"), "referrals:joint_list", "users-group",
+            frozenset({Role.INSPECTOR, Role.UNIT_LEADER, Role.PARTNER})),
     NavItem(_("Change password"), "core:password_change", "lock", frozenset(Role.values)),
     NavItem(_("Public portal"), "disclosure:home", "world", frozenset(Role.values)),
 ]

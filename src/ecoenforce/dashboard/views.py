@@ -14,6 +14,7 @@ from ecoenforce.inspections.selectors import inspection_stats_for_user
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.selectors import lead_stats_for_user
 from ecoenforce.planning.selectors import efficiency_for_user
+from ecoenforce.referrals.selectors import referral_stats_for_user
 
 
 @login_required
@@ -37,5 +38,5 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "dashboard/home.html", {
         "cases": cases, "leads": leads, "inspections": inspections, "chart": chart,
-        "efficiency": efficiency,
+        "efficiency": efficiency, "referrals": referral_stats_for_user(user=request.user),
     })

@@ -379,6 +379,7 @@ class DemoSeeder:
         self.enterprise_service()
         self.grid_patrols()
         self.third_party_assistance()
+        self.department_coordination()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -485,6 +486,14 @@ class DemoSeeder:
 
         out = assist_demo(leader=self.users["leader"], assistant=self.users["thirdparty"], inspector=self.users["inspector"])
         self.log(f"third-party assistance: {out['assignment']}, {out['findings']} findings")
+
+    def department_coordination(self) -> None:
+        """Partner departments, referrals both ways (one overdue) and a joint inspection with the police."""
+        from ecoenforce.referrals.demo import referrals_demo
+
+        out = referrals_demo(inspector=self.users["inspector"], leader=self.users["leader"], police_user=self.users["partner"])
+        self.log(f"department coordination: {out['departments']} partner departments, {out['referrals']} referrals, "
+                 f"joint inspection {out['joint']}")
 
 
     # --- the enterprise service (issue 13 item 1; owned by the compliance app) ---------------------------------
