@@ -295,6 +295,11 @@ class DemoSeeder:
                     day = case.notice_period_ends + dt.timedelta(days=self.rng.randint(1, 3))
                     if day > self.today:
                         return
+            if action == "close" and case.fine_amount:
+                # The fine was paid before the case closed: the payment with the bank's receipt number.
+                case_transition(case_id=case.pk, actor=inspector, action="record_payment", effective_date=day,
+                                details={"amount": str(case.fine_amount),
+                                         "receipt_no": f"JS{day:%Y%m%d}{case.pk:06d}"})
             if action == "decide" and fine is not None and discussion_required(procedure_rules_current()[0],
                                                                                fine=Decimal(fine)):
                 case_transition(case_id=case.pk, actor=leader, action="record_discussion", effective_date=day,
