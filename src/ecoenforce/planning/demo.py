@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
 from ecoenforce.planning.rounds import round_commit, round_draw, round_publish
 from ecoenforce.planning.services import (
     class_sizes,
+    entity_pool,
     plan_approve,
     plan_create,
     plan_set_routine,
@@ -84,7 +86,13 @@ def planning_demo(*, leader: User, today: dt.date, seed: int = 20261001) -> dict
         task_record_result(actor=officer, task_id=task.pk, inspected_on=today.isoformat(), violation_found=found,
                            findings=rng.choice(FINDINGS) if found else CHECKED[task.pk % len(CHECKED)])
     round_publish(actor=leader, round_id=published.pk)
-    return {"skipped": False, "planned": sum(plan.lines.values_list("planned", flat=True)),
+    # A risk-proportional round (issue 11 item 4), committed for next month's ceremony: each firm's probability from
+    # its score and credit grade is public from the commitment on.
+    pool = entity_pool(organization=organization).count()
+    budget = min(pool, max(math.ceil(rules.draw_floor * pool) + 1, pool // 25))
+    weighted = _commit(leader, title=f"{today.year}年风险比例双随机抽查（试行）", period_start=today,
+                       period_end=quarter_end, ratios={}, mode="weighted", budget=budget)
+    return {"weighted_round": weighted.round_id,"skipped": False, "planned": sum(plan.lines.values_list("planned", flat=True)),
             "published": published.round_id, "published_targets": published.tasks.count(), "violations": violations,
             "open_round": campaign.round_id,
             "open_tasks": InspectionTask.objects.filter(round=campaign, status=InspectionTask.Status.ASSIGNED).count()}
