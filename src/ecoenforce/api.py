@@ -30,6 +30,7 @@ from ecoenforce.planning.api import router as planning_router
 from ecoenforce.referrals.api import router as referrals_router
 from ecoenforce.registry.api import router as registry_router
 from ecoenforce.registry.api_classification import router as classification_router
+from ecoenforce.sampling.api import router as sampling_router
 from ecoenforce.sync.api import router as uploads_router
 from ecoenforce.warnings.api import router as warnings_router
 
@@ -110,3 +111,4 @@ api.add_router("/enterprise", enterprise_router)
 api.add_router("/grids", grids_router)
 api.add_router("/assist", assist_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/sampling", sampling_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ecoenforce.assist",
     "ecoenforce.referrals",
     "ecoenforce.credit",
+    "ecoenforce.sampling",
     "ecoenforce.compliance",
     "ecoenforce.disclosure",
     "ecoenforce.demo",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("grids/", include("ecoenforce.grids.urls")),
     path("assist/", include("ecoenforce.assist.urls")),
     path("referrals/", include("ecoenforce.referrals.urls")),
+    path("sampling/", include("ecoenforce.sampling.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

@@ -15,7 +15,7 @@ from factories import make_entity
 
 pytestmark = pytest.mark.django_db
 
-SELECTORS = ["cases", "leads", "registry", "warnings", "monitoring", "planning"]
+SELECTORS = ["cases", "leads", "registry", "warnings", "monitoring", "planning", "sampling"]
 # (list URL, its filter definition, the persona fixture that opens it)
 LISTS = [
     ("/cases/", "ecoenforce.cases.selectors.CaseFilters", "leader_wj"),
@@ -24,6 +24,7 @@ LISTS = [
     ("/warnings/", "ecoenforce.warnings.selectors.WarningFilters", "operator"),
     ("/monitoring/", "ecoenforce.monitoring.selectors.DeviceFilters", "operator"),
     ("/planning/rounds/", "ecoenforce.planning.selectors.RoundFilters", "leader_wj"),
+    ("/sampling/", "ecoenforce.sampling.selectors.SamplingFilters", "leader_wj"),
 ]
 
 

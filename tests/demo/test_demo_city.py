@@ -113,6 +113,12 @@ def test_demo_city_is_seeded_once(capsys, django_capture_on_commit_callbacks):
     assert queues["cityleader"]["cases.waiting"] == 1 and queues["legal"]["cases.waiting"] >= 1
     assert [name for name, per_source in queues.items() if not sum(per_source.values())] == []
     assert_demo_is_coherent()
+    # Enforcement monitoring (issue 9 item 4): a request from a Wujin case run to a lab result with an exceedance.
+    from ecoenforce.sampling.models import Result, SamplingRequest
+
+    sampled = SamplingRequest.objects.get(station__name="常州市环境监测中心")
+    assert sampled.status == "reported" and sampled.case_id is not None and sampled.report_sha256
+    assert Result.objects.filter(sample__request=sampled, exceeded=True, exceedance_ratio=0.18).exists()
     # ... and notifications on the bell: work given to them, deadlines near or passed.
     unread = {name: user.notifications.filter(read_at__isnull=True).count() for name, user in users.items()}
     assert [name for name, n in unread.items() if n == 0] == []

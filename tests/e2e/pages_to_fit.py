@@ -103,6 +103,9 @@ PAGES = [
     # Department coordination.
     Page("/referrals/", ("partner", "leader"), keys=("number", "department", "due", "status")),
     Page("/referrals/joint/", ("partner", "inspector"), keys=("entity", "date", "results")),
+    # Enforcement monitoring (执法监测).
+    Page("/sampling/", ("leader", "station"), keys=("number", "entity", "status", "due_on")),
+    Page("/sampling/{sampling}/", ("leader",), keys=("factor", "value", "verdict")),
 ]
 
 
@@ -117,6 +120,12 @@ def _demo_tip(county: str) -> str:
         _tip, code, _created = tip_submit(channel="web", token="0" * 32, title="夜间河道排放黑水，气味刺鼻",
                                           region=Region.objects.get(code=county), address="武宜路88号东侧桥下")
     return code
+
+
+def _demo_sampling(county: str) -> int:
+    from ecoenforce.sampling.models import SamplingRequest
+
+    return SamplingRequest.objects.filter(region__code=county).order_by("pk").first().pk
 
 
 def demo_objects() -> dict[str, object]:
@@ -148,6 +157,7 @@ def demo_objects() -> dict[str, object]:
         "meter": (Warning.objects.filter(rule__startswith="treatment").order_by("pk").values_list("mn", flat=True).first()
                   or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),
         "decision": public_decision_list()[0].id,
+        "sampling": _demo_sampling(wujin),
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
         "onsite_record": OnSiteRecord.objects.filter(region__code=wujin).order_by("pk").first().pk,
     }

@@ -14,6 +14,7 @@ from ecoenforce.cases import case_documents, daily_penalty_services, documents, 
 from ecoenforce.cases.discretion import decision_assess, discretion_choices, explanation_lines
 from ecoenforce.cases.documents import DocumentUnavailable
 from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS, CorrectionOrder, Hearing
+from ecoenforce.cases.panels import case_panels
 from ecoenforce.cases.procedure_services import payment_owed
 from ecoenforce.cases.queue import next_step
 from ecoenforce.cases.selectors import (
@@ -243,4 +244,5 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                                  if deciding else []),
         "posted_kinds": set(posted.getlist("penalty_kinds")) if hasattr(posted, "getlist") else set(),
         "explanation": explanation_lines(case.discretion) if case.discretion else [],
+        "panels": case_panels(case=case, user=request.user),
     })

@@ -54,6 +54,8 @@ NAV_ITEMS = [
             frozenset({Role.INSPECTOR, Role.UNIT_LEADER})),
     NavItem(_("Monitoring devices"), "monitoring:devices", "antenna",
             frozenset({Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER, Role.ADMINISTRATOR})),
+    NavItem(_("Sampling requests"), "sampling:list", "flask",
+            frozenset({Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Monitoring warnings"), "warnings:list", "alert-triangle",
             frozenset({Role.MONITORING_OPERATOR, Role.UNIT_LEADER, Role.ADMINISTRATOR})),
     NavItem(_("Rule quality"), "warnings:quality", "chart-bar", frozenset({Role.UNIT_LEADER, Role.ADMINISTRATOR})),

@@ -385,6 +385,7 @@ class DemoSeeder:
         self.grid_patrols()
         self.third_party_assistance()
         self.department_coordination()
+        self.sampling()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -491,6 +492,14 @@ class DemoSeeder:
 
         out = assist_demo(leader=self.users["leader"], assistant=self.users["thirdparty"], inspector=self.users["inspector"])
         self.log(f"third-party assistance: {out['assignment']}, {out['findings']} findings")
+    # --- enforcement monitoring (issue 9 item 4; owned by the sampling app) -----------------------------------
+    def sampling(self) -> None:
+        """The city's monitoring station and one request from a Wujin case run to a lab result with an exceedance."""
+        from ecoenforce.sampling.demo import sampling_demo
+
+        out = sampling_demo(users=self.users, password=DEMO_PASSWORD, today=self.today)
+        self.log(f"enforcement monitoring: {out['station']}; request {out['request'] or '—'} reported on case "
+                 f"{out.get('case') or '—'}")
 
     def department_coordination(self) -> None:
         """Partner departments, referrals both ways (one overdue) and a joint inspection with the police."""
@@ -520,6 +529,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         ("legal", "法制审核人员 Legal reviewer", "武进区大队: legal review of decisions"),
         ("cityleader", "支队负责人 City unit leader", "sees all six counties"),
         ("operator", "监控中心值班员 Monitoring operator", "off-site warnings"),
+        ("station", "监测站技术人员 Monitoring station", "常州市环境监测中心: sampling requests, custody, lab results"),
         ("grid", "网格员 Grid member", "patrols and reports"),
         ("thirdparty", "第三方辅助人员 Third-party assistant", "assisted inspections"),
         ("enterprise", "企业用户 Enterprise user", "its facilities: notices to answer, rectification tasks, self-inspection, disclosure, calendar"),

@@ -22,6 +22,7 @@ class Lead(models.Model):
         GRID = "grid", _("Grid patrol")
         THIRD_PARTY = "third_party", _("Third-party assistance")
         REFERRAL = "referral", _("Referral from another department")
+        SAMPLING = "sampling", _("Enforcement monitoring (lab result)")
 
     class Status(models.TextChoices):
         NEW = "new", _("New")

@@ -1,0 +1,1 @@
+"""执法监测: sampling requests to the monitoring station, chain of custody, the lab's result judged against limits."""
