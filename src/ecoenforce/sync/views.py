@@ -19,7 +19,7 @@ SHELL_STATIC = [
     "vendor/tabler/tabler.min.css", "vendor/tabler/tabler.min.js", "vendor/htmx/htmx.min.js",
     "vendor/idb/idb.umd.js", "vendor/signature_pad/signature_pad.umd.min.js",
     "ecoenforce/app.css", "ecoenforce/fold.js", "ecoenforce/page.js", "ecoenforce/favicon.svg",
-    "ecoenforce/offline/register.js", "ecoenforce/offline/outbox.js",
+    "ecoenforce/offline/register.js", "ecoenforce/offline/outbox.js", "ecoenforce/onsite.js",
     "ecoenforce/icons/icon-192.png", "ecoenforce/icons/icon-512.png",
 ]
 # Pages (and their API twins) kept for offline use, network first: the work list and the day's tasks, their
