@@ -39,6 +39,7 @@ PAGES = [
     Page("/planning/rounds/{round}/", ("leader",), keys=("entity", "status", "result")),
     # On-site enforcement (issue 9).
     Page("/onsite/", ("inspector",), keys=("entity", "due_on", "record", "number", "outcome")),
+    Page("/onsite/new/task/{onsite_task}/", ("inspector",)),
     Page("/onsite/records/{onsite_record}/", ("leader",), keys=("item", "result")),
     Page("/onsite/records/{onsite_record}/evidence/", ("leader",), keys=("no", "kind", "captured")),
     # Registry.
@@ -135,7 +136,7 @@ def demo_objects() -> dict[str, object]:
     from ecoenforce.leads.models import Lead
     from ecoenforce.monitoring.models import MonitoringDevice
     from ecoenforce.onsite.models import OnSiteRecord
-    from ecoenforce.planning.models import DrawRound, InspectionPlan
+    from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
     from ecoenforce.registry.catalogue.models import CatalogueVersion
     from ecoenforce.registry.models import RegulatedEntity
     from ecoenforce.warnings.models import DeviceBinding, ElectronicNotice, Warning
@@ -160,4 +161,6 @@ def demo_objects() -> dict[str, object]:
         "sampling": _demo_sampling(wujin),
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
         "onsite_record": OnSiteRecord.objects.filter(region__code=wujin).order_by("pk").first().pk,
+        "onsite_task": InspectionTask.objects.filter(inspectors__username="inspector", status="assigned",
+                                                     round__status=DrawRound.Status.DRAWN).order_by("pk").first().pk,
     }

@@ -60,9 +60,18 @@ def _photo(seed: int, when: dt.datetime, lat: float, lon: float) -> bytes:
 def onsite_demo(*, avoid: list[User] = (), count: int = 3, seed: int = 9) -> dict:
     """File on-site records for a few open drawn tasks (not those of `avoid`, whose own tasks stay open to try)."""
     rng = random.Random(seed)
-    tasks = (InspectionTask.objects.filter(status=InspectionTask.Status.ASSIGNED, round__status=DrawRound.Status.DRAWN,
-                                           entity__region__code="320412")
-             .exclude(inspectors__in=list(avoid)).select_related("entity__industry", "round").order_by("pk"))[:count]
+    open_tasks = (InspectionTask.objects.filter(status=InspectionTask.Status.ASSIGNED,
+                                                round__status=DrawRound.Status.DRAWN, entity__region__code="320412")
+                  .select_related("entity__industry", "round").order_by("pk"))
+    tasks = list(open_tasks.exclude(inspectors__in=list(avoid))[:count])
+    if len(tasks) < count:  # a small city: take the avoided officers' tasks too, leaving each of them one open
+        kept = {u.pk: False for u in avoid}
+        for task in open_tasks.filter(inspectors__in=list(avoid)).distinct():
+            mine = [pk for pk in task.inspectors.values_list("pk", flat=True) if pk in kept]
+            if all(kept[pk] for pk in mine) and len(tasks) < count:
+                tasks.append(task)
+            for pk in mine:
+                kept[pk] = True
     made, problems = 0, 0
     now = timezone.now()
     for n, task in enumerate(tasks):
