@@ -39,7 +39,7 @@ PAGES = [
     Page("/planning/rounds/{round}/", ("leader",), keys=("entity", "status", "result")),
     # On-site enforcement (issue 9).
     Page("/onsite/", ("inspector",), keys=("entity", "due_on", "record", "number", "outcome")),
-    Page("/onsite/new/task/{onsite_task}/", ("inspector",)),
+    Page("/onsite/new/{onsite_form}/", ("inspector",)),
     Page("/onsite/records/{onsite_record}/", ("leader",), keys=("item", "result")),
     Page("/onsite/records/{onsite_record}/evidence/", ("leader",), keys=("no", "kind", "captured")),
     # Registry.
@@ -129,6 +129,19 @@ def _demo_sampling(county: str) -> int:
     return SamplingRequest.objects.filter(region__code=county).order_by("pk").first().pk
 
 
+def _onsite_form() -> str:
+    """The on-site record form the demo inspector can open: a drawn task of theirs, else a lead given to them."""
+    from ecoenforce.leads.models import Lead
+    from ecoenforce.planning.models import DrawRound, InspectionTask
+
+    task = InspectionTask.objects.filter(inspectors__username="inspector", status="assigned",
+                                         round__status=DrawRound.Status.DRAWN).order_by("pk").first()
+    if task is not None:
+        return f"task/{task.pk}"
+    lead = Lead.objects.filter(assigned_to__username="inspector", status="new", entity__isnull=False).order_by("pk")
+    return f"lead/{lead.first().pk}"
+
+
 def demo_objects() -> dict[str, object]:
     """The demo objects the paths name: what a Wujin leader, the operator and the public can open."""
     from ecoenforce.cases.models import Case
@@ -136,7 +149,7 @@ def demo_objects() -> dict[str, object]:
     from ecoenforce.leads.models import Lead
     from ecoenforce.monitoring.models import MonitoringDevice
     from ecoenforce.onsite.models import OnSiteRecord
-    from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask
+    from ecoenforce.planning.models import DrawRound, InspectionPlan
     from ecoenforce.registry.catalogue.models import CatalogueVersion
     from ecoenforce.registry.models import RegulatedEntity
     from ecoenforce.warnings.models import DeviceBinding, ElectronicNotice, Warning
@@ -161,6 +174,5 @@ def demo_objects() -> dict[str, object]:
         "sampling": _demo_sampling(wujin),
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
         "onsite_record": OnSiteRecord.objects.filter(region__code=wujin).order_by("pk").first().pk,
-        "onsite_task": InspectionTask.objects.filter(inspectors__username="inspector", status="assigned",
-                                                     round__status=DrawRound.Status.DRAWN).order_by("pk").first().pk,
+        "onsite_form": _onsite_form(),
     }

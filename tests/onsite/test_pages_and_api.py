@@ -68,7 +68,7 @@ def test_filing_the_form_with_signatures_and_a_photo(task, inspector_wj):
     ev = Evidence.objects.get(onsite_record=record)
     assert client.get(f"/onsite/evidence/{ev.pk}/?thumb=1")["Content-Type"] == "image/jpeg"
     listing = client.get(f"/onsite/records/{record.pk}/evidence/").content.decode()
-    assert ev.sha256 in listing and "现场.jpg" in listing
+    assert ev.sha256[:32] in listing and ev.sha256[32:] in listing and "现场.jpg" in listing
     for url in (f"/onsite/records/{record.pk}/pdf/", f"/onsite/records/{record.pk}/evidence/?format=pdf"):
         pdf = client.get(url)
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
