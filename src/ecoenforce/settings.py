@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ecoenforce.credit",
     "ecoenforce.sampling",
     "ecoenforce.compliance",
+    "ecoenforce.duty",
     "ecoenforce.disclosure",
     "ecoenforce.demo",
     "ecoenforce.warnings",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("assist/", include("ecoenforce.assist.urls")),
     path("referrals/", include("ecoenforce.referrals.urls")),
     path("sampling/", include("ecoenforce.sampling.urls")),
+    path("duty/", include("ecoenforce.duty.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

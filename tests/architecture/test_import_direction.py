@@ -54,6 +54,7 @@ ALLOWED = {
     "grids": {"core", "registry", "leads", "notifications"},  # patrols report problems as leads
     "sampling": {"core", "registry", "leads", "cases", "inspections", "planning", "warnings", "monitoring",
                  "notifications", "onsite"},  # 执法监测: requests from cases, leads and tasks; limits from warnings
+    "duty": {"core", "registry", "cases", "leads", "inspections", "social", "compliance", "notifications"},  # scorecards read the owners' records; nothing reads duty
     "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
     "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
@@ -80,7 +81,7 @@ def test_nothing_imports_the_read_only_interfaces():
     assert offenders == []
 
 
-PURE = ["sampling.workflow", "sampling.judge", "referrals.workflow", "grids.geo", "social.codes", "social.rewards", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
+PURE = ["duty.scorecard", "sampling.workflow", "sampling.judge", "referrals.workflow", "grids.geo", "social.codes", "social.rewards", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
         "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "cases.review_gate", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",

@@ -107,6 +107,11 @@ PAGES = [
     # Enforcement monitoring (执法监测).
     Page("/sampling/", ("leader", "station"), keys=("number", "entity", "status", "due_on")),
     Page("/sampling/{sampling}/", ("leader",), keys=("factor", "value", "verdict")),
+    # Duties and scorecards.
+    Page("/duty/", ("cityleader", "leader"), keys=("unit", "total")),
+    Page("/duty/units/{unit}/", ("leader",), keys=("indicator", "value", "score", "person", "total")),
+    Page("/duty/units/{unit}/records/detection_rate/", ("leader",), keys=("record", "counts")),
+    Page("/duty/requirements/", ("leader",), keys=("post", "requirement")),
 ]
 
 
@@ -145,6 +150,7 @@ def _onsite_form() -> str:
 def demo_objects() -> dict[str, object]:
     """The demo objects the paths name: what a Wujin leader, the operator and the public can open."""
     from ecoenforce.cases.models import Case
+    from ecoenforce.core.models import Organization
     from ecoenforce.disclosure.selectors import public_decision_list
     from ecoenforce.leads.models import Lead
     from ecoenforce.monitoring.models import MonitoringDevice
@@ -170,6 +176,7 @@ def demo_objects() -> dict[str, object]:
         "device": MonitoringDevice.objects.order_by("pk").first().mn,
         "meter": (Warning.objects.filter(rule__startswith="treatment").order_by("pk").values_list("mn", flat=True).first()
                   or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),
+        "unit": Organization.objects.get(region__code=wujin, kind=Organization.Kind.COUNTY_BUREAU).pk,
         "decision": public_decision_list()[0].id,
         "sampling": _demo_sampling(wujin),
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,

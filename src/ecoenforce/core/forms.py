@@ -7,6 +7,19 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 
+def form_add_errors(form: forms.BaseForm, exc) -> None:
+    """The one adapter from a service's ValidationFailed to a form: the message that says what to do above the
+    form, each field's note beside its field (a note for a field the form does not show goes above, once)."""
+    top = str(exc.message)
+    form.add_error(None, top)
+    for field, msgs in (exc.details or {}).items():
+        for msg in msgs:
+            if field in form.fields:
+                form.add_error(field, msg)
+            elif str(msg) != top:
+                form.add_error(None, msg)
+
+
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
     """Give every widget Tabler's classes and mark invalid fields, so templates stay plain."""
     for name, field in form.fields.items():

@@ -37,6 +37,7 @@ NAV_ITEMS = [
     NavItem(_("Positive list"), "registry:positive_list", "award", frozenset(STAFF)),
     NavItem(_("Environmental credit"), "credit:list", "star", frozenset(STAFF)),
     NavItem(_("Partner lists"), "credit:partner_lists", "file-export", frozenset({Role.UNIT_LEADER, Role.PARTNER})),
+    NavItem(_("Duty scorecards"), "duty:list", "report-analytics", frozenset(STAFF)),
     NavItem(_("Enforcement-item catalogue"), "registry:catalogue_home", "book", frozenset(STAFF)),
     NavItem(_("Import the pools"), "registry:pool_import", "file-upload", frozenset({Role.UNIT_LEADER})),
     NavItem(_("Enterprise home"), "compliance:home", "home", frozenset({Role.ENTERPRISE})),

@@ -386,6 +386,7 @@ class DemoSeeder:
         self.third_party_assistance()
         self.department_coordination()
         self.sampling()
+        self.duty()
         return True
 
     # --- monitoring warnings (issue 4; owned by the warnings app) -------------------------------------
@@ -519,6 +520,16 @@ class DemoSeeder:
         out = enterprise_demo(firm=self.users.get("enterprise"), officer=self.users["cityleader"], today=self.today)
         self.log(f"enterprise service: {out['tasks']} rectification tasks and {out['published']} published "
                  f"disclosure report for {out.get('entity', '—')}")
+
+
+    # --- duties and scorecards (issue 13 item 3; owned by the duty app) ----------------------------------------
+    def duty(self) -> None:
+        """The posts' plain-language duties; the scorecards themselves are read from the records above."""
+        from ecoenforce.duty.demo import duty_demo
+
+        out = duty_demo(actor=self.users["admin"])
+        if not out["skipped"]:
+            self.log(f"duty requirements: {out['requirements']}")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

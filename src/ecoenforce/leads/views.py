@@ -14,6 +14,7 @@ from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.calendar import deadline_in_working_days
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
+from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Region
 from ecoenforce.core.sealing import contact_may_read, contact_reveal
 from ecoenforce.leads import services
@@ -37,14 +38,6 @@ def _entity_by_uscc(user, uscc: str) -> RegulatedEntity | None:
                                details={"entity_uscc": [_("Not found in your jurisdiction.")]})
     return entity
 
-
-def _add_errors(form, exc: ValidationFailed) -> None:
-    """Show the message that says what to do above the form, and each field's short note beside it."""
-    form.add_error(None, str(exc.message))
-    for field, msgs in exc.details.items():
-        for msg in msgs:
-            if field in form.fields:
-                form.add_error(field, msg)
 
 
 @login_required
@@ -88,7 +81,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
                 external_ref=f"form:{data['submission_token']}",
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("Lead %(number)s is in the inbox.") % {"number": lead.number})
@@ -144,7 +137,7 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
                     messages.success(request, _("Case %(number)s was filed.") % {"number": case.number})
                     return redirect("cases:detail", case_id=case.pk)
         except ValidationFailed as exc:
-            _add_errors({"convert": convert_form, "assign": assign_form}.get(action) or close_form, exc)
+            form_add_errors({"convert": convert_form, "assign": assign_form}.get(action) or close_form, exc)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
             return redirect("leads:detail", lead_id=lead.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ecoenforce.core.access import require_role, scope_by_region
 from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.filters import Column, export_list
+from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.monitoring import imports, selectors, services
@@ -176,9 +177,5 @@ def device_register(request: HttpRequest) -> HttpResponse:
                              % {"mn": device.mn})  # fmt: skip
             return redirect("monitoring:device", mn=device.mn)
         except ApplicationError as exc:
-            for field, msgs in exc.details.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
-            if not exc.details:
-                form.add_error(None, str(exc.message))
+            form_add_errors(form, exc)
     return render(request, "monitoring/device_register.html", {"form": form})

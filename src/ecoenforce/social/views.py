@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import NotFound, ValidationFailed
+from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.signin import client_address
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.social.codes import code_display, code_normalize
@@ -22,14 +23,6 @@ from ecoenforce.social.selectors import (
     tip_progress,
 )
 from ecoenforce.social.services import LINK_ROLES, MAX_PHOTOS, TipsTooFast, tip_link_duplicate, tip_submit
-
-
-def _add_errors(form, exc: ValidationFailed) -> None:
-    form.add_error(None, str(exc.message))
-    for field, msgs in exc.details.items():
-        for msg in msgs:
-            if field in form.fields:
-                form.add_error(field, msg)
 
 
 def _photos(request: HttpRequest) -> list[bytes]:
@@ -49,7 +42,7 @@ def _submit(request: HttpRequest, form: TipForm, *, channel: str) -> tuple[Tip, 
             photos=_photos(request), client_address=client_address(request) if channel == Tip.Channel.WEB else "",
             created_by=request.user if request.user.is_authenticated else None)
     except ValidationFailed as exc:
-        _add_errors(form, exc)
+        form_add_errors(form, exc)
         return None
     return tip, code
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ecoenforce.core.access import require_role
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
+from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Region, Role
 from ecoenforce.monitoring.factors import factor_label, factor_text
 from ecoenforce.warnings import runs, selectors, services
@@ -63,13 +64,6 @@ def _device_url(mn: str) -> str:
     return reverse(page[0], kwargs={"mn": page[1]}) if page else ""
 
 
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for field, msgs in exc.details.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-    if not exc.details:
-        form.add_error(None, str(exc.message))
-
 
 @login_required
 def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
@@ -103,7 +97,7 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
                     messages.success(request, _("Lead %(number)s is in the inbox.") % {"number": lead.number})
                     return redirect("warnings:detail", warning_id=warning.pk)
         except ValidationFailed as exc:
-            _form_errors({"dismiss": dismiss_form, "notify": notice_form}.get(action, lead_form), exc)
+            form_add_errors({"dismiss": dismiss_form, "notify": notice_form}.get(action, lead_form), exc)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
             return redirect("warnings:detail", warning_id=warning.pk)
@@ -140,7 +134,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             run = runs.rule_run_create(actor=request.user, window_from=start, window_to=end,
                                        engine=form.cleaned_data["engine"])  # fmt: skip
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             rule_run_task.enqueue(run.pk)
             messages.success(request, _("Rule run %(id)s was started.") % {"id": run.pk})

@@ -1,0 +1,270 @@
+"""The indicators of the scorecards: each measured from the owners' records, each with the records behind it.
+
+A scope is a unit (an enforcement organization: its cases, its people's inspections and leads) or one inspector
+(the cases they handle, the inspections they took part in, the leads assigned to them). "Per inspector" figures of a
+unit divide by its certified inspectors, so a county of 8 and a city of 30 compare on the same target.
+
+Every indicator returns a `Measure` (numerator / denominator), or None when the period has no records for it, and
+its `records`: the rows the figure was computed from, each saying whether it counted, with a link to the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ecoenforce.cases.models import Case
+from ecoenforce.core.models import AuditEvent, Organization, Role, User
+from ecoenforce.duty.models import SatisfactionAnswer
+from ecoenforce.duty.scorecard import Measure, Period
+from ecoenforce.inspections.models import Inspection
+from ecoenforce.leads.models import Lead
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose scorecard: a unit, or one inspector of it."""
+
+    organization: Organization
+    inspector: User | None = None
+
+    @property
+    def key(self) -> str:
+        return f"u{self.organization.pk}" + (f"-i{self.inspector.pk}" if self.inspector else "")
+
+    @property
+    def name(self) -> str:
+        if self.inspector is not None:
+            return self.inspector.get_full_name() or self.inspector.full_name or self.inspector.username
+        return self.organization.name
+
+    def certified_count(self) -> int:
+        if self.inspector is not None:
+            return 1
+        return (User.objects.filter(organization=self.organization, is_active=True, role__in=CERTIFIED_ROLES)
+                .exclude(certificate_no="").count())
+
+
+CERTIFIED_ROLES = (Role.INSPECTOR, Role.UNIT_LEADER)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record behind a figure: what it is, its date, whether it counts toward the numerator, and its page."""
+
+    title: str
+    date: dt.date | None
+    counts: bool
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    dimension: str
+    label: str | Promise
+    explains: str | Promise  # how it is measured, in words
+    kind: str  # "per_inspector" | "share" | "rating"
+    measure: Callable[[Scope, Period], Measure | None]
+    records: Callable[[Scope, Period], list[Row]]
+
+
+# --- the records of a scope ----------------------------------------------------------------------------------------
+
+def _cases(scope: Scope) -> QuerySet[Case]:
+    qs = Case.objects.select_related("entity")
+    if scope.inspector is not None:
+        return qs.filter(handlers=scope.inspector)
+    return qs.filter(organization=scope.organization)
+
+
+def _inspections(scope: Scope, period: Period) -> QuerySet[Inspection]:
+    qs = Inspection.objects.filter(inspected_on__range=(period.start, period.end)).select_related("entity")
+    if scope.inspector is not None:
+        return qs.filter(inspectors=scope.inspector)
+    return qs.filter(pk__in=Inspection.objects.filter(inspectors__organization=scope.organization).values("pk"))
+
+
+def _leads(scope: Scope) -> QuerySet[Lead]:
+    qs = Lead.objects.select_related("entity")
+    if scope.inspector is not None:
+        return qs.filter(assigned_to=scope.inspector)
+    return qs.filter(assigned_to__organization=scope.organization)
+
+
+def _case_row(case: Case, counts: bool, date: dt.date | None, detail: str = "") -> Row:
+    return Row(f"{case.number} {case.title}", date, counts, detail, reverse("cases:detail", args=[case.pk]))
+
+
+def _share(rows: list[Row]) -> Measure | None:
+    return Measure(sum(r.counts for r in rows), len(rows)) if rows else None
+
+
+def _per_inspector(rows: list[Row], scope: Scope, *, none_without_rows: bool = False) -> Measure | None:
+    """Counted rows per certified inspector; None where the unit has no inspector (or, for a record the platform
+    may not keep at all, where there is no row)."""
+    staff = scope.certified_count()
+    if not staff or (none_without_rows and not rows):
+        return None
+    return Measure(sum(r.counts for r in rows), staff)
+
+
+# --- 执法力度 --------------------------------------------------------------------------------------------------------
+
+def _inspection_rows(scope: Scope, period: Period) -> list[Row]:
+    return [Row(str(i.entity), i.inspected_on, True, str(i.get_kind_display()), reverse("registry:entity_detail", args=[i.entity_id]))
+            for i in _inspections(scope, period).order_by("inspected_on", "pk")]
+
+
+def _filed_rows(scope: Scope, period: Period) -> list[Row]:
+    cases = _cases(scope).filter(filed_on__range=(period.start, period.end)).exclude(stage="proposed")
+    return [_case_row(c, True, c.filed_on) for c in cases.order_by("filed_on", "pk")]
+
+
+# --- 办案质量 --------------------------------------------------------------------------------------------------------
+
+def _decided(scope: Scope, period: Period) -> QuerySet[Case]:
+    return _cases(scope).filter(decided_on__range=(period.start, period.end)).order_by("decided_on", "pk")
+
+
+def _in_time_rows(scope: Scope, period: Period) -> list[Row]:
+    rows = []
+    for c in _decided(scope, period):
+        late = c.decided_on > c.decision_due
+        rows.append(_case_row(c, not late, c.decided_on, str(_("late: due %(due)s") % {"due": c.decision_due}) if late
+                              else str(_("due %(due)s") % {"due": c.decision_due})))
+    return rows
+
+
+def _review_rows(scope: Scope, period: Period) -> list[Row]:
+    returned = AuditEvent.objects.filter(object_type="cases.case", action="case.legal_review_return",
+                                         object_id=Cast_pk())
+    cases = _decided(scope, period).filter(legal_reviewed_on__isnull=False).annotate(returned=Exists(returned))
+    return [_case_row(c, not c.returned, c.decided_on,
+                      str(_("returned by legal review at least once")) if c.returned else str(_("passed first time")))
+            for c in cases]
+
+
+def Cast_pk():  # noqa: N802 - reads as the expression it builds
+    """The outer case's primary key as text, to match the audit chain's object ids."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    return Cast(OuterRef("pk"), output_field=CharField())
+
+
+# --- 工作成效 --------------------------------------------------------------------------------------------------------
+
+def _detection_rows(scope: Scope, period: Period) -> list[Row]:
+    return [Row(str(i.entity), i.inspected_on, i.violation_found,
+                str(_("violation found")) if i.violation_found else str(_("no violation")),
+                reverse("registry:entity_detail", args=[i.entity_id]))
+            for i in _inspections(scope, period).order_by("inspected_on", "pk")]
+
+
+def _lead_rows(scope: Scope, period: Period) -> list[Row]:
+    rows = []
+    for lead in _leads(scope).filter(assignment_due__range=(period.start, period.end)).order_by("assignment_due", "pk"):
+        done = timezone.localtime(lead.triaged_at).date() if lead.triaged_at else None
+        in_time = done is not None and done <= lead.assignment_due
+        detail = (str(_("verified on %(day)s, due %(due)s") % {"day": done, "due": lead.assignment_due}) if done
+                  else str(_("not verified yet, due %(due)s") % {"due": lead.assignment_due}))
+        rows.append(Row(f"{lead.number} {lead.title}", lead.assignment_due, in_time, detail,
+                        reverse("leads:detail", args=[lead.pk])))
+    return rows
+
+
+# --- 优化创新 --------------------------------------------------------------------------------------------------------
+
+def _offsite_rows(scope: Scope, period: Period) -> list[Row]:
+    cases = (_cases(scope).filter(filed_on__range=(period.start, period.end)).exclude(stage="proposed")
+             .annotate(offsite=Exists(Lead.objects.filter(case=OuterRef("pk"), source=Lead.Source.WARNING)))
+             .order_by("filed_on", "pk"))
+    return [_case_row(c, c.offsite, c.filed_on, str(_("from an off-site monitoring warning")) if c.offsite
+                      else str(_("found otherwise"))) for c in cases]
+
+
+# --- 指导帮扶 --------------------------------------------------------------------------------------------------------
+
+def _help_visit_rows(scope: Scope, period: Period) -> list[Row]:
+    """Guidance and help visits (帮扶): not yet recorded by the platform, so this indicator has no data."""
+    return []
+
+
+# --- 企业评价, 公众满意度 ---------------------------------------------------------------------------------------------
+
+def _firm_answers(scope: Scope, period: Period) -> QuerySet[SatisfactionAnswer]:
+    qs = SatisfactionAnswer.objects.filter(respondent="firm", answered_at__date__range=(period.start, period.end))
+    if scope.inspector is not None:
+        return qs.filter(case__handlers=scope.inspector)
+    return qs.filter(case__organization=scope.organization)
+
+
+def _public_answers(scope: Scope, period: Period) -> QuerySet[SatisfactionAnswer]:
+    qs = SatisfactionAnswer.objects.filter(respondent="public", answered_at__date__range=(period.start, period.end))
+    if scope.inspector is not None:
+        return qs.filter(Q(lead__assigned_to=scope.inspector) | Q(lead__case__handlers=scope.inspector)).distinct()
+    return qs.filter(Q(lead__assigned_to__organization=scope.organization)
+                     | Q(lead__case__organization=scope.organization)).distinct()
+
+
+def _rating(qs: QuerySet[SatisfactionAnswer]) -> Measure | None:
+    agg = qs.aggregate(n=Count("pk"), mean=Avg("score"))
+    return Measure(float(agg["mean"]) * agg["n"], agg["n"]) if agg["n"] else None
+
+
+def _firm_rows(scope: Scope, period: Period) -> list[Row]:
+    return [Row(f"{a.case.number} {a.case.title}", timezone.localtime(a.answered_at).date(), True,
+                f"{a.score}/5 {a.comment}".strip(), reverse("cases:detail", args=[a.case_id]))
+            for a in _firm_answers(scope, period).select_related("case")]
+
+
+def _public_rows(scope: Scope, period: Period) -> list[Row]:
+    # The tip's lead, never the tipster: the rating and its comment only.
+    return [Row(f"{a.lead.number} {a.lead.title}", timezone.localtime(a.answered_at).date(), True,
+                f"{a.score}/5 {a.comment}".strip(), reverse("leads:detail", args=[a.lead_id]))
+            for a in _public_answers(scope, period).select_related("lead")]
+
+
+INDICATORS: dict[str, Indicator] = {i.key: i for i in [
+    Indicator("inspections_per_inspector", "intensity", _("On-site inspections per inspector"),
+              _("Inspections in the period that the unit's people (or this inspector) took part in, per certified "
+                "inspector."), "per_inspector",
+              lambda s, p: _per_inspector(_inspection_rows(s, p), s), _inspection_rows),
+    Indicator("cases_per_inspector", "intensity", _("Cases filed per inspector"),
+              _("Cases filed in the period (filing approved), per certified inspector."), "per_inspector",
+              lambda s, p: _per_inspector(_filed_rows(s, p), s), _filed_rows),
+    Indicator("decided_in_time", "quality", _("Decisions within the time limit"),
+              _("Share of the cases decided in the period that were decided by their decision deadline."), "share",
+              lambda s, p: _share(_in_time_rows(s, p)), _in_time_rows),
+    Indicator("passed_review_first_time", "quality", _("Passed legal review first time"),
+              _("Share of the cases decided in the period after a legal review that the reviewer never returned."),
+              "share", lambda s, p: _share(_review_rows(s, p)), _review_rows),
+    Indicator("detection_rate", "effectiveness", _("Problems found per inspection"),
+              _("Share of the period's inspections that found a violation."), "share",
+              lambda s, p: _share(_detection_rows(s, p)), _detection_rows),
+    Indicator("leads_verified_in_time", "effectiveness", _("Leads verified on time"),
+              _("Share of the leads due for verification in the period that were verified by their due date."),
+              "share", lambda s, p: _share(_lead_rows(s, p)), _lead_rows),
+    Indicator("offsite_case_share", "innovation", _("Cases found by off-site supervision"),
+              _("Share of the cases filed in the period that began as an off-site monitoring warning."), "share",
+              lambda s, p: _share(_offsite_rows(s, p)), _offsite_rows),
+    Indicator("help_visits_per_inspector", "guidance", _("Help visits per inspector"),
+              _("Guidance and help visits (帮扶) to firms recorded in the period, per certified inspector."),
+              "per_inspector", lambda s, p: _per_inspector(_help_visit_rows(s, p), s, none_without_rows=True),
+              _help_visit_rows),
+    Indicator("firm_satisfaction", "firm_rating", _("Firms' rating of case handling"),
+              _("Mean rating (1–5) the firms gave, after their case closed, to how it was handled."), "rating",
+              lambda s, p: _rating(_firm_answers(s, p)), _firm_rows),
+    Indicator("public_satisfaction", "public_rating", _("Public's rating of tip handling"),
+              _("Mean rating (1–5) tipsters gave, once their tip had an outcome, to how it was handled."), "rating",
+              lambda s, p: _rating(_public_answers(s, p)), _public_rows),
+]}

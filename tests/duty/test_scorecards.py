@@ -1,0 +1,223 @@
+"""Scorecards from records: a unit and its inspectors, every number down to its records, within jurisdiction;
+the firm's rating after its case closes, once, only for its own case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from tests.factories import advance_case, main_road, make_case, make_entity, publish_starter_catalogue
+
+from ecoenforce.cases.workflow import Stage
+from ecoenforce.core.errors import NotFound, ValidationFailed
+from ecoenforce.core.queue import queue_for_user
+from ecoenforce.duty.indicators import INDICATORS, Scope
+from ecoenforce.duty.scorecard import period_parse
+from ecoenforce.duty.selectors import (
+    cases_to_rate,
+    indicator_records,
+    scope_for_user,
+    scorecard_unit,
+    scorecard_units,
+)
+from ecoenforce.duty.services import duty_policy_add, firm_rating_submit
+from ecoenforce.inspections.models import Inspection
+from ecoenforce.registry.models import EnterpriseAccount
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def period(today):
+    return period_parse(str(today.year)) if today.month > 1 else period_parse(f"{today.year - 1}")
+
+
+@pytest.fixture
+def closed_case(entity_wj, inspector_wj, inspector2_wj, leader_wj, legal_wj, today):
+    """A case of 武进 taken from filing to closing today, through the real workflow."""
+    day = today if today.month > 1 else today.replace(month=1, day=1) - dt.timedelta(days=1)
+    case = make_case(entity=entity_wj, opener=inspector_wj, handlers=[inspector_wj, inspector2_wj], filed_on=day)
+    return advance_case(case, to=Stage.CLOSED, inspector=inspector_wj, leader=leader_wj, legal=legal_wj, on=day)
+
+
+@pytest.fixture
+def inspections(entity_wj, inspector_wj, inspector2_wj, region_wj, closed_case):
+    """Two inspections by the two inspectors of 武进, one of which found a violation."""
+    made = []
+    for found in (True, False):
+        i = Inspection.objects.create(entity=entity_wj, region=region_wj, kind=Inspection.Kind.ROUTINE,
+                                      inspected_on=closed_case.filed_on, violation_found=found)
+        i.inspectors.set([inspector_wj, inspector2_wj])
+        made.append(i)
+    return made
+
+
+def _indicators(card):
+    return {i.key: i for d in card.card.dimensions for i in d.indicators}
+
+
+def test_a_unit_is_scored_from_its_records(closed_case, inspections, leader_wj, org_wj, period):
+    unit, people = scorecard_unit(user=leader_wj, organization_id=org_wj.pk, period=period)
+    ind = _indicators(unit)
+    # three certified people in 武进 (two inspectors and the leader); two inspections each counted once
+    assert (ind["inspections_per_inspector"].measure.numerator, ind["inspections_per_inspector"].measure.denominator) \
+        == (2, 3)
+    assert ind["cases_per_inspector"].measure.numerator == 1
+    assert (ind["decided_in_time"].measure.numerator, ind["decided_in_time"].measure.denominator) == (1, 1)
+    assert ind["decided_in_time"].score == 100.0
+    assert ind["passed_review_first_time"].measure.value == 1.0
+    assert ind["detection_rate"].measure.value == 0.5
+    assert ind["firm_satisfaction"].measure is None and "firm_satisfaction" in unit.card.missing
+    assert unit.card.total is not None
+    names = {p.scope.inspector.username for p in people}
+    assert names == {"inspector_wj", "inspector2_wj", "leader_wj"}
+    mine = next(p for p in people if p.scope.inspector.username == "inspector_wj")
+    assert _indicators(mine)["inspections_per_inspector"].measure.value == 2.0  # per one inspector: their own count
+
+
+def test_every_number_drills_down_to_its_records(closed_case, inspections, leader_wj, org_wj, period):
+    scope = scope_for_user(user=leader_wj, organization_id=org_wj.pk)
+    indicator, rows = indicator_records(scope=scope, key="detection_rate", period=period)
+    assert len(rows) == 2 and sorted(r.counts for r in rows) == [False, True]
+    _ind, rows = indicator_records(scope=scope, key="decided_in_time", period=period)
+    assert [r.title for r in rows] == [f"{closed_case.number} {closed_case.title}"]
+    assert rows[0].url == reverse("cases:detail", args=[closed_case.pk])
+    for key, ind in INDICATORS.items():  # the figure and its rows agree for every indicator
+        measure = ind.measure(scope, period)
+        rows = ind.records(scope, period)
+        if measure is not None and ind.kind != "rating":
+            assert measure.numerator == sum(r.counts for r in rows), key
+
+
+def test_a_review_return_counts_against_first_time_passes(entity_wj, inspector_wj, inspector2_wj, leader_wj,
+                                                           legal_wj, org_wj, today):
+    from ecoenforce.cases.services import case_transition
+
+    case = make_case(entity=entity_wj, opener=inspector_wj, handlers=[inspector_wj, inspector2_wj], filed_on=today)
+    case = advance_case(case, to=Stage.LEGAL_REVIEW, inspector=inspector_wj, leader=leader_wj, legal=legal_wj,
+                        on=today)
+    case_transition(case_id=case.pk, actor=legal_wj, action="legal_review_return", reason="证据不足。",
+                    effective_date=today)
+    road = main_road(inspector=inspector_wj, leader=leader_wj, legal=legal_wj)
+    publish_starter_catalogue()
+    start = next(i for i, (action, _a, _x) in enumerate(road) if action == "submit_for_review")
+    for action, actor, extra in road[start:]:
+        case = case_transition(case_id=case.pk, actor=actor, action=action, effective_date=today, **extra)
+    assert case.stage == Stage.CLOSED
+    scope = scope_for_user(user=leader_wj, organization_id=org_wj.pk)
+    _ind, rows = indicator_records(scope=scope, key="passed_review_first_time", period=period_parse(str(today.year)))
+    assert [(r.title, r.counts) for r in rows] == [(f"{case.number} {case.title}", False)]
+
+
+def test_scorecards_stay_inside_the_jurisdiction(closed_case, leader_wj, inspector_wj, inspector2_wj, org_wj, org_xb,
+                                                 city_leader, period):
+    assert [c.scope.organization for c in scorecard_units(user=leader_wj, period=period)] == [org_wj]
+    assert {c.scope.organization for c in scorecard_units(user=city_leader, period=period)} >= {org_wj, org_xb}
+    with pytest.raises(NotFound):
+        scorecard_unit(user=leader_wj, organization_id=org_xb.pk, period=period)
+    # an inspector reads their own card, not a colleague's
+    assert scope_for_user(user=inspector_wj, organization_id=org_wj.pk, inspector_id=inspector_wj.pk).inspector \
+        == inspector_wj
+    with pytest.raises(NotFound):
+        scope_for_user(user=inspector_wj, organization_id=org_wj.pk, inspector_id=inspector2_wj.pk)
+    _unit, people = scorecard_unit(user=inspector_wj, organization_id=org_wj.pk, period=period)
+    assert [p.scope.inspector for p in people] == [inspector_wj]
+
+
+def test_an_unknown_indicator_is_not_found(leader_wj, org_wj, period):
+    with pytest.raises(NotFound):
+        indicator_records(scope=Scope(org_wj), key="fines_total", period=period)
+
+
+def test_the_firm_rates_its_closed_case_once(closed_case, enterprise_user, entity_wj, region_wj, admin_user,
+                                             leader_wj, org_wj, period):
+    EnterpriseAccount.objects.create(user=enterprise_user, entity=entity_wj)
+    assert list(cases_to_rate(enterprise_user)) == [closed_case]
+    queue = {s.source.key: s for s in queue_for_user(enterprise_user)}
+    assert queue["duty.ratings"].count == 1
+    with pytest.raises(ValidationFailed) as exc:
+        firm_rating_submit(user=enterprise_user, case_id=closed_case.pk, score="7")
+    assert "from 1" in str(exc.value.message) and "score" in exc.value.details
+    firm_rating_submit(user=enterprise_user, case_id=closed_case.pk, score="4", comment="执法人员态度好。")
+    assert list(cases_to_rate(enterprise_user)) == []
+    with pytest.raises(NotFound):  # rated: no longer waiting
+        firm_rating_submit(user=enterprise_user, case_id=closed_case.pk, score="5")
+    unit, _people = scorecard_unit(user=leader_wj, organization_id=org_wj.pk, period=period)
+    assert _indicators(unit)["firm_satisfaction"].measure.value == 4.0
+
+
+def test_another_firm_cannot_rate_the_case(closed_case, region_wj, admin_user):
+    from ecoenforce.core.models import Role, User
+
+    other = User.objects.create(username="other_firm", role=Role.ENTERPRISE)
+    EnterpriseAccount.objects.create(user=other, entity=make_entity(region=region_wj, actor=admin_user))
+    with pytest.raises(NotFound):
+        firm_rating_submit(user=other, case_id=closed_case.pk, score="5")
+
+
+def test_a_policy_version_changes_the_targets_and_is_audited(admin_user):
+    from ecoenforce.core.models import AuditEvent
+    from ecoenforce.duty.selectors import duty_policy_current
+
+    with pytest.raises(ValidationFailed) as exc:
+        duty_policy_add(actor=admin_user, values={"dimensions": {"speed": {"weight": 1, "indicators": {}}}})
+    assert 'Unknown dimension "speed"' in str(exc.value.message)
+    values = {"dimensions": {"quality": {"weight": 1, "indicators": {
+        "decided_in_time": {"weight": 1, "target": 0.9, "better": "higher"}}}}}
+    with transaction.atomic():
+        saved = duty_policy_add(actor=admin_user, values=values, source="test")
+    assert duty_policy_current() == (values, saved.version)
+    assert AuditEvent.objects.filter(action="duty_policy.add").count() == 1
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_pages_render_and_export(client, closed_case, inspections, leader_wj, org_wj, inspector_wj, lang, period):
+    client.force_login(leader_wj)
+    client.cookies["django_language"] = lang
+    q = f"?period={period.key}"
+    for url in (reverse("duty:list") + q, reverse("duty:unit", args=[org_wj.pk]) + q,
+                reverse("duty:person", args=[org_wj.pk, inspector_wj.pk]) + q,
+                reverse("duty:records", args=[org_wj.pk, "detection_rate"]) + q,
+                reverse("duty:requirements")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(reverse("duty:records", args=[org_wj.pk, "detection_rate"]) + q).content.decode()
+    assert ("Problems found per inspection" if lang == "en" else "检查发现问题率") in page
+    export = client.get(reverse("duty:list") + q + "&export=csv")
+    assert export.status_code == 200 and org_wj.name in export.content.decode("utf-8-sig")
+    assert client.get(reverse("duty:list") + "?period=2026Q9").status_code == 200  # told, shown this quarter
+
+
+def test_the_firm_rates_in_the_browser_form(client, closed_case, enterprise_user, entity_wj):
+    EnterpriseAccount.objects.create(user=enterprise_user, entity=entity_wj)
+    client.force_login(enterprise_user)
+    client.cookies["django_language"] = "en"
+    url = reverse("duty:rate_case", args=[closed_case.pk])
+    response = client.post(url, {"score": "", "comment": "写好的意见"})
+    assert response.status_code == 200 and "写好的意见" in response.content.decode()  # what was typed is kept
+    assert "Choose a rating" in response.content.decode()
+    response = client.post(url, {"score": "5", "comment": "很好"}, follow=True)
+    assert 'data-testid="rate-done"' in response.content.decode()
+
+
+def test_demo_requirements_are_listed_by_post(client, admin_user, leader_wj):
+    from ecoenforce.duty.demo import duty_demo
+
+    assert duty_demo(actor=admin_user)["requirements"] >= 6
+    assert duty_demo(actor=admin_user)["skipped"] is True  # once
+    client.force_login(leader_wj)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("duty:requirements") + "?post=legal_reviewer").content.decode()
+    assert "法制审核" in page and "第五十八条" in page and "出示执法证件" not in page
