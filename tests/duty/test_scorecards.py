@@ -221,3 +221,20 @@ def test_demo_requirements_are_listed_by_post(client, admin_user, leader_wj):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("duty:requirements") + "?post=legal_reviewer").content.decode()
     assert "法制审核" in page and "第五十八条" in page and "出示执法证件" not in page
+
+
+def test_help_visits_count_for_the_officers_named(entity_wj, inspector_wj, inspector2_wj, leader_wj, org_wj, today):
+    from ecoenforce.compliance.services import help_visit_record
+
+    period = period_parse(str(today.year))
+    scope = scope_for_user(user=leader_wj, organization_id=org_wj.pk)
+    assert INDICATORS["help_visits_per_inspector"].measure(scope, period).numerator == 0  # recorded: a real zero
+    with transaction.atomic():
+        help_visit_record(actor=inspector_wj, entity_id=entity_wj.pk, date=today.isoformat(), topic="危废台账规范化",
+                          notes="指导企业建立危废管理台账。", officer_ids=[inspector_wj.pk, inspector2_wj.pk])
+    unit = INDICATORS["help_visits_per_inspector"].measure(scope, period)
+    assert (unit.numerator, unit.denominator) == (1, 3)  # one visit, three certified people
+    mine = scope_for_user(user=leader_wj, organization_id=org_wj.pk, inspector_id=inspector_wj.pk)
+    assert INDICATORS["help_visits_per_inspector"].measure(mine, period).value == 1.0
+    rows = INDICATORS["help_visits_per_inspector"].records(scope, period)
+    assert [r.title for r in rows] == [f"{entity_wj.name} · 危废台账规范化"]

@@ -108,11 +108,10 @@ def _share(rows: list[Row]) -> Measure | None:
     return Measure(sum(r.counts for r in rows), len(rows)) if rows else None
 
 
-def _per_inspector(rows: list[Row], scope: Scope, *, none_without_rows: bool = False) -> Measure | None:
-    """Counted rows per certified inspector; None where the unit has no inspector (or, for a record the platform
-    may not keep at all, where there is no row)."""
+def _per_inspector(rows: list[Row], scope: Scope) -> Measure | None:
+    """Counted rows per certified inspector; None where the unit has no certified inspector."""
     staff = scope.certified_count()
-    if not staff or (none_without_rows and not rows):
+    if not staff:
         return None
     return Measure(sum(r.counts for r in rows), staff)
 
@@ -195,8 +194,16 @@ def _offsite_rows(scope: Scope, period: Period) -> list[Row]:
 # --- 指导帮扶 --------------------------------------------------------------------------------------------------------
 
 def _help_visit_rows(scope: Scope, period: Period) -> list[Row]:
-    """Guidance and help visits (帮扶): not yet recorded by the platform, so this indicator has no data."""
-    return []
+    """Guidance and help visits (帮扶) to firms recorded on the enterprise side, the officers named on each."""
+    from ecoenforce.compliance.models import HelpVisit
+
+    qs = HelpVisit.objects.filter(date__range=(period.start, period.end)).select_related("entity")
+    if scope.inspector is not None:
+        qs = qs.filter(officers=scope.inspector)
+    else:
+        qs = qs.filter(pk__in=HelpVisit.objects.filter(officers__organization=scope.organization).values("pk"))
+    return [Row(f"{v.entity.name} · {v.topic}", v.date, True, v.follow_ups or v.notes[:80],
+                reverse("registry:entity_detail", args=[v.entity_id])) for v in qs.order_by("date", "pk")]
 
 
 # --- 企业评价, 公众满意度 ---------------------------------------------------------------------------------------------
@@ -259,7 +266,7 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in [
               lambda s, p: _share(_offsite_rows(s, p)), _offsite_rows),
     Indicator("help_visits_per_inspector", "guidance", _("Help visits per inspector"),
               _("Guidance and help visits (帮扶) to firms recorded in the period, per certified inspector."),
-              "per_inspector", lambda s, p: _per_inspector(_help_visit_rows(s, p), s, none_without_rows=True),
+              "per_inspector", lambda s, p: _per_inspector(_help_visit_rows(s, p), s),
               _help_visit_rows),
     Indicator("firm_satisfaction", "firm_rating", _("Firms' rating of case handling"),
               _("Mean rating (1–5) the firms gave, after their case closed, to how it was handled."), "rating",
