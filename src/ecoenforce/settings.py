@@ -191,6 +191,9 @@ FILES_DIR = VAR_DIR / "files"
 # Background work (rule runs, chain checks) goes to a database queue that `ecoenforce db_worker` empties (`ecoenforce
 # up` starts one); TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs it in-process instead.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Tasks the scheduler (`ecoenforce schedule`) enqueues once a day, with the daily rule run's slot (claimed once across
+# schedulers): dotted paths of django-tasks tasks that take no argument.
+DAILY_TASKS = ["ecoenforce.compliance.tasks.compliance_reminders_task"]
 
 # Notifications by e-mail (optional; each person chooses per kind). Off until the administrator sets ECOENFORCE_EMAIL=1
 # and Django's mail settings; SITE_URL makes the links in the e-mails absolute.

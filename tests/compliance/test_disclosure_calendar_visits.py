@@ -188,3 +188,22 @@ def test_another_firms_records_are_not_found_on_every_page_and_api(firm, other_f
     assert entity_wj.name not in {o["entity"] for o in c.get("/api/v1/enterprise/calendar").json()["items"]}
     for name in ("home", "calendar", "self_inspections", "disclosures", "help_visits"):
         assert entity_wj.name not in c.get(reverse(f"compliance:{name}")).content.decode(), name
+
+
+def test_the_daily_slot_of_the_scheduler_sends_the_reminders(firm, entity_wj, inspector_wj, settings, tmp_path):
+    from datetime import datetime, timedelta
+    from datetime import timezone as tz
+
+    from ecoenforce.ops.schedule import DAILY, Slot
+    from ecoenforce.ops.services import slot_start
+
+    settings.LAKE_DIR = tmp_path / "lake"
+    assert "ecoenforce.compliance.tasks.compliance_reminders_task" in settings.DAILY_TASKS
+    rectification_issue(actor=inspector_wj, entity_id=entity_wj.pk, source="inspection", title="补齐危废标识",
+                        requirements="补齐标识并提供照片说明。", deadline=timezone.localdate() + dt.timedelta(days=5))
+    cst = tz(timedelta(hours=8))
+    end = datetime.combine(timezone.localdate(), datetime.min.time(), cst)
+    assert slot_start(slot=Slot(DAILY, end - timedelta(days=1), end)) is not None
+    # the immediate task backend ran the reminders: this quarter's self-inspection and the 7-day mark of the task
+    assert Notification.objects.filter(recipient=firm, key__startswith="compliance.remind:").exists()
+    assert slot_start(slot=Slot(DAILY, end - timedelta(days=1), end)) is None  # claimed once
