@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ecoenforce.ops",
     "ecoenforce.sync",
     "ecoenforce.onsite",
+    "ecoenforce.transfers",
 ]
 
 MIDDLEWARE = [

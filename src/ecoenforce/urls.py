@@ -31,6 +31,7 @@ urlpatterns = [
     path("referrals/", include("ecoenforce.referrals.urls")),
     path("sampling/", include("ecoenforce.sampling.urls")),
     path("duty/", include("ecoenforce.duty.urls")),
+    path("transfers/", include("ecoenforce.transfers.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

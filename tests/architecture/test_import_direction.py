@@ -58,6 +58,7 @@ ALLOWED = {
     "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
     "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
+    "transfers": {"core", "registry", "cases", "leads", "notifications"},  # 两法衔接: hooks into cases (cases.hooks)
 }
 
 
@@ -86,7 +87,8 @@ PURE = ["duty.scorecard", "sampling.workflow", "sampling.judge", "referrals.work
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",
         "cases.daily_penalty", "cases.procedure",
-        "onsite.checklists", "onsite.rules", "compliance.workflow", "compliance.sections", "compliance.selfcheck"]
+        "onsite.checklists", "onsite.rules", "compliance.workflow", "compliance.sections", "compliance.selfcheck",
+        "transfers.thresholds", "transfers.workflow"]
 
 
 @pytest.mark.parametrize("package", PURE)

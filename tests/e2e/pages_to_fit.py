@@ -112,6 +112,9 @@ PAGES = [
     Page("/duty/units/{unit}/", ("leader",), keys=("indicator", "value", "score", "person", "total")),
     Page("/duty/units/{unit}/records/detection_rate/", ("leader",), keys=("record", "counts")),
     Page("/duty/requirements/", ("leader",), keys=("post", "requirement")),
+    # The criminal link (两法衔接).
+    Page("/transfers/?status=all", ("leader", "inspector"), keys=("case", "status", "due")),
+    Page("/transfers/{transfer}/", ("leader",)),
 ]
 
 
@@ -182,4 +185,11 @@ def demo_objects() -> dict[str, object]:
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
         "onsite_record": OnSiteRecord.objects.filter(region__code=wujin).order_by("pk").first().pk,
         "onsite_form": _onsite_form(),
+        "transfer": _first_pk("transfers", "Transfer"),
     }
+
+
+def _first_pk(app: str, model: str) -> int:
+    from django.apps import apps
+
+    return apps.get_model(app, model).objects.order_by("pk").first().pk

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.cases.discretion import decision_assess, no_penalty_record
+from ecoenforce.cases.hooks import transition_guards_check
 from ecoenforce.cases.models import STAGE_LABELS, Case, StageDeadline
 from ecoenforce.cases.procedure import discussion_required
 from ecoenforce.cases.procedure_services import hearing_state, procedure_rules_current, record_step
@@ -282,6 +283,9 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
                                details={"reason": [_("Required.")]})
     before = _snapshot(case)
     today = effective_date or _today()
+    # Apps above cases may refuse a step (cases.hooks): the criminal link refuses deciding or closing a case whose
+    # facts meet a criminal threshold until a transfer decision is on record.
+    transition_guards_check(case=case, step=step, actor=actor, today=today)
     update = ["stage", "stage_due", "stage_due_provisional", "updated_at"]
     extra = {}
     if step.approves_filing:

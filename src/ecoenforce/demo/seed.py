@@ -380,6 +380,7 @@ class DemoSeeder:
         self.credit()
         self.planning()
         self.onsite()
+        self.criminal_link()
         self.work_queues()
         self.enterprise_service()
         self.grid_patrols()
@@ -469,6 +470,14 @@ class DemoSeeder:
         self.log(f"on-site records: {out['records']} filed ({out['problems']} with a problem raising a lead)")
 
     # --- the day's work queues (issue 14; owned by the flow of work) -----------------------------------------
+    def criminal_link(self) -> None:
+        """Two Wujin cases meeting a criminal threshold: one transferred to the police, one awaiting the decision."""
+        from ecoenforce.transfers.demo import transfers_demo
+
+        out = transfers_demo(users=self.users, today=self.today)
+        self.log(f"criminal link: case {out['transferred'] or '—'} sent to the police, case {out['waiting'] or '—'} "
+                 f"awaits the transfer decision")
+
     def work_queues(self) -> None:
         """Leads handed to officers and a city-level case at review, so that every role's queue has work."""
         from ecoenforce.demo.work import work_demo
