@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ecoenforce.sync",
     "ecoenforce.onsite",
     "ecoenforce.transfers",
+    "ecoenforce.casebook",
 ]
 
 MIDDLEWARE = [

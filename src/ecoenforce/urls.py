@@ -32,6 +32,7 @@ urlpatterns = [
     path("sampling/", include("ecoenforce.sampling.urls")),
     path("duty/", include("ecoenforce.duty.urls")),
     path("transfers/", include("ecoenforce.transfers.urls")),
+    path("casebook/", include("ecoenforce.casebook.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

@@ -59,6 +59,7 @@ ALLOWED = {
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
     "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
     "transfers": {"core", "registry", "cases", "leads", "notifications"},  # 两法衔接: hooks into cases (cases.hooks)
+    "casebook": {"core", "registry", "cases", "leads", "notifications"},  # typical cases, withdrawals (cases.hooks)
 }
 
 

@@ -115,6 +115,7 @@ PAGES = [
     # The criminal link (两法衔接).
     Page("/transfers/?status=all", ("leader", "inspector"), keys=("case", "status", "due")),
     Page("/transfers/{transfer}/", ("leader",)),
+    Page("/public/typical-cases/", (None,), keys=("title", "fine")),
 ]
 
 

@@ -40,11 +40,13 @@ def transition_guards_check(*, case, step, actor, today) -> None:
 
 
 def case_panel_register(key: str, provider: Callable[..., list[CasePanel]]) -> None:
-    """`provider(user=, case=, deciding=)` returns the panels to show on that user's case page."""
+    """`provider(user=, case=, deciding=, matter_code=)` returns the panels to show on that user's case page
+    (`matter_code`: the matter chosen on the decide form, "" before one is chosen)."""
     _PANELS[key] = provider
 
 
-def case_panels(*, user, case, deciding: bool) -> list[CasePanel]:
+def case_panels(*, user, case, deciding: bool, matter_code: str = "") -> list[CasePanel]:
     """Every provider's panels, in order."""
-    panels = [p for provider in _PANELS.values() for p in provider(user=user, case=case, deciding=deciding)]
+    panels = [p for provider in _PANELS.values()
+              for p in provider(user=user, case=case, deciding=deciding, matter_code=matter_code)]
     return sorted(panels, key=lambda p: p.order)

@@ -381,3 +381,20 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
         entity_event_record(entity=case.entity, kind=EntityEvent.Kind.PENALTY, date=today, ref=case.decision_number)
     case_step_notify(case, step=step, actor=actor, reason=reason, day=today)
     return case
+
+
+@transaction.atomic
+def case_publication_withdraw(*, case_id: int, actor: User, reason: str) -> Case:
+    """Take a published decision off the public portal because it was revoked or changed (行政处罚法 art. 48; the
+    record of why and when is the caller's — `casebook.services.decision_withdraw`). Unit leaders only."""
+    if not has_role(actor, [Role.UNIT_LEADER]):
+        raise PermissionDenied()
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+    if case.published_at is None:
+        raise InvalidTransition(_("This decision is not on the public portal."), code="not_published")
+    before = _snapshot(case)
+    case.published_at = None
+    case.save(update_fields=["published_at", "updated_at"])
+    audit_record(actor=actor, obj=case, action="case.publication_withdraw", before=before, after=_snapshot(case),
+                 reason=reason)
+    return case

@@ -247,4 +247,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "explanation": explanation_lines(case.discretion) if case.discretion else [],
         "panels": case_panels(case=case, user=request.user),
         "panels": case_panels(user=request.user, case=case, deciding=deciding),
+        "panels": case_panels(user=request.user, case=case, deciding=deciding,
+                              matter_code=str(posted.get("matter", "") if posted else "").strip()),
     })

@@ -62,6 +62,9 @@ ACTIONS = {
     "transfer.request_reconsideration": _("Reconsideration of the police's refusal requested"),
     "transfer.accept_refusal": _("Police's refusal accepted"),
     "transfer.share": _("Transfer decision shared with the procuratorate"),
+    "typical_case.create": _("Published as a typical case"),
+    "decision.withdraw": _("Revoked decision withdrawn from the public portal"),
+    "case.publication_withdraw": _("Decision taken off the public portal"),
     "catalogue.draft": _("Catalogue draft created"),
     "discretion_policy.add": _("Discretion policy version added"),
     "legal_review_policy.add": _("Legal review policy version added"),
@@ -233,6 +236,7 @@ def _pk(name: str, keyword: str) -> tuple[str, str, str]:
 
 OBJECT_KINDS: dict[str, ObjectKind] = {
     "cases.case": ObjectKind(_("Case"), lambda o: f"{o.number} {o.title}", _pk("cases:detail", "case_id")),
+    "casebook.typicalcase": ObjectKind(_("Typical case"), lambda o: o.title, _pk("disclosure:typical_detail", "typical_id")),
     "transfers.transfer": ObjectKind(_("Transfer to the police"), lambda o: f"{o.case.number} {o.get_kind_display()}",
                                      _pk("transfers:detail", "transfer_id")),
     "leads.lead": ObjectKind(_("Lead"), lambda o: f"{o.number} {o.title}", _pk("leads:detail", "lead_id")),

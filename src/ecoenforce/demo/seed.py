@@ -477,6 +477,9 @@ class DemoSeeder:
         out = transfers_demo(users=self.users, today=self.today)
         self.log(f"criminal link: case {out['transferred'] or '—'} sent to the police, case {out['waiting'] or '—'} "
                  f"awaits the transfer decision")
+        from ecoenforce.casebook.demo import casebook_demo
+
+        self.log(f"typical cases: {'; '.join(casebook_demo(leader=self.users['cityleader'])) or '—'}")
 
     def work_queues(self) -> None:
         """Leads handed to officers and a city-level case at review, so that every role's queue has work."""

@@ -20,4 +20,6 @@ urlpatterns = [
     path("rounds/<int:round_id>/round.json", views.round_file, name="round_file"),
     path("disclosures/", views_reports.reports, name="reports"),
     path("disclosures/<int:report_id>/", views_reports.report_detail, name="report_detail"),
+    path("typical-cases/", views.typical_cases, name="typical_cases"),
+    path("typical-cases/<int:typical_id>/", views.typical_detail, name="typical_detail"),
 ]

@@ -141,3 +141,35 @@ def round_results_csv(request: HttpRequest) -> HttpResponse:
                _("Credit code"), _("County"), _("Class"), _("Inspected on"), _("Result")]
     return export_response(fmt="csv", basename="public-round-results", headers=headers,
                            rows=public_round_result_rows())
+
+
+def _typical_public(t) -> dict:
+    """A typical case as the public reads it: redacted when curated, and every free text masked again here."""
+    from ecoenforce.casebook.selectors import industry_name
+    from ecoenforce.core.masking import mask_free_text
+
+    return {"id": t.pk, "title": mask_free_text(t.title), "facts": mask_free_text(t.facts_summary),
+            "violation": t.violation, "matter_code": t.matter_code, "legal_basis": t.legal_basis,
+            "outcome": mask_free_text(t.outcome), "fine": t.fine_amount, "industry": industry_name(t.industry),
+            "region": t.region.name, "tags": t.tags, "decided_on": t.decided_on, "published_at": t.published_at}
+
+
+def typical_cases(request: HttpRequest) -> HttpResponse:
+    """The typical-case library (典型案例): closed cases retold, redacted, tagged."""
+    from ecoenforce.casebook.selectors import typical_public_page
+
+    q, tag = request.GET.get("q", "").strip(), request.GET.get("tag", "").strip()
+    page = typical_public_page(q=q, tag=tag, page=request.GET.get("page"))
+    page.object_list = [_typical_public(t) for t in page.object_list]
+    return render(request, "disclosure/typical_cases.html", {"page": page, "q": q, "tag": tag})
+
+
+def typical_detail(request: HttpRequest, typical_id: int) -> HttpResponse:
+    """One typical case."""
+    from ecoenforce.casebook.selectors import typical_public_get
+
+    try:
+        typical = typical_public_get(typical_id=typical_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "disclosure/typical_detail.html", {"t": _typical_public(typical)})

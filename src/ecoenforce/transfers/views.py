@@ -43,7 +43,7 @@ def _may_edit(user, case) -> bool:
     return case.stage != Stage.CLOSED and _handles(user, case)
 
 
-def case_panel(*, user, case, deciding: bool) -> list[CasePanel]:
+def case_panel(*, user, case, deciding: bool, **_context) -> list[CasePanel]:
     """The case page's criminal-link block: thresholds met (in words), the transfers, links to act (reads only)."""
     facts = case_facts_for_case(case=case)
     transfers = transfers_for_case(case=case)
