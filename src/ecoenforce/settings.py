@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ecoenforce.onsite",
     "ecoenforce.transfers",
     "ecoenforce.casebook",
+    "ecoenforce.special",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("duty/", include("ecoenforce.duty.urls")),
     path("transfers/", include("ecoenforce.transfers.urls")),
     path("casebook/", include("ecoenforce.casebook.urls")),
+    path("special/", include("ecoenforce.special.urls")),
 ]
 
 # Error pages in the product's layout and language (Django's own are bare English); JSON under /api/.

@@ -60,6 +60,7 @@ ALLOWED = {
     "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
     "transfers": {"core", "registry", "cases", "leads", "notifications"},  # 两法衔接: hooks into cases (cases.hooks)
     "casebook": {"core", "registry", "cases", "leads", "notifications"},  # typical cases, withdrawals (cases.hooks)
+    "special": {"core", "registry", "cases", "leads", "notifications"},  # 专案 and 挂牌督办 (cases.hooks)
 }
 
 

@@ -116,6 +116,7 @@ PAGES = [
     Page("/transfers/?status=all", ("leader", "inspector"), keys=("case", "status", "due")),
     Page("/transfers/{transfer}/", ("leader",)),
     Page("/public/typical-cases/", (None,), keys=("title", "fine")),
+    Page("/special/", ("leader", "cityleader"), keys=("case", "deadline", "status", "name", "opened")),
 ]
 
 

@@ -30,6 +30,7 @@ NAV_ITEMS = [
     NavItem(_("Leads"), "leads:list", "inbox", frozenset(STAFF)),
     NavItem(_("Cases"), "cases:list", "briefcase", frozenset(STAFF)),
     NavItem(_("Transfers to the police"), "transfers:list", "building-bank", frozenset({Role.INSPECTOR, Role.UNIT_LEADER})),
+    NavItem(_("Special and supervised cases"), "special:list", "flag", frozenset({Role.INSPECTOR, Role.UNIT_LEADER})),
     NavItem(_("My tasks"), "planning:task_list", "checklist", frozenset({Role.INSPECTOR, Role.UNIT_LEADER})),
     NavItem(_("On-site work"), "onsite:worklist", "map-pin", frozenset({Role.INSPECTOR, Role.UNIT_LEADER})),
     NavItem(_("Inspection plans"), "planning:plan_list", "calendar", frozenset(STAFF)),
