@@ -27,18 +27,18 @@ def figure(html: str, name: str) -> int:
 EXPECTED = {
     # user: ({source: count}, total, overdue, near)
     "inspector_wj": ({"planning.tasks": 2, "leads.assigned": 2, "cases.waiting": 1, "compliance.review": 0, "compliance.overdue": 0, "cases.hearings": 0, "cases.reinspections": 0, "cases.payments": 0,
-                      "referrals.incoming": 0, "sampling.requester": 0}, 5, 2, 1),
+                      "referrals.incoming": 0, "sampling.requester": 0, "transfers.threshold": 0, "transfers.waiting": 0, "transfers.share": 0, "special.reports": 0}, 5, 2, 1),
     "inspector2_wj": ({"planning.tasks": 2, "leads.assigned": 1, "cases.waiting": 1, "compliance.review": 0, "compliance.overdue": 0, "cases.hearings": 0, "cases.reinspections": 0, "cases.payments": 0,
-                       "referrals.incoming": 0, "sampling.requester": 0}, 4, 1, 0),
+                       "referrals.incoming": 0, "sampling.requester": 0, "transfers.threshold": 0, "transfers.waiting": 0, "transfers.share": 0, "special.reports": 0}, 4, 1, 0),
     "leader_wj": ({"planning.tasks": 0, "leads.assigned": 0, "leads.to_assign": 2, "cases.waiting": 1,
                    "registry.positive": 0, "social.rewards": 0, "compliance.review": 0, "compliance.overdue": 0, "cases.hearings": 0, "cases.reinspections": 0, "cases.payments": 0,
-                   "referrals.incoming": 0, "referrals.overdue": 0, "referrals.answered": 0, "sampling.requester": 0}, 3, 0, 0),
+                   "referrals.incoming": 0, "referrals.overdue": 0, "referrals.answered": 0, "sampling.requester": 0, "transfers.threshold": 0, "transfers.waiting": 0, "transfers.share": 0, "special.reports": 0, "special.supervised": 0}, 3, 0, 0),
     "legal_wj": ({"cases.waiting": 1}, 1, 0, 0),
     "operator_wj": ({"warnings.mine": 1, "warnings.untaken": 2, "warnings.notices_overdue": 0, "compliance.review": 0, "compliance.overdue": 0,
                      "sampling.station": 0}, 3, 0, 0),
     "city_leader": ({"planning.tasks": 0, "leads.assigned": 0, "leads.to_assign": 0, "cases.waiting": 0,
                      "registry.positive": 0, "social.rewards": 0, "compliance.review": 0, "compliance.overdue": 0, "cases.hearings": 0, "cases.reinspections": 0, "cases.payments": 0,
-                     "referrals.incoming": 0, "referrals.overdue": 0, "referrals.answered": 0, "sampling.requester": 0}, 0, 0, 0),
+                     "referrals.incoming": 0, "referrals.overdue": 0, "referrals.answered": 0, "sampling.requester": 0, "transfers.threshold": 0, "transfers.waiting": 0, "transfers.share": 0, "special.reports": 0, "special.supervised": 0}, 0, 0, 0),
 }
 
 

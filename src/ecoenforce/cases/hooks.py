@@ -7,7 +7,9 @@
   — a provider never writes on a page load. The criminal link shows the thresholds and transfers; the typical-case
   library (`casebook`) shows similar cases beside the decide form.
 
-The apps register in their `AppConfig.ready()`; registering again under the same key replaces.
+The apps register in their `AppConfig.ready()`; registering again under the same key replaces. (`cases/panels.py`,
+added by the sampling lane at the same time, is a second, one-panel-per-provider registry rendered at the top of the
+page as `panels`; these render in the side column as `hook_panels`. They should be merged into one.)
 """
 
 from __future__ import annotations
