@@ -279,7 +279,9 @@ async def upload_figures(args) -> None:
     cut_client = Client(PORT, Bucket(args.mbit), cookie, csrf)
     cut_at = min(int(args.chunk_kib * 1024 * 2.6), len(extra) // 2)
     sha, _n = await upload(cut_client, extra, args.chunk_kib * 1024, cut_at=cut_at)
-    doubled = cut_client.chunk_bytes - len(extra)  # file bytes that went through twice in whole requests: 0
+    # What the link carried for this photo beyond its size: the bytes of the cut request that the server had not
+    # kept (a dropped body ends early; the server keeps what arrived and reports it as the offset to resume from).
+    sent_again = cut_client.chunk_bytes + cut_client.cut_bytes - len(extra)
     mb = total / 1_000_000
     print(f"Upload: {args.photos} photos × {args.mb} MB = {mb:.0f} MB over a {args.mbit:g} Mbit/s client-side token "
           f"bucket, {args.chunk_kib} KiB chunks ({chunks} PUTs)")
@@ -290,8 +292,8 @@ async def upload_figures(args) -> None:
     print(f"| outbox protocol: start, chunks at the server's offset, complete (re-hash, store) × {args.photos} | "
           f"{seconds:.1f} | {mb / seconds:.2f} | {seconds / baseline:.2f} |")
     print(f"blobs verified (stored SHA-256 = declared): {verified}/{args.photos}; cut at byte {cut_at:,} of a "
-          f"{len(extra):,}-byte photo and resumed from the server's offset: {cut_client.cut_bytes:,} bytes of the "
-          f"interrupted chunk sent again, {doubled:,} bytes stored twice, blob verified: {blob_ok(sha)}")
+          f"{len(extra):,}-byte photo and resumed from the server's offset: {cut_client.cut_bytes:,} bytes had gone "
+          f"before the cut, {sent_again:,} bytes were sent again, blob verified: {blob_ok(sha)}")
 
 
 # --- the work list on a phone profile -------------------------------------------------------------------------
@@ -338,11 +340,15 @@ def phone_figures(runs: int) -> None:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
             cdp.send("Network.emulateNetworkConditions", FAST_3G)
             rows["cold"].append(load_ms(fresh, base + target))
-            print("  cold", rows["cold"][-1], flush=True)
             fresh.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=120_000)
-            fresh.wait_for_timeout(1500)  # the worker's install fetches the shell under the same throttle
+            # The worker keeps the shell and the day's forms (fetched under the same throttle): measure once it is
+            # done, i.e. the cached pages stop growing.
+            seen, still = -1, 0
+            while still < 3:
+                fresh.wait_for_timeout(1000)
+                n = fresh.evaluate("() => caches.open('ee-pages').then(c => c.keys()).then(k => k.length)")
+                still, seen = (still + 1, seen) if n == seen else (0, n)
             rows["warm"].append(load_ms(fresh, base + target))
-            print("  warm", rows["warm"][-1], flush=True)
             context.set_offline(True)
             rows["offline"].append(load_ms(fresh, base + target))
             context.close()
