@@ -80,6 +80,8 @@ PAGES = [
     Page("/public/", (None,), keys=("number", "entity", "fine", "decided_on")),
     Page("/public/decisions/{decision}/", (None,)),
     Page("/public/catalogue/", (None,), keys=("code", "matter", "kind")),
+    Page("/public/officers/", (None,), keys=("name", "certificate")),
+    Page("/public/procedure/", (None,), keys=("step", "limit")),
     Page("/public/rounds/", (None,), keys=("round", "status")),
     Page("/public/rounds/{weighted_round}/", (None,), keys=("entity", "p")),
     Page("/planning/rounds/{weighted_round}/", ("leader",), keys=("entity", "p")),

@@ -326,3 +326,90 @@ def public_round_result_rows():
         yield [t.round.round_id, mask_free_text(t.round.title, names=names), t.round.organization.name, t.round.period_start,
                t.round.period_end, mask_free_text(t.entity.name, names=names), t.entity.uscc, t.entity.region.name,
                t.get_risk_class_display(), t.inspection.inspected_on if t.inspection else None, outcome]
+
+
+# --- 事前公开: the officers who may inspect, and the procedure a party goes through ------------------------------
+
+@dataclass(frozen=True)
+class PublicOfficer:
+    name: str
+    certificate_no: str
+    unit: str
+    post: str
+
+
+def public_officers(*, q: str = "", unit: str = "") -> list[PublicOfficer]:
+    """The certified enforcement officers (行政执法人员公示: name, certificate number, unit) of the enforcement
+    bureaus, so that a party can check the certificate an officer shows. Nothing else about a person is public."""
+    from ecoenforce.core.access import ENFORCEMENT_KINDS
+    from ecoenforce.core.models import Role, User
+
+    qs = (User.objects.filter(is_active=True, organization__kind__in=ENFORCEMENT_KINDS,
+                              role__in=(Role.INSPECTOR, Role.UNIT_LEADER, Role.LEGAL_REVIEWER))
+          .exclude(certificate_no="").select_related("organization__region"))
+    if unit:
+        qs = qs.filter(organization_id=unit) if str(unit).isdigit() else qs.none()
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(certificate_no__iexact=q) | Q(organization__name__icontains=q))
+    return [PublicOfficer(u.full_name or u.username, u.certificate_no, u.organization.name, str(Role(u.role).label))
+            for u in qs.order_by("organization__region__code", "organization__name", "certificate_no")]
+
+
+def public_units():
+    """The enforcement bureaus whose officers are listed (for the filter)."""
+    from ecoenforce.core.access import ENFORCEMENT_KINDS
+    from ecoenforce.core.models import Organization
+
+    return Organization.objects.filter(kind__in=ENFORCEMENT_KINDS).order_by("region__code", "name")
+
+
+@dataclass(frozen=True)
+class ProcedureStep:
+    stage: str
+    label: str
+    limit: str  # the time limit in words, "" where the law sets none
+    basis: str
+
+
+def public_procedure() -> list[ProcedureStep]:
+    """The administrative penalty procedure step by step with its time limits, read from the rules the platform
+    enforces (the workflow's stages, the stage deadlines, the procedure policy in force), so that the page a party
+    reads and the deadlines the platform keeps cannot disagree."""
+    from django.utils.translation import gettext as _
+
+    from ecoenforce.cases.models import STAGE_LABELS, StageDeadline
+    from ecoenforce.cases.procedure_services import procedure_rules_current
+    from ecoenforce.cases.services import DECISION_WITHIN_DAYS
+    from ecoenforce.cases.workflow import NOTICE_PERIOD_WORKING_DAYS, ORDER
+
+    rules, _version = procedure_rules_current()
+    deadlines = {d.stage: d for d in StageDeadline.objects.all()}
+    fixed = {
+        "filed": (_("The decision is due within %(n)d days of filing (extended once by %(e)d days with the head's "
+                    "approval, recorded with the reason).") % {"n": DECISION_WITHIN_DAYS, "e": rules.extension_days},
+                  "《行政处罚法》第六十条"),
+        "notice": (_("The party may state its case, defend itself and ask for a hearing within %(n)d working days of "
+                     "the advance notice; a hearing is notified at least %(h)d working days before it is held.")
+                   % {"n": NOTICE_PERIOD_WORKING_DAYS, "h": rules.hearing_notice_working_days},
+                   "《行政处罚法》第四十四条、第六十三条、第六十四条"),
+        "service": (_("The fine is paid within %(p)d days of receiving the decision; after that %(s)s%% of the fine "
+                      "is added each day, at most the fine itself.") % {"p": rules.payment_days,
+                                                                        "s": rules.surcharge_percent_per_day},
+                    "《行政处罚法》第六十七条、第七十二条"),
+        "execution": (_("The party may apply for reconsideration within %(r)d days or sue within %(l)d months; if it "
+                        "neither pays nor appeals, the bureau may apply to the court within %(a)d months after those "
+                        "periods.") % {"r": rules.reconsideration_days, "l": rules.lawsuit_months,
+                                       "a": rules.enforcement_application_months},
+                      "《行政复议法》第二十条；《行政诉讼法》第四十六条；《行政强制法》第五十三条"),
+    }
+    steps = []
+    for stage in ORDER:
+        key = str(stage.value if hasattr(stage, "value") else stage)
+        limit, basis = fixed.get(key, ("", ""))
+        d = deadlines.get(key)
+        if d is not None and not limit:
+            limit = (_("%(n)d working days") if d.day_kind == "working" else _("%(n)d days")) % {"n": d.days}
+            basis = d.basis
+        steps.append(ProcedureStep(key, str(STAGE_LABELS.get(stage, key)), limit, basis))
+    return steps

@@ -173,3 +173,18 @@ def typical_detail(request: HttpRequest, typical_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     return render(request, "disclosure/typical_detail.html", {"t": _typical_public(typical)})
+def officers(request: HttpRequest) -> HttpResponse:
+    """Certified enforcement officers: check the certificate an officer shows you."""
+    from ecoenforce.disclosure.selectors import public_officers, public_units
+
+    q, unit = request.GET.get("q", "").strip(), request.GET.get("unit", "").strip()
+    return render(request, "disclosure/officers.html", {
+        "officers": public_officers(q=q, unit=unit), "units": public_units(), "q": q, "unit": unit,
+    })
+
+
+def procedure(request: HttpRequest) -> HttpResponse:
+    """The administrative penalty procedure step by step, with the time limits the platform keeps."""
+    from ecoenforce.disclosure.selectors import public_procedure
+
+    return render(request, "disclosure/procedure.html", {"steps": public_procedure()})
