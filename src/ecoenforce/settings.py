@@ -195,8 +195,10 @@ FILES_DIR = VAR_DIR / "files"
 # up` starts one); TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs it in-process instead.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Tasks the scheduler (`ecoenforce schedule`) enqueues once a day, with the daily rule run's slot (claimed once across
-# schedulers): dotted paths of django-tasks tasks that take no argument.
-DAILY_TASKS = ["ecoenforce.compliance.tasks.compliance_reminders_task"]
+# schedulers): dotted paths of django-tasks tasks that take no argument — the firms' compliance reminders, and the
+# deadline sweep that tells every person of the deadlines in their queue that are near or passed (both idempotent).
+DAILY_TASKS = ["ecoenforce.compliance.tasks.compliance_reminders_task",
+               "ecoenforce.notifications.tasks.deadline_sweep_task"]
 
 # Notifications by e-mail (optional; each person chooses per kind). Off until the administrator sets ECOENFORCE_EMAIL=1
 # and Django's mail settings; SITE_URL makes the links in the e-mails absolute.

@@ -199,11 +199,17 @@ def test_the_daily_slot_of_the_scheduler_sends_the_reminders(firm, entity_wj, in
 
     settings.LAKE_DIR = tmp_path / "lake"
     assert "ecoenforce.compliance.tasks.compliance_reminders_task" in settings.DAILY_TASKS
+    assert "ecoenforce.notifications.tasks.deadline_sweep_task" in settings.DAILY_TASKS
     rectification_issue(actor=inspector_wj, entity_id=entity_wj.pk, source="inspection", title="补齐危废标识",
                         requirements="补齐标识并提供照片说明。", deadline=timezone.localdate() + dt.timedelta(days=5))
+    rectification_issue(actor=inspector_wj, entity_id=entity_wj.pk, source="inspection", title="清理雨水排口",
+                        requirements="清理雨水排口淤泥并提供清理前后照片说明。", deadline=timezone.localdate() + dt.timedelta(days=1))
     cst = tz(timedelta(hours=8))
     end = datetime.combine(timezone.localdate(), datetime.min.time(), cst)
     assert slot_start(slot=Slot(DAILY, end - timedelta(days=1), end)) is not None
     # the immediate task backend ran the reminders: this quarter's self-inspection and the 7-day mark of the task
     assert Notification.objects.filter(recipient=firm, key__startswith="compliance.remind:").exists()
+    # and the deadline sweep: the firm's task due tomorrow is near, so the firm is told by the queue's own words
+    near = Notification.objects.filter(recipient=firm, kind="deadline_near")
+    assert [n.params["what"] for n in near if "清理雨水排口" in n.params["what"]]
     assert slot_start(slot=Slot(DAILY, end - timedelta(days=1), end)) is None  # claimed once
