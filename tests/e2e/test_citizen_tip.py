@@ -25,7 +25,7 @@ def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(live_server, br
     _county, _industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001")])
     photo = tmp_path / "河道.png"
     photo.write_bytes(PNG)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
+    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
                                   is_mobile=True, geolocation={"latitude": 31.705, "longitude": 119.94},
                                   permissions=["geolocation"])
     page = context.new_page()

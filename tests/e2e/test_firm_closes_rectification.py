@@ -25,7 +25,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
+    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

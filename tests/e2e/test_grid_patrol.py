@@ -34,7 +34,7 @@ def test_a_grid_members_patrol_raises_a_lead_that_becomes_a_case(live_server, br
     not_a_photo.write_bytes(b"%!PS-Adobe not a photo")
     photo = tmp_path / "排口.png"
     photo.write_bytes(PNG)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
+    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
                                   is_mobile=True, geolocation={"latitude": 31.745, "longitude": 119.95},
                                   permissions=["geolocation"])
     page = context.new_page()

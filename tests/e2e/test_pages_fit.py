@@ -96,7 +96,7 @@ def _visit_every_page(browser, base: str, objects: dict) -> tuple[list[str], int
                 for user in spec.users:
                     by_user.setdefault(user, []).append(spec)
             for user, specs in by_user.items():
-                context = browser.new_context(viewport={"width": width, "height": height}, locale=lang)
+                context = browser.new_context(service_workers="block", viewport={"width": width, "height": height}, locale=lang)
                 context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
                 page = context.new_page()
                 page.set_default_timeout(20_000)
