@@ -12,7 +12,9 @@ PASSWORD = "Loop@2026x"
 
 def _region(code: str, name: str, level: str, parent: Region | None) -> Region:
     """Live-server tests run on a flushed database: make the reference rows they need if missing."""
-    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[
+        0
+    ]
 
 
 def reference() -> tuple[Region, Region, Industry]:
@@ -20,17 +22,28 @@ def reference() -> tuple[Region, Region, Industry]:
     province = _region("320000", "江苏省", "province", None)
     city = _region("320400", "常州市", "city", province)
     county = _region("320412", "武进区", "county", city)
-    industry = Industry.objects.get_or_create(code="1713", defaults={"name_zh": "棉印染精加工", "name_en": "Cotton dyeing"})[0]
+    industry = Industry.objects.get_or_create(
+        code="1713", defaults={"name_zh": "棉印染精加工", "name_en": "Cotton dyeing"}
+    )[0]
     return city, county, industry
 
 
 def wujin_staff(staff: list[tuple[str, str, str, str]]) -> tuple[Region, Industry, dict[str, User]]:
     """The city bureau and Wujin's brigade with these (username, role, name, certificate) people, all at Wujin."""
     city_region, county_region, industry = reference()
-    city = Organization.objects.create(name="常州市生态环境综合行政执法支队", short_name="常",
-                                       kind=Organization.Kind.CITY_BUREAU, region=city_region)
-    wujin = Organization.objects.create(name="武进区生态环境综合行政执法大队", short_name="武", parent=city,
-                                        kind=Organization.Kind.COUNTY_BUREAU, region=county_region)
+    city = Organization.objects.create(
+        name="常州市生态环境综合行政执法支队",
+        short_name="常",
+        kind=Organization.Kind.CITY_BUREAU,
+        region=city_region,
+    )
+    wujin = Organization.objects.create(
+        name="武进区生态环境综合行政执法大队",
+        short_name="武",
+        parent=city,
+        kind=Organization.Kind.COUNTY_BUREAU,
+        region=county_region,
+    )
     people = {}
     for username, role, name, cert in staff:
         user = User(username=username, role=role, full_name=name, organization=wujin, certificate_no=cert)

@@ -36,7 +36,9 @@ def page(browser):
     # Service workers are blocked in every browser test but the offline one: the installed worker prefetches the day's
     # pages in parallel, and the live test server shares one SQLite connection across its threads, which then wait on
     # each other for good (a page-fit run hung on it). tests/e2e/test_offline_inspection.py tests the worker itself.
-    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = browser.new_context(
+        service_workers="block", viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

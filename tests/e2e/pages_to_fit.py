@@ -62,7 +62,9 @@ PAGES = [
     Page("/enterprise/disclosures/", ("enterprise",), keys=("year", "entity", "status")),
     Page("/enterprise/calendar/", ("enterprise",), keys=("due", "what")),
     Page("/enterprise/help-visits/", ("enterprise",), keys=("date", "entity", "topic")),
-    Page("/compliance/rectifications/", ("leader", "inspector"), keys=("deadline", "title", "entity", "status")),
+    Page(
+        "/compliance/rectifications/", ("leader", "inspector"), keys=("deadline", "title", "entity", "status")
+    ),
     Page("/compliance/help-visits/", ("leader",), keys=("date", "entity", "topic")),
     Page("/public/disclosures/", (None,), keys=("year", "entity", "published")),
     # Monitoring and warnings.
@@ -130,8 +132,13 @@ def _demo_tip(county: str) -> str:
     from ecoenforce.social.services import tip_submit
 
     with transaction.atomic():
-        _tip, code, _created = tip_submit(channel="web", token="0" * 32, title="夜间河道排放黑水，气味刺鼻",
-                                          region=Region.objects.get(code=county), address="武宜路88号东侧桥下")
+        _tip, code, _created = tip_submit(
+            channel="web",
+            token="0" * 32,
+            title="夜间河道排放黑水，气味刺鼻",
+            region=Region.objects.get(code=county),
+            address="武宜路88号东侧桥下",
+        )
     return code
 
 
@@ -146,11 +153,18 @@ def _onsite_form() -> str:
     from ecoenforce.leads.models import Lead
     from ecoenforce.planning.models import DrawRound, InspectionTask
 
-    task = InspectionTask.objects.filter(inspectors__username="inspector", status="assigned",
-                                         round__status=DrawRound.Status.DRAWN).order_by("pk").first()
+    task = (
+        InspectionTask.objects.filter(
+            inspectors__username="inspector", status="assigned", round__status=DrawRound.Status.DRAWN
+        )
+        .order_by("pk")
+        .first()
+    )
     if task is not None:
         return f"task/{task.pk}"
-    lead = Lead.objects.filter(assigned_to__username="inspector", status="new", entity__isnull=False).order_by("pk")
+    lead = Lead.objects.filter(
+        assigned_to__username="inspector", status="new", entity__isnull=False
+    ).order_by("pk")
     return f"lead/{lead.first().pk}"
 
 
@@ -170,19 +184,33 @@ def demo_objects() -> dict[str, object]:
     wujin = "320412"
     return {
         "tip": _demo_tip(wujin),
-        "tip_lead": Lead.objects.filter(region__code=wujin, source=Lead.Source.TIP).order_by("-pk").first().pk,
+        "tip_lead": Lead.objects.filter(region__code=wujin, source=Lead.Source.TIP)
+        .order_by("-pk")
+        .first()
+        .pk,
         "case": Case.objects.filter(region__code=wujin).exclude(decision_number="").order_by("pk").first().pk,
         "lead": Lead.objects.filter(region__code=wujin).order_by("pk").first().pk,
         "plan": InspectionPlan.objects.get(organization__region__code=wujin).pk,
         "round": DrawRound.objects.get(status=DrawRound.Status.PUBLISHED).pk,
         "weighted_round": DrawRound.objects.filter(policy__mode="weighted").first().pk,
-        "entity": RegulatedEntity.objects.filter(region__code=wujin, cases__isnull=False).order_by("pk").first().pk,
+        "entity": RegulatedEntity.objects.filter(region__code=wujin, cases__isnull=False)
+        .order_by("pk")
+        .first()
+        .pk,
         "year": CatalogueVersion.objects.order_by("-year").first().year,
         "warning": Warning.objects.order_by("pk").first().pk,
-        "notice": ElectronicNotice.objects.filter(status=ElectronicNotice.Status.SENT).order_by("pk").first().pk,
+        "notice": ElectronicNotice.objects.filter(status=ElectronicNotice.Status.SENT)
+        .order_by("pk")
+        .first()
+        .pk,
         "device": MonitoringDevice.objects.order_by("pk").first().mn,
-        "meter": (Warning.objects.filter(rule__startswith="treatment").order_by("pk").values_list("mn", flat=True).first()
-                  or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn),
+        "meter": (
+            Warning.objects.filter(rule__startswith="treatment")
+            .order_by("pk")
+            .values_list("mn", flat=True)
+            .first()
+            or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn
+        ),
         "unit": Organization.objects.get(region__code=wujin, kind=Organization.Kind.COUNTY_BUREAU).pk,
         "decision": public_decision_list()[0].id,
         "sampling": _demo_sampling(wujin),

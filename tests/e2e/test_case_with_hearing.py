@@ -45,16 +45,33 @@ def _as(page, base, username, case):
 
 def test_a_case_goes_through_a_hearing_to_a_published_decision(live_server, page, shot):
     publish_starter_catalogue()
-    county, industry, people = wujin_staff([
-        ("zhou", Role.INSPECTOR, "周明", "32041200001"), ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-        ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"), ("lin", Role.LEGAL_REVIEWER, "林海燕", "32041200004"),
-    ])
-    entity = entity_create(actor=None, uscc=uscc_make("91320412", "MA1XQ8LU"), name="常州恒泰印染有限公司",
-                           industry=industry, region=county, address="常州市武进区湖塘镇长江路88号",
-                           permit_class=PermitClass.KEY, legal_representative="张卫东", is_key_unit=True)
-    case = case_open(entity=entity, opened_by=people["zhou"], title="常州恒泰印染有限公司超标排放水污染物案",
-                     facts="2026年11月执法检查时采样，总排口化学需氧量超标1.2倍。", source="日常检查",
-                     handlers=[people["zhou"], people["wu"]])
+    county, industry, people = wujin_staff(
+        [
+            ("zhou", Role.INSPECTOR, "周明", "32041200001"),
+            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"),
+            ("lin", Role.LEGAL_REVIEWER, "林海燕", "32041200004"),
+        ]
+    )
+    entity = entity_create(
+        actor=None,
+        uscc=uscc_make("91320412", "MA1XQ8LU"),
+        name="常州恒泰印染有限公司",
+        industry=industry,
+        region=county,
+        address="常州市武进区湖塘镇长江路88号",
+        permit_class=PermitClass.KEY,
+        legal_representative="张卫东",
+        is_key_unit=True,
+    )
+    case = case_open(
+        entity=entity,
+        opened_by=people["zhou"],
+        title="常州恒泰印染有限公司超标排放水污染物案",
+        facts="2026年11月执法检查时采样，总排口化学需氧量超标1.2倍。",
+        source="日常检查",
+        handlers=[people["zhou"], people["wu"]],
+    )
     base = live_server.url
 
     _as(page, base, "chen", case)
@@ -77,7 +94,9 @@ def test_a_case_goes_through_a_hearing_to_a_published_decision(live_server, page
     # A hearing too soon is refused with the dates; the earliest lawful date is accepted.
     today = timezone.localdate()
     earliest = calendar_current().add_working_days(today, 7).due
-    _step(page, "schedule_hearing", hearing_on=str(earliest - dt.timedelta(days=1)), place="武进分局三楼听证室")
+    _step(
+        page, "schedule_hearing", hearing_on=str(earliest - dt.timedelta(days=1)), place="武进分局三楼听证室"
+    )
     error = page.locator("[data-testid=form-error]").inner_text()
     assert str(earliest) in error and str(today) in error
     _step(page, "schedule_hearing", hearing_on=str(earliest), place="武进分局三楼听证室")
@@ -88,23 +107,32 @@ def test_a_case_goes_through_a_hearing_to_a_published_decision(live_server, page
 
     # Time passes to the hearing day (the recorded dates move back as a whole).
     shift = earliest - today
-    Hearing.objects.filter(pk=hearing.pk).update(requested_on=today - shift, notice_served_on=today - shift,
-                                                 hearing_on=today)
+    Hearing.objects.filter(pk=hearing.pk).update(
+        requested_on=today - shift, notice_served_on=today - shift, hearing_on=today
+    )
     case.refresh_from_db()
-    Case.objects.filter(pk=case.pk).update(notice_served_on=case.notice_served_on - shift,
-                                           notice_period_ends=case.notice_period_ends - shift)
+    Case.objects.filter(pk=case.pk).update(
+        notice_served_on=case.notice_served_on - shift, notice_period_ends=case.notice_period_ends - shift
+    )
 
     # The leader records the hearing, hosted by the legal reviewer (not one of the investigators).
     _as(page, base, "chen", case)
-    _step(page, "record_hearing", host=str(people["lin"].pk), attendees="当事人委托代理人王律师；承办人周明、吴静",
-          arguments="当事人称超标系污水处理设施临时故障，已修复。", outcome="陈述申辩理由不足以减轻处罚，维持拟处罚意见。")
+    _step(
+        page,
+        "record_hearing",
+        host=str(people["lin"].pk),
+        attendees="当事人委托代理人王律师；承办人周明、吴静",
+        arguments="当事人称超标系污水处理设施临时故障，已修复。",
+        outcome="陈述申辩理由不足以减轻处罚，维持拟处罚意见。",
+    )
     assert "林海燕" in page.locator("[data-testid=hearing]").inner_text()
     # A decision after a hearing is major: without legal review it is refused.
     form = page.locator("form:has(button[data-action=decide])")
     form.locator("select[name=matter]").select_option("CF-SW-083")
     form.locator("textarea[name=decision_text]").fill(
         "经查，你单位（法定代表人：张卫东，电话13912345678）超标排放水污染物，"
-        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币100000元。")
+        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币100000元。"
+    )
     form.locator("button[data-action=decide]").click()
     page.wait_for_load_state("load")
     assert "法制审核" in page.content()
@@ -119,7 +147,8 @@ def test_a_case_goes_through_a_hearing_to_a_published_decision(live_server, page
     form.locator("select[name=matter]").select_option("CF-SW-083")
     form.locator("textarea[name=decision_text]").fill(
         "经查，你单位（法定代表人：张卫东，电话13912345678）超标排放水污染物，"
-        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币100000元。")
+        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币100000元。"
+    )
     form.locator("button[data-action=decide]").click()
     page.wait_for_load_state("load")
     case.refresh_from_db()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from browser_steps import reference, submit, wujin_staff
 from django.db import transaction
+from playwright.sync_api import expect
 
 from ecoenforce.core.models import Role
 from ecoenforce.leads.models import Lead
@@ -19,15 +20,23 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 WHAT = "夜间有管子向河里排黑水，气味刺鼻"
 
 
-def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(live_server, browser, shot, settings, tmp_path):
+def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(
+    live_server, browser, shot, settings, tmp_path
+):
     settings.FILES_DIR = tmp_path / "files"
     _city, county, _industry = reference()
     _county, _industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001")])
     photo = tmp_path / "河道.png"
     photo.write_bytes(PNG)
-    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
-                                  is_mobile=True, geolocation={"latitude": 31.705, "longitude": 119.94},
-                                  permissions=["geolocation"])
+    context = browser.new_context(
+        service_workers="block",
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        has_touch=True,
+        is_mobile=True,
+        geolocation={"latitude": 31.705, "longitude": 119.94},
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     base = live_server.url
@@ -42,7 +51,8 @@ def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(live_server, br
     page.select_option("#id_region", str(county.pk))
     page.fill("#id_address", "武宜路88号东侧桥下")
     page.click("[data-testid=geolocate]")
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    # A locator wait, not wait_for_function: the page's CSP forbids the eval its polling relies on.
+    expect(page.locator("#id_latitude")).not_to_have_value("", timeout=15_000)
     page.set_input_files("#id_photos", str(photo))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "tip-01-phone-form")
@@ -56,8 +66,12 @@ def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(live_server, br
     assert (tip.lead.region, str(tip.latitude), tip.photos.count()) == (county, "31.705000", 1)
 
     with transaction.atomic():
-        lead_close(lead_id=tip.lead_id, actor=people["zhou"], reason=Lead.CloseReason.NO_VIOLATION,
-                   note="周明夜间复查，排口无排放")
+        lead_close(
+            lead_id=tip.lead_id,
+            actor=people["zhou"],
+            reason=Lead.CloseReason.NO_VIOLATION,
+            note="周明夜间复查，排口无排放",
+        )
 
     page.goto(f"{base}/tips/")
     page.fill("[data-testid=find-code]", code.lower())

@@ -17,7 +17,9 @@ WATCH = """window.__csp = []; document.addEventListener('securitypolicyviolation
 
 def test_pages_run_under_the_policy(live_server, page):
     _region, _industry, people = wujin_staff([("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
-    admin = User(username="root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="系统管理员")
+    admin = User(
+        username="root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="系统管理员"
+    )
     admin.set_password(PASSWORD)
     admin.save()
     base = live_server.url

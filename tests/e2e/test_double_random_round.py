@@ -23,13 +23,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def _bureau() -> dict[str, User]:
     """Wujin with two inspectors and its leader (all certified) and six classified entities."""
-    county_region, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001"),
-                                                   ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-                                                   ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
+    county_region, industry, people = wujin_staff(
+        [
+            ("zhou", Role.INSPECTOR, "周明", "32041200001"),
+            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"),
+        ]
+    )
     for n, risk_class in enumerate(["special", "special", "key", "key", "general", "general"], start=1):
-        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2E2E{n:02d}"), name=f"常州抽查测试化工有限公司{n}",
-                               industry=industry, region=county_region, address=f"常州市武进区湖塘镇测试路{n}号",
-                               permit_class=PermitClass.KEY, legal_representative="张卫东")
+        entity = entity_create(
+            actor=None,
+            uscc=uscc_make("91320412", f"MA2E2E{n:02d}"),
+            name=f"常州抽查测试化工有限公司{n}",
+            industry=industry,
+            region=county_region,
+            address=f"常州市武进区湖塘镇测试路{n}号",
+            permit_class=PermitClass.KEY,
+            legal_representative="张卫东",
+        )
         RegulatedEntity.objects.filter(pk=entity.pk).update(risk_class=risk_class)
     return people
 
@@ -87,7 +98,9 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
     assert rows.count() == len(mine)
     page.click(f"text={mine[0].entity.name}")
     result = page.locator("[data-testid=task-result]")
-    assert result.locator("input[name=inspected_on]").input_value() == ""  # nothing pre-filled: the officer says
+    assert (
+        result.locator("input[name=inspected_on]").input_value() == ""
+    )  # nothing pre-filled: the officer says
     assert not result.locator("input[name=violation_found]:checked").count()
     result.locator("input[name=inspected_on]").fill(timezone.localdate(round_.drawn_at).isoformat())
     result.locator("input[name=violation_found][value=yes]").check()
@@ -104,9 +117,13 @@ def test_leader_runs_a_round_that_anyone_can_verify(live_server, page, shot):
 
     # The other results come in through the same service the page uses; then the leader publishes.
     for task in InspectionTask.objects.filter(round=round_, status=InspectionTask.Status.ASSIGNED):
-        task_record_result(actor=task.inspectors.first(), task_id=task.pk,
-                           inspected_on=timezone.localdate(round_.drawn_at).isoformat(), violation_found=False,
-                           findings="检查污染防治设施运行记录，未发现问题")
+        task_record_result(
+            actor=task.inspectors.first(),
+            task_id=task.pk,
+            inspected_on=timezone.localdate(round_.drawn_at).isoformat(),
+            violation_found=False,
+            findings="检查污染防治设施运行记录，未发现问题",
+        )
     sign_in(page, base, "chen")
     page.goto(f"{base}/planning/rounds/{round_.pk}/")
     page.check("[data-testid=publish-confirm]")

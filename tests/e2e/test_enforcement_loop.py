@@ -20,21 +20,35 @@ from factories import publish_starter_catalogue
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-
-
 def _people():
     publish_starter_catalogue()
-    county_region, industry, people = wujin_staff([
-        ("zhou", Role.INSPECTOR, "周明", "32041200001"), ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-        ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"), ("lin", Role.LEGAL_REVIEWER, "林海燕", "32041200004"),
-    ])
-    entity = entity_create(actor=None, uscc=_valid_uscc(), name="常州恒泰印染有限公司",
-                           industry=industry, region=county_region,
-                           address="常州市武进区湖塘镇长江路88号", permit_class=PermitClass.KEY,
-                           legal_representative="张卫东", is_key_unit=True)
-    lead, _ = lead_create(source=Lead.Source.TIP, title="群众举报夜间偷排印染废水", entity=entity,
-                          description="举报人称每晚十点后雨水排口有深色废水排出。", reporter_name="李芳",
-                          reporter_phone="13912345678")
+    county_region, industry, people = wujin_staff(
+        [
+            ("zhou", Role.INSPECTOR, "周明", "32041200001"),
+            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"),
+            ("lin", Role.LEGAL_REVIEWER, "林海燕", "32041200004"),
+        ]
+    )
+    entity = entity_create(
+        actor=None,
+        uscc=_valid_uscc(),
+        name="常州恒泰印染有限公司",
+        industry=industry,
+        region=county_region,
+        address="常州市武进区湖塘镇长江路88号",
+        permit_class=PermitClass.KEY,
+        legal_representative="张卫东",
+        is_key_unit=True,
+    )
+    lead, _ = lead_create(
+        source=Lead.Source.TIP,
+        title="群众举报夜间偷排印染废水",
+        entity=entity,
+        description="举报人称每晚十点后雨水排口有深色废水排出。",
+        reporter_name="李芳",
+        reporter_phone="13912345678",
+    )
     return people, entity, lead
 
 
@@ -116,14 +130,17 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     assert form.locator("select[name=matter]").input_value() == "CF-SW-083"
     form.locator("textarea[name=decision_text]").fill(
         "经查，你单位（法定代表人：张卫东，电话13912345678）通过雨水排口排放印染废水，"
-        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币150000元。")
+        "依据《中华人民共和国水污染防治法》第八十三条，决定处以罚款人民币150000元。"
+    )
     form.locator("button[data-action=decide]").click()
     page.wait_for_load_state("load")
     case.refresh_from_db()
     assert case.stage == Stage.DECISION
     assert case.decision_number == f"武环罚〔{case.decided_on.year}〕1号"
     assert page.locator("[data-testid=decision-number]").inner_text() == case.decision_number
-    assert "《中华人民共和国水污染防治法》第八十三条" in page.locator("[data-testid=case-matter]").inner_text()
+    assert (
+        "《中华人民共和国水污染防治法》第八十三条" in page.locator("[data-testid=case-matter]").inner_text()
+    )
     shot(page, "02-decided")
     sign_out(page)
 

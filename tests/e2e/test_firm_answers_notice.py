@@ -25,9 +25,16 @@ EXPLANATION = "11月28日凌晨脱硫塔循环泵故障，当日已启用备用�
 def test_the_firm_answers_the_notice_and_the_operator_reads_it(live_server, page, shot, settings, tmp_path):
     settings.FILES_DIR = tmp_path / "files"
     county, industry, people = wujin_staff([("xu", Role.MONITORING_OPERATOR, "徐晓东", "")])
-    entity = entity_create(actor=None, uscc=uscc_make("91320412", "MA2E2N01"), name="常州恒泰热电有限公司",
-                           industry=industry, region=county, address="常州市武进区湖塘镇热电路1号",
-                           permit_class=PermitClass.KEY, legal_representative="张卫东")
+    entity = entity_create(
+        actor=None,
+        uscc=uscc_make("91320412", "MA2E2N01"),
+        name="常州恒泰热电有限公司",
+        industry=industry,
+        region=county,
+        address="常州市武进区湖塘镇热电路1号",
+        permit_class=PermitClass.KEY,
+        legal_representative="张卫东",
+    )
     entity.networked_monitoring, entity.permit_reports_on_time, entity.credit_grade = True, True, "green"
     entity.save()
     firm = User(username="cao", role=Role.ENTERPRISE, full_name="曹丽娟")
@@ -35,10 +42,20 @@ def test_the_firm_answers_the_notice_and_the_operator_reads_it(live_server, page
     firm.save()
     EnterpriseAccount.objects.create(user=firm, entity=entity)
     start = dt.datetime(2026, 11, 28, 1, tzinfo=dt.UTC)
-    warning = Warning.objects.create(event_id="e2e-notice-0001", rule="exceedance", mn="CZ3204120000001",
-                                     pollutant="a21026", entity=entity, region=county, start=start,
-                                     end=start + dt.timedelta(hours=3), severity="high", value=152.5, threshold=35.0,
-                                     hits=3)
+    warning = Warning.objects.create(
+        event_id="e2e-notice-0001",
+        rule="exceedance",
+        mn="CZ3204120000001",
+        pollutant="a21026",
+        entity=entity,
+        region=county,
+        start=start,
+        end=start + dt.timedelta(hours=3),
+        severity="high",
+        value=152.5,
+        threshold=35.0,
+        hits=3,
+    )
     base = live_server.url
     pdf = tmp_path / "脱硫系统维修记录.pdf"
     pdf.write_bytes(PDF)
@@ -46,7 +63,9 @@ def test_the_firm_answers_the_notice_and_the_operator_reads_it(live_server, page
     # The operator sends the notice from the warning.
     sign_in(page, base, "xu")
     page.goto(f"{base}/warnings/{warning.pk}/")
-    page.fill("textarea[name=notice-message]", "二氧化硫小时均值连续3小时超标，请说明原因并提供治理设施运行记录。")
+    page.fill(
+        "textarea[name=notice-message]", "二氧化硫小时均值连续3小时超标，请说明原因并提供治理设施运行记录。"
+    )
     submit(page, page.locator("[data-testid=notify]"))
     notice = ElectronicNotice.objects.get(warning=warning)
     sign_out(page)

@@ -25,20 +25,31 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(service_workers="block", viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
+    context = browser.new_context(
+        service_workers="block", viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
 
 
-def test_the_firm_closes_a_rectification_and_publishes_its_disclosure(live_server, phone, shot, settings, tmp_path):
+def test_the_firm_closes_a_rectification_and_publishes_its_disclosure(
+    live_server, phone, shot, settings, tmp_path
+):
     page = phone
     settings.FILES_DIR = tmp_path / "files"
     county, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001")])
-    entity = entity_create(actor=None, uscc=uscc_make("91320412", "MA2E2N02"), name="常州恒泰热电有限公司",
-                           industry=industry, region=county, address="常州市武进区湖塘镇热电路1号",
-                           permit_class=PermitClass.KEY, legal_representative="张卫东")
+    entity = entity_create(
+        actor=None,
+        uscc=uscc_make("91320412", "MA2E2N02"),
+        name="常州恒泰热电有限公司",
+        industry=industry,
+        region=county,
+        address="常州市武进区湖塘镇热电路1号",
+        permit_class=PermitClass.KEY,
+        legal_representative="张卫东",
+    )
     firm = User(username="cao", role=Role.ENTERPRISE, full_name="曹丽娟")
     firm.set_password(PASSWORD)
     firm.save()
@@ -85,8 +96,11 @@ def test_the_firm_closes_a_rectification_and_publishes_its_disclosure(live_serve
     sign_in(page, base, "cao")
     page.goto(f"{base}/enterprise/rectifications/{task.pk}/")
     with translation.override("zh-hans"):  # the product's first language, whatever the browser's
-        closed, emergencies, published = (str(Rectification.Status.ACCEPTED.label), gettext("Environmental emergencies"),
-                                          gettext("Published"))
+        closed, emergencies, published = (
+            str(Rectification.Status.ACCEPTED.label),
+            gettext("Environmental emergencies"),
+            gettext("Published"),
+        )
     assert page.locator("[data-testid=rectification-status]").inner_text() == closed == "已办结"
     year = timezone.localdate().year - 1
     page.goto(f"{base}/enterprise/disclosures/{entity.pk}/{year}/")

@@ -39,18 +39,33 @@ def _photo() -> bytes:
 
 
 def _drawn_task():
-    _county, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001"),
-                                             ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-                                             ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
+    _county, industry, people = wujin_staff(
+        [
+            ("zhou", Role.INSPECTOR, "周明", "32041200001"),
+            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"),
+        ]
+    )
     for n in range(1, 5):
-        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2QF{n:03d}"), name=f"常州离线检查化工有限公司{n}",
-                               industry=industry, region=_county, address=f"常州市武进区湖塘镇离线路{n}号",
-                               permit_class=PermitClass.KEY, legal_representative="张卫东")
+        entity = entity_create(
+            actor=None,
+            uscc=uscc_make("91320412", f"MA2QF{n:03d}"),
+            name=f"常州离线检查化工有限公司{n}",
+            industry=industry,
+            region=_county,
+            address=f"常州市武进区湖塘镇离线路{n}号",
+            permit_class=PermitClass.KEY,
+            legal_representative="张卫东",
+        )
         RegulatedEntity.objects.filter(pk=entity.pk).update(risk_class="special")
     today = timezone.localdate()
-    round_ = round_commit(actor=people["chen"], title="离线检查轮次", period_start=today,
-                          period_end=today + dt.timedelta(days=30),
-                          ratios={"special": Decimal("1"), "key": Decimal("1"), "general": Decimal("1")})
+    round_ = round_commit(
+        actor=people["chen"],
+        title="离线检查轮次",
+        period_start=today,
+        period_end=today + dt.timedelta(days=30),
+        ratios={"special": Decimal("1"), "key": Decimal("1"), "general": Decimal("1")},
+    )
     round_draw(actor=people["chen"], round_id=round_.pk)
     task = InspectionTask.objects.filter(inspectors=people["zhou"]).order_by("pk").first()
     other = task.inspectors.exclude(pk=people["zhou"].pk).get()
@@ -65,29 +80,43 @@ def _sign(page, field: str) -> None:
     page.mouse.move(x + 20, y + box["height"] * 0.7)
     page.mouse.down()
     for i in range(1, 12):
-        page.mouse.move(x + 20 + i * (box["width"] - 40) / 11, y + box["height"] * (0.3 if i % 2 else 0.7), steps=3)
+        page.mouse.move(
+            x + 20 + i * (box["width"] - 40) / 11, y + box["height"] * (0.3 if i % 2 else 0.7), steps=3
+        )
     page.mouse.up()
     assert page.locator(f'input[name="{field}"]').input_value().startswith("data:image/png;base64,")
 
 
-def test_an_inspection_completed_offline_arrives_once_with_its_evidence(live_server, browser, settings, tmp_path,
-                                                                         shot):
+def test_an_inspection_completed_offline_arrives_once_with_its_evidence(
+    live_server, browser, settings, tmp_path, shot
+):
     settings.FILES_DIR = tmp_path / "files"
     task, other = _drawn_task()
     base = live_server.url
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
         sign_in(page, base, "zhou")
         # Online, the work list: the service worker takes the page and keeps a copy of the day's forms.
         page.goto(f"{base}/onsite/")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        # Polled with evaluate, not wait_for_function: the page's CSP forbids the eval its polling relies on.
+        for _ in range(300):
+            if page.evaluate("navigator.serviceWorker.controller !== null"):
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError("the service worker never took the page")
         form_url = f"/onsite/new/task/{task.pk}/"
-        for _ in range(300):  # evaluate awaits the promise (wait_for_function would take it as truthy at once)
-            if page.evaluate("url => caches.open('ee-pages').then(c => c.match(url)).then(hit => !!hit)",
-                             f"{base}{form_url}"):
+        for _ in range(
+            300
+        ):  # evaluate awaits the promise (wait_for_function would take it as truthy at once)
+            if page.evaluate(
+                "url => caches.open('ee-pages').then(c => c.match(url)).then(hit => !!hit)",
+                f"{base}{form_url}",
+            ):
                 break
             page.wait_for_timeout(100)
         else:
@@ -114,7 +143,8 @@ def test_an_inspection_completed_offline_arrives_once_with_its_evidence(live_ser
         _sign(page, "sig_party")
         photo = _photo()
         form.locator("input[name=photos]").set_input_files(
-            files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+            files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+        )
         form.locator("textarea[name=summary]").fill("检查危险废物贮存场所及台账。")
         form.locator("[data-testid=onsite-submit]").click()
 

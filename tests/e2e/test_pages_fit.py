@@ -11,15 +11,20 @@ import pytest
 from django.apps import apps as django_apps
 from e2e_chromium import CHROMIUM, CHROMIUM_ARGS, OUTPUT
 from pages_to_fit import PAGES, demo_objects
+from playwright.sync_api import expect
 
 from ecoenforce.core.models import Region
 from ecoenforce.demo.seed import DEMO_PASSWORD, DemoSeeder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 # The reference data the migrations seed (regions, industries, policies), which earlier transactional tests flush.
-SEED_MIGRATIONS = ["core.migrations.0002_seed_reference", "registry.migrations.0002_seed_industries",
-                   "registry.migrations.0005_seed_risk_policy", "cases.migrations.0002_seed_stage_deadlines",
-                   "planning.migrations.0002_seed_planning_policy"]
+SEED_MIGRATIONS = [
+    "core.migrations.0002_seed_reference",
+    "registry.migrations.0002_seed_industries",
+    "registry.migrations.0005_seed_risk_policy",
+    "cases.migrations.0002_seed_stage_deadlines",
+    "planning.migrations.0002_seed_planning_policy",
+]
 
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 LANGS = ("zh-hans", "en")
@@ -69,8 +74,10 @@ def small_demo(settings, tmp_path):
     return demo_objects()
 
 
-@pytest.mark.skipif("postgres" in os.environ.get("DATABASE_URL", ""),
-                    reason="layout does not depend on the database; run once, on SQLite")
+@pytest.mark.skipif(
+    "postgres" in os.environ.get("DATABASE_URL", ""),
+    reason="layout does not depend on the database; run once, on SQLite",
+)
 def test_every_page_fits_with_its_key_columns_in_sight(live_server, small_demo):
     # The browser starts after the demo is seeded: the demo's gateway feed runs its own asyncio loop, which cannot
     # start while Playwright's is running (so this test does not use the module-wide `browser` fixture).
@@ -96,12 +103,17 @@ def _visit_every_page(browser, base: str, objects: dict) -> tuple[list[str], int
                 for user in spec.users:
                     by_user.setdefault(user, []).append(spec)
             for user, specs in by_user.items():
-                context = browser.new_context(service_workers="block", viewport={"width": width, "height": height}, locale=lang)
+                context = browser.new_context(
+                    service_workers="block", viewport={"width": width, "height": height}, locale=lang
+                )
                 context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
                 page = context.new_page()
                 page.set_default_timeout(20_000)
                 errors: list[str] = []
-                page.on("console", lambda m, errors=errors: errors.append(m.text[:120]) if m.type == "error" else None)
+                page.on(
+                    "console",
+                    lambda m, errors=errors: errors.append(m.text[:120]) if m.type == "error" else None,
+                )
                 if user:
                     page.goto(f"{base}/accounts/login/")
                     page.fill("#id_username", user)
@@ -113,7 +125,7 @@ def _visit_every_page(browser, base: str, objects: dict) -> tuple[list[str], int
                     where = f"{size} {lang} {user or 'public'} {path}"
                     errors.clear()
                     response = page.goto(base + path)
-                    page.wait_for_function("document.documentElement.dataset.foldReady === '1'")
+                    expect(page.locator("html")).to_have_attribute("data-fold-ready", "1", timeout=15_000)
                     visits += 1
                     found = []
                     if response is None or response.status >= 400:

@@ -19,18 +19,28 @@ WATCH = """window.__csp = []; document.addEventListener('securitypolicyviolation
 
 def _all_regions() -> None:
     """The live server's database is flushed between tests: put the 3,212 divisions back, parents first."""
-    rows = json.loads((Path(__file__).resolve().parents[2] / "src" / "ecoenforce" / "core" / "seed" /
-                       "regions.json").read_text(encoding="utf-8"))["regions"]
+    rows = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "src" / "ecoenforce" / "core" / "seed" / "regions.json"
+        ).read_text(encoding="utf-8")
+    )["regions"]
     have = set(Region.objects.values_list("code", flat=True))
     for level in ("province", "city", "county"):
         parents = {r.code: r for r in Region.objects.all()}
-        Region.objects.bulk_create([Region(code=r["code"], name=r["name"], level=level, parent=parents.get(r["parent"]))
-                                    for r in rows if r["level"] == level and r["code"] not in have])
+        Region.objects.bulk_create(
+            [
+                Region(code=r["code"], name=r["name"], level=level, parent=parents.get(r["parent"]))
+                for r in rows
+                if r["level"] == level and r["code"] not in have
+            ]
+        )
 
 
 def test_a_region_is_found_by_typing_and_shown_with_its_city(live_server, page):
     _all_regions()
-    admin = User(username="root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="系统管理员")
+    admin = User(
+        username="root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, full_name="系统管理员"
+    )
     admin.set_password(PASSWORD)
     admin.save()
     base = live_server.url
@@ -50,12 +60,19 @@ def test_a_region_is_found_by_typing_and_shown_with_its_city(live_server, page):
     assert options.nth(0).inner_text() in {"阳泉市 / 城区", "晋城市 / 城区", "汕尾市 / 城区"}
     options.filter(has_text="阳泉市 / 城区").click()
     assert page.locator("select[name=region]").input_value() == str(Region.objects.get(code="140302").pk)
-    assert page.locator(".field-region .select2-selection__rendered").inner_text().strip().endswith("阳泉市 / 城区")
+    assert (
+        page.locator(".field-region .select2-selection__rendered")
+        .inner_text()
+        .strip()
+        .endswith("阳泉市 / 城区")
+    )
 
     # The entity list's county filter (an administrator sees the whole country) is searchable too.
     page.goto(base + "/registry/entities/")
     page.fill("[data-testid=select-search]", "阳泉 城区")
     assert page.locator("select[name=region]").input_value() == "140302"
-    assert page.locator("select[name=region] option:not([hidden])").count() == 2  # "All counties" and the match
+    assert (
+        page.locator("select[name=region] option:not([hidden])").count() == 2
+    )  # "All counties" and the match
     assert page.evaluate("window.__csp") == []
     assert foreign == []

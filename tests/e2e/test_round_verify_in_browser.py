@@ -28,27 +28,48 @@ WATCH = """window.__csp = []; document.addEventListener('securitypolicyviolation
 
 def _published_round() -> DrawRound:
     """Wujin's round, format 2, with an officer's declared tie to a drawn special entity and a witness's entropy."""
-    region, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001"),
-                                            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-                                            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
+    region, industry, people = wujin_staff(
+        [
+            ("zhou", Role.INSPECTOR, "周明", "32041200001"),
+            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"),
+        ]
+    )
     entities = []
     for n, risk_class in enumerate(["special", "special", "key", "key", "general", "general"], start=1):
-        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2HYA{n:02d}"), name=f"常州核验测试化工有限公司{n}",
-                               industry=industry, region=region, address=f"湖塘镇核验路{n}号",
-                               permit_class=PermitClass.KEY, legal_representative="张卫东")
+        entity = entity_create(
+            actor=None,
+            uscc=uscc_make("91320412", f"MA2HYA{n:02d}"),
+            name=f"常州核验测试化工有限公司{n}",
+            industry=industry,
+            region=region,
+            address=f"湖塘镇核验路{n}号",
+            permit_class=PermitClass.KEY,
+            legal_representative="张卫东",
+        )
         RegulatedEntity.objects.filter(pk=entity.pk).update(risk_class=risk_class)
         entities.append(entity)
     today = dt.date.today()
-    InspectorTie.objects.create(inspector=people["zhou"], entity=entities[0], kind=InspectorTie.Kind.KIN,
-                                declared_on=today)
+    InspectorTie.objects.create(
+        inspector=people["zhou"], entity=entities[0], kind=InspectorTie.Kind.KIN, declared_on=today
+    )
     leader = people["chen"]
-    round_ = round_commit(actor=leader, title="第四季度双随机抽查（浏览器核验）", period_start=today,
-                          period_end=today + dt.timedelta(days=60),
-                          ratios={"special": Decimal("1"), "key": Decimal("0.5"), "general": Decimal("0.5")})
+    round_ = round_commit(
+        actor=leader,
+        title="第四季度双随机抽查（浏览器核验）",
+        period_start=today,
+        period_end=today + dt.timedelta(days=60),
+        ratios={"special": Decimal("1"), "key": Decimal("0.5"), "general": Decimal("0.5")},
+    )
     round_ = round_draw(actor=leader, round_id=round_.pk, public_entropy="见证人报数 4711")
     for task in round_.tasks.all():
-        task_record_result(actor=task.inspectors.first(), task_id=task.pk, inspected_on=today,
-                           violation_found=False, findings="核查废水排放口和危废贮存场所，未见异常。")
+        task_record_result(
+            actor=task.inspectors.first(),
+            task_id=task.pk,
+            inspected_on=today,
+            violation_found=False,
+            findings="核查废水排放口和危废贮存场所，未见异常。",
+        )
     round_ = round_publish(actor=leader, round_id=round_.pk)
     assert round_.round_file["tie_openings"], "the round opens the tie to the drawn special entity"
     return round_
@@ -63,10 +84,14 @@ def test_the_public_round_page_verifies_the_published_round_in_the_browser(live_
     assert "已在您的浏览器中核验" in box.inner_text()
     assert "各项检查全部通过" in box.inner_text()
     checks = box.locator("[data-testid=verify-checks]").inner_text()
-    assert "承诺值（种子的 SHA-256）" in checks and "与抽中对象相关的已公开回避关系" in checks  # format 2: tie openings
+    assert (
+        "承诺值（种子的 SHA-256）" in checks and "与抽中对象相关的已公开回避关系" in checks
+    )  # format 2: tie openings
     assert checks.count("✓") == 8
     assert page.evaluate("window.__csp") == []
-    assert "ecoenforce draw verify ROUND_FILE" in page.locator("main, .page-body").first.inner_text()  # the CLI stays
+    assert (
+        "ecoenforce draw verify ROUND_FILE" in page.locator("main, .page-body").first.inner_text()
+    )  # the CLI stays
 
     page.click("[data-lang=en]")
     expect(box).to_have_attribute("data-state", "ok")
@@ -81,8 +106,12 @@ def test_a_tampered_round_file_shows_the_first_mismatch(live_server, page):
     other = next(i for i in forged["selection"]["inspector_order"] if i not in drawn)
     target["inspectors"][0]["id"] = other  # the file claims another officer inspects the first target
     page.add_init_script(WATCH)
-    page.route("**/round.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(forged, ensure_ascii=False)))
+    page.route(
+        "**/round.json",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(forged, ensure_ascii=False)
+        ),
+    )
     page.goto(f"{live_server.url}/public/rounds/{round_.pk}/")
     box = page.locator("[data-testid=round-verify]")
     expect(box).to_have_attribute("data-state", "mismatch")
@@ -96,8 +125,12 @@ def test_a_tampered_round_file_shows_the_first_mismatch(live_server, page):
     forged = copy.deepcopy(round_.round_file)
     forged["seed"] = "00" * 32
     page.unroute("**/round.json")
-    page.route("**/round.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(forged, ensure_ascii=False)))
+    page.route(
+        "**/round.json",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(forged, ensure_ascii=False)
+        ),
+    )
     page.reload()
     expect(box).to_have_attribute("data-state", "mismatch")
     assert box.locator("[data-testid=verify-step]").inner_text() == "承诺值（种子的 SHA-256）"
@@ -110,19 +143,36 @@ def test_a_withdrawn_draw_stays_on_the_public_record_and_verifies(live_server, p
     withdrawn draw from its round file."""
     from browser_steps import sign_in, submit
 
-    region, industry, people = wujin_staff([("zhou", Role.INSPECTOR, "周明", "32041200001"),
-                                            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
-                                            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003")])
+    region, industry, people = wujin_staff(
+        [
+            ("zhou", Role.INSPECTOR, "周明", "32041200001"),
+            ("wu", Role.INSPECTOR, "吴静", "32041200002"),
+            ("chen", Role.UNIT_LEADER, "陈建华", "32041200003"),
+        ]
+    )
     for n, risk_class in enumerate(["special", "key", "general"], start=1):
-        entity = entity_create(actor=None, uscc=uscc_make("91320412", f"MA2HYB{n:02d}"), name=f"常州撤回测试有限公司{n}",
-                               industry=industry, region=region, address=f"湖塘镇撤回路{n}号",
-                               permit_class=PermitClass.KEY, legal_representative="张卫东")
+        entity = entity_create(
+            actor=None,
+            uscc=uscc_make("91320412", f"MA2HYB{n:02d}"),
+            name=f"常州撤回测试有限公司{n}",
+            industry=industry,
+            region=region,
+            address=f"湖塘镇撤回路{n}号",
+            permit_class=PermitClass.KEY,
+            legal_representative="张卫东",
+        )
         RegulatedEntity.objects.filter(pk=entity.pk).update(risk_class=risk_class)
     today = dt.date.today()
-    drawn = round_draw(actor=people["chen"], round_id=round_commit(
-        actor=people["chen"], title="第四季度双随机抽查（比例填错）", period_start=today,
-        period_end=today + dt.timedelta(days=60),
-        ratios={"special": Decimal("1"), "key": Decimal("1"), "general": Decimal("1")}).pk)
+    drawn = round_draw(
+        actor=people["chen"],
+        round_id=round_commit(
+            actor=people["chen"],
+            title="第四季度双随机抽查（比例填错）",
+            period_start=today,
+            period_end=today + dt.timedelta(days=60),
+            ratios={"special": Decimal("1"), "key": Decimal("1"), "general": Decimal("1")},
+        ).pk,
+    )
 
     sign_in(page, live_server.url, "chen")
     page.goto(f"{live_server.url}/planning/rounds/{drawn.pk}/")
@@ -131,7 +181,9 @@ def test_a_withdrawn_draw_stays_on_the_public_record_and_verifies(live_server, p
     form.locator("textarea[name=reason]").fill("抽取比例误填为100%，应为25%")
     form.locator("[data-testid=withdraw-confirm]").check()
     submit(page, form.locator("button"))
-    assert page.locator("[data-testid=replacing]").is_visible()  # the form for the new round says what it replaces
+    assert page.locator(
+        "[data-testid=replacing]"
+    ).is_visible()  # the form for the new round says what it replaces
     drawn.refresh_from_db()
     assert drawn.status == DrawRound.Status.WITHDRAWN
 
