@@ -67,6 +67,11 @@ def test_a_finding_is_a_lead_an_officer_verifies(assignment, assistant, entity_w
                       files=[b"%PDF-1.4 report", b"\xff\xd8\xff\xe0photo"])
     lead = finding.lead
     assert lead.source == Lead.Source.THIRD_PARTY and lead.entity == entity_wj and finding.files.count() == 2
+    client = Client()
+    client.force_login(assistant)
+    served = client.get(f"/assist/files/{finding.files.order_by('id').first().pk}/")  # from the blob store
+    assert served["Content-Type"] == "application/pdf" and b"".join(served.streaming_content) == b"%PDF-1.4 report"
+    assert not (tmp_path / "findings").exists()
     # The assistant holds no enforcement power: no case, no closing.
     with pytest.raises(NotFound):
         lead_convert(lead_id=lead.pk, actor=assistant, title="", facts="", handlers=[inspector_wj, inspector2_wj])

@@ -92,6 +92,9 @@ def test_a_referral_round_trip(inspector_wj, lead_wj, police, police_user, housi
         client.force_login(user)
         page = client.get(f"/referrals/{referral.pk}/").content.decode()
         assert "已立案侦查。" in page and "请审查是否立案侦查。" in page
+        served = client.get(f"/referrals/files/{referral.files.get().pk}/")  # from the blob store
+        assert b"".join(served.streaming_content) == b"%PDF-1.4 decision"
+    assert not (tmp_path / "referrals").exists()
 
 
 def test_a_referral_to_a_department_that_does_not_exist_is_refused_in_words(inspector_wj, entity_wj, org_xb, police):

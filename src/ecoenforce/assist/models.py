@@ -73,10 +73,9 @@ class Finding(models.Model):
 
 
 class FindingFile(models.Model):
-    """Evidence attached to a finding (photo or PDF, type read from the content)."""
+    """Evidence attached to a finding (photo or PDF, type read from the content), a blob named by its SHA-256."""
 
     finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="files")
-    stored = models.CharField(_("stored as"), max_length=200, unique=True)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -17,12 +17,7 @@ from django.utils.translation import gettext as _
 from ecoenforce.assist.models import Assignment, Finding, FindingFile
 from ecoenforce.assist.selectors import assignment_entities, assignment_get_for_user
 from ecoenforce.core.access import require_role, scope_by_region
-from ecoenforce.core.attachments import (
-    DOCUMENT_TYPES,
-    attachment_write,
-    attachments_check,
-    attachments_discard,
-)
+from ecoenforce.core.attachments import DOCUMENT_TYPES, attachments_check, attachments_store
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.models import Organization, Region, Role, User
@@ -31,7 +26,6 @@ from ecoenforce.leads.services import lead_create
 from ecoenforce.registry.models import RegulatedEntity
 
 ASSIGN_ROLES = (Role.UNIT_LEADER,)
-FILE_AREA = "findings"
 _MN = re.compile(r"^[0-9A-Za-z]{1,32}$")
 
 
@@ -126,18 +120,9 @@ def finding_report(*, actor: User, assignment_id: object, token: str, title: str
                                  external_ref=ref, received_at=now)
     finding = Finding.objects.create(assignment=assignment, lead=lead, reported_by=actor, entity=entity,
                                      device_mn=device_mn, observed_at=observed_at or now, reported_at=now)
-    written: list[str] = []
-    try:
-        records = []
-        for data, kind in checked:
-            stored = attachment_write(area=FILE_AREA, owner=finding.pk, data=data, content_type=kind)
-            written.append(stored)
-            records.append(FindingFile.objects.create(finding=finding, stored=stored, content_type=kind,
-                                                      size=len(data), sha256=hashlib.sha256(data).hexdigest()))
-        audit_record(actor=actor, obj=lead, action="finding.report", after={
-            "assignment": assignment.pk, "entity": entity.pk if entity else None, "device": device_mn,
-            "files": [{"type": r.content_type, "size": r.size, "sha256": r.sha256} for r in records]})
-    except BaseException:
-        attachments_discard(area=FILE_AREA, stored=written)
-        raise
+    records = [FindingFile.objects.create(finding=finding, content_type=kind, size=blob.size, sha256=blob.sha256)
+               for blob, (_data, kind) in zip(attachments_store(checked), checked, strict=True)]
+    audit_record(actor=actor, obj=lead, action="finding.report", after={
+        "assignment": assignment.pk, "entity": entity.pk if entity else None, "device": device_mn,
+        "files": [{"type": r.content_type, "size": r.size, "sha256": r.sha256} for r in records]})
     return finding

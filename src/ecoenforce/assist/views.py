@@ -27,8 +27,8 @@ from ecoenforce.assist.selectors import (
     findings_for_user,
 )
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
-from ecoenforce.core.attachments import attachment_path
 from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.files import blob_open
 from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.core.tables.uploads import upload_read
 
@@ -144,8 +144,7 @@ def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
 def finding_file(request: HttpRequest, file_id: int) -> HttpResponse:
     require_role(request.user, VIEW_ROLES)
     item = finding_file_for_user(user=request.user, file_id=file_id)
-    response = FileResponse(attachment_path(area=services.FILE_AREA, stored=item.stored).open("rb"),
-                            content_type=item.content_type)
+    response = FileResponse(blob_open(item.sha256), content_type=item.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,21 +1,20 @@
 """Files people attach to a record (patrol photos, findings, referral answers): the type read from the content, never
-from the name; a size cap per file and a count cap per record; stored under `FILES_DIR/<area>/<record>/` by random
-names, mode 0600. `attachments_check` refuses the whole lot with every problem named before anything is written;
-`attachment_write` writes one file; a caller removes what it wrote when its transaction fails (`attachments_discard`).
+from the name; a size cap per file and a count cap per record. `attachments_check` refuses the whole lot with every
+problem named before anything is written; `attachments_store` keeps them in the platform's one file store
+(`core.files`, content-addressed blobs), where a record's row names each by its SHA-256 and the view serves it with
+`core.files.blob_open`.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.errors import ValidationFailed
-from ecoenforce.core.files import HEAD, sniff_type
+from ecoenforce.core.files import HEAD, Blob, blob_put, sniff_type
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 DOCUMENT_TYPES = {**IMAGE_TYPES, "application/pdf": "pdf"}
@@ -51,28 +50,28 @@ def attachments_check(files: Sequence[bytes], *, allowed: dict[str, str] = IMAGE
     return checked
 
 
-def files_root(area: str) -> Path:
-    return Path(settings.FILES_DIR) / area
+def attachments_store(checked: Sequence[tuple[bytes, str]]) -> list[Blob]:
+    """Keep each checked file in the one blob store (`core.files.blob_put`: by its SHA-256, mode 0600, written whole
+    or not at all). A record names its files by `sha256` and serves them with `blob_open(sha256)`. Nothing is removed
+    when the caller's transaction fails: the same content may be another record's file, and a blob no row names is
+    never served."""
+    return [blob_put(data, max_bytes=MAX_FILE_BYTES) for data, _kind in checked]
 
 
-def attachment_write(*, area: str, owner: object, data: bytes, content_type: str) -> str:
-    """Write one checked file under `FILES_DIR/<area>/<owner>/`; returns the stored name (relative to the area)."""
-    ext = DOCUMENT_TYPES.get(content_type, "bin")
-    (files_root(area) / str(owner)).mkdir(parents=True, exist_ok=True)
-    stored = f"{owner}/{secrets.token_hex(16)}.{ext}"
-    fd = os.open(files_root(area) / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return stored
-
-
-def attachments_discard(*, area: str, stored: Sequence[str]) -> None:
-    """Remove files written for a record whose transaction failed (a file without its row is never served)."""
-    for name in stored:
-        (files_root(area) / name).unlink(missing_ok=True)
-
-
-def attachment_path(*, area: str, stored: str) -> Path:
-    return files_root(area) / stored
+def legacy_files_into_blobs(*, area: str, rows: Iterable[tuple[str, str]]) -> list[str]:
+    """For the data migrations that retired the per-record layout `FILES_DIR/<area>/<record>/<random>.<ext>`: copy
+    each (stored name, recorded SHA-256) into the blob store, checked against the SHA-256 recorded at upload. The old
+    files are left where they were (copied, never moved). Returns the problems: a file missing or no longer the one
+    received is not copied, so its record answers "not found" rather than serve other bytes."""
+    problems = []
+    root = Path(settings.FILES_DIR) / area
+    for stored, sha in rows:
+        path = root / stored
+        try:
+            with open(path, "rb") as fh:
+                blob_put(fh, expected_sha256=sha)
+        except FileNotFoundError:
+            problems.append(f"{path}: missing")
+        except ValidationFailed:
+            problems.append(f"{path}: content no longer has the SHA-256 recorded at upload ({sha})")
+    return problems

@@ -82,12 +82,11 @@ class Patrol(models.Model):
 
 
 class PatrolPhoto(models.Model):
-    """A photo taken on a patrol (type read from the content, under `FILES_DIR/patrols/`)."""
+    """A photo taken on a patrol (type read from the content), kept in the blob store under its SHA-256."""
 
     patrol = models.ForeignKey(Patrol, verbose_name=_("patrol"), on_delete=models.PROTECT, related_name="photos")
     problem = models.ForeignKey("PatrolProblem", verbose_name=_("problem"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="photos")
-    stored = models.CharField(_("stored as"), max_length=200, unique=True)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import get_in_scope, require_role, scope_by_region
-from ecoenforce.core.attachments import attachment_write, attachments_check, attachments_discard
+from ecoenforce.core.attachments import attachments_check, attachments_store
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.models import Region, Role, User
@@ -28,7 +28,6 @@ from ecoenforce.leads.services import lead_create
 from ecoenforce.registry.models import RegulatedEntity
 
 PLAN_ROLES = (Role.UNIT_LEADER,)
-PHOTO_AREA = "patrols"
 MAX_TRACK_POINTS = 20_000
 MAX_POINTS_PER_POST = 500
 
@@ -223,14 +222,10 @@ def patrol_track_add(*, actor: User, patrol_id: object, points: object) -> int:
     return len(patrol.track)
 
 
-def _store_photos(patrol: Patrol, checked, problem: PatrolProblem | None, written: list[str]) -> list[PatrolPhoto]:
-    records = []
-    for data, kind in checked:
-        stored = attachment_write(area=PHOTO_AREA, owner=patrol.pk, data=data, content_type=kind)
-        written.append(stored)
-        records.append(PatrolPhoto.objects.create(patrol=patrol, problem=problem, stored=stored, content_type=kind,
-                                                  size=len(data), sha256=hashlib.sha256(data).hexdigest()))
-    return records
+def _store_photos(patrol: Patrol, checked, problem: PatrolProblem | None) -> list[PatrolPhoto]:
+    return [PatrolPhoto.objects.create(patrol=patrol, problem=problem, content_type=kind, size=blob.size,
+                                       sha256=blob.sha256)
+            for blob, (_data, kind) in zip(attachments_store(checked), checked, strict=True)]
 
 
 def _grid_entity(patrol: Patrol, entity_id: object) -> RegulatedEntity | None:
@@ -266,15 +261,10 @@ def patrol_problem_report(*, actor: User, patrol_id: object, token: str, title: 
                                  description=(description or "").strip(), location=where, created_by=actor,
                                  external_ref=ref, received_at=now)
     problem = PatrolProblem.objects.create(patrol=patrol, lead=lead, latitude=lat, longitude=lon, reported_at=now)
-    written: list[str] = []
-    try:
-        records = _store_photos(patrol, checked, problem, written)
-        audit_record(actor=actor, obj=patrol, action="patrol.problem", region_code=patrol.grid.region.code, after={
-            "lead": lead.number, "entity": entity.pk if entity else None, "coordinates": lat is not None,
-            "photos": [{"type": p.content_type, "size": p.size, "sha256": p.sha256} for p in records]})
-    except BaseException:
-        attachments_discard(area=PHOTO_AREA, stored=written)
-        raise
+    records = _store_photos(patrol, checked, problem)
+    audit_record(actor=actor, obj=patrol, action="patrol.problem", region_code=patrol.grid.region.code, after={
+        "lead": lead.number, "entity": entity.pk if entity else None, "coordinates": lat is not None,
+        "photos": [{"type": p.content_type, "size": p.size, "sha256": p.sha256} for p in records]})
     return problem
 
 
@@ -292,13 +282,8 @@ def patrol_finish(*, actor: User, patrol_id: object, entity_ids: Sequence[object
     patrol.notes = (notes or "").strip()
     patrol.save(update_fields=["ended_at", "notes"])
     patrol.entities_visited.set(entities)
-    written: list[str] = []
-    try:
-        records = _store_photos(patrol, checked, None, written)
-        audit_record(actor=actor, obj=patrol, action="patrol.finish", region_code=patrol.grid.region.code, after={
-            "visited": sorted(e.pk for e in entities), "track_points": len(patrol.track),
-            "photos": [{"type": p.content_type, "size": p.size, "sha256": p.sha256} for p in records]})
-    except BaseException:
-        attachments_discard(area=PHOTO_AREA, stored=written)
-        raise
+    records = _store_photos(patrol, checked, None)
+    audit_record(actor=actor, obj=patrol, action="patrol.finish", region_code=patrol.grid.region.code, after={
+        "visited": sorted(e.pk for e in entities), "track_points": len(patrol.track),
+        "photos": [{"type": p.content_type, "size": p.size, "sha256": p.sha256} for p in records]})
     return patrol

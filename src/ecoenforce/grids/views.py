@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
-from ecoenforce.core.attachments import attachment_path
 from ecoenforce.core.errors import ValidationFailed
+from ecoenforce.core.files import blob_open
 from ecoenforce.core.models import Region, Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.grids import services
@@ -265,8 +265,7 @@ def patrol_finish(request: HttpRequest, patrol_id: int) -> HttpResponse:
 def patrol_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     require_role(request.user, VIEW_ROLES)
     photo = patrol_photo_for_user(user=request.user, photo_id=photo_id)
-    response = FileResponse(attachment_path(area=services.PHOTO_AREA, stored=photo.stored).open("rb"),
-                            content_type=photo.content_type)
+    response = FileResponse(blob_open(photo.sha256), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

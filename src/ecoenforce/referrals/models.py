@@ -77,10 +77,9 @@ class Referral(models.Model):
 
 
 class ReferralFile(models.Model):
-    """A file attached to a referral's answer (photo or PDF, type read from the content)."""
+    """A file attached to a referral's answer (photo or PDF, type read from the content), a blob named by its SHA-256."""
 
     referral = models.ForeignKey(Referral, verbose_name=_("referral"), on_delete=models.PROTECT, related_name="files")
-    stored = models.CharField(_("stored as"), max_length=200, unique=True)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -6,7 +6,6 @@ department records its own result, which is pushed into the entity's history as 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -15,12 +14,7 @@ from django.utils.translation import gettext as _
 
 from ecoenforce.cases.models import Case
 from ecoenforce.core.access import STAFF_ROLES, has_role, scope_by_region
-from ecoenforce.core.attachments import (
-    DOCUMENT_TYPES,
-    attachment_write,
-    attachments_check,
-    attachments_discard,
-)
+from ecoenforce.core.attachments import DOCUMENT_TYPES, attachments_check, attachments_store
 from ecoenforce.core.audit import audit_record
 from ecoenforce.core.calendar import deadline_in_working_days
 from ecoenforce.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -34,7 +28,6 @@ from ecoenforce.registry.models import EntityEvent, RegulatedEntity
 from ecoenforce.registry.services import entity_event_record
 
 SEND_ROLES = (Role.INSPECTOR, Role.UNIT_LEADER)
-FILE_AREA = "referrals"
 DEFAULTS = {"answer_working_days": 10, "urgent_working_days": 3}
 
 
@@ -177,20 +170,11 @@ def referral_answer(*, actor: User, referral_id: object, answer: str, files: Seq
     referral.status, referral.answer = state, answer.strip()
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.save(update_fields=["status", "answer", "answered_by", "answered_at", "lead"])
-    written: list[str] = []
-    try:
-        records = []
-        for data, kind in checked:
-            stored = attachment_write(area=FILE_AREA, owner=referral.pk, data=data, content_type=kind)
-            written.append(stored)
-            records.append(ReferralFile.objects.create(referral=referral, stored=stored, content_type=kind,
-                                                       size=len(data), sha256=hashlib.sha256(data).hexdigest()))
-        audit_record(actor=actor, obj=referral, action="referral.answer", before={"status": workflow.SENT},
-                     after={"status": state, "lead": referral.lead.number if referral.lead_id else None,
-                            "files": [{"type": r.content_type, "size": r.size, "sha256": r.sha256} for r in records]})
-    except BaseException:
-        attachments_discard(area=FILE_AREA, stored=written)
-        raise
+    records = [ReferralFile.objects.create(referral=referral, content_type=kind, size=blob.size, sha256=blob.sha256)
+               for blob, (_data, kind) in zip(attachments_store(checked), checked, strict=True)]
+    audit_record(actor=actor, obj=referral, action="referral.answer", before={"status": workflow.SENT},
+                 after={"status": state, "lead": referral.lead.number if referral.lead_id else None,
+                        "files": [{"type": r.content_type, "size": r.size, "sha256": r.sha256} for r in records]})
     return referral
 
 

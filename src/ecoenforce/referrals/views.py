@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
-from ecoenforce.core.attachments import attachment_path
 from ecoenforce.core.errors import ApplicationError
+from ecoenforce.core.files import blob_open
 from ecoenforce.core.models import Region, Role, User
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.referrals import services
@@ -113,8 +113,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 def referral_file(request: HttpRequest, file_id: int) -> HttpResponse:
     require_role(request.user, VIEW_ROLES)
     item = referral_file_for_user(user=request.user, file_id=file_id)
-    response = FileResponse(attachment_path(area=services.FILE_AREA, stored=item.stored).open("rb"),
-                            content_type=item.content_type)
+    response = FileResponse(blob_open(item.sha256), content_type=item.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
