@@ -238,3 +238,26 @@ def test_help_visits_count_for_the_officers_named(entity_wj, inspector_wj, inspe
     assert INDICATORS["help_visits_per_inspector"].measure(mine, period).value == 1.0
     rows = INDICATORS["help_visits_per_inspector"].records(scope, period)
     assert [r.title for r in rows] == [f"{entity_wj.name} · 危废台账规范化"]
+
+
+def test_the_records_page_builds_the_rows_once(client, closed_case, inspections, leader_wj, org_wj, period,
+                                               monkeypatch):
+    """The figure on the records page is the figure of the rows it lists: they are built once, not once for the
+    figure and again for the list."""
+    import dataclasses
+
+    from ecoenforce.duty import indicators
+
+    indicator = INDICATORS["detection_rate"]
+    calls = []
+
+    def records(scope, p):
+        calls.append(scope.key)
+        return indicator.records(scope, p)
+
+    monkeypatch.setitem(indicators.INDICATORS, "detection_rate", dataclasses.replace(indicator, records=records))
+    client.force_login(leader_wj)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("duty:records", args=[org_wj.pk, "detection_rate"]) + f"?period={period.key}")
+    assert page.status_code == 200 and calls == [f"u{org_wj.pk}"]
+    assert "1 of 2 (50%)" in page.content.decode()  # one of the two inspections found a violation

@@ -4,8 +4,9 @@ A scope is a unit (an enforcement organization: its cases, its people's inspecti
 (the cases they handle, the inspections they took part in, the leads assigned to them). "Per inspector" figures of a
 unit divide by its certified inspectors, so a county of 8 and a city of 30 compare on the same target.
 
-Every indicator returns a `Measure` (numerator / denominator), or None when the period has no records for it, and
-its `records`: the rows the figure was computed from, each saying whether it counted, with a link to the record.
+Every indicator has its `records`: the rows the figure is computed from, each saying whether it counted, with a link
+to the record; `summarise` turns those rows into the `Measure` (numerator / denominator), or None when the period
+has no records for it, so a page that shows both builds the rows once (`measure` = `summarise(records)`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -64,6 +66,7 @@ class Row:
     counts: bool
     detail: str = ""
     url: str = ""
+    score: int | None = None  # the rating given (1–5), for the rating indicators
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,19 @@ class Indicator:
     label: str | Promise
     explains: str | Promise  # how it is measured, in words
     kind: str  # "per_inspector" | "share" | "rating"
-    measure: Callable[[Scope, Period], Measure | None]
     records: Callable[[Scope, Period], list[Row]]
+
+    def summarise(self, rows: list[Row], scope: Scope) -> Measure | None:
+        """The figure of these rows (the scope's `records`): counted rows per certified inspector, the share of the
+        rows that count, or the mean rating."""
+        if self.kind == "per_inspector":
+            return _per_inspector(rows, scope)
+        if self.kind == "rating":
+            return _rating(rows)
+        return _share(rows)
+
+    def measure(self, scope: Scope, period: Period) -> Measure | None:
+        return self.summarise(self.records(scope, period), scope)
 
 
 # --- the records of a scope ----------------------------------------------------------------------------------------
@@ -144,20 +158,13 @@ def _in_time_rows(scope: Scope, period: Period) -> list[Row]:
 
 
 def _review_rows(scope: Scope, period: Period) -> list[Row]:
+    # the audit chain keeps object ids as text
     returned = AuditEvent.objects.filter(object_type="cases.case", action="case.legal_review_return",
-                                         object_id=Cast_pk())
+                                         object_id=Cast(OuterRef("pk"), output_field=CharField()))
     cases = _decided(scope, period).filter(legal_reviewed_on__isnull=False).annotate(returned=Exists(returned))
     return [_case_row(c, not c.returned, c.decided_on,
                       str(_("returned by legal review at least once")) if c.returned else str(_("passed first time")))
             for c in cases]
-
-
-def Cast_pk():  # noqa: N802 - reads as the expression it builds
-    """The outer case's primary key as text, to match the audit chain's object ids."""
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
-    return Cast(OuterRef("pk"), output_field=CharField())
 
 
 # --- 工作成效 --------------------------------------------------------------------------------------------------------
@@ -223,55 +230,52 @@ def _public_answers(scope: Scope, period: Period) -> QuerySet[SatisfactionAnswer
                      | Q(lead__case__organization=scope.organization)).distinct()
 
 
-def _rating(qs: QuerySet[SatisfactionAnswer]) -> Measure | None:
-    agg = qs.aggregate(n=Count("pk"), mean=Avg("score"))
-    return Measure(float(agg["mean"]) * agg["n"], agg["n"]) if agg["n"] else None
+def _rating(rows: list[Row]) -> Measure | None:
+    """The mean rating: the sum of the ratings over their number."""
+    return Measure(sum(r.score for r in rows), len(rows)) if rows else None
 
 
 def _firm_rows(scope: Scope, period: Period) -> list[Row]:
     return [Row(f"{a.case.number} {a.case.title}", timezone.localtime(a.answered_at).date(), True,
-                f"{a.score}/5 {a.comment}".strip(), reverse("cases:detail", args=[a.case_id]))
+                f"{a.score}/5 {a.comment}".strip(), reverse("cases:detail", args=[a.case_id]), a.score)
             for a in _firm_answers(scope, period).select_related("case")]
 
 
 def _public_rows(scope: Scope, period: Period) -> list[Row]:
     # The tip's lead, never the tipster: the rating and its comment only.
     return [Row(f"{a.lead.number} {a.lead.title}", timezone.localtime(a.answered_at).date(), True,
-                f"{a.score}/5 {a.comment}".strip(), reverse("leads:detail", args=[a.lead_id]))
+                f"{a.score}/5 {a.comment}".strip(), reverse("leads:detail", args=[a.lead_id]), a.score)
             for a in _public_answers(scope, period).select_related("lead")]
 
 
 INDICATORS: dict[str, Indicator] = {i.key: i for i in [
     Indicator("inspections_per_inspector", "intensity", _("On-site inspections per inspector"),
               _("Inspections in the period that the unit's people (or this inspector) took part in, per certified "
-                "inspector."), "per_inspector",
-              lambda s, p: _per_inspector(_inspection_rows(s, p), s), _inspection_rows),
+                "inspector."), "per_inspector", _inspection_rows),
     Indicator("cases_per_inspector", "intensity", _("Cases filed per inspector"),
               _("Cases filed in the period (filing approved), per certified inspector."), "per_inspector",
-              lambda s, p: _per_inspector(_filed_rows(s, p), s), _filed_rows),
+              _filed_rows),
     Indicator("decided_in_time", "quality", _("Decisions within the time limit"),
               _("Share of the cases decided in the period that were decided by their decision deadline."), "share",
-              lambda s, p: _share(_in_time_rows(s, p)), _in_time_rows),
+              _in_time_rows),
     Indicator("passed_review_first_time", "quality", _("Passed legal review first time"),
               _("Share of the cases decided in the period after a legal review that the reviewer never returned."),
-              "share", lambda s, p: _share(_review_rows(s, p)), _review_rows),
+              "share", _review_rows),
     Indicator("detection_rate", "effectiveness", _("Problems found per inspection"),
-              _("Share of the period's inspections that found a violation."), "share",
-              lambda s, p: _share(_detection_rows(s, p)), _detection_rows),
+              _("Share of the period's inspections that found a violation."), "share", _detection_rows),
     Indicator("leads_verified_in_time", "effectiveness", _("Leads verified on time"),
               _("Share of the leads due for verification in the period that were verified by their due date."),
-              "share", lambda s, p: _share(_lead_rows(s, p)), _lead_rows),
+              "share", _lead_rows),
     Indicator("offsite_case_share", "innovation", _("Cases found by off-site supervision"),
               _("Share of the cases filed in the period that began as an off-site monitoring warning."), "share",
-              lambda s, p: _share(_offsite_rows(s, p)), _offsite_rows),
+              _offsite_rows),
     Indicator("help_visits_per_inspector", "guidance", _("Help visits per inspector"),
               _("Guidance and help visits (帮扶) to firms recorded in the period, per certified inspector."),
-              "per_inspector", lambda s, p: _per_inspector(_help_visit_rows(s, p), s),
-              _help_visit_rows),
+              "per_inspector", _help_visit_rows),
     Indicator("firm_satisfaction", "firm_rating", _("Firms' rating of case handling"),
               _("Mean rating (1–5) the firms gave, after their case closed, to how it was handled."), "rating",
-              lambda s, p: _rating(_firm_answers(s, p)), _firm_rows),
+              _firm_rows),
     Indicator("public_satisfaction", "public_rating", _("Public's rating of tip handling"),
               _("Mean rating (1–5) tipsters gave, once their tip had an outcome, to how it was handled."), "rating",
-              lambda s, p: _rating(_public_answers(s, p)), _public_rows),
+              _public_rows),
 ]}
