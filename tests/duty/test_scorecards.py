@@ -261,3 +261,117 @@ def test_the_records_page_builds_the_rows_once(client, closed_case, inspections,
     page = client.get(reverse("duty:records", args=[org_wj.pk, "detection_rate"]) + f"?period={period.key}")
     assert page.status_code == 200 and calls == [f"u{org_wj.pk}"]
     assert "1 of 2 (50%)" in page.content.decode()  # one of the two inspections found a violation
+
+
+def _certified(username: str, org, n: int):
+    from ecoenforce.core.models import Role, User
+
+    user = User(username=username, role=Role.INSPECTOR, organization=org, certificate_no=f"3204129{n:04d}",
+                full_name=username)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def seeded_unit(closed_case, inspections, entity_wj, region_wj, inspector_wj, inspector2_wj, leader_wj, legal_wj,
+                org_wj, admin_user, today):
+    """武进 with a record of every kind behind every indicator, spread unevenly over its people, and one certified
+    inspector with no record at all."""
+    from tests.factories import make_lead
+
+    from ecoenforce.cases.models import Case
+    from ecoenforce.compliance.models import HelpVisit
+    from ecoenforce.core.audit import audit_record
+    from ecoenforce.duty.models import SatisfactionAnswer
+    from ecoenforce.leads.models import Lead
+
+    day = closed_case.filed_on
+    idle = _certified("idle_wj", org_wj, 1)
+    # a case decided late after a legal review that returned it once, handled by inspector_wj and the leader
+    late = make_case(entity=entity_wj, opener=inspector_wj, handlers=[inspector_wj, leader_wj], filed_on=day)
+    Case.objects.filter(pk=late.pk).update(stage="closed", decided_on=day, decision_due=day - dt.timedelta(days=3),
+                                           legal_reviewed_on=day)
+    with transaction.atomic():
+        audit_record(actor=legal_wj, obj=late, action="case.legal_review_return", reason="证据不足。")
+    Lead.objects.filter(case=late).update(source=Lead.Source.WARNING)  # it began as an off-site monitoring warning
+    # leads due in the period: on time, late by a local day (on time by UTC), never verified
+    due = day
+    tz_late = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(7, 0)))
+    for who, triaged in ((inspector_wj, timezone.make_aware(dt.datetime.combine(due, dt.time(23, 30)))),
+                         (inspector_wj, tz_late), (inspector2_wj, None), (leader_wj, tz_late)):
+        lead = make_lead(entity=entity_wj, created_by=leader_wj)
+        Lead.objects.filter(pk=lead.pk).update(assigned_to=who, assignment_due=due, triaged_at=triaged)
+    # help visits: one with two officers, one with the leader alone
+    for officers in ((inspector_wj, inspector2_wj), (leader_wj,)):
+        visit = HelpVisit.objects.create(entity=entity_wj, date=day, topic="危废台账", notes="指导。",
+                                         recorded_by=leader_wj)
+        visit.officers.set(officers)
+    # the firm rated the closed case; tipsters rated a tip assigned to inspector_wj whose case they also handle
+    # (counted once), and one assigned to inspector2_wj
+    answered = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+    SatisfactionAnswer.objects.create(respondent="firm", case=closed_case, score=4, answered_at=answered)
+    tip = make_lead(entity=entity_wj, created_by=inspector_wj, title="群众举报偷排")
+    tip_case = make_case(entity=entity_wj, opener=inspector_wj, handlers=[inspector_wj, inspector2_wj], filed_on=day)
+    Lead.objects.filter(pk=tip.pk).update(assigned_to=inspector_wj, case=None)
+    SatisfactionAnswer.objects.create(respondent="public", lead=tip, score=3, answered_at=answered)
+    handled = Lead.objects.get(case=tip_case)
+    Lead.objects.filter(pk=handled.pk).update(assigned_to=inspector_wj)
+    SatisfactionAnswer.objects.create(respondent="public", lead=handled, score=5, answered_at=answered)
+    other = make_lead(entity=entity_wj, created_by=inspector_wj, title="夜间异味")
+    Lead.objects.filter(pk=other.pk).update(assigned_to=inspector2_wj)
+    SatisfactionAnswer.objects.create(respondent="public", lead=other, score=2, answered_at=answered)
+    return [inspector_wj, inspector2_wj, leader_wj, idle]
+
+
+def test_the_unit_page_scores_each_inspector_as_their_own_card_does(seeded_unit, leader_wj, org_wj, period):
+    from ecoenforce.duty.selectors import card_for
+
+    inspector_wj, inspector2_wj, leader, idle = seeded_unit
+    _unit, people = scorecard_unit(user=leader_wj, organization_id=org_wj.pk, period=period)
+    assert {p.scope.inspector for p in people} == set(seeded_unit)
+    for card in people:  # the grouped way gives each person the card their own page computes record by record
+        assert card.card == card_for(card.scope, period).card, card.scope.inspector.username
+    ids = [p.pk for p in seeded_unit]
+    for key, indicator in INDICATORS.items():
+        grouped = indicator.by_inspector(ids, period)
+        for person in seeded_unit:
+            assert grouped[person.pk] == indicator.measure(Scope(org_wj, person), period), (key, person.username)
+    # and the seed is not trivial: each indicator tells the people apart
+    mine = _indicators(next(p for p in people if p.scope.inspector == inspector_wj))
+    theirs = _indicators(next(p for p in people if p.scope.inspector == inspector2_wj))
+    lead = _indicators(next(p for p in people if p.scope.inspector == leader))
+    nobody = _indicators(next(p for p in people if p.scope.inspector == idle))
+    assert (mine["leads_verified_in_time"].measure.numerator, mine["leads_verified_in_time"].measure.denominator) \
+        == (1, 2)
+    assert theirs["leads_verified_in_time"].measure.value == 0 and lead["leads_verified_in_time"].measure.value == 0
+    assert mine["decided_in_time"].measure.value == 0.5 and theirs["decided_in_time"].measure.value == 1.0
+    assert lead["passed_review_first_time"].measure.value == 0.0
+    assert mine["offsite_case_share"].measure.numerator == 1 and theirs["offsite_case_share"].measure.numerator == 0
+    assert mine["public_satisfaction"].measure.value == 4.0 and theirs["public_satisfaction"].measure.value == 3.5
+    assert lead["help_visits_per_inspector"].measure.value == 1.0 and theirs["firm_satisfaction"].measure.value == 4
+    assert nobody["inspections_per_inspector"].measure.value == 0 and nobody["detection_rate"].measure is None
+
+
+def test_the_unit_page_does_not_query_per_inspector(seeded_unit, client, leader_wj, org_wj, entity_wj, region_wj,
+                                                    period, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            scorecard_unit(user=leader_wj, organization_id=org_wj.pk, period=period)
+        return len(ctx.captured_queries)
+
+    four = queries()
+    for n in range(2, 8):  # six more certified inspectors, each with an inspection of their own
+        person = _certified(f"more_wj_{n}", org_wj, n)
+        i = Inspection.objects.create(entity=entity_wj, region=region_wj, kind=Inspection.Kind.ROUTINE,
+                                      inspected_on=period.start, violation_found=bool(n % 2))
+        i.inspectors.set([person])
+    assert queries() == four
+    client.force_login(leader_wj)
+    # the unit's own card, its people, one grouped query per indicator, the session and the page: 33 with ten people
+    with django_assert_max_num_queries(36):
+        page = client.get(reverse("duty:unit", args=[org_wj.pk]) + f"?period={period.key}")
+    assert page.status_code == 200 and "more_wj_7" in page.content.decode()
