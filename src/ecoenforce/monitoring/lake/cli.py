@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -20,10 +21,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     ld = sub.add_parser("load", help="load new spool records into the lake (idempotent)")
     ld.add_argument("--spool", type=Path, default=Path("var/spool"))
-    ld.add_argument("--lake", type=Path, default=Path("var/lake"))
+    ld.add_argument(
+        "--lake", default="var/lake", help="folder or URI (s3://bucket/prefix?endpoint_override=...)"
+    )
     ld.add_argument("--devices", type=Path, help="device snapshot (for SM4 keys of 2025 devices)")
+    ld.add_argument("--loader-id", help="this spool's loader when several gateways feed one lake")
+    ld.add_argument("--watch", type=float, default=0, help="keep loading every SECONDS (0 = once)")
     show = sub.add_parser("show", help="print readings as JSON lines")
-    show.add_argument("--lake", type=Path, default=Path("var/lake"))
+    show.add_argument("--lake", default="var/lake", help="folder or URI")
     show.add_argument("--mn")
     show.add_argument("--kind")
     show.add_argument("--pollutant")
@@ -42,11 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "load":
         keys = directory_keys(FileDeviceDirectory(args.devices)) if args.devices else None
-        report = load(args.spool, args.lake, sm4_key=keys)
-        print(json.dumps({"ranges": report.ranges, "records": report.records, "rows_written": report.rows_written,
-                          "duplicates": report.duplicates, "errors": dict(report.errors),
-                          "frames_without_readings": report.frames_without_readings}))  # fmt: skip
-        return 0
+        while True:
+            report = load(args.spool, args.lake, sm4_key=keys, loader_id=args.loader_id)
+            if report.records or not args.watch:
+                print(json.dumps({"ranges": report.ranges, "records": report.records,
+                                  "rows_written": report.rows_written, "duplicates": report.duplicates,
+                                  "errors": dict(report.errors),
+                                  "frames_without_readings": report.frames_without_readings}), flush=True)  # fmt: skip
+            if not args.watch:
+                return 0
+            time.sleep(args.watch)
     rows = read_readings(args.lake, mn=args.mn, kind=args.kind, pollutant=args.pollutant, start=_when(args.start),
                          end=_when(args.end), as_dicts=True)  # fmt: skip
     for row in rows:

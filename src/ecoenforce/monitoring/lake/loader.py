@@ -1,30 +1,39 @@
 """Spool -> lake loader: full parse of accepted frames, dedup (keep first received), idempotent via checkpoint.
 
-Each spool range [start, end) of a segment becomes files named part-<segment>-<start>-<end>.parquet in every
-kind=/date= partition it touches. The range is recorded as `pending` in the checkpoint before any file is
-written, so a crash between the files and the checkpoint is repaired by rewriting exactly the same files.
+Each spool range [start, end) of a segment becomes files named part-[<loader id>-]<segment>-<start>-<end>.parquet
+in every kind=/date= partition it touches. The range is recorded as `pending` in the loader's checkpoint before
+any file is written, so a crash between the files and the checkpoint is repaired by rewriting exactly the same
+files. Several loaders (one per gateway spool, each with its own id and checkpoint) may feed one lake: names never
+collide, and on a local lake the check-then-write of a range holds the lake's write lock.
+
+A range is parsed in one go (parse.rows_table: the CP areas of all its frames split by pyarrow) and deduplicated
+with integer keys against a per-process cache of each partition's keys, refreshed from the files other writers
+added since (so a long-running `lake load --watch` never re-reads a partition it has already seen).
 """
 
 from __future__ import annotations
 
-import os
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 
 from ..gateway.spool import ACCEPTED, SEAL, SpoolRecord, list_segments, read_records
-from ..hj212 import HJ212Error, packet_readings, parse_header, parse_segment, split_frame
-from .checkpoint import Checkpoint, fsync_dir
-from .schema import KEY_COLUMNS, SCHEMA, TEXT_COLUMNS, VALUE_COLUMNS
+from .checkpoint import Checkpoint, checkpoint_name
+from .parse import Counts, rows_table
+from .schema import SCHEMA
+from .storage import Lake, as_lake
 
-CHECKPOINT = "_checkpoint.json"
+CHECKPOINT = checkpoint_name(None)
 MAX_RANGE_BYTES = 32 << 20  # load big segments in slices so memory stays bounded
 KeyFn = Callable[[str], bytes | None]
+DAY_MS = 86_400_000
+_MS_BITS = 27  # a key is (id of (mn, pollutant)) << 27 | milliseconds since the partition's Beijing midnight
+_CACHED_PARTITIONS = 64
 
 
 @dataclass(slots=True)
@@ -40,157 +49,184 @@ class LoadReport:
     files: list[str] = field(default_factory=list)
 
 
-def _rows(record: SpoolRecord, sm4_key: KeyFn | None, overrides, report: LoadReport) -> list[dict]:
-    """Readings of one accepted frame as lake rows; parse failures are counted by code (the spool keeps them)."""
-    try:
-        frame = split_frame(record.raw, max_segment=1 << 16)
-        key = None
-        if sm4_key is not None:
-            header = parse_header(frame.segment)
-            key = sm4_key(header.mn.decode(errors="replace")) if header is not None else None
-        packet = parse_segment(frame.segment, sm4_key=key, frame=frame)
-        readings = packet_readings(packet, overrides=overrides)
-    except HJ212Error as exc:
-        report.errors[exc.code] += 1
-        return []
-    if not readings:
-        report.frames_without_readings += 1
-    received = datetime.fromtimestamp(record.received_at, UTC)
-    rows = []
-    for r in readings:
-        row = {"mn": r.mn, "st": r.st, "cn": r.cn, "kind": r.data_kind, "pollutant": r.pollutant,
-               "pollutant_raw": r.pollutant_raw, "data_time": r.data_time, "backfill": r.backfill, "qn": packet.qn,
-               "received_at": received, "segment": record.segment, "offset": record.offset, "sha256": record.sha256}  # fmt: skip
-        for column in VALUE_COLUMNS:
-            row[column] = r.values.get(column)
-        for column in TEXT_COLUMNS:
-            row[column] = r.texts.get(column)
-        rows.append(row)
-    return rows
+def range_name(segment: str, start: int, end: int, loader_id: str | None = None) -> str:
+    """Stem of the files one spool range becomes (the same on every rewrite)."""
+    who = f"{loader_id}-" if loader_id else ""
+    return f"part-{who}{segment.removesuffix('.hjs')}-{start:012d}-{end:012d}"
 
 
-def _existing_keys(partition: Path, skip_prefix: str) -> set[tuple]:
-    """Keys already in a partition, ignoring the files of the range being (re)written."""
-    keys: set[tuple] = set()
-    if not partition.is_dir():
+class _Keys:
+    """Exact integer keys of readings, per process: ids for (mn, pollutant) pairs, sorted keys per partition."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[str, int] = {}
+        self.partitions: OrderedDict[tuple[str, str], tuple[set[str], np.ndarray]] = OrderedDict()
+
+    def of(self, table: pa.Table, date: str) -> tuple[np.ndarray, np.ndarray]:
+        """(int64 keys, in range?) of a table's (mn, pollutant, data_time) in partition `date`. Rows whose time
+        is not within 37 h of the partition's midnight (never the loader's own) get fits=False."""
+        if not len(table):
+            return np.zeros(0, np.int64), np.zeros(0, bool)
+        pair = pc.dictionary_encode(pc.binary_join_element_wise(table["mn"], table["pollutant"], "\x00"))
+        if isinstance(pair, pa.ChunkedArray):
+            pair = pair.combine_chunks()
+        ids = np.array(
+            [self.pairs.setdefault(p, len(self.pairs)) for p in pair.dictionary.to_pylist()], np.int64
+        )
+        pair_id = (
+            ids[pair.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(len(table), np.int64)
+        )
+        midnight = int(np.datetime64(date, "ms").astype(np.int64)) - 8 * 3_600_000  # Beijing midnight, UTC ms
+        ms = table["data_time"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False) - midnight
+        fits = (ms >= 0) & (ms < (1 << _MS_BITS))
+        return (pair_id << _MS_BITS) | np.where(fits, ms, 0), fits
+
+    def existing(self, lake: Lake, kind: str, date: str, skip_prefix: str) -> np.ndarray:
+        """Sorted keys already in partition kind/date, files of `skip_prefix` excluded. Rows of other writers
+        outside the partition's day window are left out: no row of the loader's can have their key."""
+        cache_key = (lake.location, f"kind={kind}/date={date}")
+        entry = self.partitions.pop(cache_key, None)
+        files, keys = entry if entry is not None else (set(), np.zeros(0, np.int64))
+        rel = cache_key[1]
+        new = [
+            n for n in lake.list(rel, "part-", ".parquet") if n not in files and not n.startswith(skip_prefix)
+        ]
+        if new:
+            parts = [keys]
+            for n in new:
+                table = lake.read_table(f"{rel}/{n}", columns=["mn", "pollutant", "data_time"])
+                k, fits = self.of(table, date)
+                parts.append(k[fits])
+                files.add(n)
+            keys = np.sort(np.concatenate(parts), kind="stable")
+        self.partitions[cache_key] = (files, keys)
+        while len(self.partitions) > _CACHED_PARTITIONS:
+            self.partitions.popitem(last=False)
         return keys
-    for path in partition.glob("part-*.parquet"):
-        if path.name.startswith(skip_prefix):
-            continue
-        table = pq.read_table(path, columns=list(KEY_COLUMNS))
-        cols = [table.column(c).to_pylist() for c in KEY_COLUMNS]
-        keys.update(zip(*cols, strict=True))
-    return keys
+
+    def add(self, lake: Lake, kind: str, date: str, name: str, keys: np.ndarray) -> None:
+        """Record a file this process just wrote."""
+        cache_key = (lake.location, f"kind={kind}/date={date}")
+        files, old = self.partitions.get(cache_key, (set(), np.zeros(0, np.int64)))
+        files.add(name)
+        self.partitions[cache_key] = (files, np.sort(np.concatenate([old, keys]), kind="stable"))
+
+    def forget(self, lake: Lake) -> None:
+        """Drop what is cached for a lake (before redoing a half-written range)."""
+        for key in [k for k in self.partitions if k[0] == lake.location]:
+            del self.partitions[key]
+
+
+KEYS = _Keys()
 
 
 @dataclass(slots=True)
 class _Run:
-    """State of one load() call; `keys` caches each touched partition's keys so each is read once per call."""
+    """State of one load() call."""
 
     spool: Path
-    lake: Path
+    lake: Lake
     cp: Checkpoint
     sm4_key: KeyFn | None
     overrides: Mapping[tuple[str, str], str] | None
     report: LoadReport
-    keys: dict[Path, set[tuple]] = field(default_factory=dict)
+    loader_id: str | None = None
 
 
-def _write_range(run: _Run, name: str, rows: list[dict]) -> None:
-    """Dedup and write one range's rows, one deterministic file per partition (tmp + rename + fsync)."""
+def _write_range(run: _Run, name: str, table: pa.Table) -> None:
+    """Dedup one range's rows (first received wins) and write one deterministic file per partition."""
     lake, report = run.lake, run.report
-    by_partition: dict[tuple[str, str], list[dict]] = {}
-    seen: set[tuple] = set()
-    dates: dict[datetime, str] = {}
-    for row in rows:  # spool order = receipt order, so the first occurrence is the first received
-        when = row["data_time"]
-        key = (row["mn"], row["pollutant"], row["kind"], when)
-        if key in seen:
-            report.duplicates += 1
-            continue
-        seen.add(key)
-        date = dates.get(when)
-        if date is None:
-            date = dates[when] = when.strftime("%Y-%m-%d")  # the Beijing date: DataTime is CST-aware
-        by_partition.setdefault((row["kind"], date), []).append(row)
-    for (kind, date), part_rows in sorted(by_partition.items()):
-        directory = lake / f"kind={kind}" / f"date={date}"
-        existing = run.keys.get(directory)
-        if existing is None:
-            existing = run.keys[directory] = _existing_keys(directory, name)
-        keep = []
-        for row in part_rows:
-            if (row["mn"], row["pollutant"], row["data_time"]) in existing:
-                report.duplicates += 1
-            else:
-                keep.append(row)
-        target = directory / f"{name}.parquet"
-        if not keep:
-            if target.exists():
-                target.unlink()
-            continue
-        directory.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pylist(keep, schema=SCHEMA)
-        tmp = directory / f".tmp-{name}.parquet"
-        pq.write_table(table, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        fsync_dir(directory)
-        existing.update((row["mn"], row["pollutant"], row["data_time"]) for row in keep)
-        report.rows_written += len(keep)
-        report.files.append(str(target.relative_to(lake)))
+    partitions = (
+        table.select(["kind", "date"]).group_by(["kind", "date"]).aggregate([]) if len(table) else None
+    )
+    done = set()
+    with lake.write_lock():
+        for kind, date in sorted(zip(*(partitions.to_pydict().values()), strict=True)) if partitions else []:
+            part = table.filter((pc.field("kind") == kind) & (pc.field("date") == date))
+            rel = f"kind={kind}/date={date}"
+            keys, fits = KEYS.of(part, date)
+            assert fits.all(), "the loader's own rows are in the partition of their Beijing date"
+            _, first = np.unique(keys, return_index=True)  # first occurrence = first received (spool order)
+            first.sort()
+            report.duplicates += len(keys) - len(first)
+            existing = KEYS.existing(lake, kind, date, name)
+            mine = keys[first]
+            if len(existing):
+                at = np.searchsorted(existing, mine).clip(max=len(existing) - 1)
+                fresh = existing[at] != mine
+                report.duplicates += int(np.count_nonzero(~fresh))
+                first, mine = first[fresh], mine[fresh]
+            target = f"{name}.parquet"
+            done.add(rel)
+            if not len(first):
+                lake.delete(f"{rel}/{target}")
+                continue
+            out = part.take(pa.array(first)).select(SCHEMA.names)
+            lake.write_table(rel, target, out)
+            KEYS.add(lake, kind, date, target, mine)
+            report.rows_written += len(out)
+            report.files.append(f"{rel}/{target}")
 
 
-def _load_range(run: _Run, segment: str, start: int, end: int, final: bool) -> None:
-    """Load [start, end) of a segment: mark pending, write files, advance the checkpoint."""
+def _load_range(
+    run: _Run, segment: str, start: int, end: int, final: bool, records: list[SpoolRecord]
+) -> None:
+    """Load [start, end) of a segment (its `records`): mark pending, write files, advance the checkpoint."""
     cp, report = run.cp, run.report
-    name = f"part-{segment.removesuffix('.hjs')}-{start:012d}-{end:012d}"
     cp.pending = {"segment": segment, "start": start, "end": end, "final": final}
     cp.save()
-    rows: list[dict] = []
-    for record in read_records(run.spool / segment, start):
-        if record.offset >= end:
-            break
-        report.records += 1
-        if record.kind == ACCEPTED:
-            rows.extend(_rows(record, run.sm4_key, run.overrides, report))
-    _write_range(run, name, rows)
+    counts = Counts()
+    table, n = rows_table(records, run.sm4_key, run.overrides, counts)
+    report.records += n
+    report.errors.update(counts.errors)
+    report.frames_without_readings += counts.frames_without_readings
+    _write_range(run, range_name(segment, start, end, run.loader_id), table)
     cp.segments[segment] = {"offset": end, "final": final}
     cp.pending = None
     cp.save()
     report.ranges += 1
+    # (end of a range: the place for per-load derived tables, e.g. a wide hourly table, to be written)
 
 
-def _range_end(path: Path, start: int, limit: int) -> tuple[int, bool, bool]:
-    """(end of the last complete record within `limit` bytes of `start`, SEAL seen, stopped by the limit)."""
+def _read_range(path: Path, start: int, limit: int) -> tuple[list[SpoolRecord], int, bool, bool]:
+    """(complete records within `limit` bytes of `start`, end of the last, SEAL seen, stopped by the limit)."""
+    records: list[SpoolRecord] = []
     end, sealed = start, False
     for record in read_records(path, start):
         if record.end - start > limit and end > start:
-            return end, False, True
+            return records, end, False, True
+        records.append(record)
         end = record.end
         sealed = sealed or record.kind == SEAL
-    return end, sealed, False
+    return records, end, sealed, False
 
 
 def load(
     spool_dir: Path | str,
-    lake_dir: Path | str,
+    lake_dir: Lake | Path | str,
     *,
     sm4_key: KeyFn | None = None,
     overrides: Mapping[tuple[str, str], str] | None = None,
     max_range_bytes: int = MAX_RANGE_BYTES,
+    loader_id: str | None = None,
 ) -> LoadReport:
     """Load every new complete spool record into the lake; safe to run again and again (and concurrently with
-    the gateway writing the active segment). `sm4_key(mn)` supplies 2025 keys, e.g. from a DeviceDirectory."""
-    spool, lake = Path(spool_dir), Path(lake_dir)
-    lake.mkdir(parents=True, exist_ok=True)
-    cp = Checkpoint.load(lake / CHECKPOINT)
+    the gateway writing the active segment). `lake_dir` is a folder or a URI (see storage.Lake); `loader_id`
+    names this spool's loader when several feed one lake. `sm4_key(mn)` supplies 2025 keys."""
+    spool, lake = Path(spool_dir), as_lake(lake_dir)
+    lake.makedirs()
+    cp = Checkpoint.load(lake, checkpoint_name(loader_id))
     report = LoadReport()
-    run = _Run(spool, lake, cp, sm4_key, overrides, report)
+    run = _Run(spool, lake, cp, sm4_key, overrides, report, loader_id)
     if cp.pending:
-        p = cp.pending  # a crash left this range half-written: redo it exactly
-        _load_range(run, p["segment"], p["start"], p["end"], p["final"])
+        p = cp.pending  # a crash left this range half-written: redo it exactly, trusting no cached keys
+        KEYS.forget(lake)
+        records = []
+        for record in read_records(spool / p["segment"], p["start"]):
+            if record.offset >= p["end"]:
+                break
+            records.append(record)
+        _load_range(run, p["segment"], p["start"], p["end"], p["final"], records)
     segments = [p.name for p in list_segments(spool)]
     for i, segment in enumerate(segments):
         if cp.is_final(segment):
@@ -198,7 +234,7 @@ def load(
         superseded = i < len(segments) - 1  # the writer only appends to the newest segment
         while True:
             start = cp.offset(segment)
-            end, sealed, more = _range_end(spool / segment, start, max_range_bytes)
+            records, end, sealed, more = _read_range(spool / segment, start, max_range_bytes)
             final = (sealed or superseded) and not more
             if end == start and not final:
                 break
@@ -206,7 +242,7 @@ def load(
                 cp.segments[segment] = {"offset": end, "final": True}
                 cp.save()
                 break
-            _load_range(run, segment, start, end, final)
+            _load_range(run, segment, start, end, final, records)
             if not more:
                 break
     return report
@@ -243,14 +279,16 @@ class Backlog:
     last_load: float | None = None  # epoch seconds of the checkpoint's last write
 
 
-def spool_backlog(spool_dir: Path | str, lake_dir: Path | str) -> Backlog:
+def spool_backlog(
+    spool_dir: Path | str, lake_dir: Lake | Path | str, loader_id: str | None = None
+) -> Backlog:
     """What the loader still has to do (reads record heads only, so it stays cheap for a large backlog)."""
     from ..gateway.spool import HEAD, MAGIC
 
-    spool, lake = Path(spool_dir), Path(lake_dir)
-    cp_path = lake / CHECKPOINT
-    cp = Checkpoint.load(cp_path)
-    out = Backlog(last_load=cp_path.stat().st_mtime if cp_path.exists() else None)
+    spool, lake = Path(spool_dir), as_lake(lake_dir)
+    name = checkpoint_name(loader_id)
+    cp = Checkpoint.load(lake, name)
+    out = Backlog(last_load=lake.mtime(name))
     for path in list_segments(spool):
         if cp.is_final(path.name):
             continue

@@ -1,4 +1,4 @@
-"""Lake readers: filtered pyarrow tables (or lists of dicts) of readings."""
+"""Lake readers: filtered pyarrow tables (or lists of dicts) of readings, from a folder or object storage."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from .schema import DATA_TZ, PARTITIONING_SCHEMA, SCHEMA
+from .storage import Lake, as_lake
 
 
-def _dataset(lake_dir: Path | str) -> ds.Dataset | None:
-    """The lake as a Hive-partitioned dataset (None when nothing has been loaded)."""
-    lake = Path(lake_dir)
-    if not any(lake.glob("kind=*/date=*/part-*.parquet")):
+def _dataset(lake_dir: Lake | Path | str, files: list[str] | None = None) -> ds.Dataset | None:
+    """The lake (a folder or a URI; or only `files` of it) as a Hive-partitioned dataset, None when empty."""
+    lake = as_lake(lake_dir)
+    files = lake.files() if files is None else files
+    if not files:
         return None
-    return ds.dataset(lake, format="parquet", schema=pa.unify_schemas([SCHEMA, PARTITIONING_SCHEMA]),
-                      partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"))  # fmt: skip
+    return lake.dataset(files, pa.unify_schemas([SCHEMA, PARTITIONING_SCHEMA]),
+                        ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"))  # fmt: skip
 
 
 def read_readings(
-    lake_dir: Path | str,
+    lake_dir: Lake | Path | str,
     *,
     mn: str | None = None,
     kind: str | None = None,
