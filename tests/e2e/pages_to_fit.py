@@ -33,6 +33,7 @@ PAGES = [
     Page("/leads/{lead}/", ("leader",)),
     # Double-random inspection.
     Page("/planning/tasks/?status=all", ("inspector",), keys=("entity", "due_on", "status")),
+    Page("/planning/returned/?status=all", ("leader",), keys=("entity", "result")),
     Page("/planning/plans/", ("leader",), keys=("year", "bureau", "status")),
     Page("/planning/plans/{plan}/", ("leader",), keys=("class", "coverage")),
     Page("/planning/rounds/", ("leader",), keys=("round", "status", "targets", "open")),

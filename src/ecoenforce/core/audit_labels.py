@@ -190,6 +190,7 @@ ACTIONS = {
     "task.result": _("Inspection result recorded"),
     "task.not_inspected": _("Target marked not inspected"),
     "task.result_correct": _("Inspection result corrected"),
+    "task.result_receive": _("Cross-region result received by the home bureau"),
     "notice.answer": _("Electronic notice answered by the enterprise"),
     "user.create_administrator": _("First administrator created"),
     "warning.raise": _("Warning raised"),

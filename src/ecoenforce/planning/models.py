@@ -143,6 +143,12 @@ class DrawRound(models.Model):
         return self.title
 
     @property
+    def cross_region(self) -> bool:
+        """A cross-region round (交叉执法): officers never inspect in their own county; results go back to the home
+        bureau (`planning.returns`)."""
+        return bool((self.policy or {}).get("cross_region"))
+
+    @property
     def round_id(self) -> str:
         """The id written into the round file: stable, and unique across installations of one bureau."""
         return f"{self.organization.region.code}-{self.pk}"
@@ -194,6 +200,11 @@ class InspectionTask(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    # A cross-region round's result, returned to the entity's home bureau: which of its leaders received it, and when
+    # (`planning.returns.task_result_receive`); until then it waits on that bureau's work queue.
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by (home bureau)"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received at (home bureau)"), null=True, blank=True)
 
     class Meta:
         ordering = ["round", "risk_class", "rank_in_class"]

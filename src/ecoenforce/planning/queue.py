@@ -1,4 +1,5 @@
-"""The planning app's share of the work queue: the targets I was drawn to inspect."""
+"""The planning app's share of the work queue: the targets I was drawn to inspect, and the cross-region results
+returned to my bureau (`planning.returns`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ecoenforce.core.queue import QueueItem, QueueSource, queue_register
 from ecoenforce.notifications.models import Kind
 from ecoenforce.notifications.services import notify
 from ecoenforce.planning.models import DrawRound, InspectionTask
+from ecoenforce.planning.returns import returned_waiting_for
 
 
 def tasks_waiting_for(user: User) -> QuerySet[InspectionTask]:
@@ -48,10 +50,27 @@ def _row(task: InspectionTask) -> QueueItem:
                      state=str(task.get_risk_class_display()), due=task.due_on)
 
 
+def _returned_row(task: InspectionTask) -> QueueItem:
+    if task.inspection is not None and task.inspection.violation_found:
+        state = _("Violation found: lead %(n)s") % {"n": task.lead.number} if task.lead else _("Violation found")
+    elif task.inspection is not None:
+        state = _("No violation found")
+    else:
+        state = _("Not inspected")
+    return QueueItem(source="planning.returned", ref=f"planning.inspectiontask:{task.pk}:returned",
+                     title=task.entity.name, url=reverse("planning:task_detail", args=[task.pk]),
+                     subject=task.round.title, state=str(state))
+
+
 def register() -> None:
     """Called from PlanningConfig.ready()."""
     queue_register(QueueSource(
         key="planning.tasks", label=_("Inspections I was drawn for"), order=10,
         roles=frozenset({Role.INSPECTOR, Role.UNIT_LEADER}), waiting=tasks_waiting_for, row=_row,
         due_field="due_on", nav="planning:task_list", more=lambda user: reverse("planning:task_list"),
+    ))
+    queue_register(QueueSource(
+        key="planning.returned", label=_("Cross-region results returned to my bureau"), order=11,
+        roles=frozenset({Role.UNIT_LEADER}), waiting=returned_waiting_for, row=_returned_row,
+        nav="planning:task_list", more=lambda user: reverse("planning:returned"),
     ))

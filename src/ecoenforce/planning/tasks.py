@@ -18,6 +18,7 @@ from ecoenforce.inspections.models import Inspection
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
 from ecoenforce.planning.models import DrawRound, InspectionTask, PlanLine, TaskResultCorrection
+from ecoenforce.planning.returns import is_home_staff, result_return
 from ecoenforce.planning.services import PLAN_ROLES, _may_plan_for
 from ecoenforce.registry.models import EntityEvent
 from ecoenforce.registry.services import entity_event_correct, entity_event_record
@@ -33,7 +34,8 @@ def tasks_for_user(*, user: User, status: str = "") -> QuerySet[InspectionTask]:
 
 
 def task_get_for_user(*, user: User, task_id: object, lock: bool = False) -> InspectionTask:
-    """One task: its drawn inspectors, or a leader of the bureau that ran the round."""
+    """One task: its drawn inspectors, a leader of the bureau that ran the round, or — once a cross-region task has
+    its result — the staff of the entity's home bureau, to whom the result is returned (`planning.returns`)."""
     qs = InspectionTask.objects.select_related("entity__region", "entity__industry", "round__organization__region")
     if lock:
         qs = qs.select_for_update()
@@ -43,6 +45,8 @@ def task_get_for_user(*, user: User, task_id: object, lock: bool = False) -> Ins
     if task.inspectors.filter(pk=user.pk).exists():
         return task
     if has_role(user, PLAN_ROLES) and _may_plan_for(user, task.round.organization):
+        return task
+    if task.status != InspectionTask.Status.ASSIGNED and is_home_staff(user, task):
         return task
     raise NotFound()
 
@@ -158,6 +162,7 @@ def task_record_result(*, actor: User, task_id: object, inspected_on: object, vi
     audit_record(actor=actor, obj=task, action="task.result", after={
         "inspection": inspection.pk, "inspected_on": day.isoformat(), "violation_found": violation_found,
         "findings": findings, "lead": lead.pk if lead else None})
+    result_return(task)
     return task
 
 
@@ -212,6 +217,7 @@ def task_result_correct(*, actor: User, task_id: object, inspected_on: object, v
     correction = TaskResultCorrection.objects.create(task=task, corrected_by=actor, reason=reason[:1000],
                                                      before=before, after=after)
     audit_record(actor=actor, obj=task, action="task.result_correct", before=before, after=after, reason=reason)
+    result_return(task, corrected=True)
     return correction
 
 
@@ -229,4 +235,5 @@ def task_mark_not_inspected(*, actor: User, task_id: object, reason: str) -> Ins
     task.completed_by, task.completed_at = actor, timezone.now()
     task.save()
     audit_record(actor=actor, obj=task, action="task.not_inspected", reason=reason)
+    result_return(task)
     return task

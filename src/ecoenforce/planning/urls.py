@@ -15,4 +15,5 @@ urlpatterns = [
     path("rounds/<int:round_id>/openings.json", views.round_openings, name="round_openings"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
+    path("returned/", views.returned_list, name="returned"),
 ]

@@ -19,6 +19,7 @@ from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import ApplicationError, NotFound, ValidationFailed
 from ecoenforce.core.export import export_response
 from ecoenforce.core.filters import Column, export_list
+from ecoenforce.planning import returns
 from ecoenforce.planning import rounds as round_services
 from ecoenforce.planning import services as plan_services
 from ecoenforce.planning import tasks as task_services
@@ -297,13 +298,20 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
                  (_("yes") if t.inspection.violation_found else _("no")) if t.inspection else "") for t in tasks)
         return export_response(fmt=request.GET["export"], basename=f"round-{round_.round_id}", headers=headers,
                                rows=rows)
+    show_targets = can_run or round_.status == DrawRound.Status.PUBLISHED
+    if show_targets and round_.selection:
+        # Each target's recusals in words (a cross-region round recuses the officers of the entity's own county).
+        recusals = {t["entity"]: t.get("recusals", {}) for t in round_.selection.get("targets", [])}
+        tasks = list(tasks)
+        for t in tasks:
+            t.recused = returns.recusal_reasons(recusals.get(t.entity.uscc, {}))
     counts = {s: 0 for s in InspectionTask.Status.values}
     for t in round_.tasks.values_list("status", flat=True):
         counts[t] += 1
     return render(request, "planning/round_detail.html", {
         "round": round_, "summary": round_services.round_summary(round_), "can_run": can_run,
         # The target list is secret until inspection: only the leaders who run the round see it before publication.
-        "tasks": tasks if can_run or round_.status == DrawRound.Status.PUBLISHED else None,
+        "tasks": tasks if show_targets else None,
         "counts": counts, "open_tasks": counts[InspectionTask.Status.ASSIGNED],
         "recorded": sum(n for status, n in counts.items() if status != InspectionTask.Status.ASSIGNED),
         "corrections": round_.corrections.all() if round_.status == DrawRound.Status.PUBLISHED else (),
@@ -350,6 +358,20 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": Paginator(tasks, 50).get_page(request.GET.get("page")), "status": status,
         "statuses": InspectionTask.Status.choices, "today": timezone.localdate(),
+        "returned_waiting": returns.returned_waiting_for(request.user).count(),
+    })
+
+
+@login_required
+def returned_list(request: HttpRequest) -> HttpResponse:
+    """Cross-region results returned to my bureau: inspected by officers of other counties, on our entities."""
+    require_role(request.user, STAFF_ROLES)
+    waiting = request.GET.get("status") != "all"
+    tasks = returns.returned_for_user(request.user)
+    if waiting:
+        tasks = tasks.filter(received_at__isnull=True)
+    return render(request, "planning/returned_list.html", {
+        "page": Paginator(tasks, 50).get_page(request.GET.get("page")), "waiting": waiting,
     })
 
 
@@ -374,6 +396,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                   "violation_found": outcome, "findings": request.POST.get("findings", "")}
         reason = request.POST.get("correction_reason", "") if action == "correct" else None
         try:
+            if action == "receive":
+                returns.task_result_receive(actor=request.user, task_id=task.pk)
+                messages.success(request, _("Received: the result is on record with your bureau."))
+                return redirect("planning:task_detail", task_id=task.pk)
             if action == "not_inspected":
                 task_services.task_mark_not_inspected(actor=request.user, task_id=task.pk,
                                                       reason=request.POST.get("reason", ""))
@@ -385,9 +411,16 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                     messages.success(request, _("Result corrected; the original stays in the record."))
                     return redirect("planning:task_detail", task_id=task.pk)
                 task = task_services.task_record_result(**result)
-                if task.lead_id:
+                if task.lead_id and task.round.cross_region:
+                    messages.success(request, _("Result recorded and returned to the home bureau (%(county)s); the "
+                                                "violation is in its lead inbox as %(n)s.")
+                                     % {"n": task.lead.number, "county": task.entity.region.name})
+                elif task.lead_id:
                     messages.success(request, _("Result recorded; the violation is in the lead inbox as %(n)s.")
                                      % {"n": task.lead.number})
+                elif task.round.cross_region:
+                    messages.success(request, _("Result recorded and returned to the home bureau (%(county)s).")
+                                     % {"county": task.entity.region.name})
                 else:
                     messages.success(request, _("Result recorded."))
                 return redirect("planning:task_detail", task_id=task.pk)
@@ -399,4 +432,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "task": task, "form": form, "errors": errors, "co_inspectors": task.inspectors.all(),
         "class_label": class_label(task.risk_class), "is_officer": is_officer, "confirm": confirm,
         "corrections": task.corrections.select_related("corrected_by"), "today": timezone.localdate(),
+        "cross": returns.home_recusals(task) if task.round.cross_region else None,
+        "can_receive": (task.round.cross_region and task.status != InspectionTask.Status.ASSIGNED
+                        and task.received_at is None and has_role(request.user, returns.RECEIVE_ROLES)
+                        and returns.is_home_staff(request.user, task)),
     }, status=422 if errors else 200)
