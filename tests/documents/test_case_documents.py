@@ -97,3 +97,62 @@ def test_the_page_serves_the_documents_and_refuses_one_not_yet_issued(heard_and_
     assert other.get(f"/cases/{heard_and_served.pk}/documents/filing.pdf").status_code == 404  # out of reach
     response = other.get(f"/cases/{case_xb.pk}/documents/advance_notice.pdf")  # not served yet: back to the case
     assert response.status_code == 302
+
+
+def _all_text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    return "".join(document[i].get_textpage().get_text_range() for i in range(len(document))).replace(
+        "\r", "").replace("\n", "")
+
+
+def test_the_daily_penalty_decision_states_the_days_the_daily_amount_and_the_total(heard_and_served, inspector_wj,
+                                                                                     leader_wj):
+    from ecoenforce.cases.case_documents import daily_penalty_document
+    from ecoenforce.cases.daily_penalty import Finding, round_penalty
+    from ecoenforce.cases.daily_penalty_services import correction_order_serve, reinspection_record
+
+    case = heard_and_served
+    order = correction_order_serve(case_id=case.pk, actor=inspector_wj, served_on=dt.date(2026, 11, 18),
+                                   notes="责令立即停止超标排放。")
+    order = reinspection_record(case_id=case.pk, actor=inspector_wj, finding="not_corrected",
+                                reinspected_on=dt.date(2026, 11, 27), notes="暗查发现废水总排口仍在超标排放。")
+    days, total = round_penalty(original_fine=case.fine_amount, served_on=dt.date(2026, 11, 18),
+                                reinspected_on=dt.date(2026, 11, 27), finding=Finding.NOT_CORRECTED)
+    assert (order.days, order.amount) == (days, total) == (9, case.fine_amount * 9)
+    assert order.decision_number == "武环按日罚〔2026〕1号"
+    case.refresh_from_db()
+    doc = daily_penalty_document(case, order)
+    assert doc.title == "按日连续处罚决定书" and doc.number == order.decision_number
+    rows = dict(doc.rows)
+    assert rows["计罚日数"] == "9日"
+    assert rows["计罚期间"] == "2026年11月19日至2026年11月27日"  # from the day after the service to the re-inspection
+    assert rows["按日罚款数额"] == f"人民币{case.fine_amount}元/日"
+    assert rows["罚款总额"].startswith(f"人民币{total}元")
+    assert rows["原处罚决定"].startswith(f"{case.decision_number}《行政处罚决定书》")
+    pdf = render_pdf(doc)
+    flat = _all_text(pdf)
+    for phrase in ("按日连续处罚决定书", "武环按日罚〔2026〕1号", "《中华人民共和国环境保护法》第五十九条",
+                   "环境保护部令第28号", "共计9日", f"罚款总额为人民币{total}元", case.decision_number,
+                   "申请行政复议", "提起行政诉讼", "百分之三加处罚款"):
+        assert phrase in flat, phrase
+    _text, ink, _pages = _page_text_and_ink(pdf)
+    assert 0.002 < ink < 0.3
+
+    client = Client()
+    client.force_login(leader_wj)
+    response = client.get(f"/cases/{case.pk}/daily/1/decision.pdf")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert client.get(f"/cases/{case.pk}/daily/2/decision.pdf").status_code == 404
+    assert "daily-penalty-pdf" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_a_round_that_stopped_the_violation_has_no_daily_penalty_decision(heard_and_served, inspector_wj, leader_wj):
+    from ecoenforce.cases.daily_penalty_services import correction_order_serve, reinspection_record
+
+    correction_order_serve(case_id=heard_and_served.pk, actor=inspector_wj, served_on=dt.date(2026, 11, 18))
+    order = reinspection_record(case_id=heard_and_served.pk, actor=inspector_wj, finding="corrected",
+                                reinspected_on=dt.date(2026, 11, 27), notes="暗查：已停止超标排放，设施正常运行。")
+    assert order.decision_number == "" and order.amount is None
+    client = Client()
+    client.force_login(leader_wj)
+    assert client.get(f"/cases/{heard_and_served.pk}/daily/1/decision.pdf").status_code == 302  # back to the case

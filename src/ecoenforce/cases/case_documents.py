@@ -1,5 +1,5 @@
 """The case's other official documents as PDF, on the same fpdf2 + Noto Serif CJK stack as the decision
-(`cases.documents`): 立案审批表, 行政处罚事先告知书, 听证通知书, 送达回证.
+(`cases.documents`): 立案审批表, 行政处罚事先告知书, 听证通知书, 送达回证, and each round's 按日连续处罚决定书.
 
 Each document is composed from the case record as a `CaseDocument` (title, number, paragraphs, form rows; no
 rendering, testable as text) and rendered by `render_pdf`.
@@ -15,8 +15,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from ecoenforce.cases.documents import DEFAULT_FONT, SC_INDEX, DocumentUnavailable
-from ecoenforce.cases.models import Case, Hearing
+from ecoenforce.cases.daily_penalty import Finding, round_penalty
+from ecoenforce.cases.documents import DEFAULT_FONT, PAYMENT, RIGHTS, SC_INDEX, DocumentUnavailable
+from ecoenforce.cases.models import Case, CorrectionOrder, Hearing
 from ecoenforce.cases.workflow import NOTICE_PERIOD_WORKING_DAYS
 from ecoenforce.core.audit import audit_timeline
 from ecoenforce.core.errors import ApplicationError, NotFound
@@ -116,6 +117,62 @@ def service_receipt_document(case: Case) -> CaseDocument:
               ("收件人", case.service_recipient), ("送达日期", _zh_date(case.decision_served_on)),
               ("送达人", "、".join(h.display_name for h in case.handlers.all())), ("备注", "")],
         signature=[case.organization.name])
+
+
+DAILY_BASIS = ("《中华人民共和国环境保护法》第五十九条、《环境保护主管部门实施按日连续处罚办法》（环境保护部令第28号）"
+               "第五条、第十三条、第十七条、第十九条")
+DAILY_FINDINGS_ZH = {Finding.NOT_CORRECTED: "仍在继续实施违法排放污染物行为",
+                     Finding.REFUSED: "拒绝、阻挠本机关复查"}
+
+
+def _day_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
+def daily_penalty_document(case: Case, order: CorrectionOrder) -> CaseDocument:
+    """按日连续处罚决定书 of one round (EPL art. 59; Order 28 arts. 13, 17, 19): the original decision, the order to
+    correct and its service, the covert re-inspection that found the violation going on, the days counted from the day
+    after the service to the re-inspection, the original fine per day and the total — computed by
+    `cases.daily_penalty`, the same arithmetic as the round's record — the legal basis, payment and the rights."""
+    if not order.decision_number or order.reinspected_on is None or order.finding not in DAILY_FINDINGS_ZH:
+        raise ApplicationError(_("This round gave no daily penalty, so it has no daily penalty decision."))
+    fine = case.fine_amount
+    days, total = round_penalty(original_fine=fine, served_on=order.served_on, reinspected_on=order.reinspected_on,
+                                finding=Finding(order.finding))
+    entity = case.entity
+    start, end = _day_after(order.served_on), order.reinspected_on
+    original = f"{case.decision_number}《行政处罚决定书》"
+    return CaseDocument(
+        issuer=case.organization.name, title="按日连续处罚决定书", number=order.decision_number,
+        addressee=f"{entity.name}：",
+        paragraphs=[
+            f"当事人：{entity.name}；统一社会信用代码：{entity.uscc}；地址：{entity.address}；"
+            f"法定代表人：{entity.legal_representative or ''}。",
+            f"本机关于{_zh_date(case.decided_on)}作出{original}（以下简称原处罚决定），因你单位{case.title}，"
+            f"依据{case.legal_basis or '有关法律法规'}对你单位处以罚款人民币{fine}元；"
+            f"并于{_zh_date(order.served_on)}向你单位送达{order.number}《责令改正违法行为决定书》，责令你单位立即改正违法行为。",
+            f"本机关于{_zh_date(order.reinspected_on)}对你单位进行复查（暗查），发现你单位{DAILY_FINDINGS_ZH[Finding(order.finding)]}。"
+            f"{order.notes}以上行为属于拒不改正违法行为（《环境保护主管部门实施按日连续处罚办法》第十三条）。",
+            f"依据{DAILY_BASIS}的规定，本机关决定对你单位实施按日连续处罚：计罚日数自责令改正违法行为决定书送达之日的次日"
+            f"（{_zh_date(start)}）起，至复查发现违法排放污染物行为之日（{_zh_date(end)}）止，共计{days}日；"
+            f"按照原处罚决定的罚款数额每日罚款人民币{fine}元，罚款总额为人民币{total}元。",
+            PAYMENT,
+            RIGHTS,
+        ],
+        rows=[("原处罚决定", f"{original}（{_zh_date(case.decided_on)}）"), ("原处罚罚款数额", f"人民币{fine}元"),
+              ("责令改正决定书", f"{order.number}（{_zh_date(order.served_on)}送达，第{order.round_no}轮）"),
+              ("复查日期", _zh_date(order.reinspected_on)), ("计罚期间", f"{_zh_date(start)}至{_zh_date(end)}"),
+              ("计罚日数", f"{days}日"), ("按日罚款数额", f"人民币{fine}元/日"),
+              ("罚款总额", f"人民币{total}元（{fine}元 × {days}日）"), ("法律依据", DAILY_BASIS)],
+        signature=[case.organization.name, _zh_date(order.reinspected_on)])
+
+
+def daily_penalty_round(case: Case, round_no: object) -> CorrectionOrder:
+    """The case's round `round_no` (not found otherwise)."""
+    order = case.correction_orders.filter(round_no=round_no).first() if str(round_no).isdigit() else None
+    if order is None:
+        raise NotFound()
+    return order
 
 
 COMPOSERS = {"filing": filing_document, "advance_notice": advance_notice_document,

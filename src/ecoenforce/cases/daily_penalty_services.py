@@ -108,8 +108,12 @@ def reinspection_record(*, case_id: int, actor: User, finding: str, reinspected_
                                % {"on": order.served_on}, details={"reinspected_on": [_("Too early.")]}) from None
     order.reinspected_on, order.finding, order.notes = reinspected_on, finding, notes.strip()
     order.days, order.amount = (days, amount) if days else (None, None)
-    order.save(update_fields=["reinspected_on", "finding", "notes", "days", "amount"])
+    if days:  # the round's 按日连续处罚决定书 is numbered with the finding that gives it
+        order.decision_number = document_number_next(organization=case.organization, kind="daily_penalty",
+                                                      year=reinspected_on.year)
+    order.save(update_fields=["reinspected_on", "finding", "notes", "days", "amount", "decision_number"])
     audit_record(actor=actor, obj=case, action="case.reinspection", reason=notes.strip(),
                  after={"round": order.round_no, "finding": finding, "reinspected_on": reinspected_on,
-                        "late": reinspected_on > order.reinspection_due, "days": days, "amount": str(amount)})
+                        "late": reinspected_on > order.reinspection_due, "days": days, "amount": str(amount),
+                        "decision_number": order.decision_number})
     return order

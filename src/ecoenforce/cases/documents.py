@@ -45,6 +45,12 @@ PAYMENT = ("当事人应当自收到本决定书之日起十五日内缴纳罚�
            "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额（第七十二条）。")
 
 
+# 行政复议法 art. 20 (60 days), 行政诉讼法 art. 46 (6 months), 行政处罚法 art. 73 (no suspension).
+RIGHTS = ("当事人如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+          "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
+          "申请行政复议或者提起行政诉讼的，不停止本决定的执行。")
+
+
 def _discretion_paragraphs(case: Case) -> list[str]:
     """裁量说明: the itemized explanation of the fine in Chinese, and why a different fine was imposed."""
     if not case.discretion:
@@ -78,9 +84,7 @@ def decision_document(case: Case) -> DecisionDocument:
         ) if line],
         discretion=_discretion_paragraphs(case),
         payment=(PAYMENT if case.fine_amount else ""),
-        rights=("当事人如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
-                "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-                "申请行政复议或者提起行政诉讼的，不停止本决定的执行。"),
+        rights=RIGHTS,
         signature=[case.organization.name, f"{decided.year}年{decided.month}月{decided.day}日" if decided else ""],
     )
 

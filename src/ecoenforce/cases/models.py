@@ -246,6 +246,8 @@ class CorrectionOrder(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     days = models.PositiveIntegerField(_("days counted"), null=True, blank=True)
     amount = models.DecimalField(_("daily penalty (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    # 按日连续处罚决定书: numbered when the re-inspection finds the violation going on (a round with a penalty).
+    decision_number = models.CharField(_("daily penalty decision number"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["case", "round_no"]

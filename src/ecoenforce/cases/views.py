@@ -129,6 +129,24 @@ def document_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
     return response
 
 
+@login_required
+def daily_penalty_pdf(request: HttpRequest, case_id: int, round_no: int) -> HttpResponse:
+    """One round's 按日连续处罚决定书 as a printable PDF (rounds whose re-inspection found the violation going on)."""
+    require_role(request.user, STAFF_ROLES)
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    order = case_documents.daily_penalty_round(case, round_no)
+    try:
+        body = case_documents.render_pdf(case_documents.daily_penalty_document(case, order))
+    except DocumentUnavailable:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:detail", case_id=case.pk)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="daily-penalty-{case.pk}-{order.round_no}.pdf"'
+    return response
+
+
 def _posted_discretion(post, choices: dict) -> dict:
     """The discretion facts of the decide form: the levels of the cited matter's benchmark, situations, apology."""
     matter = post.get("matter", "").strip()

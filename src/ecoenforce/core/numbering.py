@@ -12,6 +12,7 @@ DOCUMENT_KINDS = {
     "notice": "罚告",  # 行政处罚事先告知书
     "filing": "立",  # 立案审批
     "correction": "责改",  # 责令改正违法行为决定书
+    "daily_penalty": "按日罚",  # 按日连续处罚决定书
     "hearing": "听通",  # 听证通知书
     "transfer": "移",  # 涉嫌犯罪案件移送书 / 行政拘留案件移送书
 }
