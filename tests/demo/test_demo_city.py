@@ -113,6 +113,16 @@ def test_demo_city_is_seeded_once(capsys, django_capture_on_commit_callbacks):
     assert queues["cityleader"]["cases.waiting"] == 1 and queues["legal"]["cases.waiting"] >= 1
     assert [name for name, per_source in queues.items() if not sum(per_source.values())] == []
     assert_demo_is_coherent()
+    # The handling chain's heavier roads (issue 10): a case decided after a hearing, one with a daily penalty round.
+    from ecoenforce.cases.models import CorrectionOrder, Hearing
+
+    heard = Hearing.objects.select_related("case").get(held_on__isnull=False, case__entity__region__code="320412")
+    assert heard.case.stage == "closed" and heard.case.legal_reviewed_on >= heard.held_on
+    assert heard.case.decided_on > heard.held_on and heard.notice_number
+    rounds = list(CorrectionOrder.objects.filter(case__title__contains="超标排放大气污染物").order_by("round_no"))
+    assert [o.finding for o in rounds] == ["not_corrected", ""]
+    assert rounds[0].amount == rounds[0].case.fine_amount * rounds[0].days and rounds[0].decision_number
+    assert queue_counts(users["inspector"])["cases.reinspections"] >= 1
     # Enforcement monitoring (issue 9 item 4): a request from a Wujin case run to a lab result with an exceedance.
     from ecoenforce.sampling.models import Result, SamplingRequest
 

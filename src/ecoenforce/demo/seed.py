@@ -381,6 +381,7 @@ class DemoSeeder:
         self.planning()
         self.onsite()
         self.criminal_link()
+        self.handling()
         self.work_queues()
         self.enterprise_service()
         self.grid_patrols()
@@ -480,6 +481,14 @@ class DemoSeeder:
         from ecoenforce.casebook.demo import casebook_demo
 
         self.log(f"typical cases: {'; '.join(casebook_demo(leader=self.users['cityleader'])) or '—'}")
+
+    def handling(self) -> None:
+        """A Wujin case decided after a hearing, and one with a daily continuous penalty (owned by the cases app)."""
+        from ecoenforce.cases.demo import handling_demo
+
+        out = handling_demo(users=self.users, today=self.today)
+        self.log(f"handling: case {out['hearing'] or '—'} decided after a hearing; case {out['daily'] or '—'} with "
+                 f"{out.get('daily_rounds', 0)} orders to correct and {out.get('daily_amount', 0)} yuan of daily penalty")
 
     def work_queues(self) -> None:
         """Leads handed to officers and a city-level case at review, so that every role's queue has work."""
