@@ -13,6 +13,6 @@ class CasebookConfig(AppConfig):
 
     def ready(self) -> None:
         from ecoenforce.casebook.views import case_panel
-        from ecoenforce.cases.hooks import case_panel_register
+        from ecoenforce.cases.panels import case_panel_register
 
         case_panel_register("casebook", case_panel)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.casebook import services
 from ecoenforce.casebook.models import DecisionWithdrawal, TypicalCase
 from ecoenforce.casebook.selectors import similar_cases
-from ecoenforce.cases.hooks import CasePanel
+from ecoenforce.cases.panels import CasePanel
 from ecoenforce.cases.selectors import case_get_for_user
 from ecoenforce.cases.workflow import Stage
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
@@ -23,7 +23,7 @@ from ecoenforce.core.errors import ApplicationError
 from ecoenforce.core.models import Role
 
 
-def case_panel(*, user, case, deciding: bool, matter_code: str = "") -> list[CasePanel]:
+def case_panel(*, user, case, deciding: bool, matter_code: str = "", **_context) -> list[CasePanel]:
     panels = []
     if deciding:
         panels.append(CasePanel("casebook/_similar.html", {

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.cases import case_documents, daily_penalty_services, documents, services
 from ecoenforce.cases.discretion import decision_assess, discretion_choices, explanation_lines
 from ecoenforce.cases.documents import DocumentUnavailable
-from ecoenforce.cases.hooks import case_panels as hook_panels
 from ecoenforce.cases.models import STAGE_CHOICES, STAGE_LABELS, CorrectionOrder, Hearing
 from ecoenforce.cases.panels import case_panels
 from ecoenforce.cases.procedure_services import payment_owed
@@ -263,7 +262,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                                  if deciding else []),
         "posted_kinds": set(posted.getlist("penalty_kinds")) if hasattr(posted, "getlist") else set(),
         "explanation": explanation_lines(case.discretion) if case.discretion else [],
-        "panels": case_panels(case=case, user=request.user),
-        "hook_panels": hook_panels(user=request.user, case=case, deciding=deciding,
-                                   matter_code=str(posted.get("matter", "") if posted else "").strip()),
+        "panels": case_panels(user=request.user, case=case, deciding=deciding,
+                              matter_code=str(posted.get("matter", "") if posted else "").strip()),
     })

@@ -12,7 +12,7 @@ class SpecialConfig(AppConfig):
     verbose_name = _("Special and supervised cases")
 
     def ready(self) -> None:
-        from ecoenforce.cases.hooks import case_panel_register
+        from ecoenforce.cases.panels import case_panel_register
         from ecoenforce.special.queue import register
         from ecoenforce.special.views import case_panel
 

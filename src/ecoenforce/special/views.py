@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.cases.hooks import CasePanel
+from ecoenforce.cases.panels import CasePanel
 from ecoenforce.cases.selectors import case_get_for_user, case_list_for_user
 from ecoenforce.cases.workflow import OPEN_STAGES
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role, scope_by_region

@@ -12,7 +12,8 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Transfers to the police")
 
     def ready(self) -> None:
-        from ecoenforce.cases.hooks import case_panel_register, transition_guard_register
+        from ecoenforce.cases.hooks import transition_guard_register
+        from ecoenforce.cases.panels import case_panel_register
         from ecoenforce.transfers.guard import criminal_link_guard
         from ecoenforce.transfers.queue import register
         from ecoenforce.transfers.views import case_panel

@@ -1,5 +1,5 @@
 """Criminal-link pages: the facts of a case against the thresholds, the transfers list, a transfer with its steps,
-and the transfer letter; plus the panel the case page shows (registered in `cases.hooks`)."""
+and the transfer letter; plus the panel the case page shows (registered in `cases.panels`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoenforce.cases.hooks import CasePanel
+from ecoenforce.cases.panels import CasePanel
 from ecoenforce.cases.selectors import case_get_for_user
 from ecoenforce.cases.workflow import Stage
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
