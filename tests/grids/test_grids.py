@@ -177,3 +177,68 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg")
+
+
+def _said(lang: str, call) -> str:
+    """What the service says, in this language, to the input the page was sent."""
+    from django.utils import translation
+
+    with translation.override(lang), pytest.raises(ValidationFailed) as exc:
+        call()
+    return str(exc.value.message)
+
+
+def _in_language(lang: str, text: str) -> bool:
+    import re
+
+    # the sentence's opening words (it may name a department or an entity in Chinese either way)
+    return bool(re.search(r"[\u4e00-\u9fff]", text[:12])) == (lang == "zh-hans")
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_a_refused_report_keeps_what_was_typed_and_says_why_in_the_page_language(grid, grid_member, settings,
+                                                                                  tmp_path, lang):
+    from html import escape
+
+    settings.FILES_DIR = tmp_path
+    patrol = patrol_start(actor=grid_member, grid_id=grid.pk)
+    client = Client()
+    client.force_login(grid_member)
+    client.cookies["django_language"] = lang
+    typed = {"token": uuid.uuid4().hex, "title": "雨水排口有黄色浑浊水排出", "description": "排口下游五十米处水色发黄",
+             "latitude": "31.751", "longitude": "119.951"}
+    page = client.post(f"/grids/patrols/{patrol.pk}/problem/", {**typed, "photos": [_upload(b"%!PS not a photo")]})
+    said = _said(lang, lambda: patrol_problem_report(actor=grid_member, patrol_id=patrol.pk, token=uuid.uuid4().hex,
+                                                     title="x", photos=[b"%!PS not a photo"]))
+    body = page.content.decode()
+    assert page.status_code == 422 and escape(said) in body and _in_language(lang, said)
+    assert all(value in body for value in typed.values())  # the token too: sent again, still one lead
+    assert not PatrolProblem.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_leaders_grid_and_plan_forms_keep_what_was_typed(grid, leader_wj, region_wj, lang):
+    import json
+    from html import escape
+
+    from django.utils import translation
+
+    client = Client()
+    client.force_login(leader_wj)
+    client.cookies["django_language"] = lang
+    bow = {"type": "Polygon", "coordinates": [[[119.9, 31.7], [120.0, 31.8], [120.0, 31.7], [119.9, 31.8],
+                                               [119.9, 31.7]]]}
+    typed = {"code": "WJ-02", "name": "湖塘镇第二网格", "town": "湖塘镇"}
+    page = client.post("/grids/new/", {**typed, "region": region_wj.pk, "boundary": json.dumps(bow)})
+    said = _said(lang, lambda: grid_create(actor=leader_wj, code="WJ-02", name="x", region=region_wj, boundary=bow))
+    body = page.content.decode()
+    assert page.status_code == 400 and escape(said) in body and _in_language(lang, said)
+    assert all(value in body for value in typed.values()) and "119.9, 31.8" in body
+    assert f'value="{region_wj.pk}" selected' in body and Grid.objects.count() == 1
+    page = client.post("/grids/plans/new/", {"grid": grid.pk, "starts_on": "2026-13-45", "ends_on": "2026-12-31",
+                                             "patrols_planned": "3", "note": "重点看雨水排口"})
+    with translation.override(lang):
+        said = translation.gettext("Give the dates as year-month-day.")
+    body = page.content.decode()
+    assert page.status_code == 400 and escape(said) in body and _in_language(lang, said)
+    assert "重点看雨水排口" in body and 'value="2026-13-45"' in body and 'value="3"' in body

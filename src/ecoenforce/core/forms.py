@@ -20,6 +20,16 @@ def form_add_errors(form: forms.BaseForm, exc) -> None:
                 form.add_error(None, msg)
 
 
+class IdsField(forms.Field):
+    """The ids ticked in a list of checkboxes the page draws itself (`name` repeated): the service checks that each
+    is one the user may choose and says which is not, so the form only keeps them, as typed, for the page again."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        return [str(v) for v in (value or [])]
+
+
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
     """Give every widget Tabler's classes and mark invalid fields, so templates stay plain."""
     for name, field in form.fields.items():

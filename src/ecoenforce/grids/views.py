@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +17,18 @@ from django.views.decorators.http import require_POST
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.files import blob_open
+from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Region, Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.grids import services
+from ecoenforce.grids.forms import (
+    GridForm,
+    GridMembersForm,
+    PatrolFinishForm,
+    PatrolPlanForm,
+    PatrolProblemForm,
+    PatrolStartForm,
+)
 from ecoenforce.grids.geo import BANDS
 from ecoenforce.grids.selectors import (
     entities_in_grid,
@@ -93,22 +101,21 @@ def grid_new(request: HttpRequest) -> HttpResponse:
     require_role(request.user, services.PLAN_ROLES)
     prefix = request.user.jurisdiction_prefix or ""
     counties = Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).select_related("parent")
-    values, error, details = {}, "", {}
-    if request.method == "POST":
-        values = request.POST
-        region = counties.filter(pk=request.POST.get("region") if str(request.POST.get("region")).isdigit() else None).first()
+    form = GridForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = counties.filter(pk=data["region"] if data["region"].isdigit() else None).first()
         try:
-            grid = services.grid_create(actor=request.user, code=values.get("code", ""), name=values.get("name", ""),
-                                        region=region, town=values.get("town", ""), boundary=values.get("boundary", ""),
-                                        member_ids=request.POST.getlist("members"))
+            grid = services.grid_create(actor=request.user, code=data["code"], name=data["name"], region=region,
+                                        town=data["town"], boundary=data["boundary"], member_ids=data["members"])
         except ValidationFailed as exc:
-            error, details = str(exc.message), exc.details
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Grid %(code)s saved.") % {"code": grid.code})
             return redirect("grids:detail", grid_id=grid.pk)
     return render(request, "grids/grid_form.html", {
-        "counties": counties, "members": member_choices(user=request.user), "values": values, "error": error,
-        "details": details, "chosen": [str(v) for v in request.POST.getlist("members")]}, status=400 if error else 200)
+        "counties": counties, "members": member_choices(user=request.user), "form": form,
+        "chosen": form["members"].value() or []}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -116,12 +123,12 @@ def grid_detail(request: HttpRequest, grid_id: int) -> HttpResponse:
     """One grid: its map, members (a leader changes them here), plans, patrols and statistics."""
     require_role(request.user, VIEW_ROLES)
     grid = grid_get_for_user(user=request.user, grid_id=grid_id)
-    error = ""
-    if request.method == "POST":
+    form = GridMembersForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.grid_members_set(actor=request.user, grid_id=grid.pk, member_ids=request.POST.getlist("members"))
+            services.grid_members_set(actor=request.user, grid_id=grid.pk, member_ids=form.cleaned_data["members"])
         except ValidationFailed as exc:
-            error = str(exc.message)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Grid members saved."))
             return redirect("grids:detail", grid_id=grid.pk)
@@ -131,9 +138,11 @@ def grid_detail(request: HttpRequest, grid_id: int) -> HttpResponse:
     return render(request, "grids/grid_detail.html", {
         "grid": grid, "stat": stats[0], "start": start, "end": end, "map_data": grid_map_data(stats), "legend": _legend(),
         "plans": grid.plans.order_by("-starts_on")[:20], "patrols": patrols_for_user(user=request.user, grid=grid)[:20],
-        "may_plan": may_plan, "error": error,
+        "may_plan": may_plan, "form": form,
         "members": member_choices(user=request.user, grid=grid) if may_plan else [],
-        "chosen": set(grid.members.values_list("pk", flat=True))}, status=400 if error else 200)
+        "chosen": set(form["members"].value() if form.is_bound else
+                      (str(pk) for pk in grid.members.values_list("pk", flat=True)))},
+        status=400 if form.errors else 200)
 
 
 @login_required
@@ -142,27 +151,22 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     require_role(request.user, services.PLAN_ROLES)
     grid = grid_get_for_user(user=request.user, grid_id=request.GET.get("grid") or request.POST.get("grid"))
     start, end = period_default()
-    values = {"starts_on": start.isoformat(), "ends_on": end.isoformat(), "patrols_planned": "4"}
-    error = ""
-    if request.method == "POST":
-        values = request.POST
+    form = PatrolPlanForm(request.POST if request.method == "POST" else None,
+                          initial={"starts_on": start, "ends_on": end, "patrols_planned": 4})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            def day(name):
-                return dt.date.fromisoformat(values.get(name, "")) if values.get(name) else None
-            planned = int(values.get("patrols_planned") or 0) if str(values.get("patrols_planned", "")).isdigit() else 0
-            services.patrol_plan_create(actor=request.user, grid_id=grid.pk, starts_on=day("starts_on"),
-                                        ends_on=day("ends_on"), patrols_planned=planned,
-                                        entity_ids=request.POST.getlist("entities"), note=values.get("note", ""))
-        except ValueError:
-            error = _("Give the dates as year-month-day.")
+            services.patrol_plan_create(actor=request.user, grid_id=grid.pk, starts_on=data["starts_on"],
+                                        ends_on=data["ends_on"], patrols_planned=data["patrols_planned"] or 0,
+                                        entity_ids=data["entities"], note=data["note"])
         except ValidationFailed as exc:
-            error = str(exc.message)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Patrol plan saved."))
             return redirect("grids:detail", grid_id=grid.pk)
     return render(request, "grids/plan_form.html", {
-        "grid": grid, "values": values, "error": error, "entities": entities_in_grid(grid),
-        "chosen": [str(v) for v in request.POST.getlist("entities")]}, status=400 if error else 200)
+        "grid": grid, "form": form, "entities": entities_in_grid(grid), "chosen": form["entities"].value() or []},
+        status=400 if form.errors else 200)
 
 
 @login_required
@@ -185,21 +189,24 @@ def patrol_new(request: HttpRequest) -> HttpResponse:
     if open_patrol is not None:
         return redirect("grids:patrol_detail", patrol_id=open_patrol.pk)
     grids = grids_for_user(user=request.user)
-    if request.method == "POST":
-        patrol = services.patrol_start(actor=request.user, grid_id=request.POST.get("grid"))
+    form = PatrolStartForm(request.POST if request.method == "POST" else None,
+                           initial={"grid": request.GET.get("grid", "")})
+    if request.method == "POST" and form.is_valid():  # a grid not the member's is not found
+        patrol = services.patrol_start(actor=request.user, grid_id=form.cleaned_data["grid"])
         return redirect("grids:patrol_detail", patrol_id=patrol.pk)
-    return render(request, "grids/patrol_new.html", {"grids": grids, "chosen": request.GET.get("grid", "")})
+    return render(request, "grids/patrol_new.html", {"grids": grids, "chosen": str(form["grid"].value() or "")})
 
 
-def _patrol_page(request: HttpRequest, patrol, *, error: str = "", form: str = "", status: int = 200) -> HttpResponse:
+def _patrol_page(request: HttpRequest, patrol, *, problem_form: PatrolProblemForm | None = None,
+                 finish_form: PatrolFinishForm | None = None, status: int = 200) -> HttpResponse:
     own_open = patrol.member_id == request.user.pk and patrol.ended_at is None
     track = [[p[0], p[1]] for p in patrol.track]
     data = grid_map_data(grid_stats(user=request.user, start=patrol.started_at.date(), end=patrol.started_at.date(),
                                     grids=type(patrol.grid).objects.filter(pk=patrol.grid_id)), with_entities=True)
     data["track"] = track
     return render(request, "grids/patrol_detail.html", {
-        "patrol": patrol, "own_open": own_open, "error": error, "form": form, "values": request.POST,
-        "token": request.POST.get("token") or uuid.uuid4().hex, "map_data": data,
+        "patrol": patrol, "own_open": own_open, "problem_form": problem_form or PatrolProblemForm(),
+        "finish_form": finish_form or PatrolFinishForm(), "map_data": data,
         "entities": entities_in_grid(patrol.grid) if own_open else [],
         "county_entities": RegulatedEntity.objects.filter(region=patrol.grid.region).order_by("name")[:300] if own_open else [],
         "problems": patrol.problems.select_related("lead").prefetch_related("photos"),
@@ -235,16 +242,21 @@ def patrol_track(request: HttpRequest, patrol_id: int) -> HttpResponse:
 def patrol_problem(request: HttpRequest, patrol_id: int) -> HttpResponse:
     """Report a problem seen on the patrol: a lead for the officers."""
     patrol = patrol_get_for_user(user=request.user, patrol_id=patrol_id)
-    try:
-        problem = services.patrol_problem_report(
-            actor=request.user, patrol_id=patrol.pk, token=request.POST.get("token", ""),
-            title=request.POST.get("title", ""), description=request.POST.get("description", ""),
-            entity_id=request.POST.get("entity") or None, latitude=request.POST.get("latitude") or None,
-            longitude=request.POST.get("longitude") or None, photos=_files(request))
-    except ValidationFailed as exc:
-        return _patrol_page(request, patrol, error=str(exc.message), form="problem", status=422)
-    messages.success(request, _("Reported as lead %(number)s: the officers will verify it.") % {"number": problem.lead.number})
-    return redirect("grids:patrol_detail", patrol_id=patrol.pk)
+    form = PatrolProblemForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = services.patrol_problem_report(
+                actor=request.user, patrol_id=patrol.pk, token=data["token"], title=data["title"],
+                description=data["description"], entity_id=data["entity"] or None,
+                latitude=data["latitude"] or None, longitude=data["longitude"] or None, photos=_files(request))
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("Reported as lead %(number)s: the officers will verify it.")
+                             % {"number": problem.lead.number})
+            return redirect("grids:patrol_detail", patrol_id=patrol.pk)
+    return _patrol_page(request, patrol, problem_form=form, status=422)
 
 
 @login_required
@@ -252,13 +264,17 @@ def patrol_problem(request: HttpRequest, patrol_id: int) -> HttpResponse:
 def patrol_finish(request: HttpRequest, patrol_id: int) -> HttpResponse:
     """End the patrol with the entities visited, notes and photos."""
     patrol = patrol_get_for_user(user=request.user, patrol_id=patrol_id)
-    try:
-        services.patrol_finish(actor=request.user, patrol_id=patrol.pk, entity_ids=request.POST.getlist("visited"),
-                               notes=request.POST.get("notes", ""), photos=_files(request))
-    except ValidationFailed as exc:
-        return _patrol_page(request, patrol, error=str(exc.message), form="finish", status=422)
-    messages.success(request, _("Patrol ended and recorded."))
-    return redirect("grids:patrol_detail", patrol_id=patrol.pk)
+    form = PatrolFinishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patrol_finish(actor=request.user, patrol_id=patrol.pk, entity_ids=form.cleaned_data["visited"],
+                                   notes=form.cleaned_data["notes"], photos=_files(request))
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("Patrol ended and recorded."))
+            return redirect("grids:patrol_detail", patrol_id=patrol.pk)
+    return _patrol_page(request, patrol, finish_form=form, status=422)
 
 
 @login_required
