@@ -127,3 +127,59 @@ def test_the_quality_page_drills_down_to_the_leads(assignment, assistant, leader
     listed = client.get(f"/assist/findings/?organization={assignment.organization_id}&outcome=pending").content.decode()
     assert finding.lead.number in listed
     assert finding.lead.number not in client.get("/assist/findings/?outcome=false").content.decode()
+
+
+def _said(lang: str, call) -> str:
+    """What the service says, in this language, to the input the page was sent."""
+    from django.utils import translation
+
+    with translation.override(lang), pytest.raises(ValidationFailed) as exc:
+        call()
+    return str(exc.value.message)
+
+
+def _in_language(lang: str, text: str) -> bool:
+    import re
+
+    # the sentence's opening words (it may name a department or an entity in Chinese either way)
+    return bool(re.search(r"[\u4e00-\u9fff]", text[:12])) == (lang == "zh-hans")
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_refused_forms_keep_what_was_typed_and_say_why_in_the_page_language(assignment, assistant, leader_wj,
+                                                                             contractor, region_wj, entity_wj,
+                                                                             settings, tmp_path, lang):
+    from html import escape
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    settings.FILES_DIR = tmp_path
+    client = Client()
+    client.force_login(assistant)
+    client.cookies["django_language"] = lang
+    typed = {"token": uuid.uuid4().hex, "title": "夜间雨水排口排出白色泡沫水", "description": "约二十二点四十分发现",
+             "entity": str(entity_wj.pk), "observed_at": "2026-11-30T22:40"}
+    page = client.post(f"/assist/{assignment.pk}/", {
+        **typed, "files": [SimpleUploadedFile("现场.jpg", b"MZ\x90\x00 an executable", content_type="image/jpeg")]})
+    said = _said(lang, lambda: _report(assistant, assignment, files=[b"MZ\x90\x00 an executable"]))
+    body = page.content.decode()
+    assert page.status_code == 422 and escape(said) in body and _in_language(lang, said)
+    assert all(value in body for value in typed.values()) and f'value="{entity_wj.pk}" selected' in body
+    assert not Finding.objects.exists()
+    # the time observed in words the form cannot read
+    page = client.post(f"/assist/{assignment.pk}/", {**typed, "observed_at": "昨晚十点"})
+    with translation.override(lang):
+        said = translation.gettext("Give the time observed as year-month-day hour:minute.")
+    assert page.status_code == 422 and escape(said) in page.content.decode() and "昨晚十点" in page.content.decode()
+    # the leader's assignment form: no staff chosen
+    client.force_login(leader_wj)
+    typed = {"title": "武进区夜间巡查（第二期）", "devices": "32041200000001, 32041200000002", "note": "不得进入厂区"}
+    page = client.post("/assist/new/", {**typed, "organization": contractor.pk, "kind": "night_monitoring",
+                                        "region": region_wj.pk, "starts_on": "2026-12-01", "ends_on": "2026-12-31"})
+    said = _said(lang, lambda: assignment_create(
+        actor=leader_wj, organization_id=contractor.pk, kind="night_monitoring", title="x", region=region_wj,
+        starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), staff_ids=[]))
+    body = page.content.decode()
+    assert page.status_code == 400 and escape(said) in body and _in_language(lang, said)
+    assert all(value in body for value in typed.values()) and 'value="2026-12-01"' in body

@@ -3,9 +3,6 @@ on them), findings with their outcome, and the quality audit per organization an
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoenforce.assist import services
+from ecoenforce.assist.forms import AssignmentForm, FindingForm
 from ecoenforce.assist.models import Assignment
 from ecoenforce.assist.selectors import (
     assignment_entities,
@@ -29,6 +27,7 @@ from ecoenforce.assist.selectors import (
 from ecoenforce.core.access import STAFF_ROLES, has_role, require_role
 from ecoenforce.core.errors import ValidationFailed
 from ecoenforce.core.files import blob_open
+from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Organization, Region, Role, User
 from ecoenforce.core.tables.uploads import upload_read
 
@@ -58,27 +57,23 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
     contractors = Organization.objects.filter(kind=Organization.Kind.CONTRACTOR).order_by("name")
     staff = User.objects.filter(role=Role.THIRD_PARTY, is_active=True, organization__in=contractors) \
         .select_related("organization").order_by("organization__name", "full_name")
-    values, error = request.POST, ""
-    if request.method == "POST":
+    form = AssignmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = regions.filter(pk=data["region"] if data["region"].isdigit() else None).first()
         try:
-            def day(name):
-                return dt.date.fromisoformat(values[name]) if values.get(name) else None
-            region = regions.filter(pk=values.get("region") if str(values.get("region")).isdigit() else None).first()
             assignment = services.assignment_create(
-                actor=request.user, organization_id=values.get("organization"), kind=values.get("kind", ""),
-                title=values.get("title", ""), region=region, starts_on=day("starts_on"), ends_on=day("ends_on"),
-                staff_ids=request.POST.getlist("staff"), entity_ids=request.POST.getlist("entities"),
-                devices=values.get("devices", "").replace(",", " ").split(), note=values.get("note", ""))
-        except ValueError:
-            error = _("Give the dates as year-month-day.")
+                actor=request.user, organization_id=data["organization"], kind=data["kind"], title=data["title"],
+                region=region, starts_on=data["starts_on"], ends_on=data["ends_on"], staff_ids=data["staff"],
+                entity_ids=data["entities"], devices=data["devices"], note=data["note"])
         except ValidationFailed as exc:
-            error = str(exc.message)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Assignment saved."))
             return redirect("assist:detail", assignment_id=assignment.pk)
     return render(request, "assist/assignment_form.html", {
         "regions": regions, "contractors": contractors, "staff": staff, "kinds": Assignment.Kind.choices,
-        "values": values, "error": error, "chosen": request.POST.getlist("staff")}, status=400 if error else 200)
+        "form": form, "chosen": form["staff"].value() or []}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -87,23 +82,19 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     require_role(request.user, VIEW_ROLES)
     assignment = assignment_get_for_user(user=request.user, assignment_id=assignment_id)
     is_third_party = request.user.role == Role.THIRD_PARTY
-    error, status = "", 200
-    if request.method == "POST" and is_third_party:
-        observed = None
+    form = FindingForm(request.POST if request.method == "POST" and is_third_party else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
         try:
-            if request.POST.get("observed_at"):
-                observed = timezone.make_aware(dt.datetime.fromisoformat(request.POST["observed_at"]))
             if getattr(request, "upload_too_large", False):
                 upload_read(request, None)
             finding = services.finding_report(
-                actor=request.user, assignment_id=assignment.pk, token=request.POST.get("token", ""),
-                title=request.POST.get("title", ""), description=request.POST.get("description", ""),
-                entity_id=request.POST.get("entity") or None, device_mn=request.POST.get("device", ""),
-                observed_at=observed, files=[upload_read(request, f) for f in request.FILES.getlist("files")[:10]])
-        except ValueError:
-            error, status = _("Give the time observed as year-month-day hour:minute."), 422
+                actor=request.user, assignment_id=assignment.pk, token=data["token"], title=data["title"],
+                description=data["description"], entity_id=data["entity"] or None, device_mn=data["device"],
+                observed_at=data["observed_at"],
+                files=[upload_read(request, f) for f in request.FILES.getlist("files")[:10]])
         except ValidationFailed as exc:
-            error, status = str(exc.message), 422
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Reported as lead %(number)s: an officer will verify it.")
                              % {"number": finding.lead.number})
@@ -111,11 +102,10 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     findings = findings_for_user(user=request.user).filter(assignment=assignment)[:50]
     labels = outcome_labels()
     return render(request, "assist/assignment_detail.html", {
-        "assignment": assignment, "is_third_party": is_third_party, "error": error, "values": request.POST,
-        "token": request.POST.get("token") or uuid.uuid4().hex,
+        "assignment": assignment, "is_third_party": is_third_party, "form": form,
         "entities": assignment_entities(assignment)[:500] if is_third_party else assignment.entities.all(),
         "today": timezone.localdate(), "is_staff": has_role(request.user, STAFF_ROLES),
-        "findings": [(f, labels[finding_outcome(f)]) for f in findings]}, status=status)
+        "findings": [(f, labels[finding_outcome(f)]) for f in findings]}, status=422 if form.errors else 200)
 
 
 @login_required
