@@ -160,3 +160,72 @@ def test_joint_inspection_results_count_in_the_entity_history(inspector_wj, enti
     joint_result_record(actor=inspector_wj, inspection_id=joint.pk, findings="采样送检", violation=False)
     kinds = sorted(EntityEvent.objects.filter(entity=entity_wj, ref__startswith="joint:").values_list("kind", flat=True))
     assert kinds == [EntityEvent.Kind.INSPECTION_CLEAN, EntityEvent.Kind.INSPECTION_VIOLATION]
+
+
+def _said(lang: str, call) -> str:
+    """What the service says, in this language, to the input the page was sent."""
+    from django.utils import translation
+
+    with translation.override(lang), pytest.raises(ValidationFailed) as exc:
+        call()
+    return str(exc.value.message)
+
+
+def _in_language(lang: str, text: str) -> bool:
+    import re
+
+    # the sentence's opening words (it may name a department or an entity in Chinese either way)
+    return bool(re.search(r"[\u4e00-\u9fff]", text[:12])) == (lang == "zh-hans")
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_refused_forms_keep_what_was_typed_and_say_why_in_the_page_language(inspector_wj, lead_wj, entity_wj, police,
+                                                                            police_user, settings, tmp_path, lang):
+    from html import escape
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    settings.FILES_DIR = tmp_path
+    client = Client()
+    client.force_login(inspector_wj)
+    client.cookies["django_language"] = lang
+    # a referral without a department
+    typed = {"title": "涉嫌非法倾倒危险废物", "request": "请协查运输车辆去向。", "lead": str(lead_wj.pk)}
+    page = client.post("/referrals/new/", {**typed, "department": "", "urgent": "1"})
+    said = _said(lang, lambda: referral_send(actor=inspector_wj, department_id="", lead_id=lead_wj.pk, title="x",
+                                             request="y"))
+    body = page.content.decode()
+    assert page.status_code == 422 and escape(said) in body and _in_language(lang, said)
+    assert all(value in body for value in typed.values()) and 'name="urgent" value="1" checked' in body
+    assert not Referral.objects.exists()
+    # a joint inspection on a date the form cannot read
+    typed = {"entity_uscc": entity_wj.uscc, "title": "雨季联合执法检查", "planned_on": "下周三"}
+    page = client.post("/referrals/joint/new/", {**typed, "departments": [police.pk]})
+    with translation.override(lang):
+        said = translation.gettext("Give the date as year-month-day.")
+    body = page.content.decode()
+    assert page.status_code == 422 and escape(said) in body and _in_language(lang, said)
+    assert all(value in body for value in typed.values()) and f'value="{police.pk}" checked' in body
+    # the department's answer with a file that is not a photo or PDF
+    referral = referral_send(actor=inspector_wj, department_id=police.pk, lead_id=lead_wj.pk, title="涉嫌污染环境罪",
+                             request="请审查是否立案侦查。")
+    client.force_login(police_user)
+    page = client.post(f"/referrals/{referral.pk}/", {
+        "action": "answer", "answer": "已调取运输车辆轨迹，正在核查。",
+        "files": [SimpleUploadedFile("轨迹.pdf", b"MZ\x90 exe", content_type="application/pdf")]})
+    said = _said(lang, lambda: referral_answer(actor=police_user, referral_id=referral.pk, answer="x",
+                                               files=[b"MZ\x90 exe"]))
+    body = page.content.decode()
+    assert page.status_code == 422 and escape(said) in body and _in_language(lang, said)
+    assert "已调取运输车辆轨迹，正在核查。" in body and not ReferralFile.objects.exists()
+    # a department's result before the inspection's day: the findings and the answer chosen stay
+    joint = joint_inspection_plan(actor=inspector_wj, entity_id=entity_wj.pk, title="联合检查",
+                                  planned_on=timezone.localdate() + dt.timedelta(days=7), department_ids=[police.pk],
+                                  officer_ids=[police_user.pk])
+    page = client.post(f"/referrals/joint/{joint.pk}/", {"findings": "发现雨水管网有暗管接入", "violation": "yes"})
+    said = _said(lang, lambda: joint_result_record(actor=police_user, inspection_id=joint.pk, findings="x",
+                                                   violation=True))
+    body = page.content.decode()
+    assert page.status_code == 422 and escape(said) in body and _in_language(lang, said)
+    assert "发现雨水管网有暗管接入" in body and 'name="violation" value="yes" checked' in body
