@@ -1,4 +1,4 @@
-"""`ecoenforce lake load|show`: move the spool into the lake; print readings for a device."""
+"""`ecoenforce lake load|wide|show`: move the spool into the lake; backfill the wide hourly table; print readings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..gateway.directory import FileDeviceDirectory
 from ..hj212 import CST
 from .loader import directory_keys, load
 from .reader import read_readings
+from .wide import backfill as wide_backfill
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--devices", type=Path, help="device snapshot (for SM4 keys of 2025 devices)")
     ld.add_argument("--loader-id", help="this spool's loader when several gateways feed one lake")
     ld.add_argument("--watch", type=float, default=0, help="keep loading every SECONDS (0 = once)")
+    wd = sub.add_parser("wide", help="build the rules' wide hourly table where missing or stale")
+    wd.add_argument("--lake", default="var/lake", help="folder or URI")
     show = sub.add_parser("show", help="print readings as JSON lines")
     show.add_argument("--lake", default="var/lake", help="folder or URI")
     show.add_argument("--mn")
@@ -57,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             if not args.watch:
                 return 0
             time.sleep(args.watch)
+    if args.command == "wide":
+        built, fresh = wide_backfill(args.lake)
+        print(json.dumps({"built": built, "fresh": fresh}))
+        return 0
     rows = read_readings(args.lake, mn=args.mn, kind=args.kind, pollutant=args.pollutant, start=_when(args.start),
                          end=_when(args.end), as_dicts=True)  # fmt: skip
     for row in rows:

@@ -27,6 +27,7 @@ from .checkpoint import Checkpoint, checkpoint_name
 from .parse import Counts, rows_table
 from .schema import SCHEMA
 from .storage import Lake, as_lake
+from .wide import refresh as wide_refresh
 
 CHECKPOINT = checkpoint_name(None)
 MAX_RANGE_BYTES = 32 << 20  # load big segments in slices so memory stays bounded
@@ -245,6 +246,8 @@ def load(
             _load_range(run, segment, start, end, final, records)
             if not more:
                 break
+    # The rules' wide hourly table: rebuilt once per hourly partition this load touched.
+    wide_refresh(lake, report.files)
     return report
 
 

@@ -14,16 +14,10 @@ NON_POLLUTANTS = (*AUX_CODES, PRODUCTION_METER, TREATMENT_METER)
 HIT_COLUMNS = ("rule", "mn", "pollutant", "h_start", "h_end", "value", "threshold", "n")
 
 
-def prepare(raw: ir.Table, step_seconds: int = 3600, native: str = "hour") -> ir.Table:
-    """Lake rows → one row per (mn, pollutant, step) with flow and O2 beside it.
-
-    Hourly (the default): `h` counts hours; the `hour` kind passes through and other kinds (electricity) collapse
-    to the hour's mean. Minute data (`step_seconds=60, native="minute"`): `h` counts minutes, the rules' thresholds
-    then count minutes too (`RulePolicyValues.for_minutes`).
-    Columns: mn, pollutant, h, value, zs, cou, flag ('N' when the device sent none), flow, flow_cou, o2.
-    """
+def _base(raw: ir.Table, step_seconds: int) -> ir.Table:
+    """Lake rows → mn, pollutant, h (steps since the epoch), value, zs, cou, flag, kind."""
     h = (raw.data_time.epoch_seconds() // step_seconds).cast("int64")
-    base = raw.select(
+    return raw.select(
         mn=raw.mn,
         pollutant=raw.pollutant,
         h=h,
@@ -33,18 +27,44 @@ def prepare(raw: ir.Table, step_seconds: int = 3600, native: str = "hour") -> ir
         flag=raw.flag.coalesce(ibis.literal("N")),
         kind=raw.kind if "kind" in raw.columns else ibis.literal("mixed"),
     )
+
+
+def _collapse(other: ir.Table) -> ir.Table:
+    """Rows of a finer kind (electricity every few minutes) → the step's mean (Cou summed, the highest flag)."""
+    return other.group_by(["mn", "pollutant", "h"]).aggregate(
+        value=other.value.mean(), zs=other.zs.mean(), cou=other.cou.sum(), flag=other.flag.max()
+    )
+
+
+def prepare(raw: ir.Table, step_seconds: int = 3600, native: str = "hour") -> ir.Table:
+    """Lake rows → one row per (mn, pollutant, step) with flow and O2 beside it.
+
+    Hourly (the default): `h` counts hours; the `hour` kind passes through and other kinds (electricity) collapse
+    to the hour's mean. Minute data (`step_seconds=60, native="minute"`): `h` counts minutes, the rules' thresholds
+    then count minutes too (`RulePolicyValues.for_minutes`).
+    Columns: mn, pollutant, h, value, zs, cou, flag ('N' when the device sent none), flow, flow_cou, o2.
+    The lake keeps the hourly part of this table ready-made (`monitoring.lake.wide`, written at load time); the
+    runner reads that and prepares only the other kinds (`prepare_other`).
+    """
+    base = _base(raw, step_seconds)
     # Hourly lake rows are already one per (mn, pollutant, hour): the loader deduplicates them. Other kinds
     # (electricity every few minutes) collapse to the hour's mean; grouping only them saves a pass over the bulk.
     hourly = base.filter(base.kind == native).drop("kind")
-    other = base.filter(base.kind != native)
-    other = other.group_by(["mn", "pollutant", "h"]).aggregate(
-        value=other.value.mean(), zs=other.zs.mean(), cou=other.cou.sum(), flag=other.flag.max()
-    )
+    other = _collapse(base.filter(base.kind != native))
     base = hourly.union(other.select(*hourly.columns))
     flow = base.filter(base.pollutant.isin(FLOW_CODES)).select("mn", "h", flow="value", flow_cou="cou")
     o2 = base.filter(base.pollutant == O2_CODE).select("mn", "h", o2="value")
     out = base.left_join(flow, ["mn", "h"]).select(base, "flow", "flow_cou")
     return out.left_join(o2, ["mn", "h"]).select(out, "o2")
+
+
+def prepare_other(raw: ir.Table) -> ir.Table:
+    """Electricity rows → the prepared columns, collapsed to hours. Meters have no flow or O2 factor of their own
+    (and no rule reads flow beside a meter), so those columns are null: no join."""
+    other = _collapse(_base(raw, 3600))
+    null = ibis.null("float64")
+    cols = ["mn", "pollutant", "h", "value", "zs", "cou", "flag"]
+    return other.select(*cols, flow=null, flow_cou=null, o2=null)
 
 
 def islands(t: ir.Table, keys: list[str]) -> ir.Table:

@@ -6,13 +6,14 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 
-from .base import prepare
+from ..lake import wide
+from .base import prepare, prepare_other
 from .catalogue import NEEDS_LIMITS, RULES
 from .policy import RulePolicyValues
 
@@ -22,6 +23,10 @@ MINUTE_KIND = "minute"  # …and minute data (2051) where a device sends it:
 # in the window these rules judge its minutes instead of its hours. Exceedances stay on the standard's averaging
 # period; outages stay hourly (what an hour without data means is the desk's measure).
 MINUTE_RULES = ("flatline", "zero_negative", "flow_zero", "identical_trends")
+ELECTRICITY_RULES = ("treatment_off", "treatment_idling")  # read electricity meters only
+MIXED_RULES = ("outage",)  # hours of any kind count as data received; every other rule reads the hourly table
+WIDE_COLUMNS = ("mn", "pollutant", "t", "h", "value", "zs", "cou", "flag", "flow", "flow_cou", "o2")
+CST = timezone(timedelta(hours=8))
 READ_COLUMNS = ("mn", "pollutant", "data_time", "avg", "rtd", "zs_avg", "zs_rtd", "cou", "flag")
 LIMIT_SCHEMA = ibis.schema({"mn": "string", "pollutant": "string", "limit_value": "float64",
                             "averaging": "string", "ref_o2": "float64"})  # fmt: skip
@@ -100,6 +105,15 @@ def lake_files(
     return files
 
 
+def _read_parquet(con, files: list[str], columns: Sequence[str]) -> ir.Table:
+    """Parquet files as an Ibis table on `con` (only `columns`)."""
+    if con.name == "pyspark":  # ibis passes a list to Spark as one glob string; hand Spark the paths itself
+        name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
+        con._session.read.parquet(*files).select(*columns).createOrReplaceTempView(name)
+        return con.table(name)
+    return con.read_parquet(files).select(*columns)
+
+
 def read_lake(
     con, lake_dir: Path | str, start: datetime, end: datetime, kinds: Sequence[str] = RULE_KINDS
 ) -> ir.Table | None:
@@ -109,19 +123,47 @@ def read_lake(
         files = lake_files(lake_dir, start, end, kinds=(kind,))
         if not files:
             continue
-        if con.name == "pyspark":  # ibis passes a list to Spark as one glob string; hand Spark the paths itself
-            name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
-            con._session.read.parquet(*files).select(*READ_COLUMNS).createOrReplaceTempView(name)
-            raw = con.table(name)
-        else:
-            raw = con.read_parquet(files)
-        parts.append(raw.select(*READ_COLUMNS).mutate(kind=ibis.literal(kind)))
+        parts.append(_read_parquet(con, files, READ_COLUMNS).mutate(kind=ibis.literal(kind)))
     if not parts:
         return None
     raw = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
     lo, hi = int(start.timestamp()), int(end.timestamp())
     secs = raw.data_time.epoch_seconds()
     return raw.filter((secs >= lo) & (secs < hi))
+
+
+def beijing_dates(start: datetime, end: datetime) -> list[str]:
+    """The Beijing dates (the lake's `date=` partitions) that [start, end) touches."""
+    day, last = start.astimezone(CST).date(), (end - timedelta(microseconds=1)).astimezone(CST).date()
+    out = []
+    while day <= last:
+        out.append(day.isoformat())
+        day += timedelta(days=1)
+    return out
+
+
+def read_hour_wide(con, lake_dir: Path | str, start: datetime, end: datetime) -> ir.Table | None:
+    """The wide hourly table (`monitoring.lake.wide`) of [start, end): only the date partitions the window
+    touches; a partition written before the table existed, or changed since, is (re)built first."""
+    files = [str(p) for p in wide.ensure(lake_dir, beijing_dates(start, end))]
+    if not files:
+        return None
+    t = _read_parquet(con, files, WIDE_COLUMNS)
+    lo, hi = int(start.timestamp()), int(end.timestamp())
+    return t.filter((t.t >= lo) & (t.t < hi)).drop("t")
+
+
+def read_inputs(con, lake_dir: Path | str, start: datetime, end: datetime, rules: Sequence[str]) -> Inputs:
+    """What `rules` read of the lake for [start, end): the kinds they need, nothing else."""
+    hour = other = minutes = None
+    if any(name not in ELECTRICITY_RULES for name in rules):
+        hour = read_hour_wide(con, lake_dir, start, end)
+    if any(name in ELECTRICITY_RULES or name in MIXED_RULES for name in rules):
+        raw = read_lake(con, lake_dir, start, end, kinds=("electricity",))
+        other = prepare_other(raw) if raw is not None else None
+    if any(name in MINUTE_RULES for name in rules):
+        minutes = read_lake(con, lake_dir, start, end, kinds=(MINUTE_KIND,))
+    return Inputs(hour, other, minutes, split=True)
 
 
 def limits_table(rows: Iterable[dict]) -> ir.Table:
@@ -146,20 +188,47 @@ def merge(h: ir.Table, gap: int) -> ir.Table:
     )  # fmt: skip
 
 
+
+
+@dataclass
+class Inputs:
+    """What the rules read. Unsplit (`run` on raw rows): `hour` = every row prepared together. Split (the lake
+    path): `hour` = the wide hourly table, `other` = electricity rows collapsed to hours; `minutes` = minute-kind
+    lake rows either way."""
+
+    hour: ir.Table | None
+    other: ir.Table | None = None
+    minutes: ir.Table | None = None
+    split: bool = False
+
+    def for_rule(self, name: str) -> ir.Table | None:
+        """The table rule `name` reads (None: nothing to read)."""
+        if not self.split:
+            return self.hour
+        if name in ELECTRICITY_RULES:
+            return self.other
+        if name in MIXED_RULES:
+            present = [t.select("mn", "h", "flag") for t in (self.hour, self.other) if t is not None]
+            return present[0].union(present[1]) if len(present) == 2 else (present or [None])[0]
+        return self.hour
+
+
 def hits_expr(
-    raw: ir.Table,
+    raw: ir.Table | None,
     limits: ir.Table,
     policy: RulePolicyValues,
     rules: Sequence[str] | None = None,
     con=None,
     minutes: ir.Table | None = None,
-) -> ir.Table:
+    inputs: Inputs | None = None,
+) -> ir.Table | None:
     """The union of every selected rule's hits over prepared readings (materialised once on DuckDB), with times
     in epoch minutes (`m_start`, `m_end`). With `minutes` (minute-kind lake rows), the MINUTE_RULES judge the
-    devices that sent minute data on those, and the rest on their hours."""
+    devices that sent minute data on those, and the rest on their hours. `inputs` (instead of `raw`) hands over
+    tables already prepared (the lake path: the wide hourly table and the electricity rows apart)."""
 
-    def built(t: ir.Table) -> ir.Table:  # every rule re-reads the prepared table: build it once on DuckDB
-        if con is not None and con.name == "duckdb":
+    def built(t: ir.Table | None) -> ir.Table | None:  # every rule re-reads the prepared table: build it once
+        if t is not None and con is not None and con.name == "duckdb":
             return con.create_table(f"prepared_{uuid.uuid4().hex[:12]}", t, temp=True)
         return t
 
@@ -167,20 +236,29 @@ def hits_expr(
         return t.select("rule", "mn", "pollutant", m_start=t.h_start * step, m_end=t.h_end * step, value=t.value,
                         threshold=t.threshold, n=t.n)  # fmt: skip
 
+    if inputs is None:
+        inputs = Inputs(prepare(raw) if raw is not None else None, minutes=minutes)
     selected = list(rules or RULES)
-    by_minute = [name for name in selected if name in MINUTE_RULES] if minutes is not None else []
+    by_minute = [name for name in selected if name in MINUTE_RULES] if inputs.minutes is not None else []
     parts, judged = [], None
     if by_minute:
-        m = built(prepare(minutes, step_seconds=60, native=MINUTE_KIND))
+        m = built(prepare(inputs.minutes, step_seconds=60, native=MINUTE_KIND))
         judged = m.select("mn").distinct()
         parts += [in_minutes(RULES[name](m, None, policy.for_minutes()), 1) for name in by_minute]
-    if raw is not None:
-        p = built(prepare(raw))
-        for name in selected:
-            part = RULES[name](p, limits if name in NEEDS_LIMITS else None, policy)
-            if name in by_minute:
-                part = part.anti_join(judged, "mn")
-            parts.append(in_minutes(part, 60))
+    needs_hour = any(name not in ELECTRICITY_RULES for name in selected)
+    needs_other = any(name in ELECTRICITY_RULES or name in MIXED_RULES for name in selected)
+    hour = built(inputs.hour) if needs_hour or not inputs.split else None
+    ready = Inputs(hour, built(inputs.other) if inputs.split and needs_other else None, split=inputs.split)
+    for name in selected:
+        table = ready.for_rule(name)
+        if table is None:
+            continue
+        part = RULES[name](table, limits if name in NEEDS_LIMITS else None, policy)
+        if name in by_minute:
+            part = part.anti_join(judged, "mn")
+        parts.append(in_minutes(part, 60))
+    if not parts:
+        return None
     out = parts[0]
     for part in parts[1:]:
         out = out.union(part)
@@ -200,6 +278,12 @@ def to_events(rows: Iterable[dict]) -> list[Event]:
     return sorted(events, key=lambda e: (e.rule, e.mn, e.pollutant, e.start))
 
 
+def _events(con, hits: ir.Table | None, policy: RulePolicyValues) -> list[Event]:
+    if hits is None:
+        return []
+    return to_events(con.to_pyarrow(merge(hits, policy.merge_gap_hours * 60)).to_pylist())
+
+
 def run(
     con,
     raw: ir.Table | None,
@@ -212,8 +296,7 @@ def run(
     if raw is None and minutes is None:
         return []
     limits = limits_table(list(limit_rows))
-    merged = merge(hits_expr(raw, limits, policy, rules, con=con, minutes=minutes), policy.merge_gap_hours * 60)
-    return to_events(con.to_pyarrow(merged).to_pylist())
+    return _events(con, hits_expr(raw, limits, policy, rules, con=con, minutes=minutes), policy)
 
 
 def judged_until(end: datetime, now: datetime) -> datetime:
@@ -238,7 +321,8 @@ def run_lake(
     now: datetime | None = None,
 ) -> list[Event]:
     """Read the lake for [start, end) and run the rules (the trailing outage ends at `end`); minute data, where a
-    device sends it, judges that device's falsification signatures (MINUTE_RULES).
+    device sends it, judges that device's falsification signatures (MINUTE_RULES). Each kind is read only when a
+    selected rule needs it; hourly data come from the wide table written at load time.
 
     With `now`, the window stops at `judged_until(end, now)`: a run never judges the future.
     """
@@ -247,6 +331,10 @@ def run_lake(
         if end <= start:
             return []
     con = con or connect(engine)
+    selected = list(rules or RULES)
     policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600})
-    minutes = read_lake(con, lake_dir, start, end, kinds=(MINUTE_KIND,))
-    return run(con, read_lake(con, lake_dir, start, end), limit_rows, policy, rules, minutes=minutes)
+    inputs = read_inputs(con, lake_dir, start, end, selected)
+    if inputs.hour is None and inputs.other is None and inputs.minutes is None:
+        return []
+    return _events(con, hits_expr(None, limits_table(list(limit_rows)), policy, selected, con=con, inputs=inputs),
+                   policy)  # fmt: skip

@@ -1,4 +1,4 @@
-"""`ecoenforce lake load [--watch SECONDS]` / `lake show`: the lake CLI with the configured spool, lake and keys."""
+"""`ecoenforce lake load [--watch SECONDS]` / `lake show` / `lake wide`: the lake CLI with the configured spool, lake and keys."""
 
 from __future__ import annotations
 
@@ -12,16 +12,20 @@ from ecoenforce.monitoring.lake.cli import main as lake_main
 
 
 class Command(BaseCommand):
-    help = "Load the HJ 212 spool into the lake once, or every --watch seconds; `show` prints readings."
+    help = ("Load the HJ 212 spool into the lake once, or every --watch seconds; `show` prints readings; `wide` "
+            "builds the rules' wide hourly table where an older lake lacks it.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["load", "show"])
+        parser.add_argument("action", choices=["load", "show", "wide"])
         parser.add_argument("--watch", type=float, default=0, help="keep loading every SECONDS (0 = once)")
         parser.add_argument("--quiet", action="store_true", help="print only loads that found new records")
         for name in ("--mn", "--kind", "--pollutant", "--start", "--end"):
             parser.add_argument(name, help="show: filter (start/end: YYYY-MM-DD[THH:MM], Beijing time)")
 
     def handle(self, *args, action, watch, quiet=False, **options):
+        if action == "wide":  # an older lake: build the rules' wide hourly table ahead of the first run
+            lake_main(["wide", "--lake", str(settings.LAKE_DIR)])
+            return
         if action == "show":
             argv = ["show", "--lake", str(settings.LAKE_DIR)]
             for name in ("mn", "kind", "pollutant", "start", "end"):
