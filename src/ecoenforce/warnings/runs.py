@@ -62,8 +62,9 @@ def rule_run_execute(*, run_id: int, lake_dir=None, con=None) -> RuleRun:
         _policy, values = rule_policy_current()
         limits = limit_rows()
         _progress(run, 15)
-        events = runner.run_lake(lake_dir or settings.LAKE_DIR, run.window_from, run.window_to, limits, values,
-                                 engine=run.engine, con=con, now=timezone.now())  # fmt: skip
+        events = runner.run_window(lake_dir or settings.LAKE_DIR, run.window_from, run.window_to, limits, values,
+                                   open_events=open_events(run.window_from, values), engine=run.engine, con=con,
+                                   now=timezone.now())  # fmt: skip
         _progress(run, 70, events_found=len(events))
         created, updated, unmatched = warnings_upsert(events=events, run=run)
     except Exception as exc:  # the job record must say what went wrong, whatever it was
@@ -75,6 +76,15 @@ def rule_run_execute(*, run_id: int, lake_dir=None, con=None) -> RuleRun:
               unmatched_devices=unmatched, finished_at=timezone.now())  # fmt: skip
     run.refresh_from_db()
     return run
+
+
+def open_events(window_from: dt.datetime, values) -> list[runner.Event]:
+    """Warnings an incremental run may extend: those ending within its longest look-back (plus the merge gap)
+    before the window, as the rules' events."""
+    since = window_from - dt.timedelta(hours=runner.max_lookback_hours(values) + values.merge_gap_hours)
+    rows = Warning.objects.filter(end__gte=since).values_list(
+        "event_id", "rule", "mn", "pollutant", "start", "end", "value", "threshold", "hits", "severity")
+    return [runner.Event(*row) for row in rows]
 
 
 @transaction.atomic

@@ -338,3 +338,150 @@ def run_lake(
         return []
     return _events(con, hits_expr(None, limits_table(list(limit_rows)), policy, selected, con=con, inputs=inputs),
                    policy)  # fmt: skip
+
+
+SHARED_LOOKBACK_HOURS = 24
+
+
+def lookback_hours(name: str, policy: RulePolicyValues) -> int:
+    """Hours before a window's start that rule `name` must read for the window's hours to be judged whole (and
+    for a behaviour already under way to be seen continuing), from the policy's thresholds."""
+    hours = {
+        "exceedance": 24,  # a daily limit judges the whole Beijing day that ends in the window
+        "flag_abuse": 0,
+        "zs_inconsistent": 0,
+        "cou_inconsistent": 0,
+        "flatline": policy.flat_hours,
+        "zero_negative": policy.zero_hours,
+        "flow_zero": policy.flow_zero_hours,
+        "outage": policy.outage_hours + 1,  # the last hour with data before the gap
+        "identical_trends": policy.identical_window_hours,
+        # the hours before and after a drop, and the past week's mean before those
+        "abrupt_drop": policy.drop_baseline_hours + 2 * policy.drop_window,
+        "treatment_off": policy.treat_off_hours,
+        "treatment_idling": policy.drop_baseline_hours,  # the usual share of production: the past week
+    }[name]
+    if name in MINUTE_RULES:
+        minutes = {"flatline": policy.flat_minutes, "zero_negative": policy.zero_minutes,
+                   "flow_zero": policy.flow_zero_minutes, "identical_trends": policy.identical_window_minutes}[name]  # fmt: skip
+        hours = max(hours, -(-minutes // 60))
+    return hours
+
+
+def max_lookback_hours(policy: RulePolicyValues, rules: Sequence[str] | None = None) -> int:
+    """The longest look-back of the selected rules: how far before a window an incremental run reads."""
+    return max(lookback_hours(name, policy) for name in (rules or RULES))
+
+
+def _forward_hours(name: str, policy: RulePolicyValues) -> int:
+    """Hours after a hit's end that judging it needs (an abrupt drop needs the hours after it): a new event that
+    ends this close before the window was not judgeable by the run before."""
+    return policy.drop_window - 1 if name == "abrupt_drop" else 0
+
+
+def _overlaps(e: Event, o: Event, gap: timedelta) -> bool:
+    return e.start <= o.end + gap and e.end >= o.start - gap
+
+
+def merge_open(
+    events: Sequence[Event], open_events: Sequence[Event], policy: RulePolicyValues
+) -> list[Event]:
+    """Fold a run's events into the events already open (earlier runs' warnings): an event that meets an open one
+    of the same rule, device and factor extends it — same id, same start, the later end, the larger value, the
+    hits beyond the open event's end added — instead of starting a second. Events the run finds again are no
+    change, so the same window judged twice gives the same result (idempotent)."""
+    gap = timedelta(hours=policy.merge_gap_hours)
+    opened: dict[tuple, list[Event]] = {}
+    for o in open_events:
+        opened.setdefault((o.rule, o.mn, o.pollutant), []).append(o)
+    out: dict[str, Event] = {}
+    for e in sorted(events, key=lambda e: (e.rule, e.mn, e.pollutant, e.start)):
+        key = (e.rule, e.mn, e.pollutant)
+        current = [out.get(o.id, o) for o in sorted(opened.get(key, []), key=lambda o: o.start)]
+        o = next((o for o in current if _overlaps(e, o, gap)), None)
+        if o is None:
+            out[e.id] = e
+            continue
+        span = (e.end - e.start).total_seconds()
+        beyond = (e.end - max(e.start, o.end)).total_seconds()
+        extra = round(e.hits * beyond / span) if span > 0 and beyond > 0 else 0
+        end, value = max(o.end, e.end), max(o.value, e.value)
+        threshold = max(o.threshold, e.threshold)
+        hours = (end - o.start).total_seconds() / 3600
+        out[o.id] = Event(o.id, o.rule, o.mn, o.pollutant, o.start, end, value, threshold, o.hits + extra,
+                          severity(o.rule, value, threshold, hours))  # fmt: skip
+    return sorted(out.values(), key=lambda e: (e.rule, e.mn, e.pollutant, e.start))
+
+
+def _still_silent(con, inputs: Inputs, outages: Sequence[Event], read_from: datetime, end: datetime) -> list[Event]:
+    """Open outages that were running at the last run's end and whose device has sent nothing usable since:
+    extended to `end` (their last transmission lies before what this run reads, so the rule cannot see them)."""
+    candidates = [o for o in outages if o.rule == "outage" and o.end >= read_from and o.end < end]
+    if not candidates:
+        return []
+    present: set[str] = set()
+    table = inputs.for_rule("outage")
+    if table is not None:
+        live = table.filter(table.flag != "B").select("mn").distinct()
+        present = set(con.to_pyarrow(live).column("mn").to_pylist())
+    out = []
+    for o in candidates:
+        if o.mn in present:
+            continue
+        more = int((end - o.end).total_seconds()) // 3600  # outage hits and value count hours without data
+        hours = (end - o.start).total_seconds() / 3600
+        out.append(Event(o.id, o.rule, o.mn, o.pollutant, o.start, end, o.value + more, o.threshold, o.hits + more,
+                         severity(o.rule, o.value + more, o.threshold, hours)))  # fmt: skip
+    return out
+
+
+def run_window(
+    lake_dir: Path | str,
+    start: datetime,
+    end: datetime,
+    limit_rows: Iterable[dict],
+    policy: RulePolicyValues,
+    open_events: Sequence[Event] = (),
+    engine: str = "duckdb",
+    rules: Sequence[str] | None = None,
+    con=None,
+    now: datetime | None = None,
+) -> list[Event]:
+    """Judge [start, end) incrementally: each rule reads only the date partitions of the window plus its own
+    look-back (`lookback_hours`; rules looking back a day or less share one read of the last day and one query), and the events
+    found are folded into `open_events` (`merge_open`: a flat-line spanning hourly runs stays one event).
+
+    Returns the window's events: new ones and open ones extended or found again. Events wholly inside the
+    look-back are left out (an earlier run judged those hours). A daily limit is judged only on a complete Beijing
+    day. Pass as `open_events` every earlier event ending at or after `start` − `max_lookback_hours` − the merge
+    gap. With `now`, the window stops at `judged_until(end, now)`.
+    """
+    if now is not None:
+        end = judged_until(end, now)
+        if end <= start:
+            return []
+    con = con or connect(engine)
+    selected = list(rules or RULES)
+    policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600})
+    limits = limits_table(list(limit_rows))
+    groups: dict[int, list[str]] = {}
+    for name in selected:  # look-backs within a day share one read (a day touches two date partitions at most)
+        groups.setdefault(max(lookback_hours(name, policy), SHARED_LOOKBACK_HOURS), []).append(name)
+    found: list[Event] = []
+    silent: list[Event] = []
+    for back, names in sorted(groups.items()):
+        read_from = start - timedelta(hours=back)
+        inputs = read_inputs(con, lake_dir, read_from, end, names)
+        if inputs.hour is not None or inputs.other is not None or inputs.minutes is not None:
+            found += _events(con, hits_expr(None, limits, policy, names, con=con, inputs=inputs), policy)
+        if "outage" in names:
+            silent = _still_silent(con, inputs, open_events, read_from, end)
+    end_minute = int(end.timestamp()) // 60
+    kept = []
+    for e in found:
+        if e.rule == "exceedance" and int(e.end.timestamp()) // 60 > end_minute:
+            continue  # a daily limit's day still under way: judged when it is complete
+        if e.end <= start - timedelta(hours=_forward_hours(e.rule, policy)):
+            continue  # wholly in the look-back: judged by an earlier run
+        kept.append(e)
+    return merge_open(kept + silent, open_events, policy)
