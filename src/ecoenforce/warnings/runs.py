@@ -83,7 +83,7 @@ def open_events(window_from: dt.datetime, values) -> list[runner.Event]:
     before the window, as the rules' events."""
     since = window_from - dt.timedelta(hours=runner.max_lookback_hours(values) + values.merge_gap_hours)
     rows = Warning.objects.filter(end__gte=since).values_list(
-        "event_id", "rule", "mn", "pollutant", "start", "end", "value", "threshold", "hits", "severity")
+        "event_id", "rule", "mn", "pollutant", "start", "end", "value", "threshold", "hits", "severity")  # fmt: skip
     return [runner.Event(*row) for row in rows]
 
 
