@@ -1,14 +1,19 @@
 """Rule speed: the full rule set on DuckDB over 1/10 of a province-year of hourly data (~4.4×10⁷ readings),
-beside a plain pandas implementation of two rules (exceedance, flat-line) as the baseline, and Spark for the record.
+beside a plain pandas implementation of two rules (exceedance, flat-line) as the baseline, and Spark for the record;
+the peak resident memory of that run (in a child process); one incremental hourly run over a whole province.
 
-Run: .venv/bin/python bench/rules_speed.py [--points 1100 --days 365 --spark-points 110 --spark-days 30]
-(generates the lake under /tmp once; prints figures; not a test)
+Run: .venv/bin/python bench/rules_speed.py [--points 1100 --days 365 --spark-points 110 --spark-days 30
+                                            --inc-points 11000 --inc-days 8]
+(generates the lakes under /tmp once, with the wide hourly table the loader would have written — its build time
+is printed apart, it is load-time work; prints figures; not a test)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import resource
 import sys
 import time
 from datetime import datetime, timedelta
@@ -20,8 +25,9 @@ import pyarrow.dataset as ds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from ecoenforce.monitoring.lake import wide  # noqa: E402
 from ecoenforce.monitoring.rules import RulePolicyValues  # noqa: E402
-from ecoenforce.monitoring.rules.runner import connect, lake_files, run_lake  # noqa: E402
+from ecoenforce.monitoring.rules.runner import connect, lake_files, max_lookback_hours, run_lake, run_window  # noqa: E402
 from ecoenforce.monitoring.scenario import generate, write_lake  # noqa: E402
 from ecoenforce.monitoring.scenario.generator import row_count  # noqa: E402
 
@@ -46,6 +52,32 @@ def build(lake: Path, points: int, days: int) -> tuple[list[dict], object, int]:
     done.touch()
     cache.write_text(json.dumps({"limits": limits, "start": start.isoformat(), "readings": readings}))
     return limits, start, readings
+
+
+def wide_backfill(lake: Path) -> tuple[int, float]:
+    """Build the wide hourly table the loader writes at load time (a generated lake has none): (files, seconds)."""
+    t = time.perf_counter()
+    built, _fresh = wide.backfill(lake)
+    return built, time.perf_counter() - t
+
+
+def _child_run(lake: str, start: str, end: str, limits: list[dict], out) -> None:
+    t = time.perf_counter()
+    events = run_lake(Path(lake), datetime.fromisoformat(start), datetime.fromisoformat(end), limits,
+                      RulePolicyValues())  # fmt: skip
+    out.put((len(events), time.perf_counter() - t))
+
+
+def run_in_child(lake: Path, start, end, limits) -> tuple[int, float, float]:
+    """The full rule set in a fresh child process: (events, seconds, the child's peak RSS in GiB)."""
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    proc = ctx.Process(target=_child_run, args=(str(lake), start.isoformat(), end.isoformat(), limits, out))
+    proc.start()
+    n, seconds = out.get()
+    proc.join()
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far: this one
+    return n, seconds, peak_kib / 2**20
 
 
 def pandas_two_rules(lake: Path, start, end, limits: list[dict], policy: RulePolicyValues) -> tuple[int, int]:
@@ -83,19 +115,37 @@ def main() -> None:
     ap.add_argument("--spark-days", type=int, default=30)
     ap.add_argument("--lake", default="/tmp/ecoenforce-rules-bench")
     ap.add_argument("--skip-spark", action="store_true")
+    ap.add_argument("--inc-points", type=int, default=11000, help="points of the incremental-hour lake (0: skip)")
+    ap.add_argument("--inc-days", type=int, default=8, help="days of that lake (≥ the longest look-back)")
     args = ap.parse_args()
     policy = RulePolicyValues()
     lake = Path(args.lake) / f"{args.points}x{args.days}"
     (limits, start, n), t_gen = timed(lambda: build(lake, args.points, args.days))
     end = start + timedelta(days=args.days)
     print(f"lake: {args.points} points × {args.days} days = {n:,} hourly readings (built/checked in {t_gen:.0f} s)")
-    events, t_duck = timed(lambda: run_lake(lake, start, end, limits, policy))
-    print(f"DuckDB, all 12 rules: {t_duck:.1f} s, {n / t_duck:,.0f} readings/s, {len(events):,} events; "
-          f"province-year (10×) ≈ {10 * t_duck / 60:.1f} min")  # fmt: skip
+    files, t_wide = wide_backfill(lake)
+    print(f"wide hourly table (load-time work, the loader writes it per partition): {files} partitions built in "
+          f"{t_wide:.0f} s")  # fmt: skip
+    n_events, t_duck, rss = run_in_child(lake, start, end, limits)
+    print(f"DuckDB, all 12 rules: {t_duck:.1f} s, {n / t_duck:,.0f} readings/s, {n_events:,} events; "
+          f"province-year (10×) ≈ {10 * t_duck / 60:.1f} min; peak RSS of the run's process {rss:.2f} GiB")  # fmt: skip
     two, t_duck2 = timed(lambda: run_lake(lake, start, end, limits, policy, rules=["exceedance", "flatline"]))
     (exceed, flat), t_pd = timed(lambda: pandas_two_rules(lake, start, end, limits, policy))
     print(f"two rules (exceedance + flat-line): DuckDB {t_duck2:.1f} s vs pandas {t_pd:.1f} s → {t_pd / t_duck2:.1f}× "
           f"(pandas found {exceed:,} exceeding hours and {flat:,} flat runs; DuckDB {len(two):,} merged events)")  # fmt: skip
+    if args.inc_points:
+        ilake = Path(args.lake) / f"{args.inc_points}x{args.inc_days}"
+        il, istart, ini = build(ilake, args.inc_points, args.inc_days)
+        files, t_iwide = wide_backfill(ilake)
+        hour_end = istart + timedelta(days=args.inc_days)
+        hour = hour_end - timedelta(hours=1)
+        points = len({r["mn"] for r in il})
+        print(f"incremental: {args.inc_points} points ({ini // (args.inc_days * 24):,} hourly readings an hour), "
+              f"look-back {max_lookback_hours(policy)} h over {args.inc_days} days of lake (wide table {t_iwide:.0f} s)")  # fmt: skip
+        first, t_inc = timed(lambda: run_window(ilake, hour, hour_end, il, policy))
+        again, t_inc2 = timed(lambda: run_window(ilake, hour, hour_end, il, policy, open_events=first))
+        print(f"one hourly incremental run: {t_inc:.1f} s ({len(first):,} events); the same hour again with those "
+              f"events open: {t_inc2:.1f} s, unchanged: {again == first} ({points:,} points with limits)")  # fmt: skip
     if not args.skip_spark:
         small = Path(args.lake) / f"{args.spark_points}x{args.spark_days}"
         sl, sstart, sn = build(small, args.spark_points, args.spark_days)
