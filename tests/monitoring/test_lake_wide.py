@@ -3,6 +3,7 @@ changes, backfilled for older lakes, and what the rule runner reads (same events
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 import pyarrow.parquet as pq
 from gw_helpers import upload
@@ -62,7 +63,7 @@ def test_an_older_lake_is_backfilled_by_command_or_by_the_first_run(tmp_path, ca
     write_lake(sc, tmp_path / "b")
     start, end = sc.start, sc.start + dt.timedelta(hours=sc.hours)
     dates = sorted(p.name[5:] for p in (tmp_path / "a" / "kind=hour").glob("date=*"))
-    assert not any(wide.wide_path(tmp_path / "a", d).exists() for d in dates)
+    assert not any(Path(wide.wide_path(tmp_path / "a", d)).exists() for d in dates)
     assert lake_main(["wide", "--lake", str(tmp_path / "a")]) == 0
     assert capsys.readouterr().out.strip() == f'{{"built": {len(dates)}, "fresh": 0}}'
     assert all(wide.is_fresh(tmp_path / "a", d) for d in dates)
