@@ -48,6 +48,8 @@ ALLOWED = {
     "planning": {"core", "registry", "leads", "inspections", "notifications"},
     "social": {"core", "registry", "cases", "leads", "notifications"},  # tips are leads with a tracking code
     "ops": {"core", "monitoring", "warnings"},
+    "monitoring": {"core", "registry"},  # the device registry and the lake; knows nothing of warnings (monitoring.hooks)
+    "warnings": {"core", "registry", "leads", "monitoring", "notifications"},  # reads the registry, raises leads
     "credit": {"core", "registry", "cases", "warnings", "notifications"},  # rates from the owners' records
     "assist": {"core", "registry", "leads", "notifications"},  # findings are leads; no enforcement power
     "referrals": {"core", "registry", "cases", "leads", "notifications"},  # referrals about leads, cases, entities

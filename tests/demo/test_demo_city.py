@@ -16,7 +16,7 @@ from ecoenforce.planning.roundfile import verify_round_file
 from ecoenforce.planning.tasks import tasks_for_user
 from ecoenforce.registry.models import EntityEvent, RegulatedEntity
 from ecoenforce.registry.uscc import uscc_problem
-from ecoenforce.warnings.models import DeviceBinding, PointLimit
+from ecoenforce.warnings.models import PointLimit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -63,12 +63,11 @@ def assert_demo_is_coherent() -> None:
             assert "水污染物" in case.title, (lead_title, case.title)
         if "危险废物" in lead_title:
             assert "危险废物" in case.title, (lead_title, case.title)
-    limits = PointLimit.objects.select_related("limit__standard")
+    limits = PointLimit.objects.select_related("limit__standard", "device__entity__industry")
     assert limits.count() > 5
-    entity_of = {b.mn: b.entity for b in DeviceBinding.objects.select_related("entity__industry")}
     for point_limit in limits:
         code = point_limit.limit.standard.code.split(" (")[0]
-        industry = entity_of[point_limit.mn].industry.code
+        industry = point_limit.device.entity.industry.code
         allowed = STANDARD_INDUSTRIES[code]
         assert (industry in allowed) if allowed else ("13" <= industry[:2] <= "43"), (point_limit.mn, code, industry)
     assert not EntityEvent.objects.filter(ref__startswith="DEMO").exists()

@@ -76,6 +76,7 @@ PAGES = [
     Page("/monitoring/", ("operator",), keys=("mn", "entity", "status")),
     Page("/monitoring/devices/{device}/", ("operator",)),
     Page("/warnings/meters/{meter}/", ("operator",), keys=("start", "rule", "severity", "status")),
+    Page("/warnings/devices/{limited_device}/limits/", ("operator",), keys=("factor", "value", "since")),
     # Records and access.
     Page("/accounts/audit/", ("leader",), keys=("time", "what", "reason")),
     Page("/accounts/tokens/", ("leader",), keys=("name", "last_used")),
@@ -180,7 +181,7 @@ def demo_objects() -> dict[str, object]:
     from ecoenforce.planning.models import DrawRound, InspectionPlan
     from ecoenforce.registry.catalogue.models import CatalogueVersion
     from ecoenforce.registry.models import RegulatedEntity
-    from ecoenforce.warnings.models import DeviceBinding, ElectronicNotice, Warning
+    from ecoenforce.warnings.models import ElectronicNotice, Warning
 
     wujin = "320412"
     return {
@@ -204,13 +205,14 @@ def demo_objects() -> dict[str, object]:
         .order_by("pk")
         .first()
         .pk,
-        "device": MonitoringDevice.objects.order_by("pk").first().mn,
+        "device": MonitoringDevice.objects.filter(kind=MonitoringDevice.Kind.CEMS).order_by("pk").first().mn,
+        "limited_device": MonitoringDevice.objects.filter(limits__isnull=False).order_by("pk").first().mn,
         "meter": (
             Warning.objects.filter(rule__startswith="treatment")
             .order_by("pk")
             .values_list("mn", flat=True)
             .first()
-            or DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY).order_by("pk").first().mn
+            or MonitoringDevice.objects.filter(kind=MonitoringDevice.Kind.ELECTRICITY).order_by("pk").first().mn
         ),
         "unit": Organization.objects.get(region__code=wujin, kind=Organization.Kind.COUNTY_BUREAU).pk,
         "decision": public_decision_list()[0].id,

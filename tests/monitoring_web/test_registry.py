@@ -104,7 +104,8 @@ def test_import_missing_columns_says_which(mon_dirs):
         imports.read_table(b"mn,password\nA,1\n", "x.csv")
     assert str(exc.value.message) == (
         "Missing column(s): entity_credit_code, outlet_code, outlet_name, outlet_kind, pollutants. The header row must "
-        "name: entity_credit_code, outlet_code, outlet_name, outlet_kind, mn, password, protocol, sm4_key, pollutants.")
+        "name: entity_credit_code, outlet_code, outlet_name, outlet_kind, mn, password, protocol, sm4_key, pollutants, "
+        "standard, category.")
 
 
 def _frame(mn: str, t: str, value: float, pw: str = "123456") -> bytes:

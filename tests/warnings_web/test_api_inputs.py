@@ -11,7 +11,8 @@ import pytest
 
 from ecoenforce.leads.models import Lead
 from ecoenforce.monitoring.lake.reader import read_readings
-from ecoenforce.warnings.models import DeviceBinding, Warning
+from ecoenforce.monitoring.models import MonitoringDevice
+from ecoenforce.warnings.models import Warning
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/warnings"
@@ -125,9 +126,9 @@ def test_each_stored_batch_is_one_audit_event_in_its_county(client, lake, meters
     assert (city.actor, city.region_code, city.after["mns"], city.after["rows"], city.after["via"]) == (
         operator, "320400", [meters["wj"], meters["xb"]], 2, "api")
     assert len(city.after["files"]) == 2 and city.after["from"].startswith("2026-10-02T09:00")
-    binding = DeviceBinding.objects.get(mn=meters["wj"])
+    device = MonitoringDevice.objects.get(mn=meters["wj"], kind="electricity")
     assert (county.actor, county.region_code, county.object_type, county.object_id, county.after["mns"]) == (
-        operator_wj, "320412", "warnings.devicebinding", str(binding.pk), [meters["wj"]])
+        operator_wj, "320412", "monitoring.monitoringdevice", str(device.pk), [meters["wj"]])
     assert sorted(str(p.relative_to(lake)) for p in lake.rglob("*.parquet")) == sorted(
         set(city.after["files"]) | set(county.after["files"]))
 

@@ -14,13 +14,12 @@ WATER_FACTORS = ["w01018", "w21003", "w21011", "w00000"]
 
 
 def _bound_cems() -> list[tuple[str, RegulatedEntity, bool]]:
-    """(MN, entity, water?) of the warnings demo's CEMS bindings, so its lake data shows on our pages."""
-    try:
-        from ecoenforce.warnings.models import DeviceBinding
-    except ImportError:  # the warnings app is optional for the registry
-        return []
-    return [(b.mn, b.entity, b.label == "wastewater")
-            for b in DeviceBinding.objects.filter(kind=DeviceBinding.Kind.CEMS).select_related("entity").order_by("mn")]
+    """(MN, entity, water?) of the simulated sources' devices (the monitoring demo registers them labelled with
+    their source), so their outlets and factors are registered too and their lake data shows on our pages."""
+    from ecoenforce.monitoring.scenario.generator import SOURCES
+
+    devices = MonitoringDevice.objects.filter(kind=MonitoringDevice.Kind.CEMS, label__in=list(SOURCES))
+    return [(d.mn, d.entity, d.label == "wastewater") for d in devices.select_related("entity").order_by("mn")]
 
 
 def registry_demo(*, actor: User, total: int = 60) -> dict:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.registry.models import RegulatedEntity
 
 MN_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+OTHER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,31}$")  # meters and cameras: also . : - (MQTT-topic safe)
 CODE_RE = re.compile(r"^[A-Za-z0-9]{2,8}$")
 SM4_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 
@@ -33,15 +34,29 @@ def validate_sm4_key(value: str) -> None:
 
 
 class MonitoringDevice(models.Model):
-    """A data acquisition unit (数采仪) that may send HJ 212 frames: MN + password, protocol revision, SM4 key."""
+    """A monitoring device of a regulated entity, one MN each: the one registry of devices.
+
+    `kind` says what it is: a data acquisition unit (数采仪) sending HJ 212 frames (MN + password, protocol revision,
+    SM4 key; only these reach the gateway's snapshot), an electricity meter (IoT monitoring of production and
+    treatment equipment) or a video camera. Other apps read this registry; none keeps its own list of devices.
+    """
+
+    class Kind(models.TextChoices):
+        CEMS = "cems", _("Automatic monitoring")
+        ELECTRICITY = "electricity", _("Electricity monitoring")
+        VIDEO = "video", _("Video monitoring")
 
     class Protocol(models.TextChoices):
         HJ2005 = "2005", _("HJ/T 212-2005")
         HJ2017 = "2017", _("HJ 212-2017")
         HJ2025 = "2025", _("HJ 212-2025")
 
-    mn = models.CharField(_("MN"), max_length=32, unique=True, validators=[validate_mn])
-    password = models.CharField(_("password"), max_length=16)
+    mn = models.CharField(_("MN"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CEMS)
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    password = models.CharField(_("password"), max_length=16, blank=True,
+                                help_text=_("The HJ 212 access password (PW). Automatic monitoring only: without it the gateway quarantines "
+                                            "the device's frames."))  # fmt: skip
     protocol = models.CharField(_("protocol revision"), max_length=4, choices=Protocol.choices, default=Protocol.HJ2017)
     sm4_key = models.CharField(_("SM4 key (hex)"), max_length=32, blank=True, validators=[validate_sm4_key])
     active = models.BooleanField(_("active"), default=True)
@@ -59,6 +74,16 @@ class MonitoringDevice(models.Model):
     def __str__(self) -> str:
         return self.mn
 
+    def clean(self) -> None:
+        if self.kind == self.Kind.CEMS:
+            try:
+                validate_mn(self.mn)
+            except ValidationError as exc:
+                raise ValidationError({"mn": exc.messages}) from None
+        elif not OTHER_ID_RE.match(self.mn or ""):
+            raise ValidationError({"mn": _("Enter the device id: letters, digits, '_', '.', ':' or '-', at most 32 "
+                                           "characters, starting with a letter or digit.")})  # fmt: skip
+
 
 class Outlet(models.Model):
     """A discharge outlet of a regulated entity (flue-gas stack or wastewater outlet)."""
@@ -74,6 +99,10 @@ class Outlet(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    standard = models.CharField(_("applicable standard"), max_length=80, blank=True,
+                                help_text=_("The emission standard the outlet is judged under, e.g. GB 13223-2011."))
+    category = models.CharField(_("category under the standard"), max_length=200, blank=True,
+                                help_text=_("The source category in that standard, e.g. 燃煤锅炉 特别排放限值."))
 
     class Meta:
         verbose_name = _("outlet")

@@ -48,13 +48,17 @@ class DeviceInput:
     installed_on: dt.date | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
+    standard: str | None = None  # the outlet's applicable standard and category; None keeps what is recorded
+    category: str | None = None
 
 
 def device_snapshot_write() -> int:
-    """Write every device (active or not) to the gateway's JSON snapshot atomically; returns the device count."""
+    """Write every automatic-monitoring device with a password (active or not) to the gateway's JSON snapshot
+    atomically; returns the device count. Meters and cameras never speak HJ 212: the gateway does not know them."""
+    registered = MonitoringDevice.objects.filter(kind=MonitoringDevice.Kind.CEMS).exclude(password="").order_by("mn")
     devices = [DeviceInfo(mn=d.mn, password=d.password, protocol=d.protocol,
                           sm4_key=bytes.fromhex(d.sm4_key) if d.sm4_key else None, active=d.active)
-               for d in MonitoringDevice.objects.order_by("mn")]  # fmt: skip
+               for d in registered]  # fmt: skip
     path = settings.DEVICE_SNAPSHOT
     path.parent.mkdir(parents=True, exist_ok=True)
     write_snapshot(path, devices)
@@ -71,6 +75,7 @@ def _device_state(device: MonitoringDevice) -> dict:
     return {"mn": device.mn, "protocol": device.protocol, "active": device.active, "entity": device.entity_id,
             "sm4_key_set": bool(device.sm4_key), "installed_on": device.installed_on,
             "outlet": point.outlet.code if point else None,
+            "standard": f"{point.outlet.standard} {point.outlet.category}".strip() if point else "",
             "pollutants": sorted(point.pollutants.values_list("code", flat=True)) if point else []}  # fmt: skip
 
 
@@ -105,6 +110,8 @@ def _save(data: DeviceInput, actor: User) -> tuple[MonitoringDevice, bool]:
     outlet.code, outlet.name, outlet.kind = data.outlet_code.strip(), data.outlet_name.strip(), data.outlet_kind
     if data.latitude is not None:
         outlet.latitude, outlet.longitude = data.latitude, data.longitude
+    if data.standard is not None:
+        outlet.standard, outlet.category = data.standard.strip(), (data.category or "").strip()
     _check(outlet)
     outlet.save()
     device = MonitoringDevice.objects.select_for_update().filter(mn=data.mn.strip()).first()
@@ -114,6 +121,10 @@ def _save(data: DeviceInput, actor: User) -> tuple[MonitoringDevice, bool]:
         # Moving an MN between entities silently would re-attribute evidence; make the operator say so first.
         raise ValidationFailed(details={"mn": [_("MN %(mn)s is registered to another entity. Deactivate it there "
                                                  "first, or correct the MN.") % {"mn": device.mn}]})  # fmt: skip
+    if device is not None and device.kind != MonitoringDevice.Kind.CEMS:
+        raise ValidationFailed(details={"mn": [_("MN %(mn)s is registered as another kind of device (%(kind)s). "
+                                                 "Correct the MN.") % {"mn": device.mn,
+                                                                       "kind": device.get_kind_display()}]})  # fmt: skip
     device = device or MonitoringDevice(mn=data.mn.strip())
     device.entity, device.password, device.protocol = entity, data.password.strip(), data.protocol
     device.sm4_key, device.active, device.installed_on = data.sm4_key.strip().lower(), data.active, data.installed_on

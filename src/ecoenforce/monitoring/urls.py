@@ -14,5 +14,6 @@ urlpatterns = [
     path("quarantine/<str:mn>/release/", views.quarantine_release, name="quarantine_release"),
     path("connections/", views.connection_log, name="connections"),
     path("import/", views.device_import, name="import"),
+    path("import/template.xlsx", views.device_import_template, name="import_template"),
     path("register/", views.device_register, name="register"),
 ]

@@ -20,6 +20,7 @@ from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.monitoring import imports, selectors, services
+from ecoenforce.monitoring.hooks import device_panels
 from ecoenforce.monitoring.models import Outlet
 
 VIEW_ROLES = (Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER)
@@ -77,6 +78,7 @@ def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
     return render(request, "monitoring/device_detail.html", {
         "device": device, "point": point, "latest": selectors.latest_readings(device, kind=kind), "charts": charts,
         "kind": kind, "span": span, "kinds": selectors.KINDS, "ranges": list(selectors.RANGES),
+        "panels": device_panels(device=device, user=request.user),
     })  # fmt: skip
 
 
@@ -145,11 +147,24 @@ def device_import(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 error = str(exc.message)
         if report is not None and report.ok:
-            messages.success(request, _("Imported %(rows)d row(s): %(created)d new device(s), %(updated)d updated.")
-                             % {"rows": report.rows, "created": report.created, "updated": report.updated})  # fmt: skip
-            return redirect("monitoring:devices")
+            messages.success(request, _("Imported %(rows)d row(s): %(created)d new device(s), %(updated)d updated, "
+                                        "%(limits)d limit(s) set from the outlets' standards.")
+                             % {"rows": report.rows, "created": report.created, "updated": report.updated,
+                                "limits": report.limits_assigned})  # fmt: skip
+            if not report.notices:
+                return redirect("monitoring:devices")
     return render(request, "monitoring/device_import.html", {"report": report, "error": error,
                                                              "columns": imports.COLUMNS})  # fmt: skip
+
+
+@login_required
+def device_import_template(request: HttpRequest) -> HttpResponse:
+    """The import's .xlsx template: its header row and example rows (with the outlets' standards and categories)."""
+    require_role(request.user, OPS_ROLES)
+    response = HttpResponse(imports.template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="ecoenforce-monitoring-devices-template.xlsx"'
+    return response
 
 
 @login_required

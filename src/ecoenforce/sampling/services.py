@@ -334,7 +334,8 @@ def applicable_limit(req: SamplingRequest, code: str):
     from ecoenforce.warnings.models import Averaging, EmissionLimit, PointLimit
 
     if req.point_id is not None:
-        pl = PointLimit.objects.select_related("limit__standard").filter(mn=req.point.device.mn, pollutant=code).first()
+        pl = (PointLimit.objects.select_related("limit__standard")
+              .filter(device_id=req.point.device_id, pollutant=code, valid_to__isnull=True).order_by("averaging").first())  # fmt: skip
         if pl is not None:
             return SamplingRequest.LimitBasis.POINT, pl.limit
     if req.standard_id is not None:

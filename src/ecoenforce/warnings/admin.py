@@ -1,12 +1,12 @@
-"""Admin: standards and limits (editable by administrators), point limits, bindings, policy versions, runs."""
+"""Admin: standards and limits (editable by administrators), point limits (read-only), MQTT grants, policy versions, runs."""
 
 from django.contrib import admin
 
 from ecoenforce.warnings.models import (
-    DeviceBinding,
     ElectronicNotice,
     EmissionLimit,
     EmissionStandard,
+    MqttGrant,
     MqttPublisher,
     PointLimit,
     RulePolicy,
@@ -38,17 +38,31 @@ class EmissionLimitAdmin(admin.ModelAdmin):
 
 @admin.register(PointLimit)
 class PointLimitAdmin(admin.ModelAdmin):
-    list_display = ("mn", "pollutant", "limit")
-    search_fields = ("mn", "pollutant")
-    raw_id_fields = ("limit",)
+    """Read-only: limits are set on the device's limits page or by the device import (versioned and audited)."""
+
+    list_display = ("device", "pollutant", "limit_value", "unit", "averaging", "valid_from", "valid_to")
+    search_fields = ("device__mn", "pollutant")
+    list_filter = ("averaging",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
-@admin.register(DeviceBinding)
-class DeviceBindingAdmin(admin.ModelAdmin):
-    list_display = ("mn", "kind", "entity", "label", "publisher")
-    search_fields = ("mn", "entity__name")
-    raw_id_fields = ("entity",)
-    readonly_fields = ("publisher",)  # set with `ecoenforce mqtt bind` (checked, and the broker's ACL follows it)
+@admin.register(MqttGrant)
+class MqttGrantAdmin(admin.ModelAdmin):
+    """Set with `ecoenforce mqtt bind` (checked, and the broker's ACL follows it)."""
+
+    list_display = ("device", "publisher")
+    search_fields = ("device__mn", "publisher__username")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MqttPublisher)

@@ -19,5 +19,13 @@ class WarningsConfig(AppConfig):
         from ecoenforce.warnings.queue import register
 
         register()
+        # The monitoring registry knows nothing of us: its import hands us the outlets' standards to assign limits
+        # from our table, and its device page shows our panel of the device's limits.
+        from ecoenforce.monitoring.hooks import device_panel_register, limits_assigner_register
+        from ecoenforce.warnings.panels import device_limits_panel
+        from ecoenforce.warnings.services import limits_assign_from_standards
+
+        limits_assigner_register(limits_assign_from_standards)
+        device_panel_register("warnings.limits", device_limits_panel)
         # An open warning or a notice awaiting the firm's answer keeps the entity off the positive list.
         open_matters_register("warnings", entity_open_matters)

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from ecoenforce.monitoring.feed import feed_through_gateway
+from ecoenforce.monitoring.models import MonitoringDevice
 from ecoenforce.monitoring.scenario import generate, write_lake
 from ecoenforce.monitoring.scenario.generator import SOURCES, row_count, to_arrow
 from ecoenforce.registry.models import RegulatedEntity
-from ecoenforce.warnings.models import DeviceBinding, EmissionLimit
+from ecoenforce.warnings.models import EmissionLimit
 from ecoenforce.warnings.runs import rule_run_create, rule_run_execute
 from ecoenforce.warnings.services import device_bind, limits_seed_load, point_limit_assign
 
@@ -63,9 +64,9 @@ def monitoring_demo(*, entities: int = 24, days: int = 30, end: dt.date | None =
         chosen.append(entity)
         if fitting:
             fits.add(mn)
-        device_bind(actor=None, mn=mn, entity=entity, kind=DeviceBinding.Kind.CEMS, label=point["industry"])
+        device_bind(actor=None, mn=mn, entity=entity, kind=MonitoringDevice.Kind.CEMS, label=point["industry"])
         if point["industry"] != "wastewater":
-            device_bind(actor=None, mn=f"E{mn[1:]}", entity=entity, kind=DeviceBinding.Kind.ELECTRICITY)
+            device_bind(actor=None, mn=f"E{mn[1:]}", entity=entity, kind=MonitoringDevice.Kind.ELECTRICITY)
     for row in sc.limits:
         if row["mn"] not in fits:
             continue

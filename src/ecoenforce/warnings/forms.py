@@ -56,3 +56,20 @@ class RunForm(_Styled):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data
+
+
+class PointLimitForm(_Styled):
+    """A new limit for one factor of a device, from the seeded limits table, from a moment on, with the reason."""
+
+    pollutant = forms.ChoiceField(label=_("Factor"))
+    limit = forms.ChoiceField(label=_("Limit (standard · category · value)"))
+    valid_from = forms.DateTimeField(label=_("Applies from"), required=False,
+                                     help_text=_("Empty = now. A limit never starts in the past."),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))  # fmt: skip
+    note = forms.CharField(label=_("Reason for the change"), max_length=200,
+                           help_text=_("E.g. the discharge permit's limit, a new standard, a correction."))  # fmt: skip
+
+    def __init__(self, *args, factors: list[tuple[str, str]], limits: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pollutant"].choices = factors
+        self.fields["limit"].choices = limits

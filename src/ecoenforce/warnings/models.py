@@ -83,7 +83,7 @@ def validate_publisher_username(value: str) -> None:
 
 class MqttPublisher(models.Model):
     """A data-acquisition box or platform that publishes electricity readings over MQTT with the user name and
-    password the bureau issued; it may publish only for the devices bound to it (`DeviceBinding.publisher`).
+    password the bureau issued; it may publish only for the devices granted to it (`MqttGrant`).
     Only Mosquitto's PBKDF2 hash of the password is kept (the password is shown once, when issued)."""
 
     username = models.CharField(_("user name"), max_length=64, unique=True, validators=[validate_publisher_username])
@@ -102,44 +102,69 @@ class MqttPublisher(models.Model):
         return self.username
 
 
-class DeviceBinding(models.Model):
-    """Which regulated entity a monitoring device (MN) belongs to, for devices the monitoring registry lacks."""
+class MqttGrant(models.Model):
+    """The one MQTT publisher that may send a registered electricity monitor's readings (`ecoenforce mqtt bind`)."""
 
-    class Kind(models.TextChoices):
-        CEMS = "cems", _("Automatic monitoring")
-        ELECTRICITY = "electricity", _("Electricity monitoring")
-        VIDEO = "video", _("Video monitoring")
-
-    mn = models.CharField(_("device MN"), max_length=32, unique=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CEMS)
-    entity = models.ForeignKey("registry.RegulatedEntity", on_delete=models.PROTECT, verbose_name=_("entity"))
-    label = models.CharField(_("label"), max_length=120, blank=True)
-    publisher = models.ForeignKey(MqttPublisher, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="bindings", verbose_name=_("MQTT publisher"),
+    device = models.OneToOneField("monitoring.MonitoringDevice", on_delete=models.CASCADE, related_name="mqtt_grant",
+                                  verbose_name=_("device"))  # fmt: skip
+    publisher = models.ForeignKey(MqttPublisher, on_delete=models.PROTECT, related_name="grants",
+                                  verbose_name=_("MQTT publisher"),
                                   help_text=_("The only publisher that may send this device's readings over MQTT."))  # fmt: skip
 
     class Meta:
-        verbose_name = _("device binding")
-        verbose_name_plural = _("device bindings")
+        verbose_name = _("MQTT grant")
+        verbose_name_plural = _("MQTT grants")
 
     def __str__(self) -> str:
-        return self.mn
+        return f"{self.device_id} → {self.publisher_id}"
 
 
 class PointLimit(models.Model):
-    """The limit that applies at one monitoring device to one pollutant."""
+    """The limit that applies at one registered device to one factor, over a period: one version per change.
 
-    mn = models.CharField(_("device MN"), max_length=32)
+    The value, unit, averaging period and reference O2 are copied from the emission-limit row when the version is
+    set, so a later correction of the seeded table or a change of the point's limit never rewrites the limit a past
+    reading (or a warning raised on it) was judged against. The version in force has no `valid_to`.
+    """
+
+    device = models.ForeignKey("monitoring.MonitoringDevice", on_delete=models.PROTECT, related_name="limits",
+                               verbose_name=_("device"))  # fmt: skip
     pollutant = models.CharField(_("pollutant code"), max_length=16)
     limit = models.ForeignKey(EmissionLimit, on_delete=models.PROTECT, verbose_name=_("limit"))
+    limit_value = models.FloatField(_("limit"))
+    limit_min = models.FloatField(_("lower limit"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    averaging = models.CharField(_("averaging period"), max_length=8, choices=Averaging.choices, default=Averaging.HOUR)
+    reference_o2 = models.FloatField(_("reference O2 (%)"), null=True, blank=True)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_to = models.DateTimeField(_("valid until"), null=True, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("set by"))  # fmt: skip
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("point limit")
         verbose_name_plural = _("point limits")
-        constraints = [models.UniqueConstraint(fields=["mn", "pollutant"], name="warnings_point_limit_unique")]
+        ordering = ["device_id", "pollutant", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["device", "pollutant", "averaging"],
+                                               condition=models.Q(valid_to__isnull=True),
+                                               name="warnings_point_limit_current")]  # fmt: skip
+        indexes = [models.Index(fields=["device", "pollutant", "valid_from"])]
 
     def __str__(self) -> str:
-        return f"{self.mn} {self.pollutant}"
+        return f"{self.device_id} {self.pollutant} {self.limit_value:g}"
+
+    @property
+    def mn(self) -> str:
+        return self.device.mn
+
+    @property
+    def value_text(self) -> str:
+        """The value as the standard writes it (a pH range, 'not detectable'), else the number."""
+        if self.limit_min is not None:
+            return f"{self.limit_min:g}–{self.limit_value:g}"
+        return f"{self.limit_value:g}"
 
 
 class RulePolicy(models.Model):

@@ -20,6 +20,7 @@ from ecoenforce.warnings.services import rule_policy_current
 
 log = logging.getLogger(__name__)
 ENGINES = ("duckdb", "spark")
+LIMIT_RULES = ("exceedance", "flag_abuse")  # their threshold is the point's limit
 
 
 @transaction.atomic
@@ -108,7 +109,10 @@ def warnings_upsert(*, events: list[runner.Event], run: RuleRun | None) -> tuple
                                                                             "pollutant": e.pollutant})  # fmt: skip
             created += 1
         elif (w.end, w.hits, w.value, w.severity) != (e.end, e.hits, e.value, e.severity):
-            w.end, w.hits, w.value, w.threshold, w.severity = e.end, e.hits, e.value, e.threshold, e.severity
+            # A warning keeps the limit it was raised under: an event that runs on past a change of the point's
+            # limit grows, but its threshold stays the one it was judged against (warnings.selectors.warning_limit).
+            threshold = w.threshold if e.rule in LIMIT_RULES else e.threshold
+            w.end, w.hits, w.value, w.threshold, w.severity = e.end, e.hits, e.value, threshold, e.severity
             w.save(update_fields=["end", "hits", "value", "threshold", "severity", "updated_at"])
             updated += 1
     return created, updated, len(unmatched)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +14,9 @@ from ecoenforce.core.errors import NotFound
 from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
 from ecoenforce.monitoring.factors import factor_text
+from ecoenforce.monitoring.models import MonitoringDevice
 from ecoenforce.warnings.labels import rule_label
-from ecoenforce.warnings.models import DeviceBinding, MqttPublisher, PointLimit, RuleRun, Warning
+from ecoenforce.warnings.models import MqttGrant, MqttPublisher, PointLimit, RuleRun, Warning
 
 CHART_MARGIN = dt.timedelta(hours=24)  # context either side of the event on its chart
 
@@ -62,42 +61,46 @@ def warning_get_for_user(*, user: User, warning_id: object) -> Warning:
 
 
 def device_entities(mns: set[str]) -> dict[str, object]:
-    """MN → regulated entity: the monitoring registry's devices when it has them, else our device bindings."""
-    out: dict[str, object] = {}
-    try:
-        device_model = apps.get_model("monitoring", "MonitoringDevice")
-    except LookupError:
-        device_model = None
-    usable = (device_model is not None and {"mn", "entity"} <= {f.name for f in device_model._meta.get_fields()}
-              and device_model._meta.db_table in connection.introspection.table_names())  # fmt: skip
-    if usable:
-        for d in device_model.objects.filter(mn__in=mns).select_related("entity__region"):
-            out[d.mn] = d.entity
-    for b in DeviceBinding.objects.filter(mn__in=mns - set(out)).select_related("entity__region"):
-        out[b.mn] = b.entity
-    return out
+    """MN → regulated entity, from the monitoring registry (the one list of devices)."""
+    return {d.mn: d.entity for d in MonitoringDevice.objects.filter(mn__in=mns).select_related("entity__region")}
+
+
+def _hour_at_or_after(t: dt.datetime | None) -> int | None:
+    """The first whole hour (since the epoch) starting at or after `t`: a version set at 10:30 judges 11:00 on."""
+    if t is None:
+        return None
+    secs = int(t.timestamp())
+    return -(-secs // 3600)
 
 
 def limit_rows() -> list[dict]:
-    """Every point limit as the rules want it: mn, pollutant, limit_value, averaging, ref_o2."""
+    """Every version of every point limit as the rules want it: mn, pollutant, limit_value, averaging, ref_o2 and
+    the hours it judges, [valid_from_h, valid_to_h) in whole hours since the epoch (None = open). An hour's reading
+    is judged against the version in force when the hour began, so a re-run of a past window keeps the old limit."""
     rows = []
-    for p in PointLimit.objects.select_related("limit").iterator():
-        averaging = "day" if p.limit.averaging == "day" else "hour"  # a single-value limit is checked hourly
-        rows.append({"mn": p.mn, "pollutant": p.pollutant, "limit_value": p.limit.limit_value, "averaging": averaging,
-                     "ref_o2": p.limit.reference_o2})  # fmt: skip
+    for p in PointLimit.objects.select_related("device").order_by("pk").iterator():
+        averaging = "day" if p.averaging == "day" else "hour"  # a single-value limit is checked hourly
+        rows.append({"mn": p.device.mn, "pollutant": p.pollutant, "limit_value": p.limit_value, "averaging": averaging,
+                     "ref_o2": p.reference_o2, "valid_from_h": _hour_at_or_after(p.valid_from),
+                     "valid_to_h": _hour_at_or_after(p.valid_to)})  # fmt: skip
     return rows
 
 
 def warning_limit(warning: Warning) -> PointLimit | None:
-    """The point limit behind a warning's factor, if any."""
-    return PointLimit.objects.select_related("limit__standard").filter(mn=warning.mn, pollutant=warning.pollutant).first()
+    """The point limit a warning was judged against: the version in force when its event began (a later change of
+    the point's limit does not change it); the one whose value is the warning's threshold when several apply."""
+    qs = (PointLimit.objects.select_related("limit__standard", "device")
+          .filter(device__mn=warning.mn, pollutant=warning.pollutant, valid_from__lte=warning.start)
+          .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=warning.start)).order_by("averaging", "pk"))  # fmt: skip
+    versions = list(qs)
+    return next((v for v in versions if v.limit_value == warning.threshold), versions[0] if versions else None)
 
 
 def reading_kind(mn: str, rule: str = "") -> str:
     """The lake kind a device's hourly picture comes from: an electricity meter's readings, else hourly means."""
     if rule.startswith("treatment"):
         return "electricity"
-    meter = DeviceBinding.objects.filter(mn=mn, kind=DeviceBinding.Kind.ELECTRICITY).exists()
+    meter = MonitoringDevice.objects.filter(mn=mn, kind=MonitoringDevice.Kind.ELECTRICITY).exists()
     return "electricity" if meter else "hour"
 
 
@@ -172,30 +175,30 @@ def run_get_for_user(*, user: User, run_id: object) -> RuleRun:
         raise NotFound() from None
 
 
-# --- devices the warnings desk knows by binding (electricity meters above all) -------------------------------------
+# --- devices of other kinds than automatic monitoring (electricity meters above all) ------------------------------
 
-BINDING_READINGS = {DeviceBinding.Kind.ELECTRICITY: "electricity", DeviceBinding.Kind.CEMS: "hour",
-                    DeviceBinding.Kind.VIDEO: "video"}  # fmt: skip
+DEVICE_READINGS = {MonitoringDevice.Kind.ELECTRICITY: "electricity", MonitoringDevice.Kind.CEMS: "hour",
+                   MonitoringDevice.Kind.VIDEO: "video"}  # fmt: skip
 
 
-def binding_get_for_user(*, user: User, mn: str) -> DeviceBinding:
-    """A bound device (an electricity meter, a camera, a CEMS the registry lacks) whose entity lies in the user's
-    jurisdiction, or NotFound (an unknown MN and one out of reach look the same)."""
-    binding = DeviceBinding.objects.filter(mn=mn).only("pk").first()
-    if binding is None:
+def meter_get_for_user(*, user: User, mn: str) -> MonitoringDevice:
+    """A registered device (an electricity meter, a camera, …) whose entity lies in the user's jurisdiction, or
+    NotFound (an unknown MN and one out of reach look the same)."""
+    device = MonitoringDevice.objects.filter(mn=mn).only("pk").first()
+    if device is None:
         raise NotFound()
-    return get_in_scope(DeviceBinding.objects.select_related("entity__region"), user=user, pk=binding.pk,
+    return get_in_scope(MonitoringDevice.objects.select_related("entity__region"), user=user, pk=device.pk,
                         field="entity__region__code")  # fmt: skip
 
 
-def binding_series(binding: DeviceBinding, start: dt.datetime, end: dt.datetime, lake_dir=None) -> list[dict]:
-    """A bound device's readings in [start, end) per channel, in the shape `monitoring.selectors.echarts_option`
+def meter_series(device: MonitoringDevice, start: dt.datetime, end: dt.datetime, lake_dir=None) -> list[dict]:
+    """A device's readings in [start, end) per channel, in the shape `monitoring.selectors.echarts_option`
     draws: {"pollutant", "name", "unit", "kind", "start", "end", "points": [[ms, value, flag]], "flags"}."""
     from ecoenforce.monitoring.factors import factor_name, factor_unit, flag_meaning
     from ecoenforce.monitoring.lake.reader import read_readings
 
-    kind = BINDING_READINGS.get(binding.kind, "hour")
-    rows = read_readings(lake_dir or settings.LAKE_DIR, mn=binding.mn, kind=kind, start=start, end=end, as_dicts=True)
+    kind = DEVICE_READINGS.get(device.kind, "hour")
+    rows = read_readings(lake_dir or settings.LAKE_DIR, mn=device.mn, kind=kind, start=start, end=end, as_dicts=True)
     out: dict[str, dict] = {}
     for r in rows:  # sorted by pollutant, data_time
         value = next((r[c] for c in ("rtd", "avg", "data") if r.get(c) is not None), None)
@@ -213,35 +216,66 @@ def binding_series(binding: DeviceBinding, start: dt.datetime, end: dt.datetime,
 
 def device_page(mn: str) -> tuple[str, str] | None:
     """Where a device named in a warning has its page: ("monitoring:device" | "warnings:meter", mn), or None."""
-    from ecoenforce.monitoring.models import MonitoringDevice
-
-    if MonitoringDevice.objects.filter(mn=mn).exists():
-        return ("monitoring:device", mn)
-    if DeviceBinding.objects.filter(mn=mn).exists():
-        return ("warnings:meter", mn)
-    return None
-
+    kind = MonitoringDevice.objects.filter(mn=mn).values_list("kind", flat=True).first()
+    if kind is None:
+        return None
+    return ("monitoring:device", mn) if kind == MonitoringDevice.Kind.CEMS else ("warnings:meter", mn)
 
 
 def input_bindings(*, mns: set[str], kind: str, user: User | None = None,
-                   publisher: MqttPublisher | None = None) -> dict[str, DeviceBinding]:
-    """MN → binding for the registered monitors of `kind` among `mns` that the sender may feed: for a person, those
-    whose entity lies in their jurisdiction; for an MQTT publisher, those bound to it while it is active.
+                   publisher: MqttPublisher | None = None) -> dict[str, MonitoringDevice]:
+    """MN → device for the registered monitors of `kind` among `mns` that the sender may feed: for a person, those
+    whose entity lies in their jurisdiction; for an MQTT publisher, those granted to it while it is active.
     An unknown MN and one out of reach are both simply absent (never say which)."""
     if (user is None) == (publisher is None):
         raise ValueError("input_bindings needs exactly one of user and publisher")
-    qs = DeviceBinding.objects.filter(mn__in=mns, kind=kind).select_related("entity__region")
+    qs = MonitoringDevice.objects.filter(mn__in=mns, kind=kind).select_related("entity__region")
     if user is not None:
         qs = scope_by_region(qs, user=user, field="entity__region__code")
     else:
-        qs = qs.filter(publisher=publisher, publisher__active=True)
-    return {b.mn: b for b in qs}
+        qs = qs.filter(mqtt_grant__publisher=publisher, mqtt_grant__publisher__active=True)
+    return {d.mn: d for d in qs}
 
 
 def mqtt_authorizations() -> dict[str, frozenset[str]]:
-    """Active publisher's user name → the electricity MNs bound to it (what the broker's ACL and the listener allow)."""
+    """Active publisher's user name → the electricity MNs granted to it (what the broker's ACL and the listener allow)."""
     out: dict[str, set[str]] = {p: set() for p in MqttPublisher.objects.filter(active=True).values_list("username", flat=True)}
-    rows = DeviceBinding.objects.filter(kind=DeviceBinding.Kind.ELECTRICITY, publisher__active=True)
-    for username, mn in rows.values_list("publisher__username", "mn"):
+    rows = MqttGrant.objects.filter(device__kind=MonitoringDevice.Kind.ELECTRICITY, publisher__active=True)
+    for username, mn in rows.values_list("publisher__username", "device__mn"):
         out[username].add(mn)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+# --- a device's limits (its page on the warnings desk, and the panel on the monitoring device page) ----------------
+
+
+def limit_device_get_for_user(*, user: User, mn: str) -> MonitoringDevice:
+    """A registered device in the user's jurisdiction, with its point and factors, or NotFound."""
+    found = MonitoringDevice.objects.filter(mn=mn).only("pk").first()
+    if found is None:
+        raise NotFound()
+    return get_in_scope(MonitoringDevice.objects.select_related("entity__region", "point__outlet"), user=user,
+                        pk=found.pk, field="entity__region__code")  # fmt: skip
+
+
+def device_limit_versions(device: MonitoringDevice) -> tuple[list[PointLimit], list[PointLimit]]:
+    """(the versions in force, the earlier ones newest first) of a device's limits, each with `factor` (its name and
+    unit in words) — for a device the caller has already found in the user's jurisdiction."""
+    versions = list(PointLimit.objects.filter(device=device).select_related("limit__standard", "set_by")
+                    .order_by("pollutant", "averaging", "-valid_from"))  # fmt: skip
+    for v in versions:
+        v.factor = factor_text(v.pollutant)
+    current = [v for v in versions if v.valid_to is None]
+    past = sorted((v for v in versions if v.valid_to is not None), key=lambda v: v.valid_to, reverse=True)
+    return current, past
+
+
+def limit_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """(id, words) of every limit of an active standard for these factors, for the limit form."""
+    from ecoenforce.warnings.models import EmissionLimit
+
+    rows = (EmissionLimit.objects.filter(pollutant__in=codes, standard__active=True).select_related("standard")
+            .order_by("pollutant", "standard__code", "category", "averaging"))  # fmt: skip
+    return [(str(lim.pk), f"{factor_text(lim.pollutant)} · {lim.standard.code} · {lim.category} · "
+                          f"{lim.limit_text or f'{lim.limit_value:g}'} {lim.unit} ({lim.get_averaging_display()})")
+            for lim in rows]  # fmt: skip

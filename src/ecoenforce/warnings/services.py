@@ -1,4 +1,5 @@
-"""Warnings desk writes: limits seed, point limits, device bindings, policy versions and warning actions."""
+"""Warnings desk writes: limits seed, point limits (versioned), devices of other kinds in the monitoring registry,
+policy versions and warning actions."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from ecoenforce.core.errors import InvalidTransition, NotFound, ValidationFailed
 from ecoenforce.core.models import Role, User
 from ecoenforce.leads.services import lead_create
 from ecoenforce.monitoring.factors import factor_text
+from ecoenforce.monitoring.models import MonitoringDevice
 from ecoenforce.monitoring.rules.policy import RulePolicyValues
 from ecoenforce.warnings.inputs import mosquitto
 from ecoenforce.warnings.inputs.lake_writer import row_files, write_rows
 from ecoenforce.warnings.labels import rule_label, warning_measure
 from ecoenforce.warnings.models import (
-    DeviceBinding,
     ElectronicNotice,
     EmissionLimit,
     EmissionStandard,
+    MqttGrant,
     MqttPublisher,
     PointLimit,
     RulePolicy,
@@ -65,25 +67,211 @@ def limits_seed_load(*, actor: User | None = None, path: Path = SEED_FILE) -> tu
     return created, kept
 
 
-@transaction.atomic
-def device_bind(*, actor: User | None, mn: str, entity, kind: str = DeviceBinding.Kind.CEMS, label: str = "") -> DeviceBinding:
-    """Say which entity a device belongs to (re-binding an MN moves it)."""
-    binding, _created = DeviceBinding.objects.update_or_create(mn=mn, defaults={"entity": entity, "kind": kind, "label": label})
-    binding.full_clean()
-    audit_record(actor=actor, obj=binding, action="device.bind", after={"mn": mn, "entity": entity.pk, "kind": kind})
-    return binding
+def _refuse_other_entity(device: MonitoringDevice, entity) -> None:
+    if device.entity_id != entity.pk:
+        # Moving an MN between entities silently would re-attribute evidence; make the operator say so first.
+        raise ValidationFailed(_("MN %(mn)s is registered to another entity. Deactivate it there first, or correct "
+                                 "the MN.") % {"mn": device.mn},
+                               details={"mn": [_("MN %(mn)s is registered to another entity. Deactivate it there "
+                                                 "first, or correct the MN.") % {"mn": device.mn}]})  # fmt: skip
 
 
 @transaction.atomic
-def point_limit_assign(*, actor: User | None, mn: str, pollutant: str, limit: EmissionLimit) -> PointLimit:
-    """Set the limit that applies to one device and pollutant."""
+def device_bind(*, actor: User | None, mn: str, entity, kind: str = MonitoringDevice.Kind.CEMS,
+                label: str = "") -> MonitoringDevice:
+    """Register a device of `kind` for an entity in the monitoring registry (an electricity meter, a camera, or an
+    automatic-monitoring device whose outlet and password the monitoring pages add). Again for the same entity and
+    kind it updates the label; an MN registered to another entity or as another kind is refused: nothing moves."""
+    device = MonitoringDevice.objects.select_for_update().filter(mn=mn).first()
+    if device is not None:
+        _refuse_other_entity(device, entity)
+        if device.kind != kind:
+            message = _("MN %(mn)s is registered as another kind of device (%(kind)s). Correct the MN.") % {
+                "mn": mn, "kind": device.get_kind_display()}  # fmt: skip
+            raise ValidationFailed(message, details={"mn": [message]})
+        if device.label == label:
+            return device
+        before = {"label": device.label}
+        device.label = label
+        device.save(update_fields=["label", "updated_at"])
+        audit_record(actor=actor, obj=device, action="monitoring_device.update", before=before, after={"label": label})
+        return device
+    device = MonitoringDevice(mn=mn, entity=entity, kind=kind, label=label)
+    try:
+        device.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+    device.save()
+    audit_record(actor=actor, obj=device, action="monitoring_device.register",
+                 after={"mn": mn, "entity": entity.pk, "kind": kind, "label": label})  # fmt: skip
+    return device
+
+
+def _version_fields(limit: EmissionLimit) -> dict:
+    return {"limit": limit, "limit_value": limit.limit_value, "limit_min": limit.limit_min, "unit": limit.unit,
+            "averaging": limit.averaging, "reference_o2": limit.reference_o2}  # fmt: skip
+
+
+def _limit_state(version: PointLimit | None) -> dict | None:
+    if version is None:
+        return None
+    return {"limit": version.limit_id, "standard": version.limit.standard.code, "category": version.limit.category,
+            "value": version.value_text, "unit": version.unit, "averaging": version.averaging,
+            "valid_from": version.valid_from.isoformat()}  # fmt: skip
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _set_limit(*, actor: User | None, device: MonitoringDevice, pollutant: str, limit: EmissionLimit,
+               valid_from: dt.datetime | None, note: str = "") -> tuple[PointLimit, bool]:
+    """Make `limit` the device's limit for `pollutant` from `valid_from` → (version in force, changed?).
+
+    The version in force for the same averaging period is closed at `valid_from` (kept, with its period) and a new
+    one opened; the same limit again changes nothing. Without `valid_from`: now — or, for the factor's first limit,
+    from the start (no other limit ever judged its readings, so the data already in the lake are judged too).
+    Audited as `point_limit.assign` (first) or `.change`."""
     if limit.pollutant and limit.pollutant != pollutant:
         raise ValidationFailed(_("This limit is for another pollutant. Choose a limit for %(code)s.") % {"code": pollutant},
                                details={"limit": [_("Wrong pollutant.")]})  # fmt: skip
-    point, _created = PointLimit.objects.update_or_create(mn=mn, pollutant=pollutant, defaults={"limit": limit})
-    audit_record(actor=actor, obj=point, action="point_limit.assign", after={"mn": mn, "pollutant": pollutant,
-                                                                              "limit": limit.pk})  # fmt: skip
-    return point
+    current = (PointLimit.objects.select_for_update().select_related("limit__standard")
+               .filter(device=device, pollutant=pollutant, averaging=limit.averaging, valid_to__isnull=True).first())  # fmt: skip
+    if current is not None and current.limit_id == limit.pk and current.limit_value == limit.limit_value:
+        return current, False
+    if current is not None and valid_from is not None and valid_from <= current.valid_from:
+        raise ValidationFailed(_("The new limit must start after the one in force, which applies since %(since)s.")
+                               % {"since": timezone.localtime(current.valid_from).strftime("%Y-%m-%d %H:%M")},
+                               details={"valid_from": [_("Choose a later time.")]})  # fmt: skip
+    if valid_from is None:
+        first = not PointLimit.objects.filter(device=device, pollutant=pollutant, averaging=limit.averaging).exists()
+        valid_from = EPOCH if first else timezone.now()
+    before = _limit_state(current)
+    if current is not None:
+        current.valid_to = valid_from
+        current.save(update_fields=["valid_to"])
+    version = PointLimit.objects.create(device=device, pollutant=pollutant, valid_from=valid_from, set_by=actor,
+                                        note=note[:200], **_version_fields(limit))  # fmt: skip
+    version.limit = limit
+    audit_record(actor=actor, obj=version, region_code=device.entity.region.code,
+                 action="point_limit.change" if current is not None else "point_limit.assign",
+                 before=before, after={"mn": device.mn, "pollutant": pollutant, **_limit_state(version)},
+                 reason=note.strip())  # fmt: skip
+    return version, True
+
+
+@transaction.atomic
+def point_limit_assign(*, actor: User | None, mn: str, pollutant: str, limit: EmissionLimit,
+                       valid_from: dt.datetime | None = None) -> PointLimit:
+    """Set the limit that applies to one registered device and pollutant (from `valid_from`; by default now, or from
+    the start for the factor's first limit)."""
+    device = MonitoringDevice.objects.select_related("entity__region").filter(mn=mn).first()
+    if device is None:
+        raise ValidationFailed(_("MN %(mn)s is not a registered device. Register it first.") % {"mn": mn},
+                               details={"mn": [_("Not registered.")]})  # fmt: skip
+    version, _changed = _set_limit(actor=actor, device=device, pollutant=pollutant, limit=limit,
+                                   valid_from=valid_from)  # fmt: skip
+    return version
+
+
+LIMIT_ROLES = (Role.MONITORING_OPERATOR, Role.UNIT_LEADER)
+
+
+@transaction.atomic
+def point_limit_change(*, actor: User, mn: str, pollutant: str, limit_id: object, valid_from: dt.datetime | None,
+                       note: str = "") -> PointLimit:
+    """A person sets one factor's limit on a device in their jurisdiction (the device's limits page): the version
+    in force is closed at `valid_from` (now when empty; never in the past, which would re-judge readings already
+    judged) and kept; the change is audited with the reason. A factor's first limit, left without a time, judges
+    its readings from the start."""
+    require_role(actor, LIMIT_ROLES)
+    found = MonitoringDevice.objects.filter(mn=mn).only("pk").first()
+    if found is None:
+        raise NotFound()
+    device = get_in_scope(MonitoringDevice.objects.select_related("entity__region"), user=actor, pk=found.pk,
+                          field="entity__region__code")  # fmt: skip
+    point = getattr(device, "point", None)
+    codes = set(point.pollutants.values_list("code", flat=True)) if point is not None else set()
+    if pollutant not in codes:
+        raise ValidationFailed(_("The device does not measure this factor. Choose one of its factors."),
+                               details={"pollutant": [_("Not measured by this device.")]})  # fmt: skip
+    limit = EmissionLimit.objects.select_related("standard").filter(
+        pk=limit_id if str(limit_id).isdigit() else None, pollutant=pollutant, standard__active=True).first()
+    if limit is None:
+        raise ValidationFailed(_("Choose a limit of an active standard for this factor."),
+                               details={"limit": [_("Choose a limit for this factor.")]})  # fmt: skip
+    if valid_from is not None and valid_from < timezone.now() - dt.timedelta(minutes=5):
+        raise ValidationFailed(_("A limit cannot start in the past: readings already judged keep the limit they were "
+                                 "judged against. Choose now or a later time."),
+                               details={"valid_from": [_("Choose now or a later time.")]})  # fmt: skip
+    if not note.strip():
+        raise ValidationFailed(_("Say why the limit changes (the permit, a new standard, a correction)."),
+                               details={"note": [_("Required.")]})  # fmt: skip
+    version, _changed = _set_limit(actor=actor, device=device, pollutant=pollutant, limit=limit,
+                                   valid_from=valid_from, note=note)  # fmt: skip
+    return version
+
+
+def _category_matches(wanted: str, category: str) -> bool:
+    """The outlet's category names the seeded one: exactly, or every word of it (split on spaces and '/') appears
+    in the seeded category — `燃煤锅炉 特别排放限值` names `燃煤锅炉/重点地区(特别排放限值)`."""
+    if wanted == category:
+        return True
+    words = [w for w in wanted.replace("／", "/").replace("/", " ").split() if w]
+    return bool(words) and all(w in category for w in words)
+
+
+def limits_assign_from_standards(*, actor: User | None, points: list) -> object:
+    """The monitoring import's limits assigner (`monitoring.hooks`): for each imported point whose outlet names a
+    standard and category, give every measured pollutant the seeded limit(s) of that category, versioned from now.
+
+    An unknown standard, or a category that names no seeded category (or several), refuses the import (a problem on
+    that row); a factor with no limit in the category is a notice, by name; flow, O2 and the other auxiliary
+    channels are never judged against a limit and are not listed."""
+    from ecoenforce.monitoring.hooks import LimitsOutcome
+    from ecoenforce.monitoring.rules.policy import AUX_CODES
+
+    outcome = LimitsOutcome()
+    for p in points:
+        limits = list(EmissionLimit.objects.select_related("standard").filter(standard__code=p.standard,
+                                                                              standard__active=True))  # fmt: skip
+        if not limits:
+            outcome.problems.append((p.row, "standard", _("%(standard)s is not a standard in the limits table. Write "
+                                                          "its code as the table does, e.g. GB 13223-2011.")
+                                     % {"standard": p.standard}))  # fmt: skip
+            continue
+        matching = [lim for lim in limits if _category_matches(p.category, lim.category)]
+        if not matching:
+            outcome.problems.append((p.row, "category", _("%(category)s names no category of %(standard)s. Write the "
+                                                          "category as the limits table does, e.g. %(example)s.")
+                                     % {"category": p.category or "—", "standard": p.standard,
+                                        "example": limits[0].category}))  # fmt: skip
+            continue
+        exact = [lim for lim in matching if lim.category == p.category]
+        matching = exact or matching
+        for code in p.codes:
+            if code in AUX_CODES:
+                continue
+            found = [lim for lim in matching if lim.pollutant == code]
+            categories = sorted({lim.category for lim in found})
+            if not found:
+                outcome.notices.append((p.row, "pollutants", _("%(factor)s: no limit in %(standard)s %(category)s; "
+                                                               "it is not judged for exceedance.")
+                                        % {"factor": factor_text(code), "standard": p.standard,
+                                           "category": p.category}))  # fmt: skip
+                continue
+            if len(categories) > 1:
+                outcome.notices.append((p.row, "category", _("%(factor)s: several categories of %(standard)s give it a "
+                                                             "limit (%(choices)s); none was assigned. Write the "
+                                                             "category whole, or set the limit on the device page.")
+                                        % {"factor": factor_text(code), "standard": p.standard,
+                                           "choices": "; ".join(categories)}))  # fmt: skip
+                continue
+            for lim in found:
+                _version, changed = _set_limit(actor=actor, device=p.device, pollutant=code, limit=lim, valid_from=None,
+                                               note=_("From the device import: %(standard)s %(category)s")
+                                               % {"standard": p.standard, "category": lim.category})  # fmt: skip
+                outcome.assigned += changed
+    return outcome
 
 
 def rule_policy_current() -> tuple[RulePolicy | None, RulePolicyValues]:
@@ -211,13 +399,13 @@ MAX_AUDITED_MNS = 100  # the audit event names at most this many MNs of a batch 
 
 
 def _refusal(kind: str, mn: str) -> str:
-    if kind == DeviceBinding.Kind.VIDEO:
+    if kind == MonitoringDevice.Kind.VIDEO:
         return _("%(mn)s is not a camera registered in your jurisdiction.") % {"mn": mn}
     return _("%(mn)s is not an electricity monitor registered in your jurisdiction.") % {"mn": mn}
 
 
 def _row_key(kind: str, index: int) -> str:
-    return "mn" if kind == DeviceBinding.Kind.VIDEO else f"readings[{index}].mn"
+    return "mn" if kind == MonitoringDevice.Kind.VIDEO else f"readings[{index}].mn"
 
 
 def readings_store(*, actor: User, kind: str, rows: list[dict], lake_dir: Path | str | None = None) -> dict:
@@ -278,10 +466,10 @@ def mqtt_readings_store(*, username: str, rows: list[dict], lake_dir: Path | str
     publisher = MqttPublisher.objects.select_related("organization__region").filter(username=username).first()
     if publisher is None:
         return 0, len(rows)
-    bindings = input_bindings(mns={r["mn"] for r in rows}, kind=DeviceBinding.Kind.ELECTRICITY, publisher=publisher)
+    bindings = input_bindings(mns={r["mn"] for r in rows}, kind=MonitoringDevice.Kind.ELECTRICITY, publisher=publisher)
     kept = [r for r in rows if r["mn"] in bindings]
     if kept:
-        _store_batch(actor=None, obj=publisher, region="", kind=DeviceBinding.Kind.ELECTRICITY, rows=kept, via="mqtt",
+        _store_batch(actor=None, obj=publisher, region="", kind=MonitoringDevice.Kind.ELECTRICITY, rows=kept, via="mqtt",
                      lake_dir=lake_dir, extra={"publisher": publisher.username})  # fmt: skip
     return len(kept), len(rows) - len(kept)
 
@@ -324,8 +512,9 @@ def mqtt_publisher_bind(*, actor: User | None, username: str, mns: list[str], un
     """Let a publisher send these electricity monitors' readings (or, with `unbind`, stop it). Each MN must be a
     registered electricity monitor; a monitor has at most one publisher (binding moves it)."""
     publisher = _publisher(username)
-    bindings = {b.mn: b for b in DeviceBinding.objects.select_for_update().filter(mn__in=mns, kind=DeviceBinding.Kind.ELECTRICITY)}
-    missing = [mn for mn in mns if mn not in bindings]
+    devices = {d.mn: d for d in MonitoringDevice.objects.select_for_update().filter(
+        mn__in=mns, kind=MonitoringDevice.Kind.ELECTRICITY)}  # fmt: skip
+    missing = [mn for mn in mns if mn not in devices]
     if missing:
         raise ValidationFailed(_("Not registered electricity monitors: %(mns)s. Bind each to its entity first.")
                                % {"mns": ", ".join(missing)}, details={"mns": missing})  # fmt: skip
@@ -333,18 +522,25 @@ def mqtt_publisher_bind(*, actor: User | None, username: str, mns: list[str], un
     if unsafe and not unbind:
         raise ValidationFailed(_("These MNs cannot be an MQTT topic level (letters, digits, . _ : - only): %(mns)s.")
                                % {"mns": ", ".join(unsafe)}, details={"mns": unsafe})  # fmt: skip
+    grants = {g.device_id: g for g in MqttGrant.objects.select_for_update().select_related("publisher")
+              .filter(device__in=devices.values())}  # fmt: skip
     changed = []
     for mn in mns:
-        b = bindings[mn]
-        target = None if unbind else publisher
-        if unbind and b.publisher_id != publisher.pk:
+        device = devices[mn]
+        grant = grants.get(device.pk)
+        if unbind and (grant is None or grant.publisher_id != publisher.pk):
             continue
-        before = b.publisher.username if b.publisher_id else ""
-        b.publisher = target
-        b.save(update_fields=["publisher"])
+        before = grant.publisher.username if grant is not None else ""
+        if unbind:
+            grant.delete()
+        elif grant is None:
+            grant = MqttGrant.objects.create(device=device, publisher=publisher)
+        else:
+            grant.publisher = publisher
+            grant.save(update_fields=["publisher"])
         changed.append(mn)
-        audit_record(actor=actor, obj=b, action="device.bind_publisher", before={"publisher": before},
-                     after={"publisher": target.username if target else ""})  # fmt: skip
+        audit_record(actor=actor, obj=device, action="device.bind_publisher", before={"publisher": before},
+                     after={"publisher": "" if unbind else publisher.username})  # fmt: skip
     return changed
 
 

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoenforce.core.access import require_role
+from ecoenforce.core.access import has_role, require_role
 from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Region, Role
 from ecoenforce.monitoring.factors import factor_label, factor_text
 from ecoenforce.warnings import runs, selectors, services
-from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, RunForm
+from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, PointLimitForm, RunForm
 from ecoenforce.warnings.labels import RULE_HELP, RULE_LABELS, rule_label, warning_measure
 from ecoenforce.warnings.models import Warning
 from ecoenforce.warnings.notices import notice_attachment_for_user
@@ -168,24 +168,61 @@ METER_RANGES = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7), "30d"
 
 @login_required
 def meter_detail(request: HttpRequest, mn: str) -> HttpResponse:
-    """A device the desk knows by binding (an electricity meter above all): its entity, its readings over time per
-    channel, and the warnings it raised. Outside the user's jurisdiction it is 'not found'."""
+    """A registered device of another kind than automatic monitoring (an electricity meter above all): its entity,
+    its readings over time per channel, and the warnings it raised. Outside the user's jurisdiction it is 'not
+    found'."""
     from ecoenforce.monitoring.selectors import echarts_option
 
     require_role(request.user, DESK_ROLES)
-    binding = selectors.binding_get_for_user(user=request.user, mn=mn)
+    device = selectors.meter_get_for_user(user=request.user, mn=mn)
     span = request.GET.get("range") if request.GET.get("range") in METER_RANGES else "7d"
     end = timezone.now()
     start = end - METER_RANGES[span]
     charts = [{"spec_id": f"chart-{i}-spec", "series": s, "option": echarts_option(s)}
-              for i, s in enumerate(selectors.binding_series(binding, start, end))]  # fmt: skip
-    raised = list(selectors.warning_list_for_user(user=request.user).filter(mn=binding.mn)[:100])
+              for i, s in enumerate(selectors.meter_series(device, start, end))]  # fmt: skip
+    raised = list(selectors.warning_list_for_user(user=request.user).filter(mn=device.mn)[:100])
     for w in raised:
         w.rule_label = rule_label(w.rule)
         w.measure = warning_measure(w.rule, w.pollutant, w.value, w.threshold)
     return render(request, "warnings/meter_detail.html", {
-        "binding": binding, "charts": charts, "span": span, "ranges": list(METER_RANGES), "warnings": raised,
+        "device": device, "charts": charts, "span": span, "ranges": list(METER_RANGES), "warnings": raised,
     })  # fmt: skip
+
+
+LIMIT_VIEW_ROLES = (Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER)
+
+
+@login_required
+def device_limits(request: HttpRequest, mn: str) -> HttpResponse:
+    """A registered device's limits: those in force (factor, standard, category, value, since when), the earlier
+    ones with their periods, and — for an operator or unit leader — the form that sets a new one. Outside the user's
+    jurisdiction the device is 'not found'."""
+    require_role(request.user, LIMIT_VIEW_ROLES)
+    device = selectors.limit_device_get_for_user(user=request.user, mn=mn)
+    point = getattr(device, "point", None)
+    codes = list(point.pollutants.values_list("code", flat=True)) if point is not None else []
+    form = None
+    if has_role(request.user, services.LIMIT_ROLES) and codes:
+        factors = [(c, factor_text(c)) for c in codes]
+        form = PointLimitForm(request.POST or None, factors=factors, limits=selectors.limit_choices(codes))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                version = services.point_limit_change(actor=request.user, mn=device.mn, pollutant=data["pollutant"],
+                                                      limit_id=data["limit"], valid_from=data["valid_from"],
+                                                      note=data["note"])  # fmt: skip
+            except ApplicationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("The limit of %(factor)s is now %(value)s %(unit)s from %(since)s; the "
+                                            "earlier one is kept with its period.")
+                                 % {"factor": factor_text(version.pollutant), "value": version.value_text,
+                                    "unit": version.unit,
+                                    "since": timezone.localtime(version.valid_from).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
+                return redirect("warnings:device_limits", mn=device.mn)
+    current, past = selectors.device_limit_versions(device)
+    return render(request, "warnings/device_limits.html", {"device": device, "point": point, "current": current,
+                                                           "past": past, "form": form})  # fmt: skip
 
 
 @login_required

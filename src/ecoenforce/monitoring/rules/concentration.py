@@ -10,9 +10,12 @@ from .policy import RulePolicyValues
 
 
 def _with_limits(p: ir.Table, limits: ir.Table) -> ir.Table:
-    """Readings joined to their point's limit (inner: points without a limit have no exceedance)."""
-    lim = limits.select("mn", "pollutant", "limit_value", "averaging", "ref_o2")
-    return p.inner_join(lim, ["mn", "pollutant"])
+    """Readings joined to the limit their point had at the reading's hour (inner: points without a limit have no
+    exceedance; a limit changed later never re-judges an hour judged under the old one)."""
+    lim = limits.select("mn", "pollutant", "limit_value", "averaging", "ref_o2", "valid_from_h", "valid_to_h")
+    j = p.inner_join(lim, ["mn", "pollutant"])
+    j = j.filter((j.valid_from_h.isnull() | (j.h >= j.valid_from_h)) & (j.valid_to_h.isnull() | (j.h < j.valid_to_h)))
+    return j.drop("valid_from_h", "valid_to_h")
 
 
 def exceedance(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyValues) -> ir.Table:

@@ -28,8 +28,11 @@ MIXED_RULES = ("outage",)  # hours of any kind count as data received; every oth
 WIDE_COLUMNS = ("mn", "pollutant", "t", "h", "value", "zs", "cou", "flag", "flow", "flow_cou", "o2")
 CST = timezone(timedelta(hours=8))
 READ_COLUMNS = ("mn", "pollutant", "data_time", "avg", "rtd", "zs_avg", "zs_rtd", "cou", "flag")
+# A limit judges the hours [valid_from_h, valid_to_h) (whole hours since the epoch; null = open): a point's limit
+# history, so a re-run of a past window judges each hour against the limit in force then.
 LIMIT_SCHEMA = ibis.schema({"mn": "string", "pollutant": "string", "limit_value": "float64",
-                            "averaging": "string", "ref_o2": "float64"})  # fmt: skip
+                            "averaging": "string", "ref_o2": "float64", "valid_from_h": "int64",
+                            "valid_to_h": "int64"})  # fmt: skip
 # Falsification signatures are serious on their own; exceedances and outages scale with size and length.
 BASE_SEVERITY = {
     "exceedance": "medium", "flag_abuse": "high", "zs_inconsistent": "high", "flatline": "medium",
@@ -167,7 +170,8 @@ def read_inputs(con, lake_dir: Path | str, start: datetime, end: datetime, rules
 
 
 def limits_table(rows: Iterable[dict]) -> ir.Table:
-    """Limits (mn, pollutant, limit_value, averaging, ref_o2) as an in-memory table."""
+    """Limits (mn, pollutant, limit_value, averaging, ref_o2, valid_from_h, valid_to_h) as an in-memory table;
+    rows without a validity period apply at every hour."""
     import pyarrow as pa
 
     cols = {name: [r.get(name) for r in rows] for name in LIMIT_SCHEMA.names} if rows else None
