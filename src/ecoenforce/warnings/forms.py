@@ -58,7 +58,7 @@ class RunForm(_Styled):
         return data
 
 
-class PointLimitForm(_Styled):
+class PointLimitForm(forms.Form):
     """A new limit for one factor of a device, from the seeded limits table, from a moment on, with the reason."""
 
     pollutant = forms.ChoiceField(label=_("Factor"))
@@ -73,3 +73,4 @@ class PointLimitForm(_Styled):
         super().__init__(*args, **kwargs)
         self.fields["pollutant"].choices = factors
         self.fields["limit"].choices = limits
+        style_form(self)  # after the choices: styling a bound form validates it
