@@ -79,6 +79,10 @@ def main_road(*, inspector: User, leader: User, legal: User) -> list[tuple[str, 
         ("approve_filing", leader, {"reason": "同意立案。"}),
         ("start_investigation", inspector, {}),
         ("submit_for_review", inspector, {}),
+        # Exceedance 50–100 %, the other factors undetermined: (10 % + 10 %) × 1,000,000 = 200,000 (discretion v1),
+        # a major decision (fine ≥ 200,000): legal review examines the proposal.
+        ("propose_penalty", leader, {"discretion": {"levels": {"exceedance": "50to100"}},
+                                     "matter_code": DECISION_MATTER}),
         ("send_to_legal_review", leader, {}),
         ("legal_review_pass", legal, {"reason": "事实清楚，证据确凿，同意。"}),
         ("serve_notice", inspector, {}),
@@ -103,7 +107,7 @@ def advance_case(case: Case, *, to: Stage, inspector: User, leader: User, legal:
             break
         steps.append((action, actor, extra))
         stage = step.target
-    if any(action == "decide" for action, _actor, _extra in steps):
+    if any(action in ("propose_penalty", "decide") for action, _actor, _extra in steps):
         publish_starter_catalogue()
     for action, actor, extra in steps:
         case = case_transition(case_id=case.pk, actor=actor, action=action, effective_date=on, **extra)

@@ -39,6 +39,8 @@ def _extra(step) -> dict:
         extra["reason"] = "意见：同意。"
     if step.needs_decision:
         extra.update(decision_text="决定处以罚款人民币100000元。", matter_code=DECISION_MATTER)  # the computed fine
+    if step.proposes:
+        extra["matter_code"] = DECISION_MATTER
     if step.records == "service":
         extra["details"] = {"method": "direct", "recipient": "张卫东"}
     return extra
@@ -55,7 +57,9 @@ def test_the_table_is_what_the_law_describes():
         ("approve_filing", "proposed", "filed", ["unit_leader"]),
         ("reject_filing", "proposed", "closed", ["unit_leader"]),
         ("start_investigation", "filed", "investigation", ["inspector", "unit_leader"]),
+        ("propose_penalty", "investigation", "investigation", ["inspector", "unit_leader"]),
         ("submit_for_review", "investigation", "review", ["inspector", "unit_leader"]),
+        ("propose_penalty", "review", "review", ["unit_leader"]),
         ("return_for_evidence", "review", "investigation", ["unit_leader"]),
         ("send_to_legal_review", "review", "legal_review", ["unit_leader"]),
         ("proceed_to_notice", "review", "notice", ["unit_leader"]),
@@ -72,7 +76,7 @@ def test_the_table_is_what_the_law_describes():
         ("close", "execution", "closed", ["unit_leader"]),
     ]
     assert transitions_from(Stage.CLOSED) == []
-    assert [t.action for t in transitions_from("review")] == ["return_for_evidence", "send_to_legal_review",
+    assert [t.action for t in transitions_from("review")] == ["propose_penalty", "return_for_evidence", "send_to_legal_review",
                                                               "proceed_to_notice", "close_without_penalty",
                                                               "record_discussion", "extend_decision_limit"]
 
@@ -82,8 +86,8 @@ FORBIDDEN = [(s, a) for s in ORDER for a in ACTIONS if transition_for(s, a) is N
 
 
 def test_the_grid_covers_every_pair():
-    assert len(ALLOWED) == 24
-    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(GRID) == 142
+    assert len(ALLOWED) == 27
+    assert len(FORBIDDEN) == len(ORDER) * len(ACTIONS) - len(GRID) == 150
 
 
 @pytest.mark.parametrize(("stage", "action", "role"), ALLOWED, ids=[f"{s}-{a}-{r}" for s, a, r in ALLOWED])
@@ -91,6 +95,9 @@ def test_allowed_transition_moves_to_the_exact_target(request, case_wj, advance,
     case = advance(case_wj, to=stage)
     step = transition_for(stage, action)
     actor = request.getfixturevalue(ROLE_PERSONA[role])
+    if step.minor_only:  # the main road proposes a major penalty (200,000 yuan); without legal review, a minor one
+        case_transition(case_id=case.pk, actor=actor, action="propose_penalty", matter_code=DECISION_MATTER,
+                        effective_date=ON)
     events = AuditEvent.objects.count()
     moved = case_transition(case_id=case.pk, actor=actor, action=action, expected_stage=stage, effective_date=ON,
                             **_extra(step))
@@ -131,7 +138,7 @@ def test_wrong_role_is_denied_and_nothing_is_written(request, case_wj, advance, 
 
 
 def test_wrong_role_grid_size():
-    assert len(WRONG_ROLE) == 6 * len(GRID) - 24 == 84
+    assert len(WRONG_ROLE) == 6 * len(GRID) - 27 == 93
 
 
 def test_stale_expected_stage(case_wj, advance, leader_wj):

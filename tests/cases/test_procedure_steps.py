@@ -40,6 +40,7 @@ def _step(case, actor, action, on, **kwargs):
 def notified(case_wj, advance, leader_wj, inspector_wj):
     """Taken from case review to the notice (not major), the advance notice served on ON."""
     case = advance(case_wj, to=Stage.REVIEW)
+    _step(case, leader_wj, "propose_penalty", ON, matter_code=DECISION_MATTER)  # minor: 100,000 yuan
     _step(case, leader_wj, "proceed_to_notice", ON)
     return _step(case, inspector_wj, "serve_notice", ON)
 

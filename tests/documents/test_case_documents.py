@@ -33,6 +33,7 @@ def heard_and_served(case_wj, advance, inspector_wj, leader_wj, legal_wj):
     def step(actor, action, on, **kw):
         return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=on, **kw)
 
+    step(leader_wj, "propose_penalty", ON, matter_code=DECISION_MATTER)  # minor: 100,000 yuan
     step(leader_wj, "proceed_to_notice", ON)
     step(inspector_wj, "serve_notice", ON)
     step(inspector_wj, "request_hearing", dt.date(2026, 11, 3), details={"request_text": "要求听证。"})

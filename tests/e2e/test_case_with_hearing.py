@@ -79,10 +79,16 @@ def test_a_case_goes_through_a_hearing_to_a_published_decision(live_server, page
     sign_out(page)
     _as(page, base, "zhou", case)
     _step(page, "start_investigation")
+    # The handlers propose the penalty with their findings: the matter, the benchmark's fine beside it.
+    _step(page, "propose_penalty", matter="CF-SW-083", fine_amount="100000",
+          deviation_reason="超标倍数较低，首次被查处，积极配合调查。")
+    assert "罚款" in page.locator("[data-testid=proposal]").inner_text()
     _step(page, "submit_for_review", "现场检查笔录、询问笔录、监测报告已入卷。")
     sign_out(page)
     _as(page, base, "chen", case)
     _step(page, "proceed_to_notice")
+    case.refresh_from_db()
+    assert case.stage == Stage.NOTICE, page.locator(".alert").all_inner_texts()
     sign_out(page)
 
     # The inspector serves the advance notice; the party asks for a hearing within the period.

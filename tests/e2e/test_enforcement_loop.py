@@ -99,13 +99,22 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     assert case.stage == Stage.REVIEW
     sign_out(page)
 
-    # The unit leader sends it to legal review; the legal reviewer approves.
+    # Case review: the unit leader proposes the penalty and sends it to legal review, which examines that proposal.
     sign_in(page, base, "chen")
     page.goto(f"{base}/cases/{case.pk}/")
+    form = page.locator("form:has(button[data-action=propose_penalty])")
+    form.locator("select[name=matter]").select_option("CF-SW-083")  # 《水污染防治法》第八十三条
+    form.locator("input[name=fine_amount]").fill("150000")
+    # 150,000 is not the benchmark's 100,000 for these facts: the difference needs a reason (issue 10).
+    form.locator("textarea[name=deviation_reason]").fill("偷排印染废水，情节恶劣，集体讨论决定。")
+    form.locator("button[data-action=propose_penalty]").click()
+    page.wait_for_load_state("load")
+    assert "150000" in page.locator("[data-testid=proposal]").inner_text()
     _step(page, "send_to_legal_review", "事实清楚，拟处罚款。")
     sign_out(page)
     sign_in(page, base, "lin")
     page.goto(f"{base}/cases/{case.pk}/")
+    assert "150000" in page.locator("[data-testid=proposal]").inner_text()
     _step(page, "legal_review_pass", "事实清楚，证据确凿，适用法律正确，同意。")
     sign_out(page)
 
@@ -118,10 +127,11 @@ def test_inspector_turns_a_lead_into_a_published_decision(live_server, page, sho
     _step(page, "record_waiver", "当事人书面声明放弃陈述、申辩和听证权利。")
     assert page.locator("[data-testid=notice]").is_visible()
     form = page.locator("form:has(button[data-action=decide])")
-    form.locator("select[name=matter]").select_option("CF-SW-083")  # 《水污染防治法》第八十三条
+    # The decision form opens with the proposed penalty (matter, fine and the reason for leaving the benchmark).
+    assert form.locator("select[name=matter]").input_value() == "CF-SW-083"
+    assert form.locator("input[name=fine_amount]").input_value() == "150000.00"
+    assert form.locator("textarea[name=deviation_reason]").input_value() == "偷排印染废水，情节恶劣，集体讨论决定。"
     form.locator("input[name=fine_amount]").fill("150000")
-    # 150,000 is not the benchmark's 100,000 for these facts: the difference needs a reason (issue 10).
-    form.locator("textarea[name=deviation_reason]").fill("偷排印染废水，情节恶劣，集体讨论决定。")
     form.locator("button[data-action=decide]").click()
     page.wait_for_load_state("load")
     assert page.locator("[data-testid=form-error]").is_visible()

@@ -8,6 +8,7 @@ from django.test import Client
 from ecoenforce.cases.models import Case
 from ecoenforce.core.models import AuditEvent
 from ecoenforce.leads.models import Lead
+from factories import DECISION_MATTER, publish_starter_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,15 @@ def test_lead_to_case_over_the_api(inspector_wj, inspector2_wj, leader_wj, entit
     moved = post(client, f"/api/v1/cases/{case.pk}/transition", {"action": "start_investigation", "expected_stage": "filed"})
     assert moved.status_code == 200
     assert moved.json()["stage"] == "investigation"
-    assert moved.json()["allowed_actions"] == ["submit_for_review"]
+    assert moved.json()["allowed_actions"] == ["propose_penalty", "submit_for_review"]
+    # The handlers propose the penalty with their findings: the fine the benchmark gives, with its explanation.
+    publish_starter_catalogue()
+    proposed = post(client, f"/api/v1/cases/{case.pk}/transition",
+                    {"action": "propose_penalty", "matter_code": DECISION_MATTER,
+                     "discretion": {"levels": {"exceedance": "50to100"}}})
+    assert proposed.status_code == 200, proposed.json()
+    assert proposed.json()["proposal"]["fine"] == "200000.00" and float(proposed.json()["fine_computed"]) == 200000
+    assert proposed.json()["discretion"]["lines"]
 
 
 def test_convert_needs_two_certified_handlers_and_writes_nothing_otherwise(inspector_wj, lead_wj):

@@ -42,6 +42,7 @@ class CaseOut(Schema):
     legal_basis: str
     legal_reviewed_on: dt.date | None
     legal_review_opinion: str
+    proposal: dict  # the proposed penalty: {matter, fine, kinds, on, by}; empty until propose_penalty
     allowed_actions: list[str]
 
     @staticmethod
@@ -55,7 +56,7 @@ class CaseOut(Schema):
             discretion=case.discretion or {},
             decision_number=case.decision_number, matter_code=case.matter.code if case.matter_id else "",
             legal_basis=case.legal_basis, legal_reviewed_on=case.legal_reviewed_on,
-            legal_review_opinion=case.legal_review_opinion,
+            legal_review_opinion=case.legal_review_opinion, proposal=case.proposal or {},
             allowed_actions=[t.action for t in case_actions_for_user(user=user, case=case)],
         )
 
@@ -79,10 +80,10 @@ class TransitionIn(Schema):
     fine_amount: str | None = None
     decision_text: str = ""
     matter_code: str = ""
-    # Decision only: {levels: {factor: level}, situations: [...], no_penalty, apology, apology_percent, exclusions}.
+    # Decision and proposed penalty (propose_penalty): {levels: {factor: level}, situations: [...], no_penalty, apology, apology_percent, exclusions}.
     discretion: dict | None = None
     deviation_reason: str = ""
-    # Decision only: other penalties imposed (PenaltyKind codes, e.g. restrict, revoke) and whether a hearing was
+    # Decision and proposed penalty: other penalties imposed (PenaltyKind codes, e.g. restrict, revoke) and whether a hearing was
     # held — with the fine they decide whether the decision is major and needs a recorded legal review.
     penalty_kinds: list[str] = []
     hearing_held: bool = False  # a hearing held on paper before the case was entered (a recorded one counts anyway)

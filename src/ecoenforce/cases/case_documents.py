@@ -22,6 +22,10 @@ from ecoenforce.cases.workflow import NOTICE_PERIOD_WORKING_DAYS
 from ecoenforce.core.audit import audit_timeline
 from ecoenforce.core.errors import ApplicationError, NotFound
 
+# The penalties besides the fine, as the documents print them (the labels' Chinese part; documents are Chinese only).
+PENALTY_KINDS_ZH = {"confiscation": "没收违法所得、非法财物", "correction": "责令改正", "restrict": "限制生产、停产整治",
+                    "close": "责令停业、关闭", "revoke": "吊销许可证", "detention": "移送公安机关拘留",
+                    "seizure": "查封、扣押"}
 SERVICE_METHODS_ZH = {"direct": "直接送达", "post": "邮寄送达", "electronic": "电子送达（经当事人同意）",
                       "public_notice": "公告送达"}
 
@@ -69,7 +73,11 @@ def advance_notice_document(case: Case) -> CaseDocument:
     and ask for a hearing within 5 working days."""
     if case.notice_served_on is None:
         raise ApplicationError(_("The advance notice has not been served yet."))
-    fine = f"罚款人民币{case.fine_computed}元" if case.fine_computed else "罚款"
+    proposed = case.proposal or {}
+    amount = proposed.get("fine") or case.fine_computed
+    penalties = [f"罚款人民币{amount}元" if amount else "罚款"] + [
+        PENALTY_KINDS_ZH[k] for k in proposed.get("kinds", []) if k in PENALTY_KINDS_ZH]
+    fine = "；".join(penalties)
     return CaseDocument(
         issuer=case.organization.name, title="行政处罚事先告知书", number=case.notice_number,
         addressee=f"{case.entity.name}：",

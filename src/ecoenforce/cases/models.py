@@ -74,6 +74,9 @@ class Case(models.Model):
     fine_computed = models.DecimalField(_("computed fine (yuan)"), max_digits=14, decimal_places=2, null=True,
                                         blank=True)
     fine_deviation_reason = models.TextField(_("reason for deviating from the computed fine"), blank=True)
+    # 拟处罚 (case review): {"matter", "fine", "kinds", "on", "by"} — what legal review examines and the advance
+    # notice states; the decision may differ after the statement, defence or hearing (with the reason recorded).
+    proposal = models.JSONField(_("proposed penalty"), default=dict, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)

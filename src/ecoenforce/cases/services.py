@@ -204,6 +204,24 @@ def _check_notice(case: Case, today: dt.date) -> None:
             % {"end": case.notice_period_ends, "served": case.notice_served_on}, code="notice_period_running")
 
 
+def _check_proposal(case: Case, *, minor_only: bool) -> None:
+    """Legal review and the advance notice examine the proposed penalty, so one must be on record; a major proposal
+    (`cases.review_gate`) cannot go to the notice without legal review."""
+    if not case.proposal:
+        raise InvalidTransition(_("Propose the penalty first (enforcement matter, discretion facts, fine): legal review "
+                                  "examines it and the advance notice states it (Administrative Penalty Law arts. 44 "
+                                  "and 58)."), code="proposal_required")
+    if minor_only:
+        criteria, _version = review_policy_current()
+        reasons = major_reasons(criteria, fine=Decimal(case.proposal["fine"]), kinds=case.proposal.get("kinds", []),
+                                hearing_held=False)
+        if reasons:
+            raise InvalidTransition(
+                _("The proposed penalty is a major decision (%(reasons)s): send the case to legal review (法制审核) "
+                  "before the advance notice (Administrative Penalty Law art. 58).")
+                % {"reasons": "; ".join(reason_text(r) for r in reasons)}, code="legal_review_required")
+
+
 def _penalty_kinds(matter: EnforcementMatter, raw: Sequence[str]) -> list[str]:
     """The penalty kinds the decision imposes besides the fine: kinds the cited matter carries (any kind when the
     matter lists none)."""
@@ -299,6 +317,8 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
             case.discretion = record
             update.append("discretion")
             extra = {"discretion": record}
+    if step.needs_proposal:
+        _check_proposal(case, minor_only=step.minor_only)
     if step.needs_decision:
         _check_notice(case, today)
     if step.records_review:
@@ -329,6 +349,21 @@ def case_transition(*, case_id: int, actor: User, action: str, reason: str = "",
                                     code="notice_not_served")
         case.notice_waived_on = today
         update.append("notice_waived_on")
+    if step.proposes:
+        if fine_amount not in (None, "") and str(fine_amount).strip():
+            _parse_fine(fine_amount)
+        matter = _cited_matter(matter_code)
+        deviation_reason = deviation_reason.strip()
+        fine, record = _decision_fine(matter=matter, fine_amount=fine_amount, discretion=discretion,
+                                      deviation_reason=deviation_reason)
+        kinds = _penalty_kinds(matter, penalty_kinds)
+        case.matter, case.legal_basis, case.discretion = matter, matter.citation, record
+        case.fine_computed = None if record["fine"] is None else Decimal(record["fine"])
+        case.fine_deviation_reason = deviation_reason if case.fine_computed != fine else ""
+        case.proposal = {"matter": matter.code, "fine": str(fine.quantize(Decimal("0.01"))), "kinds": kinds, "on": today.isoformat(),
+                         "by": actor.pk}
+        update += ["matter", "legal_basis", "discretion", "fine_computed", "fine_deviation_reason", "proposal"]
+        extra = {"proposal": case.proposal, "discretion": record, "fine_deviation_reason": case.fine_deviation_reason}
     if step.needs_decision:
         if fine_amount not in (None, "") and str(fine_amount).strip():
             _parse_fine(fine_amount)  # a malformed fine is named first, whatever else is missing

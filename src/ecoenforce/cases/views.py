@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,9 @@ from ecoenforce.registry.catalogue.models import MatterKind, PenaltyKind
 from ecoenforce.registry.catalogue.selectors import matters_current
 from ecoenforce.registry.catalogue.services import matter_current
 
+# The steps whose form is the penalty form (matter, discretion facts, fine, other penalties).
+PENALTY_FORMS = ("decide", "propose_penalty")
+
 ACTION_LABELS = {
     "open": _("Case proposed for filing"),
     "approve_filing": _("Approve the filing"),
@@ -48,6 +53,7 @@ ACTION_LABELS = {
     "serve_notice": _("Record service of the advance notice"),
     "record_waiver": _("Record the party's written waiver"),
     "decide": _("Issue penalty decision"),
+    "propose_penalty": _("Record the proposed penalty"),
     "serve": _("Record service of the decision"),
     "start_execution": _("Start execution"),
     "close": _("Close the case"),
@@ -158,6 +164,27 @@ def _posted_discretion(post, choices: dict) -> dict:
             "exclusions": post.getlist("exclusions")}
 
 
+def _proposal_as_post(case, choices: dict) -> QueryDict:
+    """The proposed penalty as the penalty form's fields, so the decision (or a new proposal) starts from it."""
+    proposal, facts = case.proposal, (case.discretion or {}).get("facts") or {}
+    post = QueryDict(mutable=True)
+    post["matter"] = matter = proposal.get("matter", "")
+    for bench in choices["benchmarks"]:
+        if matter in bench.matters:
+            for factor, level in (facts.get("levels") or {}).items():
+                post[f"level-{bench.code}-{factor}"] = level
+    post.setlist("situations", facts.get("situations") or [])
+    post.setlist("exclusions", facts.get("exclusions") or [])
+    post.setlist("penalty_kinds", proposal.get("kinds") or [])
+    post["apology"] = "1" if facts.get("apology") else ""
+    post["apology_percent"] = facts.get("apology_percent") or ""
+    post["no_penalty"] = facts.get("no_penalty") or ""
+    if case.fine_computed is None or Decimal(proposal.get("fine") or "0") != case.fine_computed:
+        post["fine_amount"] = proposal.get("fine", "")  # a typed fine; blank means "the computed one"
+    post["deviation_reason"] = case.fine_deviation_reason
+    return post
+
+
 def _discretion_form(choices: dict, post) -> dict:
     """The decide form's discretion fields with what was posted (kept after an error or a computation)."""
     post = post or {}
@@ -184,7 +211,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     choices = None
     if request.method == "POST":
         posted = request.POST
-        if request.POST.get("action") == "decide":
+        if request.POST.get("action") in PENALTY_FORMS:
             choices = discretion_choices(request.POST.get("matter", "").strip())
         try:
             if request.POST.get("action") == "correction_order":
@@ -220,13 +247,20 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.error(request, str(exc.message))
             return redirect("cases:detail", case_id=case.pk)
         else:
-            if preview:
-                errors = {"action": "decide"}  # keep the form as entered, with the computed fine beside it
+            if preview:  # keep the form as entered, with the computed fine beside it
+                errors = {"action": request.POST.get("action")}
             else:
                 messages.success(request, _("Done: the case record was updated."))
                 return redirect("cases:detail", case_id=case.pk)
     actions = [{"t": t, "label": ACTION_LABELS.get(t.action, t.action)} for t in case_actions_for_user(user=request.user, case=case)]
-    deciding = any(a["t"].needs_decision for a in actions)
+    deciding = any(a["t"].needs_decision or a["t"].proposes for a in actions)
+    if request.method != "POST" and case.proposal:
+        # The decision (or a new proposal after more evidence) opens with the proposed penalty filled in. `errors`
+        # names the form whose typed values are shown (no message: nothing went wrong).
+        form = next((a["t"].action for a in actions if a["t"].action in PENALTY_FORMS), None)
+        if form:
+            choices = discretion_choices(case.proposal.get("matter", ""))
+            posted, errors = _proposal_as_post(case, choices), {"action": form}
     current = stage_index(case.stage)
     steps = [{"label": STAGE_LABELS[s], "done": i < current, "current": i == current} for i, s in enumerate(ORDER)]
     timeline = [
@@ -262,6 +296,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                                  if deciding else []),
         "posted_kinds": set(posted.getlist("penalty_kinds")) if hasattr(posted, "getlist") else set(),
         "explanation": explanation_lines(case.discretion) if case.discretion else [],
+        "proposal_kinds": [PenaltyKind(k).label for k in (case.proposal or {}).get("kinds", [])
+                           if k in PenaltyKind.values],
         "panels": case_panels(user=request.user, case=case, deciding=deciding,
                               matter_code=str(posted.get("matter", "") if posted else "").strip()),
     })

@@ -49,6 +49,9 @@ class Transition:
     approves_filing: bool = False  # the filing date (and the 90-day decision limit) is the approval's
     records_no_penalty: bool = False  # may record the no-penalty ground (轻微不罚, 首违不罚, no fault) it closes on
     records_review: bool = False  # records the legal-review opinion (法制审核) a major decision needs
+    proposes: bool = False  # records the proposed penalty (拟处罚): matter, discretion, fine, other penalties
+    needs_proposal: bool = False  # only once a penalty is proposed (legal review and the notice examine it)
+    minor_only: bool = False  # refused when the proposed penalty is a major decision (it goes to legal review)
     # What else the step records (`cases.procedure_services` has one recorder per name, with its checks):
     # suspension, resumption, extension, hearing_request, hearing_notice, hearing, discussion, service, payment,
     # enforcement.
@@ -63,12 +66,20 @@ TRANSITIONS: tuple[Transition, ...] = (
                approves_filing=True),
     Transition("reject_filing", Stage.PROPOSED, Stage.CLOSED, frozenset({LEADER}), needs_reason=True),
     Transition("start_investigation", Stage.FILED, Stage.INVESTIGATION, frozenset({INSPECTOR, LEADER})),
+    # 拟处罚: the handlers propose the penalty (matter, discretion facts, fine, other penalties) with their findings;
+    # case review may set it again. The legal reviewer examines it and the advance notice states it (行政处罚法
+    # arts. 44, 58).
+    Transition("propose_penalty", Stage.INVESTIGATION, Stage.INVESTIGATION, frozenset({INSPECTOR, LEADER}),
+               proposes=True),
     Transition("submit_for_review", Stage.INVESTIGATION, Stage.REVIEW, frozenset({INSPECTOR, LEADER})),
+    Transition("propose_penalty", Stage.REVIEW, Stage.REVIEW, frozenset({LEADER}), proposes=True),
     Transition("return_for_evidence", Stage.REVIEW, Stage.INVESTIGATION, frozenset({LEADER}), needs_reason=True, forward=False),
-    Transition("send_to_legal_review", Stage.REVIEW, Stage.LEGAL_REVIEW, frozenset({LEADER})),
+    Transition("send_to_legal_review", Stage.REVIEW, Stage.LEGAL_REVIEW, frozenset({LEADER}), needs_proposal=True),
     # 法制审核 is required only for major decisions (行政处罚法 art. 58; `cases.review_gate`): others go on to the
-    # advance notice directly, and `decide` refuses a major decision that has no recorded review opinion.
-    Transition("proceed_to_notice", Stage.REVIEW, Stage.NOTICE, frozenset({LEADER})),
+    # advance notice directly; a major proposal cannot skip it, and `decide` refuses a major decision that has no
+    # recorded review opinion (the penalty may have grown after the notice).
+    Transition("proceed_to_notice", Stage.REVIEW, Stage.NOTICE, frozenset({LEADER}), needs_proposal=True,
+               minor_only=True),
     Transition("close_without_penalty", Stage.REVIEW, Stage.CLOSED, frozenset({LEADER}), needs_reason=True,
                records_no_penalty=True),
     Transition("legal_review_pass", Stage.LEGAL_REVIEW, Stage.NOTICE, frozenset({LEGAL}), needs_reason=True,

@@ -41,6 +41,7 @@ ACTIONS = {
     "case.start_investigation": _("Investigation started"),
     "case.submit_for_review": _("Submitted for review"),
     "case.return_for_evidence": _("Returned for more evidence"),
+    "case.propose_penalty": _("Penalty proposed"),
     "case.send_to_legal_review": _("Sent to legal review"),
     "case.proceed_to_notice": _("Sent to advance notice without legal review (not a major decision)"),
     "case.close_without_penalty": _("Closed without penalty"),

@@ -287,6 +287,10 @@ class DemoSeeder:
                 case_transition(case_id=case.pk, actor=leader, action="close_without_penalty", effective_date=day,
                                 reason="违法情节轻微并及时改正，没有造成危害后果，依法不予行政处罚。")
                 return
+            if action == "send_to_legal_review":
+                # 案件审查: the leader sets the proposed penalty the legal reviewer examines and the notice states.
+                case_transition(case_id=case.pk, actor=leader, action="propose_penalty", effective_date=day,
+                                discretion=facts, matter_code=violation.matter)
             if action == "decide" and case.notice_period_ends and day <= case.notice_period_ends:
                 if self.rng.random() < 0.3:  # the party waived its rights in writing: the decision may follow at once
                     case_transition(case_id=case.pk, actor=inspector, action="record_waiver", effective_date=day,

@@ -87,10 +87,14 @@ def work_demo(*, users: dict[str, User], today: dt.date) -> dict:
                                facts="现场检查发现该公司2026年第三季度未按排污许可证规定开展废气自行监测。")
         steps = [("approve_filing", leader, "同意立案。", filed_on),
                  ("start_investigation", inspector, "", filed_on),
+                 ("propose_penalty", inspector, "", today),
                  ("submit_for_review", inspector, "询问笔录、自行监测记录、排污许可证副本已归档。", today),
                  ("send_to_legal_review", leader, "事实清楚，拟处罚款，送法制审核。", today)]
         for action, actor, reason, day in steps:
-            case_transition(case_id=legal_case.pk, actor=actor, action=action, reason=reason, effective_date=day)
+            # The proposal cites 排污许可管理条例 art. 36 with the benchmark's facts left undetermined (its floor).
+            proposal = {"matter_code": "CF-PW-036"} if action == "propose_penalty" else {}
+            case_transition(case_id=legal_case.pk, actor=actor, action=action, reason=reason, effective_date=day,
+                            **proposal)
     # The duty operator takes the two most severe open warnings into his own queue.
     from ecoenforce.warnings.queue import warnings_untaken
     from ecoenforce.warnings.services import warning_take
