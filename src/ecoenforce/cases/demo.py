@@ -54,15 +54,20 @@ def _decide(case: Case, *, leader: User, matter_code: str, violation: str, day: 
                        f"依据{matter.citation}，决定处以罚款人民币{fine}元。限于收到本决定书之日起十五日内缴至指定银行。"))
 
 
-def _filed(*, firm: RegulatedEntity, users: dict[str, User], filed_on: dt.date, title: str, facts: str) -> Case:
+def _filed(*, firm: RegulatedEntity, users: dict[str, User], filed_on: dt.date, title: str, facts: str,
+           matter_code: str) -> Case:
+    """Filed, investigated and submitted for case review with the handlers' proposed penalty (the same facts the
+    decision records)."""
     inspector, inspector2, leader = users["inspector"], users["inspector2"], users["leader"]
     case = case_open(entity=firm, opened_by=inspector, handlers=[inspector, inspector2], filed_on=filed_on,
                      source="现场检查", title=title, facts=facts)
     for action, actor, reason in [("approve_filing", leader, "涉嫌环境违法事实基本清楚，属本局管辖，同意立案。"),
-                                  ("start_investigation", inspector, ""),
-                                  ("submit_for_review", inspector, "证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。")]:
+                                  ("start_investigation", inspector, "")]:
         case = case_transition(case_id=case.pk, actor=actor, action=action, reason=reason, effective_date=filed_on)
-    return case
+    case_transition(case_id=case.pk, actor=inspector, action="propose_penalty", effective_date=filed_on,
+                    matter_code=matter_code, discretion=FACTS)
+    return case_transition(case_id=case.pk, actor=inspector, action="submit_for_review", effective_date=filed_on,
+                           reason="证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。")
 
 
 def hearing_case(*, firm: RegulatedEntity, users: dict[str, User], today: dt.date) -> Case:
@@ -72,7 +77,8 @@ def hearing_case(*, firm: RegulatedEntity, users: dict[str, User], today: dt.dat
     filed = _working_day(today - dt.timedelta(days=75))
     case = _filed(firm=firm, users=users, filed_on=filed, title=f"{firm.name}超标排放水污染物案",
                   facts="经查，该公司废水总排口化学需氧量浓度为186mg/L，超过《污水综合排放标准》（GB 8978-1996）表4"
-                        "一级标准限值（100mg/L）0.86倍，有监测报告、现场检查笔录和询问笔录为证。")
+                        "一级标准限值（100mg/L）0.86倍，有监测报告、现场检查笔录和询问笔录为证。",
+                  matter_code=WATER_MATTER)
 
     def step(actor: User, action: str, day: dt.date, **kw) -> Case:
         return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=day, **kw)
@@ -115,7 +121,8 @@ def daily_penalty_case(*, firm: RegulatedEntity, users: dict[str, User], today: 
     filed = _working_day(today - dt.timedelta(days=62))
     case = _filed(firm=firm, users=users, filed_on=filed, title=f"{firm.name}超标排放大气污染物案",
                   facts="经查，该公司燃煤锅炉烟气自动监测数据显示，二氧化硫小时均值连续多日超过《锅炉大气污染物排放标准》"
-                        "（GB 13271-2014）限值，现场比对监测结果为排放限值的1.9倍。")
+                        "（GB 13271-2014）限值，现场比对监测结果为排放限值的1.9倍。",
+                  matter_code=AIR_MATTER)
 
     def step(actor: User, action: str, day: dt.date, **kw) -> Case:
         return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=day, **kw)
