@@ -384,6 +384,7 @@ class DemoSeeder:
         self.credit()
         self.planning()
         self.onsite()
+        self.cross_region()
         self.criminal_link()
         self.handling()
         self.work_queues()
@@ -473,6 +474,16 @@ class DemoSeeder:
 
         out = onsite_demo(avoid=[self.users["inspector"]])
         self.log(f"on-site records: {out['records']} filed ({out['problems']} with a problem raising a lead)")
+
+    def cross_region(self) -> None:
+        """The city's cross-region round over Wujin: officers of other counties, three results returned to Wujin."""
+        from ecoenforce.planning.demo import cross_region_demo
+
+        out = cross_region_demo(city_leader=self.users["cityleader"], home=self.users["leader"].organization,
+                                today=self.today)
+        if not out["skipped"]:
+            self.log(f"cross-region round {out['round']}: {out['targets']} targets, {out['returned']} results returned "
+                     f"to 武进区 (lead {out['lead'] or '—'})")
 
     # --- the day's work queues (issue 14; owned by the flow of work) -----------------------------------------
     def criminal_link(self) -> None:

@@ -2,7 +2,8 @@
 
 Called by `demo/seed.py` once the pools are classified: the county's leader approves the plan the capacity check
 suggests, runs one round to publication (every target inspected and recorded, the round file verifiable) and draws
-a second, special-campaign round whose tasks are waiting in the drawn inspectors' lists.
+a second, special-campaign round whose tasks are waiting in the drawn inspectors' lists. Later the city's leader runs
+a cross-region round over the county, whose first results go back to the county's leaders (`cross_region_demo`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import random
 from decimal import Decimal
 
 from ecoenforce.core.errors import ValidationFailed
-from ecoenforce.core.models import User
+from ecoenforce.core.models import Organization, User
 from ecoenforce.planning.capacity import suggest_routine
 from ecoenforce.planning.models import DrawRound, InspectionPlan, InspectionTask, PlanLine
 from ecoenforce.planning.rounds import round_commit, round_draw, round_publish
@@ -96,3 +97,27 @@ def planning_demo(*, leader: User, today: dt.date, seed: int = 20261001) -> dict
             "published": published.round_id, "published_targets": published.tasks.count(), "violations": violations,
             "open_round": campaign.round_id,
             "open_tasks": InspectionTask.objects.filter(round=campaign, status=InspectionTask.Status.ASSIGNED).count()}
+
+
+def cross_region_demo(*, city_leader: User, home: Organization, today: dt.date) -> dict:
+    """交叉执法: the city detachment's leader runs a cross-region round over one county's entities — officers from the
+    city's other bureaus, the county's own recused — and the visiting officers record three results, which go back to
+    the county's leaders (one violation: a lead in the county's inbox); the other targets wait in their lists."""
+    if DrawRound.objects.filter(policy__cross_region=True, organization=home).exists():
+        return {"skipped": True}
+    quarter_end = dt.date(today.year, 3 * ((today.month - 1) // 3) + 3,
+                          calendar.monthrange(today.year, 3 * ((today.month - 1) // 3) + 3)[1])
+    round_ = round_commit(actor=city_leader, organization=home, cross_region=True,
+                          title=f"{today.year}年第四季度交叉执法检查（{home.region.name}）", period_start=today,
+                          period_end=max(quarter_end, today + dt.timedelta(days=20)), max_targets=12,
+                          ratios={"special": Decimal("0.5"), "key": Decimal("0.3"), "general": Decimal("0.05")})
+    round_ = round_draw(actor=city_leader, round_id=round_.pk, public_entropy="市支队交叉执法抽签会现场掷骰 4-2-6")
+    recorded = []
+    for n, task in enumerate(round_.tasks.order_by("risk_class", "rank_in_class").prefetch_related("inspectors")[:3]):
+        officer = min(task.inspectors.all(), key=lambda u: u.pk)
+        found = n == 1
+        recorded.append(task_record_result(
+            actor=officer, task_id=task.pk, inspected_on=today.isoformat(), violation_found=found,
+            findings=FINDINGS[1] if found else CHECKED[n % len(CHECKED)]))
+    return {"skipped": False, "round": round_.round_id, "targets": round_.tasks.count(), "returned": len(recorded),
+            "lead": next((t.lead.number for t in recorded if t.lead_id), "")}
