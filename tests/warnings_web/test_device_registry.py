@@ -300,3 +300,21 @@ def test_an_inspector_sees_the_limits_but_no_form(client, entity_wj, operator, i
     assert page.status_code == 200 and 'data-testid="limit-form"' not in page.content.decode()
     assert client.post(f"/warnings/devices/{device.mn}/limits/", {"pollutant": "a21026"}).status_code == 200
     assert Warning.objects.count() == 0 and PointLimit.objects.filter(device=device).count() == 1
+
+
+def test_the_register_form_takes_the_standard_and_refuses_a_category_it_cannot_match(
+    client, entity_wj, operator
+):
+    client.force_login(operator)
+    client.cookies["django_language"] = "en"
+    form = {"entity_credit_code": entity_wj.uscc, "outlet_code": "DA002", "outlet_name": "2#锅炉", "outlet_kind": "gas",
+            "mn": "CZGAS0009", "password": "123456", "protocol": "2017", "sm4_key": "", "pollutants": "a21026;a21005",
+            "standard": "GB 13223-2011", "category": "水泥窑"}  # fmt: skip
+    page = client.post("/monitoring/register/", form)
+    assert page.status_code == 200 and "names no category of GB 13223-2011" in page.content.decode()
+    assert not MonitoringDevice.objects.filter(mn="CZGAS0009").exists()
+    page = client.post("/monitoring/register/", {**form, "category": ""})
+    assert "Name the source category under this standard." in page.content.decode()
+    page = client.post("/monitoring/register/", {**form, "category": "燃煤锅炉 特别排放限值"}, follow=True)
+    assert _current("CZGAS0009") == {"a21026": 50.0}
+    assert "Carbon monoxide (mg/m³): no limit in GB 13223-2011" in page.content.decode()

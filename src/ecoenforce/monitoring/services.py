@@ -144,9 +144,25 @@ def _save(data: DeviceInput, actor: User) -> tuple[MonitoringDevice, bool]:
 
 @transaction.atomic
 def device_save(*, actor: User, data: DeviceInput) -> MonitoringDevice:
-    """Register a device at an outlet, or update the one with this MN; the gateway sees it after commit."""
+    """Register a device at an outlet, or update the one with this MN; the gateway sees it after commit. With the
+    outlet's standard and category, its factors get their limits as in the import (`hooks.limits_assign`): a
+    standard or category that matches nothing refuses the save; `device.limit_notices` names the factors left
+    without a limit."""
+    from ecoenforce.monitoring import hooks
+
     require_role(actor, REGISTRY_ROLES)
     device, _created = _save(data, actor)
+    device.limit_notices = []
+    if data.standard:
+        codes = tuple(device.point.pollutants.values_list("code", flat=True))
+        point = hooks.PointStandard(0, device, data.standard.strip(), (data.category or "").strip(), codes)
+        outcome = hooks.limits_assign(actor=actor, points=[point])
+        if outcome is not None and outcome.problems:
+            details: dict[str, list[str]] = {}
+            for _row, column, message in outcome.problems:
+                details.setdefault(column, []).append(message)
+            raise ValidationFailed(details=details)
+        device.limit_notices = [message for _row, _column, message in (outcome.notices if outcome else [])]
     _schedule_snapshot()
     return device
 

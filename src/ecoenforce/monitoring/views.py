@@ -187,9 +187,12 @@ def device_register(request: HttpRequest) -> HttpResponse:
                 entity_id=entity.pk, outlet_code=data["outlet_code"], outlet_name=data["outlet_name"],
                 outlet_kind=data["outlet_kind"], mn=data["mn"], password=data["password"], protocol=data["protocol"],
                 sm4_key=data["sm4_key"], pollutants=data["pollutants"].replace("；", ";").split(";"),
+                standard=data["standard"] or None, category=data["category"] or None,
             ))  # fmt: skip
             messages.success(request, _("Device %(mn)s is registered; the gateway admits it within seconds.")
                              % {"mn": device.mn})  # fmt: skip
+            for notice in device.limit_notices:
+                messages.warning(request, notice)
             return redirect("monitoring:device", mn=device.mn)
         except ApplicationError as exc:
             form_add_errors(form, exc)
