@@ -270,6 +270,13 @@ def device_limit_versions(device: MonitoringDevice) -> tuple[list[PointLimit], l
     return current, past
 
 
+def factors_with_limits(codes: list[str]) -> set[str]:
+    """The factors among `codes` that some limit of an active standard judges."""
+    from ecoenforce.warnings.models import EmissionLimit
+
+    return set(EmissionLimit.objects.filter(pollutant__in=codes, standard__active=True).values_list("pollutant", flat=True))
+
+
 def limit_choices(codes: list[str]) -> list[tuple[str, str]]:
     """(id, words) of every limit of an active standard for these factors, for the limit form."""
     from ecoenforce.warnings.models import EmissionLimit

@@ -202,9 +202,11 @@ def device_limits(request: HttpRequest, mn: str) -> HttpResponse:
     point = getattr(device, "point", None)
     codes = list(point.pollutants.values_list("code", flat=True)) if point is not None else []
     form = None
-    if has_role(request.user, services.LIMIT_ROLES) and codes:
-        factors = [(c, factor_text(c)) for c in codes]
-        form = PointLimitForm(request.POST or None, factors=factors, limits=selectors.limit_choices(codes))
+    judged = selectors.factors_with_limits(codes)
+    limited = [c for c in codes if c in judged]  # flow, O2 … have no limit to choose
+    if has_role(request.user, services.LIMIT_ROLES) and limited:
+        factors = [(c, factor_text(c)) for c in limited]
+        form = PointLimitForm(request.POST or None, factors=factors, limits=selectors.limit_choices(limited))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
