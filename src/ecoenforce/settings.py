@@ -250,6 +250,12 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # Where the monitoring side keeps its files (the gateway reads the device snapshot, writes the spool).
 SPOOL_DIR = env_path("ECOENFORCE_SPOOL_DIR", VAR_DIR / "spool")
 LAKE_DIR = env_path("ECOENFORCE_LAKE_DIR", VAR_DIR / "lake")
+# Where the lake of readings lives: the local LAKE_DIR (default) or S3-compatible object storage, e.g.
+# s3://bucket/lake?endpoint_override=minio.internal:9000&scheme=http (keys: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
+# The loader writes there and the readers and rule runs read it (monitoring.lake.storage).
+LAKE_URL = env_str("ECOENFORCE_LAKE_URL", "")  # "" = LAKE_DIR; code reads `settings.LAKE_URL or settings.LAKE_DIR`
+# This spool's loader when several gateways feed one lake (its file names and checkpoint carry it); "" = the only one.
+LOADER_ID = env_str("ECOENFORCE_LOADER_ID", "")
 DEVICE_SNAPSHOT = env_path("ECOENFORCE_DEVICE_SNAPSHOT", VAR_DIR / "gateway" / "devices.json")
 
 # The electricity listener's broker and its own credentials (`ecoenforce mqtt config` puts them in the broker's files;

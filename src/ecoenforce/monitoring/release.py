@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import tempfile
 from collections import Counter
@@ -30,9 +29,9 @@ import pyarrow.parquet as pq
 
 from .gateway.spool import ACCEPTED, SEAL, SpoolRecord, encode_record, segment_name
 from .hj212 import HJ212Error, parse_header, split_frame
-from .lake.checkpoint import fsync_dir
 from .lake.loader import iter_quarantine, load
 from .lake.schema import KEY_COLUMNS
+from .lake.storage import Lake, as_lake
 
 DATA_TIME = re.compile(rb"DataTime=(\d{14})")
 
@@ -127,15 +126,15 @@ class ReleaseResult:
     through: str | None
 
 
-def _lake_keys(partition: Path) -> set[tuple]:
+def _lake_keys(lake: Lake, partition: str) -> set[tuple]:
     keys: set[tuple] = set()
-    for path in partition.glob("part-*.parquet"):
-        table = pq.read_table(path, columns=list(KEY_COLUMNS))
+    for name in lake.list(partition, "part-", ".parquet"):
+        table = lake.read_table(f"{partition}/{name}", columns=list(KEY_COLUMNS))
         keys.update(zip(*[table.column(c).to_pylist() for c in KEY_COLUMNS], strict=True))
     return keys
 
 
-def release_quarantined(spool_dir: Path | str, lake_dir: Path | str, *, mn: str, password: str,
+def release_quarantined(spool_dir: Path | str, lake_dir: Lake | Path | str, *, mn: str, password: str,
                         sm4_key: bytes | None = None, through: str | None = None) -> ReleaseResult:  # fmt: skip
     """Load `mn`'s quarantined frames whose password is `password` (up to `through`) into the lake."""
     plan = quarantine_review(spool_dir, mn=mn, password=password, through=through)
@@ -143,7 +142,7 @@ def release_quarantined(spool_dir: Path | str, lake_dir: Path | str, *, mn: str,
     if not records:
         return ReleaseResult(0, plan.refused.frames, 0, plan.through)
     origin = {r.sha256: (r.segment, r.offset) for r in reversed(records)}  # first received wins
-    lake = Path(lake_dir)
+    lake = as_lake(lake_dir)
     written = 0
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         tmp_spool, tmp_lake = Path(tmp) / "spool", Path(tmp) / "lake"
@@ -154,9 +153,9 @@ def release_quarantined(spool_dir: Path | str, lake_dir: Path | str, *, mn: str,
             fh.write(encode_record(SEAL, b"", received_at=records[-1].received_at))
         load(tmp_spool, tmp_lake, sm4_key=lambda _mn: sm4_key)
         for part in sorted(tmp_lake.glob("kind=*/date=*/part-*.parquet")):
-            partition = lake / part.parent.parent.name / part.parent.name
+            partition = f"{part.parent.parent.name}/{part.parent.name}"
             table = pq.read_table(part)
-            existing = _lake_keys(partition) if partition.is_dir() else set()
+            existing = _lake_keys(lake, partition)
             rows = [row for row in table.to_pylist() if tuple(row[c] for c in KEY_COLUMNS) not in existing]
             if not rows:
                 continue
@@ -165,14 +164,7 @@ def release_quarantined(spool_dir: Path | str, lake_dir: Path | str, *, mn: str,
             out = pa.Table.from_pylist(rows, schema=table.schema)
             digest = hashlib.sha256(",".join(sorted(r["sha256"] + str(r["data_time"]) + r["pollutant"]
                                                     for r in rows)).encode()).hexdigest()[:16]  # fmt: skip
-            partition.mkdir(parents=True, exist_ok=True)
-            target = partition / f"part-release-{mn}-{digest}.parquet"
-            tmp_file = partition / f".tmp-release-{mn}-{digest}.parquet"
-            pq.write_table(out, tmp_file)
-            with open(tmp_file, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp_file, target)
-            fsync_dir(partition)
+            lake.write_table(partition, f"part-release-{mn}-{digest}.parquet", out)
             written += len(rows)
     return ReleaseResult(len(records), plan.refused.frames, written, plan.through)
 

@@ -92,7 +92,7 @@ def lake_refresh(*, max_age: float = LAKE_MAX_AGE) -> bool:
         with lake_load_lock(blocking=False) as locked:
             if locked:  # another process (a web worker, `lake load --watch`) is loading: its result will do
                 keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
-                load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
+                load(settings.SPOOL_DIR, settings.LAKE_URL or settings.LAKE_DIR, sm4_key=keys.get, loader_id=settings.LOADER_ID or None)
             _last_load["at"] = time.monotonic()
         return locked
     finally:
@@ -119,7 +119,7 @@ def lake_load_lock(*, blocking: bool):
 def _read(**kwargs) -> list[dict]:
     from ecoenforce.monitoring.lake.reader import read_readings
 
-    return read_readings(settings.LAKE_DIR, as_dicts=True, **kwargs)
+    return read_readings(settings.LAKE_URL or settings.LAKE_DIR, as_dicts=True, **kwargs)
 
 
 # --- devices and points -------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def last_frame_times(days: int = 2) -> dict[str, dt.datetime]:
 
     from ecoenforce.monitoring.lake.reader import _dataset
 
-    dataset = _dataset(settings.LAKE_DIR)
+    dataset = _dataset(settings.LAKE_URL or settings.LAKE_DIR)
     if dataset is None:
         return {}
     since = (timezone.localdate() - dt.timedelta(days=days)).isoformat()

@@ -201,7 +201,7 @@ def quarantine_release(*, actor: User, mn: str, through: str | None = None) -> Q
                                                       "quarantined frames again.")]})  # fmt: skip
     key = bytes.fromhex(device.sm4_key) if device.sm4_key else None
     with lake_load_lock(blocking=True):  # its dedup reads the lake: no loader may write meanwhile
-        result = release_quarantined(settings.SPOOL_DIR, settings.LAKE_DIR, mn=mn, password=device.password,
+        result = release_quarantined(settings.SPOOL_DIR, settings.LAKE_URL or settings.LAKE_DIR, mn=mn, password=device.password,
                                      sm4_key=key, through=through)  # fmt: skip
     release = QuarantineRelease.objects.create(mn=mn, released_by=actor, frames=result.frames,
                                                rows_written=result.rows_written)  # fmt: skip

@@ -54,7 +54,7 @@ def backlog() -> dict:
 
     if not settings.SPOOL_DIR.is_dir():
         return {"segments": 0, "bytes": 0, "frames": 0, "last_load": None, "last_load_age": None}
-    b = spool_backlog(settings.SPOOL_DIR, settings.LAKE_DIR)
+    b = spool_backlog(settings.SPOOL_DIR, settings.LAKE_URL or settings.LAKE_DIR, settings.LOADER_ID or None)
     return {"segments": b.segments, "bytes": b.bytes, "frames": b.frames,
             "last_load": datetime.fromtimestamp(b.last_load, UTC).isoformat() if b.last_load else None,
             "last_load_age": _age(b.last_load)}  # fmt: skip

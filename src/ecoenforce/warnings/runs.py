@@ -63,7 +63,8 @@ def rule_run_execute(*, run_id: int, lake_dir=None, con=None) -> RuleRun:
         _policy, values = rule_policy_current()
         limits = limit_rows()
         _progress(run, 15)
-        events = runner.run_window(lake_dir or settings.LAKE_DIR, run.window_from, run.window_to, limits, values,
+        lake = lake_dir or settings.LAKE_URL or settings.LAKE_DIR
+        events = runner.run_window(lake, run.window_from, run.window_to, limits, values,
                                    open_events=open_events(run.window_from, values), engine=run.engine, con=con,
                                    now=timezone.now())  # fmt: skip
         _progress(run, 70, events_found=len(events))

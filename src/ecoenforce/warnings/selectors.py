@@ -110,7 +110,7 @@ def warning_readings(warning: Warning, lake_dir=None) -> list[dict]:
 
     kind = reading_kind(warning.mn, warning.rule)
     start, end = warning.start - CHART_MARGIN, warning.end + CHART_MARGIN
-    rows = read_readings(lake_dir or settings.LAKE_DIR, mn=warning.mn, kind=kind, start=start, end=end, as_dicts=True)
+    rows = read_readings(lake_dir or settings.LAKE_URL or settings.LAKE_DIR, mn=warning.mn, kind=kind, start=start, end=end, as_dicts=True)
     # Outages and zero flow are device-wide: show every factor; otherwise the suspect ones beside flow and O2.
     factors = None if warning.rule in ("outage", "flow_zero") else set(warning.pollutant.split("+"))
     out = []
@@ -198,7 +198,8 @@ def meter_series(device: MonitoringDevice, start: dt.datetime, end: dt.datetime,
     from ecoenforce.monitoring.lake.reader import read_readings
 
     kind = DEVICE_READINGS.get(device.kind, "hour")
-    rows = read_readings(lake_dir or settings.LAKE_DIR, mn=device.mn, kind=kind, start=start, end=end, as_dicts=True)
+    rows = read_readings(lake_dir or settings.LAKE_URL or settings.LAKE_DIR, mn=device.mn, kind=kind, start=start, end=end,
+                         as_dicts=True)
     out: dict[str, dict] = {}
     for r in rows:  # sorted by pollutant, data_time
         value = next((r[c] for c in ("rtd", "avg", "data") if r.get(c) is not None), None)

@@ -442,7 +442,7 @@ def _store_batch(*, actor: User | None, obj, region: str, kind: str, rows: list[
                      after={"via": via, **(extra or {}), "rows": len(rows), "mn_count": len(mns),
                             "mns": mns[:MAX_AUDITED_MNS], "from": min(times), "to": max(times),
                             "files": row_files(rows)})  # fmt: skip
-        written = write_rows(lake_dir or settings.LAKE_DIR, rows)
+        written = write_rows(lake_dir or settings.LAKE_URL or settings.LAKE_DIR, rows)
     return {"rows": len(rows), "files": len(written)}
 
 

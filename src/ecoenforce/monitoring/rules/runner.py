@@ -13,6 +13,8 @@ import ibis
 import ibis.expr.types as ir
 
 from ..lake import wide
+from ..lake.schema import SCHEMA
+from ..lake.storage import Lake, as_lake
 from .base import prepare, prepare_other
 from .catalogue import NEEDS_LIMITS, RULES
 from .policy import RulePolicyValues
@@ -94,39 +96,50 @@ def connect(engine: str = "duckdb", spark=None):
 
 
 def lake_files(
-    lake_dir: Path | str, start: datetime, end: datetime, kinds: Sequence[str] = RULE_KINDS
+    lake_dir: Lake | Path | str, start: datetime, end: datetime, kinds: Sequence[str] = RULE_KINDS
 ) -> list[str]:
-    """Parquet files of the date partitions touching [start, end) (dates in Beijing time, a day either side)."""
-    lake = Path(lake_dir)
+    """Parquet files of the date partitions touching [start, end) (dates in Beijing time, a day either side);
+    paths within the lake's filesystem (a local folder or object storage, see monitoring.lake.storage)."""
+    lake = as_lake(lake_dir)
     lo = (start - timedelta(days=1)).date().isoformat()
     hi = (end + timedelta(days=1)).date().isoformat()
     files = []
     for kind in kinds:
-        for part in sorted((lake / f"kind={kind}").glob("date=*")):
-            if lo <= part.name[5:] <= hi:
-                files += [str(f) for f in sorted(part.glob("part-*.parquet"))]
+        for part in lake.dirs(f"kind={kind}"):
+            if part.startswith("date=") and lo <= part[5:] <= hi:
+                rel = f"kind={kind}/{part}"
+                files += [lake.path(f"{rel}/{name}") for name in lake.list(rel, "part-", ".parquet")]
     return files
 
 
-def _read_parquet(con, files: list[str], columns: Sequence[str]) -> ir.Table:
-    """Parquet files as an Ibis table on `con` (only `columns`)."""
+def _read_parquet(con, files: list[str], columns: Sequence[str], lake: Lake | None = None) -> ir.Table:
+    """Parquet files of `lake` (a local folder when None) as an Ibis table on `con` (only `columns`)."""
+    name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
     if con.name == "pyspark":  # ibis passes a list to Spark as one glob string; hand Spark the paths itself
-        name = "lake_" + hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
-        con._session.read.parquet(*files).select(*columns).createOrReplaceTempView(name)
+        paths = files if lake is None or lake.local else [f"s3a://{f}" for f in files]  # the cluster's s3a settings
+        con._session.read.parquet(*paths).select(*columns).createOrReplaceTempView(name)
         return con.table(name)
+    if lake is not None and not lake.local:
+        # object storage: DuckDB reads it as a pyarrow dataset (no httpfs extension needed)
+        import pyarrow.dataset as ds
+
+        schema = SCHEMA if set(columns) <= set(SCHEMA.names) else None
+        con.con.register(name, ds.dataset(files, format="parquet", filesystem=lake.fs, schema=schema))
+        return con.table(name).select(*columns)
     return con.read_parquet(files).select(*columns)
 
 
 def read_lake(
-    con, lake_dir: Path | str, start: datetime, end: datetime, kinds: Sequence[str] = RULE_KINDS
+    con, lake_dir: Lake | Path | str, start: datetime, end: datetime, kinds: Sequence[str] = RULE_KINDS
 ) -> ir.Table | None:
     """Lake readings of `kinds` in [start, end) as an Ibis table on `con`, with their kind (None when none)."""
     parts = []
+    lake = as_lake(lake_dir)
     for kind in kinds:
-        files = lake_files(lake_dir, start, end, kinds=(kind,))
+        files = lake_files(lake, start, end, kinds=(kind,))
         if not files:
             continue
-        parts.append(_read_parquet(con, files, READ_COLUMNS).mutate(kind=ibis.literal(kind)))
+        parts.append(_read_parquet(con, files, READ_COLUMNS, lake).mutate(kind=ibis.literal(kind)))
     if not parts:
         return None
     raw = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
@@ -148,10 +161,11 @@ def beijing_dates(start: datetime, end: datetime) -> list[str]:
 def read_hour_wide(con, lake_dir: Path | str, start: datetime, end: datetime) -> ir.Table | None:
     """The wide hourly table (`monitoring.lake.wide`) of [start, end): only the date partitions the window
     touches; a partition written before the table existed, or changed since, is (re)built first."""
-    files = [str(p) for p in wide.ensure(lake_dir, beijing_dates(start, end))]
+    lake = as_lake(lake_dir)
+    files = [str(p) for p in wide.ensure(lake, beijing_dates(start, end))]
     if not files:
         return None
-    t = _read_parquet(con, files, WIDE_COLUMNS)
+    t = _read_parquet(con, files, WIDE_COLUMNS, lake)
     lo, hi = int(start.timestamp()), int(end.timestamp())
     return t.filter((t.t >= lo) & (t.t < hi)).drop("t")
 
@@ -314,7 +328,7 @@ def judged_until(end: datetime, now: datetime) -> datetime:
 
 
 def run_lake(
-    lake_dir: Path | str,
+    lake_dir: Lake | Path | str,
     start: datetime,
     end: datetime,
     limit_rows: Iterable[dict],

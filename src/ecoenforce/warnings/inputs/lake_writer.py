@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ecoenforce.monitoring.lake.schema import DATA_TZ, SCHEMA
+from ecoenforce.monitoring.lake.storage import Lake, as_lake
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 METERS = ("production", "treatment")
@@ -108,20 +107,16 @@ def row_files(rows: list[dict]) -> list[str]:
     return [f"kind={kind}/date={day}/part-{kind}-{digest}.parquet" for kind, day, digest, _part in _partitions(rows)]
 
 
-def write_rows(lake_dir: Path | str, rows: list[dict]) -> list[Path]:
-    """Write rows into their (kind, Beijing date) partitions; the file name is the content hash, so a batch
-    delivered twice lands once."""
+def write_rows(lake_dir: Lake | Path | str, rows: list[dict]) -> list[str]:
+    """Write rows into their (kind, Beijing date) partitions of the lake (a folder or a URI); the file name is the
+    content hash, so a batch delivered twice lands once. Returns the files' paths relative to the lake."""
+    lake = as_lake(lake_dir)
     written = []
     for kind, day, digest, part in _partitions(rows):
-        table = pa.Table.from_pylist(part, schema=SCHEMA)
-        directory = Path(lake_dir) / f"kind={kind}" / f"date={day}"
-        directory.mkdir(parents=True, exist_ok=True)
-        target = directory / f"part-{kind}-{digest}.parquet"
-        if not target.exists():
-            tmp = directory / f".tmp-{digest}.parquet"
-            pq.write_table(table, tmp)
-            os.replace(tmp, target)
-        written.append(target)
+        rel, name = f"kind={kind}/date={day}", f"part-{kind}-{digest}.parquet"
+        if not lake.exists(f"{rel}/{name}"):
+            lake.write_table(rel, name, pa.Table.from_pylist(part, schema=SCHEMA))
+        written.append(f"{rel}/{name}")
     return written
 
 

@@ -24,10 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, watch, quiet=False, **options):
         if action == "wide":  # an older lake: build the rules' wide hourly table ahead of the first run
-            lake_main(["wide", "--lake", str(settings.LAKE_DIR)])
+            lake_main(["wide", "--lake", str(settings.LAKE_URL or settings.LAKE_DIR)])
             return
         if action == "show":
-            argv = ["show", "--lake", str(settings.LAKE_DIR)]
+            argv = ["show", "--lake", str(settings.LAKE_URL or settings.LAKE_DIR)]
             for name in ("mn", "kind", "pollutant", "start", "end"):
                 if options.get(name):
                     argv += [f"--{name}", options[name]]
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         while True:
             keys = {d.mn: bytes.fromhex(d.sm4_key) for d in MonitoringDevice.objects.exclude(sm4_key="")}
             with lake_load_lock(blocking=True):
-                report = load(settings.SPOOL_DIR, settings.LAKE_DIR, sm4_key=keys.get)
+                report = load(settings.SPOOL_DIR, settings.LAKE_URL or settings.LAKE_DIR, sm4_key=keys.get, loader_id=settings.LOADER_ID or None)
             if report.records or not quiet:
                 self.stdout.write(json.dumps({"records": report.records, "rows_written": report.rows_written,
                                               "duplicates": report.duplicates, "errors": dict(report.errors)}))  # fmt: skip

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             from ecoenforce.warnings.selectors import limit_rows
             from ecoenforce.warnings.services import rule_policy_current
 
-            events = runner.run_lake(settings.LAKE_DIR, start, end, limit_rows(), rule_policy_current()[1],
+            events = runner.run_lake(settings.LAKE_URL or settings.LAKE_DIR, start, end, limit_rows(), rule_policy_current()[1],
                                      engine=opts["engine"], now=timezone.now())  # fmt: skip
             for e in events:
                 self._emit(opts["format"], e.as_json())
