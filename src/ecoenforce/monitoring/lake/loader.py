@@ -186,7 +186,6 @@ def _load_range(
     cp.pending = None
     cp.save()
     report.ranges += 1
-    # (end of a range: the place for per-load derived tables, e.g. a wide hourly table, to be written)
 
 
 def _read_range(path: Path, start: int, limit: int) -> tuple[list[SpoolRecord], int, bool, bool]:
