@@ -103,7 +103,8 @@ def test_timeline_lists_one_objects_events_in_order(case_wj, advance):
     from ecoenforce.cases.workflow import Stage
     advance(case_wj, to=Stage.REVIEW)
     assert [e.action for e in audit_timeline(obj=case_wj)] == [
-        "case.open", "case.approve_filing", "case.start_investigation", "case.submit_for_review"]
+        "case.open", "case.approve_filing", "case.start_investigation", "case.submit_for_review",
+        "case.propose_penalty"]
 
 
 def test_command_verify_ok(five_events):

@@ -14,7 +14,8 @@ BEFORE = [("warnings", "0003_notice_answers"), ("monitoring", "0001_registry_of_
 AFTER = [("warnings", "0006_registry_limits_finish"), ("monitoring", "0002_device_kinds_and_outlet_standard")]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the regions the migrations seed are restored first (an earlier transactional test flushed them).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bindings_and_limits_are_carried_into_the_registry(region_wj, region_xb, admin_user, org_city):
     entity_wj = make_entity(region=region_wj, actor=admin_user)
     entity_xb = make_entity(region=region_xb, actor=admin_user)

@@ -23,6 +23,7 @@ from ecoenforce.cases.procedure import discussion_required
 from ecoenforce.cases.procedure_services import procedure_rules_current
 from ecoenforce.cases.services import case_open, case_transition
 from ecoenforce.core.calendar import calendar_current
+from ecoenforce.core.errors import InvalidTransition
 from ecoenforce.core.models import User
 from ecoenforce.registry.catalogue.services import matter_current
 from ecoenforce.registry.models import RegulatedEntity
@@ -84,7 +85,13 @@ def hearing_case(*, firm: RegulatedEntity, users: dict[str, User], today: dt.dat
         return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=day, **kw)
 
     notice = _working_day(filed + dt.timedelta(days=10))
-    step(leader, "proceed_to_notice", notice, reason="案件事实清楚，拟作出行政处罚，进入告知程序。")
+    try:
+        step(leader, "proceed_to_notice", notice, reason="案件事实清楚，拟作出行政处罚，进入告知程序。")
+    except InvalidTransition as exc:  # a proposal the review policy in force finds major is reviewed first
+        if exc.code != "legal_review_required":
+            raise
+        step(leader, "send_to_legal_review", notice, reason="拟处罚属重大执法决定，送法制审核。")
+        step(legal, "legal_review_pass", notice, reason="事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。")
     step(inspector, "serve_notice", notice, reason="行政处罚事先告知书已直接送达当事人，告知陈述、申辩和听证权利。")
     requested = cal.add_working_days(notice, 2).due
     step(inspector, "request_hearing", requested,
