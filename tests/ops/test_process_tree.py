@@ -46,8 +46,8 @@ def _cli(tmp: Path, *args: str, timeout: float = 300) -> str:
 
 def _send_hour_frame(port: int, value: float, hour: datetime) -> list:
     """A device's 2061 hourly upload (Flag=5: answer requested); returns the answers."""
-    cp = f"DataTime={hour:%Y%m%d%H%M%S};w01018-Avg={value},w01018-Flag=N;w00000-Avg=12.5,w00000-Flag=N"
-    frame = encode_frame(build_segment(qn=f"{hour:%Y%m%d%H%M%S}123", st="32", cn="2061", pw=PASSWORD, mn=MN,
+    cp = f"DataTime={hour:%Y%m%d%H%M%S};a34013-Avg={value},a34013-Flag=N;a00000-Avg=42.5,a00000-Flag=N"
+    frame = encode_frame(build_segment(qn=f"{hour:%Y%m%d%H%M%S}123", st="31", cn="2061", pw=PASSWORD, mn=MN,
                                        flag=5, cp=cp))  # fmt: skip
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(frame)
@@ -104,7 +104,7 @@ def test_a_device_over_its_limit_becomes_a_warning_on_the_desk_with_no_command_t
         desk = _wait(lambda: [w for w in _api(web, token, "/api/v1/warnings/")["items"] if w["mn"] == MN], 180,
                      "the warning on the desk")  # fmt: skip
         assert [(w["rule"], w["pollutant"], w["value"], w["threshold"]) for w in desk] == [
-            ("exceedance", "w01018", limit * 5, limit)]
+            ("exceedance", "a34013", limit * 5, limit)]
         status = _status(tmp_path)
         assert status["rules"]["finished"]["status"] == "done" and status["rules"]["slot"]["kind"] == "hourly"
         assert status["backlog"]["frames"] == 0 and status["tasks"]["FAILED"] == 0

@@ -1,5 +1,5 @@
-"""Run in a subprocess against the process tree's own database: a county, an entity, a registered water device with
-its COD limit, and an operator with an API token (prints the token). Uses the product's services only."""
+"""Run in a subprocess against the process tree's own database: a county, an entity, a registered flue-gas device with
+its particulate limit, and an operator with an API token (prints the token). Uses the product's services only."""
 
 import sys
 from pathlib import Path
@@ -27,12 +27,14 @@ operator = User.objects.create(username="tree-operator", role=Role.MONITORING_OP
                                full_name="徐晓东")  # fmt: skip
 entity = make_entity(region=county, actor=admin, name="常州进程树测试印染有限公司")
 monitoring.device_save(actor=admin, data=monitoring.DeviceInput(
-    entity_id=entity.pk, outlet_code="DW001", outlet_name="总排口", outlet_kind="water", mn=mn, password=password,
-    pollutants=["w00000", "w01018"]))  # fmt: skip
+    entity_id=entity.pk, outlet_code="DA001", outlet_name="窑头排气筒", outlet_kind="gas", mn=mn, password=password,
+    pollutants=["a00000", "a34013"]))  # fmt: skip
 monitoring.device_snapshot_write()
 warnings.limits_seed_load(actor=admin)
-cod = EmissionLimit.objects.filter(pollutant="w01018", reference_o2__isnull=True, limit_min__isnull=True).order_by(
-    "limit_value").first()  # a daily mean: the one hourly value the device sends is that day's mean
-warnings.point_limit_assign(actor=admin, mn=mn, pollutant="w01018", limit=cod)
-print(f"LIMIT {cod.limit_value}")
+# An hourly limit without O2 correction (GB 4915's particulate at a cement kiln head): the hour just closed is judged
+# by the next run. (A daily mean is judged only once its Beijing day is complete.)
+pm = EmissionLimit.objects.filter(pollutant="a34013", averaging="hour", reference_o2__isnull=True,
+                                  limit_min__isnull=True).order_by("limit_value").first()  # fmt: skip
+warnings.point_limit_assign(actor=admin, mn=mn, pollutant="a34013", limit=pm)
+print(f"LIMIT {pm.limit_value}")
 print(f"TOKEN {api_token_create(user=operator, name='process tree test')[1]}")
