@@ -211,6 +211,10 @@ class RuleRun(models.Model):
                                      related_name="+", verbose_name=_("requested by"))  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The rule lease (runs.rule_run_claim): one run executes at a time; a holder that dies leaves it void.
+    lease_holder = models.CharField(_("executed by"), max_length=200, blank=True, help_text=_("host and process id"))
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("rule run")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
+import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +25,7 @@ from ecoenforce.warnings.services import rule_policy_current
 log = logging.getLogger(__name__)
 ENGINES = ("duckdb", "spark")
 LIMIT_RULES = ("exceedance", "flag_abuse")  # their threshold is the point's limit
+RULE_LEASE_LOCK = 16_0003  # PostgreSQL advisory lock key of the rule lease
 
 
 @transaction.atomic
@@ -51,13 +56,98 @@ def rule_run_create(*, actor: User | None, window_from: dt.datetime, window_to: 
 
 
 def _progress(run: RuleRun, pct: int, **fields) -> None:
-    """Save progress outside the run's own transaction so the page can watch it."""
-    RuleRun.objects.filter(pk=run.pk).update(progress=pct, **fields)
+    """Save progress outside the run's own transaction so the page can watch it; renews the run's lease."""
+    RuleRun.objects.filter(pk=run.pk).update(**{"progress": pct, "lease_until": timezone.now() + lease_length(),
+                                                **fields})  # fmt: skip
 
 
-def rule_run_execute(*, run_id: int, lake_dir=None, con=None) -> RuleRun:
-    """Execute a recorded run: events → warnings (same event id → same warning, updated not duplicated)."""
+def lease_length() -> dt.timedelta:
+    """How long a run's lease holds without renewal (settings.RULE_RUN_LEASE_SECONDS, default an hour: longer than
+    any one step of a run, which renews it at each)."""
+    return dt.timedelta(seconds=float(getattr(settings, "RULE_RUN_LEASE_SECONDS", 3600)))
+
+
+def lease_holder() -> str:
+    """host:pid of this process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_gone(holder: str) -> bool:
+    """True when `holder` was a process on this machine that no longer exists (killed: its lease is void at once).
+    A holder on another machine is trusted until its lease runs out."""
+    host, _, pid = (holder or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _lease_void(run: RuleRun, now: dt.datetime) -> bool:
+    return run.lease_until is None or run.lease_until <= now or holder_gone(run.lease_holder)
+
+
+def rule_run_claim(*, run_id: int) -> str:
+    """Take the lake's rule lease for this run: "claimed", "busy" (another run holds it: incremental runs read the
+    warnings earlier runs wrote, so runs go one at a time) or "done" (nothing left to do).
+
+    A run whose holder died (SIGKILL, a lost machine) is claimed again once its lease is void: at once when the
+    holder was on this machine, else when the lease runs out."""
+    now = timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # SQLite's IMMEDIATE transactions already serialise this block
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RULE_LEASE_LOCK])
+        run = RuleRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RuleRun.Status.DONE:
+            return "done"
+        me = lease_holder()
+        if run.status == RuleRun.Status.RUNNING and run.lease_holder != me and not _lease_void(run, now):
+            return "busy"
+        for other in RuleRun.objects.filter(status=RuleRun.Status.RUNNING).exclude(pk=run_id):
+            if not _lease_void(other, now):
+                return "busy"
+        RuleRun.objects.filter(pk=run_id).update(status=RuleRun.Status.RUNNING, lease_holder=me,
+                                                 lease_until=now + lease_length(), attempts=F("attempts") + 1)  # fmt: skip
+    return "claimed"
+
+
+def rule_runs_recover() -> list[int]:
+    """Runs left RUNNING by a holder that died: back to QUEUED with their task enqueued again (the scheduler calls
+    this every tick). Re-running one is safe: the rules fold into the warnings already there."""
+    from ecoenforce.warnings.tasks import rule_run_task
+
+    out = []
+    for run in RuleRun.objects.filter(status=RuleRun.Status.RUNNING):
+        if not _lease_void(run, timezone.now()):
+            continue
+        with transaction.atomic():  # compare-and-set: a scheduler on another machine may be recovering it too
+            if RuleRun.objects.filter(pk=run.pk, status=RuleRun.Status.RUNNING, lease_holder=run.lease_holder,
+                                      lease_until=run.lease_until).update(status=RuleRun.Status.QUEUED,
+                                                                          lease_until=None):  # fmt: skip
+                rule_run_task.enqueue(run.pk)
+                out.append(run.pk)
+    return out
+
+
+def rule_run_execute(*, run_id: int, lake_dir=None, con=None, wait: float | None = None) -> RuleRun:
+    """Execute a recorded run: events → warnings (same event id → same warning, updated not duplicated).
+
+    The run first takes the rule lease (`rule_run_claim`), waiting while another run holds it (at most `wait`
+    seconds, default the lease's length); a run already done is returned as it is. Killed half-way, it is simply
+    executed again: the warnings upsert is one transaction, and events fold into the warnings already there."""
+    deadline = time.monotonic() + (lease_length().total_seconds() if wait is None else wait)
+    while (state := rule_run_claim(run_id=run_id)) == "busy":
+        if time.monotonic() >= deadline:
+            return RuleRun.objects.get(pk=run_id)
+        time.sleep(0.5)
     run = RuleRun.objects.get(pk=run_id)
+    if state == "done":
+        return run
     _progress(run, 5, status=RuleRun.Status.RUNNING)
     try:
         _policy, values = rule_policy_current()
@@ -71,11 +161,12 @@ def rule_run_execute(*, run_id: int, lake_dir=None, con=None) -> RuleRun:
         created, updated, unmatched = warnings_upsert(events=events, run=run)
     except Exception as exc:  # the job record must say what went wrong, whatever it was
         log.exception("rule run %s failed", run.pk)
-        _progress(run, 100, status=RuleRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        _progress(run, 100, status=RuleRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now(),
+                  lease_until=None)  # fmt: skip
         run.refresh_from_db()
         return run
     _progress(run, 100, status=RuleRun.Status.DONE, warnings_created=created, warnings_updated=updated,
-              unmatched_devices=unmatched, finished_at=timezone.now())  # fmt: skip
+              unmatched_devices=unmatched, finished_at=timezone.now(), lease_until=None)  # fmt: skip
     run.refresh_from_db()
     return run
 

@@ -2,7 +2,8 @@
 
 One scheduler per machine holds var/run/scheduler.lock; a second one started on the same machine waits as a
 standby and takes over if the first dies. Across machines the ScheduledSlot table's unique window keeps every
-run single. Periods are configurable so a test can use seconds.
+run single, and the rule lease (`warnings.runs.rule_run_claim`) keeps two executions from overlapping; each tick
+re-queues the runs whose worker died half-way (`rule_runs_recover`). Periods are configurable so a test can use seconds.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ecoenforce.ops.models import ScheduledSlot
 from ecoenforce.ops.runstate import write_state
 from ecoenforce.ops.schedule import DAILY, HOURLY, Policy, due_slots, next_due
 from ecoenforce.ops.services import process_name, slot_start
+from ecoenforce.warnings.runs import rule_runs_recover
 
 
 class Command(BaseCommand):
@@ -70,6 +72,9 @@ class Command(BaseCommand):
                               f"daily at {daily_at}")  # fmt: skip
             self.stdout.flush()
             while not stop["now"]:
+                for run_id in rule_runs_recover():  # runs whose worker died half-way: queued again
+                    self.stdout.write(f"re-queued rule run {run_id} (its worker stopped half-way)")
+                    self.stdout.flush()
                 now = datetime.now(UTC)
                 last = dict(ScheduledSlot.objects.values_list("kind").annotate(last=Max("window_to")))
                 for slot in due_slots(now, policy, last_hourly=last.get(HOURLY), last_daily=last.get(DAILY)):
