@@ -45,6 +45,16 @@ def abrupt_drop(readings: ir.Table, limits: ir.Table | None, policy: RulePolicyV
     (zero_negative reports it)."""
     p = pollutants_only(readings)
     k = policy.drop_window
+    if policy.judge_from_hour is not None:
+        # An incremental run wants drops from judge_from_hour on only, but reads a week before them for the
+        # baseline: roll the windows only over the series with a candidate there — a reading that falls by
+        # drop_ratio from the one before, or whose reading before lies outside the last day looked at. Every hit is
+        # such a reading, so nothing is lost.
+        cut = int(policy.judge_from_hour)
+        s = p.filter(p.h >= cut - 24)
+        s = s.mutate(prev=s.value.lag().over(ibis.window(group_by=[s.mn, s.pollutant], order_by=s.h)))
+        s = s.filter((s.h >= cut) & (s.prev.isnull() | ((s.value > 0) & (s.value <= s.prev * (1 - policy.drop_ratio)))))
+        p = p.semi_join(s.select("mn", "pollutant").distinct(), ["mn", "pollutant"])
     key = dict(group_by=[p.mn, p.pollutant], order_by=p.h)
     before, after = ibis.window(rows=(-k, -1), **key), ibis.window(rows=(0, k - 1), **key)
     p = p.mutate(mb=p.value.mean().over(before), nb=p.value.count().over(before), ma=p.value.mean().over(after),
@@ -120,13 +130,19 @@ def identical_trends(readings: ir.Table, limits: ir.Table | None, policy: RulePo
     j = a.inner_join(b, [a.mn == b.mn2, a.h == b.h2, a.p1 < b.p2])
     j = j.select("mn", "h", "p1", "p2", "v1", "v2", xy=j.v1 * j.v2, xx=j.v1 * j.v1, yy=j.v2 * j.v2)
     # Sums over the window [h − window + 1, h] (a range on the time index, so gaps never stretch it).
-    w = ibis.window(group_by=[j.mn, j.p1, j.p2], order_by=j.h, range=(-(policy.identical_window_hours - 1), 0))
+    span = policy.identical_window_hours - 1
+    if policy.identical_min_hours >= policy.identical_window_hours:
+        # Only a full window qualifies (a reading every step), and a full range window is exactly the last
+        # `window` rows ending `span` steps after the first: the row frame is cheaper than the range frame.
+        w = ibis.window(group_by=[j.mn, j.p1, j.p2], order_by=j.h, rows=(-span, 0))
+    else:
+        w = ibis.window(group_by=[j.mn, j.p1, j.p2], order_by=j.h, range=(-span, 0))
     j = j.mutate(n=j.v1.count().over(w), first=j.h.min().over(w), sx=j.v1.sum().over(w), sy=j.v2.sum().over(w),
                  sxx=j.xx.sum().over(w), syy=j.yy.sum().over(w), sxy=j.xy.sum().over(w))  # fmt: skip
     # n² × variances and covariance; the coefficient-of-variation test is s ≥ m × cv, multiplied through by n.
     j = j.mutate(vx=j.n * j.sxx - j.sx * j.sx, vy=j.n * j.syy - j.sy * j.sy, cxy=j.n * j.sxy - j.sx * j.sy)
     cv = policy.identical_min_cv
-    j = j.filter((j.n >= policy.identical_min_hours) & (j.sx > 0) & (j.sy > 0) & (j.vx > 0) & (j.vy > 0)
+    j = j.filter((j.n >= policy.identical_min_hours) & (j.h - j.first <= span) & (j.sx > 0) & (j.sy > 0) & (j.vx > 0) & (j.vy > 0)
                  & (j.vx >= (j.sx * cv) ** 2) & (j.vy >= (j.sy * cv) ** 2))  # fmt: skip
     j = j.mutate(r=j.cxy / (j.vx * j.vy).sqrt())
     j = j.filter(j.r >= policy.identical_min_corr)

@@ -66,6 +66,7 @@ class RulePolicyValues:
     identical_min_minutes: int = 25  # …and the paired minute readings it must hold
     identical_min_corr_minutes: float = 0.999  # minutes keep each analyser's noise: 0.999 already says one channel
     window_end_hour: int | None = None  # epoch hour the run ends at (trailing outages); set by the runner
+    judge_from_hour: int | None = None  # an incremental run wants no hit before this epoch hour; set by the runner
     severities: dict = field(default_factory=dict)
 
     def for_minutes(self) -> RulePolicyValues:
@@ -73,7 +74,8 @@ class RulePolicyValues:
         return replace(self, flat_hours=self.flat_minutes, zero_hours=self.zero_minutes,
                        flow_zero_hours=self.flow_zero_minutes, identical_window_hours=self.identical_window_minutes,
                        identical_min_hours=self.identical_min_minutes,
-                       identical_min_corr=self.identical_min_corr_minutes, window_end_hour=None)  # fmt: skip
+                       identical_min_corr=self.identical_min_corr_minutes, window_end_hour=None,
+                       judge_from_hour=None)  # fmt: skip
 
     def as_dict(self) -> dict:
         """Plain dict (JSON-storable)."""

@@ -29,6 +29,7 @@ ELECTRICITY_RULES = ("treatment_off", "treatment_idling")  # read electricity me
 MIXED_RULES = ("outage",)  # hours of any kind count as data received; every other rule reads the hourly table
 WIDE_COLUMNS = ("mn", "pollutant", "t", "h", "value", "zs", "cou", "flag", "flow", "flow_cou", "o2")
 CST = timezone(timedelta(hours=8))
+MEMORY_LIMIT = "3GB"  # DuckDB's ceiling for a rule run: past it, it spills to its temporary directory
 READ_COLUMNS = ("mn", "pollutant", "data_time", "avg", "rtd", "zs_avg", "zs_rtd", "cou", "flag")
 # A limit judges the hours [valid_from_h, valid_to_h) (whole hours since the epoch; null = open): a point's limit
 # history, so a re-run of a past window judges each hour against the limit in force then.
@@ -239,14 +240,17 @@ def hits_expr(
     con=None,
     minutes: ir.Table | None = None,
     inputs: Inputs | None = None,
-) -> ir.Table | None:
+    separate: bool = False,
+) -> ir.Table | list[ir.Table] | None:
     """The union of every selected rule's hits over prepared readings (materialised once on DuckDB), with times
     in epoch minutes (`m_start`, `m_end`). With `minutes` (minute-kind lake rows), the MINUTE_RULES judge the
     devices that sent minute data on those, and the rest on their hours. `inputs` (instead of `raw`) hands over
-    tables already prepared (the lake path: the wide hourly table and the electricity rows apart)."""
+    tables already prepared (the lake path: the wide hourly table and the electricity rows apart). `separate`
+    returns each rule's hits as its own expression, over the inputs as they are (not materialised), so DuckDB runs
+    one rule at a time, reading only the columns that rule needs, and frees its state before the next."""
 
     def built(t: ir.Table | None) -> ir.Table | None:  # every rule re-reads the prepared table: build it once
-        if t is not None and con is not None and con.name == "duckdb":
+        if t is not None and con is not None and con.name == "duckdb" and not separate:
             return con.create_table(f"prepared_{uuid.uuid4().hex[:12]}", t, temp=True)
         return t
 
@@ -260,7 +264,9 @@ def hits_expr(
     by_minute = [name for name in selected if name in MINUTE_RULES] if inputs.minutes is not None else []
     parts, judged = [], None
     if by_minute:
-        m = built(prepare(inputs.minutes, step_seconds=60, native=MINUTE_KIND))
+        m = prepare(inputs.minutes, step_seconds=60, native=MINUTE_KIND)
+        if con is not None and con.name == "duckdb":  # four rules and the anti-join read it: build it once
+            m = con.create_table(f"minutes_{uuid.uuid4().hex[:12]}", m, temp=True)
         judged = m.select("mn").distinct()
         parts += [in_minutes(RULES[name](m, None, policy.for_minutes()), 1) for name in by_minute]
     needs_hour = any(name not in ELECTRICITY_RULES for name in selected)
@@ -277,6 +283,8 @@ def hits_expr(
         parts.append(in_minutes(part, 60))
     if not parts:
         return None
+    if separate:
+        return parts
     out = parts[0]
     for part in parts[1:]:
         out = out.union(part)
@@ -296,10 +304,26 @@ def to_events(rows: Iterable[dict]) -> list[Event]:
     return sorted(events, key=lambda e: (e.rule, e.mn, e.pollutant, e.start))
 
 
-def _events(con, hits: ir.Table | None, policy: RulePolicyValues) -> list[Event]:
+def _events(con, hits: ir.Table | list[ir.Table] | None, policy: RulePolicyValues) -> list[Event]:
+    """Hits → merged events. A list of per-rule hit expressions is executed one query at a time; only their hits
+    (small) are kept, and merged in one last query."""
     if hits is None:
         return []
+    if isinstance(hits, list):
+        import pyarrow as pa
+
+        tables = [con.to_pyarrow(part) for part in hits]
+        hits = ibis.memtable(pa.concat_tables([t.cast(tables[0].schema) for t in tables]))
     return to_events(con.to_pyarrow(merge(hits, policy.merge_gap_hours * 60)).to_pylist())
+
+
+def _tune(con) -> None:
+    """DuckDB for the rules: rows need no order between operators (less memory), and a memory ceiling past which
+    it spills to disk instead of growing (settings.RULES_MEMORY_LIMIT via the caller, default 3 GB)."""
+    if con.name == "duckdb" and not getattr(con, "_ecoenforce_tuned", False):
+        con.raw_sql("SET preserve_insertion_order = false")
+        con.raw_sql(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con._ecoenforce_tuned = True
 
 
 def run(
@@ -351,11 +375,13 @@ def run_lake(
     con = con or connect(engine)
     selected = list(rules or RULES)
     policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600})
+    _tune(con)
     inputs = read_inputs(con, lake_dir, start, end, selected)
     if inputs.hour is None and inputs.other is None and inputs.minutes is None:
         return []
-    return _events(con, hits_expr(None, limits_table(list(limit_rows)), policy, selected, con=con, inputs=inputs),
-                   policy)  # fmt: skip
+    hits = hits_expr(None, limits_table(list(limit_rows)), policy, selected, con=con, inputs=inputs,
+                     separate=con.name == "duckdb")  # fmt: skip
+    return _events(con, hits, policy)
 
 
 SHARED_LOOKBACK_HOURS = 24
@@ -479,8 +505,11 @@ def run_window(
         if end <= start:
             return []
     con = con or connect(engine)
+    _tune(con)
     selected = list(rules or RULES)
-    policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600})
+    cut = int(start.timestamp()) // 3600 - _forward_hours("abrupt_drop", policy)  # earlier hits are dropped below
+    policy = RulePolicyValues.from_dict({**policy.as_dict(), "window_end_hour": int(end.timestamp()) // 3600,
+                                         "judge_from_hour": cut})  # fmt: skip
     limits = limits_table(list(limit_rows))
     groups: dict[int, list[str]] = {}
     for name in selected:  # look-backs within a day share one read (a day touches two date partitions at most)
@@ -491,7 +520,8 @@ def run_window(
         read_from = start - timedelta(hours=back)
         inputs = read_inputs(con, lake_dir, read_from, end, names)
         if inputs.hour is not None or inputs.other is not None or inputs.minutes is not None:
-            found += _events(con, hits_expr(None, limits, policy, names, con=con, inputs=inputs), policy)
+            hits = hits_expr(None, limits, policy, names, con=con, inputs=inputs, separate=con.name == "duckdb")
+            found += _events(con, hits, policy)
         if "outage" in names:
             silent = _still_silent(con, inputs, open_events, read_from, end)
     end_minute = int(end.timestamp()) // 60
