@@ -446,13 +446,18 @@ def merge_open(
         if o is None:
             out[e.id] = e
             continue
-        span = (e.end - e.start).total_seconds()
-        beyond = (e.end - max(e.start, o.end)).total_seconds()
-        extra = round(e.hits * beyond / span) if span > 0 and beyond > 0 else 0
-        end, value = max(o.end, e.end), max(o.value, e.value)
-        threshold = max(o.threshold, e.threshold)
+        if e.start <= o.start:  # the run saw the event whole: its own figures are the truth if it saw as much
+            if (e.end, e.hits) < (o.end, o.hits):
+                continue  # an older window judged again: nothing new
+            end, value, threshold, hits = e.end, e.value, e.threshold, e.hits  # e.g. a daily mean as the day fills
+        else:  # a continuation seen from within: the hits beyond the open event's end are added
+            span = (e.end - e.start).total_seconds()
+            beyond = (e.end - max(e.start, o.end)).total_seconds()
+            extra = round(e.hits * beyond / span) if span > 0 and beyond > 0 else 0
+            end, value = max(o.end, e.end), max(o.value, e.value)
+            threshold, hits = max(o.threshold, e.threshold), o.hits + extra
         hours = (end - o.start).total_seconds() / 3600
-        out[o.id] = Event(o.id, o.rule, o.mn, o.pollutant, o.start, end, value, threshold, o.hits + extra,
+        out[o.id] = Event(o.id, o.rule, o.mn, o.pollutant, o.start, end, value, threshold, hits,
                           severity(o.rule, value, threshold, hours))  # fmt: skip
     return sorted(out.values(), key=lambda e: (e.rule, e.mn, e.pollutant, e.start))
 
@@ -496,9 +501,10 @@ def run_window(
     found are folded into `open_events` (`merge_open`: a flat-line spanning hourly runs stays one event).
 
     Returns the window's events: new ones and open ones extended or found again. Events wholly inside the
-    look-back are left out (an earlier run judged those hours). A daily limit is judged only on a complete Beijing
-    day. Pass as `open_events` every earlier event ending at or after `start` − `max_lookback_hours` − the merge
-    gap. With `now`, the window stops at `judged_until(end, now)`.
+    look-back are left out (an earlier run judged those hours). A daily limit is judged once its Beijing day is
+    complete (the standard's averaging period). Pass as `open_events` every earlier event ending at
+    or after `start` − `max_lookback_hours` − the merge gap. With `now`, the window stops at
+    `judged_until(end, now)`.
     """
     if now is not None:
         end = judged_until(end, now)
@@ -528,7 +534,7 @@ def run_window(
     kept = []
     for e in found:
         if e.rule == "exceedance" and int(e.end.timestamp()) // 60 > end_minute:
-            continue  # a daily limit's day still under way: judged when it is complete
+            continue  # a daily limit's day still under way: judged once it is complete
         if e.end <= start - timedelta(hours=_forward_hours(e.rule, policy)):
             continue  # wholly in the look-back: judged by an earlier run
         kept.append(e)
