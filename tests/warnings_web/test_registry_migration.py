@@ -4,7 +4,10 @@ devices with the emission limit's value, and nothing is doubled."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -14,8 +17,42 @@ BEFORE = [("warnings", "0003_notice_answers"), ("monitoring", "0001_registry_of_
 AFTER = [("warnings", "0006_registry_limits_finish"), ("monitoring", "0002_device_kinds_and_outlet_standard")]
 
 
-# serialized_rollback: the regions the migrations seed are restored first (an earlier transactional test flushed them).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The reference rows the migrations seed (regions, industries), which an earlier transactional test may have flushed.
+SEED_MIGRATIONS = ["core.migrations.0002_seed_reference", "registry.migrations.0002_seed_industries"]
+
+
+@pytest.fixture
+def reference_rows(transactional_db):
+    from ecoenforce.core.models import Region
+
+    if not Region.objects.filter(code="320400").exists():
+        for name in SEED_MIGRATIONS:
+            for operation in importlib.import_module(f"ecoenforce.{name}").Migration.operations:
+                operation.code(django_apps, None)
+
+
+@pytest.fixture
+def region_city(reference_rows):
+    from ecoenforce.core.models import Region
+
+    return Region.objects.get(code="320400")
+
+
+@pytest.fixture
+def region_wj(reference_rows):
+    from ecoenforce.core.models import Region
+
+    return Region.objects.get(code="320412")
+
+
+@pytest.fixture
+def region_xb(reference_rows):
+    from ecoenforce.core.models import Region
+
+    return Region.objects.get(code="320411")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_bindings_and_limits_are_carried_into_the_registry(region_wj, region_xb, admin_user, org_city):
     entity_wj = make_entity(region=region_wj, actor=admin_user)
     entity_xb = make_entity(region=region_xb, actor=admin_user)
