@@ -49,7 +49,16 @@ def _send_hour_frame(port: int, value: float, hour: datetime) -> list:
     cp = f"DataTime={hour:%Y%m%d%H%M%S};a34013-Avg={value},a34013-Flag=N;a00000-Avg=42.5,a00000-Flag=N"
     frame = encode_frame(build_segment(qn=f"{hour:%Y%m%d%H%M%S}123", st="31", cn="2061", pw=PASSWORD, mn=MN,
                                        flag=5, cp=cp))  # fmt: skip
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+    end = time.monotonic() + 30
+    while True:  # a restarted gateway is "running" a moment before it listens: connect as a device would, again
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.2)
+    with s:
         s.sendall(frame)
         decoder, answers, end = FrameDecoder(), [], time.monotonic() + 10
         while not answers and time.monotonic() < end:
