@@ -71,6 +71,11 @@ def _filed(*, firm: RegulatedEntity, users: dict[str, User], filed_on: dt.date, 
                            reason="证据已收集完毕：现场检查笔录、询问笔录、监测报告、照片。")
 
 
+def _step(case: Case, actor: User, action: str, day: dt.date, **kw) -> Case:
+    """One move of the case on `day` by `actor` (the demo's cases move only through `case_transition`)."""
+    return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=day, **kw)
+
+
 def hearing_case(*, firm: RegulatedEntity, users: dict[str, User], today: dt.date) -> Case:
     """A wastewater exceedance case decided after a hearing, paid and closed."""
     inspector, leader, legal = users["inspector"], users["leader"], users["legal"]
@@ -81,43 +86,41 @@ def hearing_case(*, firm: RegulatedEntity, users: dict[str, User], today: dt.dat
                         "一级标准限值（100mg/L）0.86倍，有监测报告、现场检查笔录和询问笔录为证。",
                   matter_code=WATER_MATTER)
 
-    def step(actor: User, action: str, day: dt.date, **kw) -> Case:
-        return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=day, **kw)
-
     notice = _working_day(filed + dt.timedelta(days=10))
     try:
-        step(leader, "proceed_to_notice", notice, reason="案件事实清楚，拟作出行政处罚，进入告知程序。")
+        _step(case, leader, "proceed_to_notice", notice, reason="案件事实清楚，拟作出行政处罚，进入告知程序。")
     except InvalidTransition as exc:  # a proposal the review policy in force finds major is reviewed first
         if exc.code != "legal_review_required":
             raise
-        step(leader, "send_to_legal_review", notice, reason="拟处罚属重大执法决定，送法制审核。")
-        step(legal, "legal_review_pass", notice, reason="事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。")
-    step(inspector, "serve_notice", notice, reason="行政处罚事先告知书已直接送达当事人，告知陈述、申辩和听证权利。")
+        _step(case, leader, "send_to_legal_review", notice, reason="拟处罚属重大执法决定，送法制审核。")
+        _step(case, legal, "legal_review_pass", notice, reason="事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。")
+    _step(case, inspector, "serve_notice", notice, reason="行政处罚事先告知书已直接送达当事人，告知陈述、申辩和听证权利。")
     requested = cal.add_working_days(notice, 2).due
-    step(inspector, "request_hearing", requested,
-         details={"request_text": "当事人书面提出听证申请，认为超标系污水处理设施突发故障所致，请求从轻处罚。"})
+    _step(case, inspector, "request_hearing", requested,
+          details={"request_text": "当事人书面提出听证申请，认为超标系污水处理设施突发故障所致，请求从轻处罚。"})
     hearing_on = cal.add_working_days(requested, 8).due
-    step(inspector, "schedule_hearing", requested,
-         details={"hearing_on": hearing_on.isoformat(), "place": "武进区生态环境局三楼听证室"})
-    step(leader, "record_hearing", hearing_on, details={
+    _step(case, inspector, "schedule_hearing", requested,
+          details={"hearing_on": hearing_on.isoformat(), "place": "武进区生态环境局三楼听证室"})
+    _step(case, leader, "record_hearing", hearing_on, details={
         "host": legal.pk, "attendees": "案件承办人周明、吴静；当事人委托代理人王律师；书记员",
         "arguments": "当事人称超标系生化池曝气风机故障所致，已于次日修复并提交维修记录；承办人出示监测报告及"
                      "中控记录，故障前后三日均有超标排放。",
         "outcome": "当事人未提出足以推翻违法事实的新证据，维持拟处罚意见。"})
-    step(leader, "send_to_legal_review", cal.add_working_days(hearing_on, 1).due,
-         reason="已举行听证，属重大执法决定，送法制审核。")
+    _step(case, leader, "send_to_legal_review", cal.add_working_days(hearing_on, 1).due,
+          reason="已举行听证，属重大执法决定，送法制审核。")
     reviewed = cal.add_working_days(hearing_on, 3).due
-    step(legal, "legal_review_pass", reviewed,
-         reason="事实清楚，证据确凿，适用法律正确，程序合法（已依法举行听证），裁量适当，同意。")
+    _step(case, legal, "legal_review_pass", reviewed,
+          reason="事实清楚，证据确凿，适用法律正确，程序合法（已依法举行听证），裁量适当，同意。")
     decided = cal.add_working_days(reviewed, 1).due
     case = _decide(case, leader=leader, matter_code=WATER_MATTER, violation="超标排放水污染物", day=decided)
     served = cal.add_working_days(decided, 1).due
-    step(inspector, "serve", served, details={"method": "direct", "recipient": f"{firm.legal_representative}（签收）"})
+    _step(case, inspector, "serve", served,
+          details={"method": "direct", "recipient": f"{firm.legal_representative}（签收）"})
     paid = min(today, served + dt.timedelta(days=9))
-    step(inspector, "record_payment", paid,
-         details={"amount": str(case.fine_amount), "receipt_no": f"JS{paid:%Y%m%d}{case.pk:06d}"})
-    step(inspector, "start_execution", paid)
-    return step(leader, "close", paid, reason="罚款已全额缴纳，案件执行完毕，予以结案。")
+    _step(case, inspector, "record_payment", paid,
+          details={"amount": str(case.fine_amount), "receipt_no": f"JS{paid:%Y%m%d}{case.pk:06d}"})
+    _step(case, inspector, "start_execution", paid)
+    return _step(case, leader, "close", paid, reason="罚款已全额缴纳，案件执行完毕，予以结案。")
 
 
 def daily_penalty_case(*, firm: RegulatedEntity, users: dict[str, User], today: dt.date) -> Case:
@@ -131,17 +134,15 @@ def daily_penalty_case(*, firm: RegulatedEntity, users: dict[str, User], today: 
                         "（GB 13271-2014）限值，现场比对监测结果为排放限值的1.9倍。",
                   matter_code=AIR_MATTER)
 
-    def step(actor: User, action: str, day: dt.date, **kw) -> Case:
-        return case_transition(case_id=case.pk, actor=actor, action=action, effective_date=day, **kw)
-
-    step(leader, "send_to_legal_review", filed + dt.timedelta(days=3), reason="案件事实清楚，拟作出行政处罚，送法制审核。")
+    _step(case, leader, "send_to_legal_review", filed + dt.timedelta(days=3), reason="案件事实清楚，拟作出行政处罚，送法制审核。")
     reviewed = cal.add_working_days(filed, 4).due
-    step(legal, "legal_review_pass", reviewed, reason="事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。")
-    step(inspector, "serve_notice", reviewed, reason="行政处罚事先告知书已直接送达当事人，告知陈述、申辩和听证权利。")
-    step(inspector, "record_waiver", reviewed, reason="当事人书面声明放弃陈述、申辩和听证权利。")
+    _step(case, legal, "legal_review_pass", reviewed, reason="事实清楚，证据确凿，适用法律正确，程序合法，裁量适当，同意。")
+    _step(case, inspector, "serve_notice", reviewed, reason="行政处罚事先告知书已直接送达当事人，告知陈述、申辩和听证权利。")
+    _step(case, inspector, "record_waiver", reviewed, reason="当事人书面声明放弃陈述、申辩和听证权利。")
     decided = cal.add_working_days(reviewed, 1).due
     case = _decide(case, leader=leader, matter_code=AIR_MATTER, violation="超标排放大气污染物", day=decided)
-    step(inspector, "serve", decided, details={"method": "direct", "recipient": f"{firm.legal_representative}（签收）"})
+    _step(case, inspector, "serve", decided,
+          details={"method": "direct", "recipient": f"{firm.legal_representative}（签收）"})
     correction_order_serve(case_id=case.pk, actor=inspector, served_on=decided,
                            notes="责令立即停止超标排放大气污染物，对脱硫设施进行检修，确保达标排放。")
     first = decided + dt.timedelta(days=14)
