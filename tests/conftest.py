@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/factories.py, 
 from django.test import override_settings  # noqa: E402
 
 from ecoenforce.core.models import Organization, Region, Role, User  # noqa: E402
-from factories import advance_case, make_case, make_entity, make_lead  # noqa: E402
+from factories import advance_case, make_case, make_entity, make_lead, reference_reseed  # noqa: E402
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -38,6 +38,13 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def seeded_reference(db) -> None:
+    """The regions, industries, calendar and policy versions the migrations seed, put back if an earlier
+    transactional test flushed them (its flush empties every table): a test that needs them whatever ran before it."""
+    reference_reseed()
 
 
 @pytest.fixture

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import itertools
 from html.parser import HTMLParser
 
+from django.apps import apps as django_apps
+from django.db.migrations import RunPython
 from openpyxl import Workbook
 
 from ecoenforce.cases.models import Case
@@ -27,6 +30,36 @@ FILED_ON = dt.date(2026, 11, 2)
 DECISION_TEXT = "经查，你单位（法定代表人：张三丰，电话13912345678）超标排放大气污染物，决定罚款人民币200000元。"
 # The starter catalogue's matter for excess air emissions (《大气污染防治法》第九十九条); decisions must cite one.
 DECISION_MATTER = "CF-DQ-099"
+
+
+# Every migration that seeds reference data or a policy's first version, in migration order: what a fresh test
+# database holds before any test runs. A transactional test flushes it all when it ends, so a later test that needs
+# it puts it back with `reference_reseed` (fixture `seeded_reference`). tests/test_reference_seed.py holds this list to
+# the migrations: a new seed migration must be added here (or named in its TRANSFORMS as a change of existing rows).
+SEED_MIGRATIONS = (
+    "core.migrations.0002_seed_reference",  # regions (GB/T 2260) and the 2026 working-day schedule
+    "registry.migrations.0002_seed_industries",  # the curated GB/T 4754 classes
+    "registry.migrations.0005_seed_risk_policy",
+    "registry.migrations.0007_industry_all_small_classes",  # every other GB/T 4754-2017 small class
+    "cases.migrations.0002_seed_stage_deadlines",
+    "cases.migrations.0005_seed_discretion_policy",
+    "cases.migrations.0009_seed_filing_approval_deadline",
+    "cases.migrations.0010_legal_review_gate",  # the legal review policy v1
+    "planning.migrations.0002_seed_planning_policy",
+    "credit.migrations.0002_seed_jiangsu_policy",
+    "onsite.migrations.0002_seed_checklists",
+    "sampling.migrations.0002_seed_turnaround",
+    "social.migrations.0004_seed_reward_policy",
+)
+
+
+def reference_reseed() -> None:
+    """Put back what the seed migrations write, running their data steps against today's models. Every seed is
+    idempotent (get_or_create, ignore_conflicts), so on a database that still holds the rows nothing changes."""
+    for name in SEED_MIGRATIONS:
+        for operation in importlib.import_module(f"ecoenforce.{name}").Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(django_apps, None)
 
 
 def publish_starter_catalogue() -> None:

@@ -4,28 +4,16 @@ and English, for each role's pages (the list is `pages_to_fit.PAGES`; add yours 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 
 import pytest
-from django.apps import apps as django_apps
 from e2e_chromium import CHROMIUM, CHROMIUM_ARGS, OUTPUT
 from pages_to_fit import PAGES, demo_objects
 from playwright.sync_api import expect
 
-from ecoenforce.core.models import Region
 from ecoenforce.demo.seed import DEMO_PASSWORD, DemoSeeder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-# The reference data the migrations seed (regions, industries, policies), which earlier transactional tests flush.
-SEED_MIGRATIONS = [
-    "core.migrations.0002_seed_reference",
-    "registry.migrations.0002_seed_industries",
-    "registry.migrations.0005_seed_risk_policy",
-    "cases.migrations.0002_seed_stage_deadlines",
-    "planning.migrations.0002_seed_planning_policy",
-]
-
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 LANGS = ("zh-hans", "en")
 
@@ -60,16 +48,12 @@ class SmallDemo(DemoSeeder):
 
 
 @pytest.fixture
-def small_demo(settings, tmp_path):
+def small_demo(seeded_reference, settings, tmp_path):
     settings.LAKE_DIR = tmp_path / "lake"
     settings.SPOOL_DIR = tmp_path / "spool"
     settings.DEVICE_SNAPSHOT = tmp_path / "gateway" / "devices.json"
     settings.FILES_DIR = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if not Region.objects.filter(code="320400").exists():
-        for name in SEED_MIGRATIONS:
-            for operation in importlib.import_module(f"ecoenforce.{name}").Migration.operations:
-                operation.code(django_apps, None)
     assert SmallDemo(entity_scale=0.05, log=lambda *_: None).run()
     return demo_objects()
 

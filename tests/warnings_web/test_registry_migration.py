@@ -4,10 +4,7 @@ devices with the emission limit's value, and nothing is doubled."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -17,36 +14,22 @@ BEFORE = [("warnings", "0003_notice_answers"), ("monitoring", "0001_registry_of_
 AFTER = [("warnings", "0006_registry_limits_finish"), ("monitoring", "0002_device_kinds_and_outlet_standard")]
 
 
-# The reference rows the migrations seed (regions, industries), which an earlier transactional test may have flushed.
-SEED_MIGRATIONS = ["core.migrations.0002_seed_reference", "registry.migrations.0002_seed_industries"]
-
-
 @pytest.fixture
-def reference_rows(transactional_db):
-    from ecoenforce.core.models import Region
-
-    if not Region.objects.filter(code="320400").exists():
-        for name in SEED_MIGRATIONS:
-            for operation in importlib.import_module(f"ecoenforce.{name}").Migration.operations:
-                operation.code(django_apps, None)
-
-
-@pytest.fixture
-def region_city(reference_rows):
+def region_city(seeded_reference):
     from ecoenforce.core.models import Region
 
     return Region.objects.get(code="320400")
 
 
 @pytest.fixture
-def region_wj(reference_rows):
+def region_wj(seeded_reference):
     from ecoenforce.core.models import Region
 
     return Region.objects.get(code="320412")
 
 
 @pytest.fixture
-def region_xb(reference_rows):
+def region_xb(seeded_reference):
     from ecoenforce.core.models import Region
 
     return Region.objects.get(code="320411")
