@@ -86,7 +86,7 @@ def test_nothing_imports_the_read_only_interfaces():
     assert offenders == []
 
 
-PURE = ["duty.scorecard", "sampling.workflow", "sampling.judge", "referrals.workflow", "grids.geo", "social.codes", "social.rewards", "core.workdays", "core.masking", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
+PURE = ["duty.scorecard", "sampling.workflow", "sampling.judge", "referrals.workflow", "grids.geo", "social.codes", "social.rewards", "core.workdays", "core.masking", "core.units", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
         "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "cases.review_gate", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",

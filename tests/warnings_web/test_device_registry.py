@@ -199,12 +199,15 @@ def _ultra_low_so2() -> EmissionLimit:
 
 
 def test_a_limit_change_is_versioned_audited_and_a_past_warning_keeps_its_limit(
-    entity_wj, operator, make_warning
+    client, entity_wj, operator, make_warning
 ):
     device = _device_with_limit(entity_wj, operator)
     warning = make_warning(entity_wj, mn=device.mn, pollutant="a21026", threshold=50.0, value=80.0,
                            start=timezone.now() - dt.timedelta(days=3), end=timezone.now() - dt.timedelta(days=2))  # fmt: skip
     assert selectors.warning_limit(warning).limit_value == 50.0
+    client.force_login(operator)
+    page = client.get(f"/warnings/{warning.pk}/").content.decode()  # the applicable limit in the unit people write
+    assert "50 mg/m³" in page and "mg/m3" not in page
     version = services.point_limit_change(actor=operator, mn=device.mn, pollutant="a21026", limit_id=_ultra_low_so2().pk,
                                           valid_from=None, note="超低排放改造完成")  # fmt: skip
     assert (version.limit_value, version.valid_to, version.set_by) == (35.0, None, operator)
@@ -275,7 +278,10 @@ def test_the_device_limits_page_shows_and_changes_limits(
     assert page.status_code == 200
     for word in words:
         assert word in text, word
-    assert "GB 13223-2011" in text and "燃煤锅炉/重点地区(特别排放限值)" in text and "mg/m3" in text
+    assert "GB 13223-2011" in text and "燃煤锅炉/重点地区(特别排放限值)" in text
+    # the seeded table writes "mg/m3"; the page (limits and the form's choices) writes it as people do
+    assert "50 mg/m³" in text and "mg/m3" not in text
+    assert EmissionLimit.objects.filter(unit="mg/m3").exists()
     # the monitoring device page carries the limits panel and its link
     detail = client.get(f"/monitoring/devices/{device.mn}/").content.decode()
     assert 'data-testid="device-limits"' in detail and url in detail

@@ -10,6 +10,8 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from ecoenforce.core.units import unit_normal
+
 CHAIN_PROBLEMS = {
     "sequence_gap": _("an event is missing: the sequence numbers jump here"),
     "link_broken": _("link broken: this event does not point to the one before it"),
@@ -301,7 +303,7 @@ OBJECT_KINDS: dict[str, ObjectKind] = {
     "warnings.mqttgrant": ObjectKind(_("MQTT grant"), lambda o: f"{o.device.mn} → {o.publisher.username}",
                                      None, ("device", "publisher")),
     "warnings.mqttpublisher": ObjectKind(_("MQTT publisher"), lambda o: f"{o.username} {o.label}".strip()),
-    "warnings.pointlimit": ObjectKind(_("Point limit"), lambda o: f"{o.device.mn} {o.pollutant} {o.value_text} {o.unit}",
+    "warnings.pointlimit": ObjectKind(_("Point limit"), lambda o: f"{o.device.mn} {o.pollutant} {o.value_text} {unit_normal(o.unit)}",
                                       ("warnings:device_limits", "mn", "mn"), ("device",)),
     "warnings.rulepolicy": ObjectKind(_("Rule policy"), lambda o: f"v{o.version}"),
     "warnings.rulerun": ObjectKind(_("Rule run"), lambda o: f"#{o.pk} {o.window_from:%Y-%m-%d}–{o.window_to:%Y-%m-%d}"),

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ecoenforce.core.access import require_role
 from ecoenforce.core.api_lists import page_bounds
 from ecoenforce.core.errors import NotFound, ValidationFailed
+from ecoenforce.core.units import unit_normal
 from ecoenforce.monitoring import selectors, services
 from ecoenforce.monitoring.views import VIEW_ROLES
 
@@ -111,7 +112,7 @@ def list_points(request):
     require_role(request.user, VIEW_ROLES)
     return [PointOut(id=p.pk, mn=p.device.mn, entity_id=p.outlet.entity_id, outlet_code=p.outlet.code,
                      outlet_name=p.outlet.name, outlet_kind=p.outlet.kind,
-                     pollutants=[PollutantOut(code=x.code, name=x.name, unit=x.unit) for x in p.pollutants.all()])
+                     pollutants=[PollutantOut(code=x.code, name=x.name, unit=unit_normal(x.unit)) for x in p.pollutants.all()])
             for p in selectors.point_list_for_user(user=request.user)]  # fmt: skip
 
 

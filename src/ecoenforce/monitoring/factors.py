@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ecoenforce.core.units import unit_normal
+
 # code -> (name, concentration unit); units are as the standard prints them.
 FACTORS: dict[str, tuple[str, str]] = {
     "a00000": (_("Flue-gas flow"), "m³/s"),
@@ -69,7 +71,7 @@ def factor_name(code: str) -> str:
 def factor_unit(code: str) -> str:
     """The factor's unit as the standard prints it ('' when unknown or unitless)."""
     entry = FACTORS.get(code) or METERS.get(code)
-    return entry[1] if entry else ""
+    return unit_normal(entry[1]) if entry else ""
 
 
 def factor_label(code: str) -> dict:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
+from ecoenforce.core.units import unit_normal
 from ecoenforce.monitoring.factors import FLAG_COLOURS, factor_name, factor_unit, flag_meaning
 from ecoenforce.monitoring.models import MonitoringDevice, MonitoringPoint
 
@@ -242,7 +243,7 @@ def _units(device: MonitoringDevice) -> dict[str, str]:
     point = getattr(device, "point", None)
     if point is None:
         return {}
-    return {p.code: p.unit or factor_unit(p.code) for p in point.pollutants.all()}
+    return {p.code: unit_normal(p.unit or factor_unit(p.code)) for p in point.pollutants.all()}
 
 
 OPENING_KINDS = ("hour", "realtime", "minute", "day")  # the order a device page looks for data to open on
@@ -275,7 +276,7 @@ def readings_series(point: MonitoringPoint, pollutant: str, kind: str, start: dt
     "flags": {flag: meaning}} — reusable by any page that charts a point (the warnings desk too).
     """
     rows = _read(mn=point.device.mn, kind=kind, pollutant=pollutant, start=start, end=end)
-    unit = next((p.unit for p in point.pollutants.all() if p.code == pollutant), "") or factor_unit(pollutant)
+    unit = unit_normal(next((p.unit for p in point.pollutants.all() if p.code == pollutant), "") or factor_unit(pollutant))
     points, flags = [], {}
     for r in rows:
         value = _value(r)

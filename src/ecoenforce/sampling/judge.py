@@ -11,22 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-# Units as labs and standards write them, to one spelling.
-_SPELLING = {"dimensionless": "", "无量纲": "", "-": "", "m3": "m³", "ug": "µg", "μg": "µg", "Nm3": "m³", "Nm³": "m³", "mg/l": "mg/L", "ug/l": "µg/L"}
+from ecoenforce.core.units import unit_normal  # one spelling of each unit (mg/m3 → mg/m³)
+
 # unit → (base unit, factor to the base)
 _SCALE = {"mg/L": ("g/L", 1e-3), "µg/L": ("g/L", 1e-6), "g/L": ("g/L", 1.0), "ng/L": ("g/L", 1e-9),
           "mg/m³": ("g/m³", 1e-3), "µg/m³": ("g/m³", 1e-6), "ng/m³": ("g/m³", 1e-9),
           "mg/kg": ("g/kg", 1e-3), "µg/kg": ("g/kg", 1e-6), "g/kg": ("g/kg", 1.0)}
-
-
-def unit_normal(unit: str) -> str:
-    """One spelling of a unit (mg/m3 → mg/m³, ug/L → µg/L)."""
-    text = (unit or "").strip()
-    if text in _SPELLING:
-        return _SPELLING[text]
-    for old, new in (("m3", "m³"), ("ug", "µg"), ("μg", "µg")):
-        text = text.replace(old, new)
-    return text.replace("/l", "/L")
 
 
 def convert(value: float, unit_from: str, unit_to: str) -> float | None:

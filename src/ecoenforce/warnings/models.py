@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecoenforce.core.units import unit_normal
+
 
 class Averaging(models.TextChoices):
     """The averaging period a limit is judged over."""
@@ -69,7 +71,7 @@ class EmissionLimit(models.Model):
         ordering = ["standard__code", "category", "pollutant"]
 
     def __str__(self) -> str:
-        return f"{self.standard.code} {self.category} {self.pollutant_name} {self.limit_value:g} {self.unit}"
+        return f"{self.standard.code} {self.category} {self.pollutant_name} {self.limit_value:g} {unit_normal(self.unit)}"
 
 
 def validate_publisher_username(value: str) -> None:

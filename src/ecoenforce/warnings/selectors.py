@@ -13,6 +13,7 @@ from ecoenforce.core.access import get_in_scope, scope_by_region
 from ecoenforce.core.errors import NotFound
 from ecoenforce.core.filters import ListFilters, filter_field, search_field
 from ecoenforce.core.models import User
+from ecoenforce.core.units import unit_normal
 from ecoenforce.monitoring.factors import factor_text
 from ecoenforce.monitoring.models import MonitoringDevice
 from ecoenforce.warnings.labels import rule_label
@@ -285,5 +286,5 @@ def limit_choices(codes: list[str]) -> list[tuple[str, str]]:
     rows = (EmissionLimit.objects.filter(pollutant__in=codes, standard__active=True).select_related("standard")
             .order_by("pollutant", "standard__code", "category", "averaging"))  # fmt: skip
     return [(str(lim.pk), f"{factor_text(lim.pollutant)} · {lim.standard.code} · {lim.category} · "
-                          f"{lim.limit_text or f'{lim.limit_value:g}'} {lim.unit} ({lim.get_averaging_display()})")
+                          f"{lim.limit_text or f'{lim.limit_value:g}'} {unit_normal(lim.unit)} ({lim.get_averaging_display()})")
             for lim in rows]  # fmt: skip

@@ -18,6 +18,7 @@ from ecoenforce.core.errors import ApplicationError, ValidationFailed
 from ecoenforce.core.filters import Column, export_list
 from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Region, Role
+from ecoenforce.core.units import unit_normal
 from ecoenforce.monitoring.factors import factor_label, factor_text
 from ecoenforce.warnings import runs, selectors, services
 from ecoenforce.warnings.forms import DismissForm, LeadForm, NoticeForm, PointLimitForm, RunForm
@@ -219,7 +220,7 @@ def device_limits(request: HttpRequest, mn: str) -> HttpResponse:
                 messages.success(request, _("The limit of %(factor)s is now %(value)s %(unit)s from %(since)s; the "
                                             "earlier one is kept with its period.")
                                  % {"factor": factor_text(version.pollutant), "value": version.value_text,
-                                    "unit": version.unit,
+                                    "unit": unit_normal(version.unit),
                                     "since": timezone.localtime(version.valid_from).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
                 return redirect("warnings:device_limits", mn=device.mn)
     current, past = selectors.device_limit_versions(device)
