@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -297,6 +298,34 @@ def test_the_device_limits_page_shows_and_changes_limits(
     assert PointLimit.objects.filter(device=device).count() == 2
     client.force_login(operator_xb)
     assert client.get(url).status_code == 404
+
+
+def _chart_specs(html: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(r'<script id="chart-\d+-spec" type="application/json">(.*?)</script>', html)]
+
+
+@pytest.mark.parametrize("language, label", [("zh-hans", "限值 50 mg/m³（小时均值）"),
+                                             ("en", "Limit 50 mg/m³ (Hourly mean)")])  # fmt: skip
+def test_the_device_page_draws_the_limit_in_force_on_its_factors_chart(client, entity_wj, operator, language, label):
+    device = _device_with_limit(entity_wj, operator)  # SO2 judged against 50 mg/m³ hourly; O2 has no limit
+    client.force_login(operator)
+    client.cookies["django_language"] = language
+    html = client.get(f"/monitoring/devices/{device.mn}/?kind=hour&range=24h").content.decode()
+    specs = {spec["series"][0]["name"].split(" (")[0]: spec for spec in _chart_specs(html)}
+    assert len(specs) == 2
+    so2 = next(spec for name, spec in specs.items() if "mg/m³" in spec["yAxis"]["name"])
+    mark = so2["series"][0]["markLine"]
+    assert [d["yAxis"] for d in mark["data"]] == [50.0] and mark["label"]["formatter"] == label
+    assert so2["yAxis"]["max"] == 55.0  # no reading reaches the limit: the axis still shows it
+    assert label in html  # beside the chart's title too
+    others = [spec for spec in specs.values() if spec is not so2]
+    assert all("markLine" not in spec["series"][0] for spec in others)  # O2 has no limit: no line
+    # a changed limit: the chart draws the version in force
+    services.point_limit_change(actor=operator, mn=device.mn, pollutant="a21026", limit_id=_ultra_low_so2().pk,
+                                valid_from=None, note="超低排放改造完成")  # fmt: skip
+    html = client.get(f"/monitoring/devices/{device.mn}/?kind=hour&range=24h").content.decode()
+    marks = [spec["series"][0]["markLine"]["data"] for spec in _chart_specs(html) if "markLine" in spec["series"][0]]
+    assert marks == [[{"yAxis": 35.0, "name": label.replace("50", "35")}]]
 
 
 def test_an_inspector_sees_the_limits_but_no_form(client, entity_wj, operator, inspector_wj):

@@ -4,6 +4,7 @@
   is handed to the registered assigner (the warnings desk owns the emission-limit table), which gives back, per
   import row, the problems that refuse the import and the notices (factors it could not match) that do not.
 - **Device panels**: the device page renders what each provider returns for the device (its limits, …).
+- A **chart-limits provider**: the limits in force at a device, which the device page's charts draw as a line.
 """
 
 from __future__ import annotations
@@ -41,7 +42,21 @@ class DevicePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ChartLimit:
+    """A factor's limit in force at a device, for its chart: the value (a range's upper end), a range's lower end,
+    the unit as written, the averaging period's code (hour, day, instant) and its name in words."""
+
+    pollutant: str
+    value: float
+    low: float | None
+    unit: str
+    averaging: str
+    averaging_label: str
+
+
 _ASSIGNER: list[Callable[..., LimitsOutcome]] = []
+_CHART_LIMITS: list[Callable[..., list[ChartLimit]]] = []
 _PANELS: dict[str, Callable[..., DevicePanel | None]] = {}
 
 
@@ -66,3 +81,13 @@ def device_panels(*, device, user) -> list[DevicePanel]:
     """Every provider's panel for this device and person, in order."""
     panels = [p for provider in _PANELS.values() if (p := provider(device=device, user=user)) is not None]
     return sorted(panels, key=lambda p: p.order)
+
+
+def chart_limits_register(provider: Callable[..., list[ChartLimit]]) -> None:
+    """Set the one provider: (device=) → the device's limits in force (for a device the caller may see)."""
+    _CHART_LIMITS[:] = [provider]
+
+
+def chart_limits(*, device) -> list[ChartLimit]:
+    """The limits in force at the device, [] when no app registered a provider."""
+    return _CHART_LIMITS[0](device=device) if _CHART_LIMITS else []

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ecoenforce.core.access import get_in_scope, scope_by_region
@@ -290,17 +291,56 @@ def readings_series(point: MonitoringPoint, pollutant: str, kind: str, start: dt
             "flags": flags, "colours": FLAG_COLOURS}  # fmt: skip
 
 
-def echarts_option(series: dict) -> dict:
-    """An ECharts option for one factor's series: time axis, unit on the y axis, points coloured by flag."""
+# Which limit a chart of each kind of data draws when a factor has several (hourly and daily means): the one judged
+# on that kind of data first.
+_AVERAGING_FOR_KIND = {"day": ("day", "hour", "instant"), "hour": ("hour", "instant", "day"),
+                       "minute": ("instant", "hour", "day"), "realtime": ("instant", "hour", "day")}  # fmt: skip
+
+
+def chart_limit_pick(limits: list, pollutant: str, kind: str):
+    """The limit in force (`hooks.ChartLimit`) a `kind` chart of `pollutant` draws, or None when it has none."""
+    mine = {lim.averaging: lim for lim in limits if lim.pollutant == pollutant}
+    return next((mine[a] for a in _AVERAGING_FOR_KIND.get(kind, ("hour", "instant", "day")) if a in mine), None)
+
+
+def _round_out(x: float) -> float:
+    return float(f"{x:.3g}")
+
+
+def limit_text(limit) -> str:
+    """The limit in words for a chart: 'Limit 50 mg/m³ (Hourly mean)'; a range (pH) as 6–9."""
+    value = f"{limit.low:g}–{limit.value:g}" if limit.low is not None else f"{limit.value:g}"
+    return gettext("Limit %(value)s %(unit)s (%(averaging)s)") % {
+        "value": value, "unit": limit.unit, "averaging": limit.averaging_label}  # fmt: skip
+
+
+def echarts_option(series: dict, limit=None) -> dict:
+    """An ECharts option for one factor's series: time axis, unit on the y axis, points coloured by flag; with the
+    limit in force (`hooks.ChartLimit`) drawn as a dashed red line (both ends of a range), labelled in words, and
+    the y axis stretched to show it when every reading is below it."""
     data = [{"value": [ms, v], "flag": f, "itemStyle": {"color": FLAG_COLOURS.get(f, "#d63939")},
              "symbolSize": 4 if f == "N" else 9, "symbol": "circle" if f == "N" else "diamond"}
             for ms, v, f in series["points"]]  # fmt: skip
+    line = {"name": f"{series['name']} ({series['unit']})" if series["unit"] else series["name"], "type": "line",
+            "showSymbol": True, "data": data, "lineStyle": {"width": 1.5, "color": "#206bc4"}}  # fmt: skip
+    y_axis = {"type": "value", "name": series["unit"], "scale": True}
+    if limit is not None:
+        text = limit_text(limit)
+        ends = [limit.value] if limit.low is None else [limit.low, limit.value]
+        line["markLine"] = {
+            "silent": True, "symbol": "none", "lineStyle": {"color": "#d63939", "type": "dashed", "width": 1.5},
+            "label": {"position": "insideEndTop", "formatter": text, "color": "#d63939"},
+            "data": [{"yAxis": v, "name": text} for v in ends],
+        }  # fmt: skip
+        values = [v for _ms, v, _f in series["points"]]
+        if not values or max(values) < limit.value:
+            y_axis["max"] = _round_out(limit.value * 1.1)
+        if limit.low is not None and (not values or min(values) > limit.low):
+            y_axis["min"] = _round_out(limit.low * 0.9)
     return {
         "tooltip": {"trigger": "axis"}, "grid": {"left": 60, "right": 20, "top": 30, "bottom": 40},
         "xAxis": {"type": "time", "min": series["start"], "max": series["end"]},
-        "yAxis": {"type": "value", "name": series["unit"], "scale": True},
-        "series": [{"name": f"{series['name']} ({series['unit']})" if series["unit"] else series["name"], "type": "line", "showSymbol": True,
-                    "data": data, "lineStyle": {"width": 1.5, "color": "#206bc4"}}],
+        "yAxis": y_axis, "series": [line],
     }  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from ecoenforce.core.forms import form_add_errors
 from ecoenforce.core.models import Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.monitoring import imports, selectors, services
-from ecoenforce.monitoring.hooks import device_panels
+from ecoenforce.monitoring.hooks import chart_limits, device_panels
 from ecoenforce.monitoring.models import Outlet
 
 VIEW_ROLES = (Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER)
@@ -71,9 +71,13 @@ def device_detail(request: HttpRequest, mn: str) -> HttpResponse:
     point = getattr(device, "point", None)
     charts = []
     if point is not None:
+        limits = chart_limits(device=device)  # the limits in force, drawn on their factors' charts
         for i, p in enumerate(point.pollutants.all()):
             series = selectors.readings_series(point, p.code, kind, start, end)
-            charts.append({"id": f"chart-{i}", "spec_id": f"chart-{i}-spec", "series": series, "option": selectors.echarts_option(series)})
+            limit = selectors.chart_limit_pick(limits, p.code, kind)
+            charts.append({"id": f"chart-{i}", "spec_id": f"chart-{i}-spec", "series": series,
+                           "limit_text": selectors.limit_text(limit) if limit else "",
+                           "option": selectors.echarts_option(series, limit)})  # fmt: skip
     selectors.annotate_status([device])
     return render(request, "monitoring/device_detail.html", {
         "device": device, "point": point, "latest": selectors.latest_readings(device, kind=kind), "charts": charts,

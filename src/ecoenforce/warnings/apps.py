@@ -20,12 +20,17 @@ class WarningsConfig(AppConfig):
 
         register()
         # The monitoring registry knows nothing of us: its import hands us the outlets' standards to assign limits
-        # from our table, and its device page shows our panel of the device's limits.
-        from ecoenforce.monitoring.hooks import device_panel_register, limits_assigner_register
-        from ecoenforce.warnings.panels import device_limits_panel
+        # from our table, and its device page shows our panel of the device's limits and draws them on its charts.
+        from ecoenforce.monitoring.hooks import (
+            chart_limits_register,
+            device_panel_register,
+            limits_assigner_register,
+        )
+        from ecoenforce.warnings.panels import device_chart_limits, device_limits_panel
         from ecoenforce.warnings.services import limits_assign_from_standards
 
         limits_assigner_register(limits_assign_from_standards)
         device_panel_register("warnings.limits", device_limits_panel)
+        chart_limits_register(device_chart_limits)
         # An open warning or a notice awaiting the firm's answer keeps the entity off the positive list.
         open_matters_register("warnings", entity_open_matters)
