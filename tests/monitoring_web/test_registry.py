@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -257,5 +258,27 @@ def test_deactivate_updates_snapshot_and_list_export(mon_dirs, entity_wj, operat
     assert AuditEvent.objects.filter(action="monitoring_device.deactivate").count() == 1
     client.force_login(operator)
     body = client.get("/monitoring/", {"export": "csv", "status": "inactive"}).content.decode("utf-8-sig")
-    assert body.splitlines() == ["MN,Entity,County,Outlet,Kind,Protocol,Last frame,Status",
-                                 f"SIM00000000,{entity_wj.name},武进区,总排口,Wastewater,2017,,Inactive"]  # fmt: skip
+    assert body.splitlines() == ["MN,Entity,County,Device kind,Outlet,Outlet kind,Protocol,Last frame,Status",
+                                 f"SIM00000000,{entity_wj.name},武进区,Automatic monitoring,总排口,Wastewater,2017,,Inactive"]  # fmt: skip
+
+
+@pytest.mark.parametrize("language, words", [("zh-hans", ("自动监测", "用电监控", "视频监控", "设备类型")),
+                                             ("en", ("Automatic monitoring", "Electricity monitoring",
+                                                     "Video monitoring", "Device kind"))])  # fmt: skip
+def test_the_device_list_shows_each_devices_kind_and_filters_on_it(mon_dirs, entity_wj, operator, client, language,
+                                                                     words, django_capture_on_commit_callbacks):  # fmt: skip
+    from ecoenforce.warnings.services import device_bind
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.device_save(actor=operator, data=device_input(entity_wj))
+    device_bind(actor=operator, mn="EZ-0001", entity=entity_wj, kind=MonitoringDevice.Kind.ELECTRICITY)
+    device_bind(actor=operator, mn="CAM-0001", entity=entity_wj, kind=MonitoringDevice.Kind.VIDEO)
+    client.force_login(operator)
+    client.cookies["django_language"] = language
+    page = client.get("/monitoring/").content.decode()
+    kinds = re.findall(r'<td data-testid="device-kind">([^<]*)</td>', page)
+    assert kinds == [words[2], words[1], words[0]]  # ordered by MN: CAM-0001, EZ-0001, SIM00000000
+    assert words[3] in page and 'name="device_kind"' in page  # the column's heading and its filter
+    assert "cems" not in kinds and "electricity" not in kinds  # names, never codes
+    filtered = client.get("/monitoring/", {"device_kind": "electricity"}).content.decode()
+    assert re.findall(r'data-testid="device-link"><code>([^<]*)</code>', filtered) == ["EZ-0001"]

@@ -137,7 +137,8 @@ class DeviceFilters(ListFilters):
 
     q: str = search_field()
     region: str = filter_field(_("County"), lambda d: d.entity.region.name)
-    kind: str = filter_field(_("Kind"), lambda d: d.point.outlet.get_kind_display() if hasattr(d, "point") else "")
+    device_kind: str = filter_field(_("Device kind"), lambda d: d.get_kind_display())  # automatic / electricity / video
+    kind: str = filter_field(_("Outlet kind"), lambda d: d.point.outlet.get_kind_display() if hasattr(d, "point") else "")
     status: str = filter_field(_("Status"), device_status_label)  # online / offline / inactive
 
 
@@ -152,6 +153,8 @@ def device_list_for_user(*, user: User, filters: DeviceFilters | None = None) ->
         qs = qs.filter(Q(mn__icontains=f.q) | Q(entity__name__icontains=f.q) | Q(point__outlet__name__icontains=f.q))
     if f.region:
         qs = qs.filter(entity__region__code__startswith=f.region)
+    if f.device_kind:
+        qs = qs.filter(kind=f.device_kind)
     if f.kind:
         qs = qs.filter(point__outlet__kind=f.kind)
     if f.status == "inactive":

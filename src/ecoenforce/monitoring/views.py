@@ -21,7 +21,7 @@ from ecoenforce.core.models import Role
 from ecoenforce.core.tables.uploads import upload_read
 from ecoenforce.monitoring import imports, selectors, services
 from ecoenforce.monitoring.hooks import chart_limits, device_panels
-from ecoenforce.monitoring.models import Outlet
+from ecoenforce.monitoring.models import MonitoringDevice, Outlet
 
 VIEW_ROLES = (Role.MONITORING_OPERATOR, Role.INSPECTOR, Role.UNIT_LEADER)
 OPS_ROLES = services.REGISTRY_ROLES
@@ -39,7 +39,8 @@ def device_list(request: HttpRequest) -> HttpResponse:
         devices = selectors.annotate_status(qs, times)
         by_key = {c.key: c for c in selectors.DeviceFilters.filter_columns()}
         columns = [Column("mn", _("MN"), lambda d: d.mn), Column("entity", _("Entity"), lambda d: d.entity.name),
-                   by_key["region"], Column("outlet", _("Outlet"), lambda d: d.point.outlet.name if hasattr(d, "point") else ""),
+                   by_key["region"], by_key["device_kind"],
+                   Column("outlet", _("Outlet"), lambda d: d.point.outlet.name if hasattr(d, "point") else ""),
                    by_key["kind"], Column("protocol", _("Protocol"), lambda d: d.protocol),
                    Column("last_frame", _("Last frame"), lambda d: timezone.localtime(d.last_frame).strftime(
                        "%Y-%m-%d %H:%M:%S") if d.last_frame else ""), by_key["status"]]  # fmt: skip
@@ -48,7 +49,8 @@ def device_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     selectors.annotate_status(page, times)
     return render(request, "monitoring/device_list.html", {
-        "page": page, "filters": filters, "kinds": Outlet.Kind.choices, "online_minutes": selectors.ONLINE_MINUTES,
+        "page": page, "filters": filters, "kinds": Outlet.Kind.choices, "device_kinds": MonitoringDevice.Kind.choices,
+        "online_minutes": selectors.ONLINE_MINUTES,
         "can_manage": request.user.is_superuser or request.user.role in (Role.MONITORING_OPERATOR, Role.ADMINISTRATOR),
     })  # fmt: skip
 
