@@ -20,6 +20,9 @@ The last section is the learned score against the naive count: the back-test of 
 simulated histories of `registry.risk_simulation` (top-10 % lift and later violators per 100 inspections).
 
 Run: .venv/bin/python bench/targeting.py [--entities 20000] [--years 10] [--reps 5] [--learned-entities 3000]
+     .venv/bin/python bench/targeting.py --learned-only [--learned-entities 10000] [--sim-seeds 11,12]
+         [--horizon 6m] [--candidates]   # only the learned-vs-naive back-test, on other seeds, sizes, horizons;
+                                         # --candidates adds monotone gradient boosting beside the logistic model
 """
 
 from __future__ import annotations
@@ -275,7 +278,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260105)
     parser.add_argument("--learned-entities", type=int, default=3000,
                         help="entities of the learned-vs-naive back-test (0 skips it)")
+    parser.add_argument("--learned-only", action="store_true", help="only the learned-vs-naive back-test")
+    parser.add_argument("--sim-seeds", default="", help="comma-separated simulator seeds replacing each variant's own")
+    parser.add_argument("--horizon", default="12m", help="back-test horizon (12m, 6m, 24m …)")
+    parser.add_argument("--candidates", action="store_true",
+                        help="also fit scikit-learn's gradient boosting with monotone constraints on the same split")
     args = parser.parse_args()
+    seeds = [int(s) for s in args.sim_seeds.split(",") if s.strip()] or [None]
+    if args.learned_only:
+        for seed in seeds:
+            learned_against_naive(args.learned_entities, seed=seed, horizon=args.horizon, candidates=args.candidates)
+        return
 
     rows = []
     for rep in range(args.reps):
@@ -321,32 +334,103 @@ def main() -> None:
         f"lift: mean {statistics.mean(lifts):.2f}x, min {min(lifts):.2f}x, max {max(lifts):.2f}x (goal ≥ 2x)"
     )
     if args.learned_entities:
-        learned_against_naive(args.learned_entities)
+        for seed in seeds:
+            learned_against_naive(args.learned_entities, seed=seed, horizon=args.horizon, candidates=args.candidates)
 
 
-def learned_against_naive(entities: int) -> None:
+def boosting_lift(history, facts, *, cutoff, horizon, labels) -> tuple[float, float]:
+    """The candidate the learned score did not adopt, on the back-test's own split: scikit-learn's
+    HistGradientBoostingClassifier with monotone constraints (+1 on every risk-raising count, so more violations never
+    lower the risk), fitted on the same training snapshots and features as `risk_learned.fit`. Returns (top-10% lift
+    on the later outcomes, average precision on the newest training snapshot when fitted on the older ones — the
+    validation a choice between models inside the training period would read)."""
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import average_precision_score
+    from threadpoolctl import threadpool_limits
+
+    from ecoenforce.registry import backtest, risk_learned
+
+    first = min(d for events in history.values() for d, _k in events)
+    known = {e: [(d, k) for d, k in history[e] if d <= cutoff] for e in history}
+    ids = sorted(known)
+    blocks = []
+    for as_of, until in backtest.training_periods(first, cutoff, horizon):
+        blocks.append((np.array([risk_learned.features(facts[e], known[e], as_of) for e in ids]),
+                       np.array([int(risk_learned.violated(known[e], as_of, until)) for e in ids])))
+    constraints = [1 if risk_learned.monotone(n) else 0 for n in risk_learned.NAMES]
+
+    def model():
+        return HistGradientBoostingClassifier(learning_rate=0.05, max_iter=150, max_leaf_nodes=4, min_samples_leaf=100,
+                                              l2_regularization=1.0, monotonic_cst=constraints, early_stopping=False,
+                                              random_state=0)
+
+    with threadpool_limits(1):  # OpenMP threads spin on a shared, loaded machine
+        fitted = model().fit(np.vstack([x for x, _y in blocks]), np.concatenate([y for _x, y in blocks]))
+        now = np.array([risk_learned.features(facts[e], known[e], cutoff) for e in ids])
+        scores = list(fitted.predict_proba(now)[:, 1])
+        validation = float("nan")
+        if len(blocks) > 1:
+            older = model().fit(np.vstack([x for x, _y in blocks[1:]]), np.concatenate([y for _x, y in blocks[1:]]))
+            validation = average_precision_score(blocks[0][1], older.predict_proba(blocks[0][0])[:, 1])
+    k = max(1, math.ceil(0.10 * len(ids)))
+    return backtest.expected_hits(scores, labels, k) / k / (sum(labels) / len(labels)), validation
+
+
+def logistic_validation(history, facts, *, cutoff, horizon) -> float:
+    """The adopted model's average precision on the newest training snapshot when fitted on the older ones."""
+    from sklearn.metrics import average_precision_score
+
+    from ecoenforce.registry import backtest, risk_learned
+
+    first = min(d for events in history.values() for d, _k in events)
+    periods = backtest.training_periods(first, cutoff, horizon)
+    if len(periods) < 2:
+        return float("nan")
+    as_of, until = periods[0]
+    model = risk_learned.fit(history, facts, cutoff=as_of, periods=periods[1:], min_positives=1)
+    known = {e: [(d, k) for d, k in history[e] if d <= until] for e in history}
+    scores = risk_learned.score_all(model, known, facts, as_of)
+    labels = [int(risk_learned.violated(known[e], as_of, until)) for e in sorted(known)]
+    return average_precision_score(labels, [scores[e] for e in sorted(known)])
+
+
+def learned_against_naive(entities: int, *, seed: int | None = None, horizon: str = "12m",
+                          candidates: bool = False) -> None:
     """The learned score against the naive count: registry.backtest on the simulator's histories, one per variant."""
     import dataclasses
     import datetime as dt
 
-    from ecoenforce.registry import backtest
+    from ecoenforce.registry import backtest, risk_learned
     from ecoenforce.registry import risk_simulation as sim
 
     cutoff = dt.date(2024, 12, 31)
-    print(f"\nLearned score against the naive count (back-test, cut-off {cutoff}, horizon 12 months, "
-          f"{entities:,} simulated entities, budget 10 %):")
-    print("variant | naive top-10% lift | learned | learned ÷ naive | per 100 inspections: naive, learned")
+    span = backtest.parse_horizon(horizon)
+    if backtest.add_horizon(cutoff, span) > dt.date(2025, 12, 31):  # the simulator's eight years end with 2025
+        cutoff = backtest.add_horizon(dt.date(2025, 12, 31), span, -1)
+    print(f"\nLearned score against the naive count (back-test, cut-off {cutoff}, horizon {horizon}, "
+          f"{entities:,} simulated entities, budget 10 %, simulator seed {seed if seed else 'of each variant'}):")
+    header = "variant | naive top-10% lift | learned | learned ÷ naive | per 100 inspections: naive, learned"
+    print(header + (" | boosting (monotone) ÷ naive | validation AP: logistic, boosting" if candidates else ""))
     for index, variant in enumerate(sim.VARIANTS):
-        history, facts = sim.simulate(dataclasses.replace(variant, entities=entities))
+        params = dataclasses.replace(variant, entities=entities, **({"seed": seed} if seed else {}))
+        history, facts = sim.simulate(params)
         days = [d for events in history.values() for d, _k in events]
-        result = backtest.run(history, facts, first=min(days), last=max(days), cutoff=cutoff, horizon=(12, "m"))
+        result = backtest.run(history, facts, first=min(days), last=max(days), cutoff=cutoff, horizon=span)
         arms = {a.arm: a for a in result.arms}
         naive, learned = arms["naive"], arms.get("learned")
         if learned is None:
-            print(f"{index} | {naive.lift[0.10]:.2f} | (too few outcomes to fit) | — | {naive.per_100:.1f}, —")
+            print(f"{index} | {naive.lift[0.10]:.2f} | (too few outcomes to fit: {result.learned_missing}) | — | "
+                  f"{naive.per_100:.1f}, —")
             continue
-        print(f"{index} | {naive.lift[0.10]:.2f} | {learned.lift[0.10]:.2f} | {learned.lift[0.10] / naive.lift[0.10]:.2f} "
-              f"| {naive.per_100:.1f}, {learned.per_100:.1f}")
+        line = (f"{index} | {naive.lift[0.10]:.2f} | {learned.lift[0.10]:.2f} | "
+                f"{learned.lift[0.10] / naive.lift[0.10]:.2f} | {naive.per_100:.1f}, {learned.per_100:.1f}")
+        if candidates:
+            labels = [risk_learned.violated(history[e], cutoff, result.end) for e in sorted(history)]
+            lift, ap_boost = boosting_lift(history, facts, cutoff=cutoff, horizon=span, labels=labels)
+            ap_logistic = logistic_validation(history, facts, cutoff=cutoff, horizon=span)
+            line += f" | {lift / naive.lift[0.10]:.2f} | {ap_logistic:.3f}, {ap_boost:.3f}"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -128,3 +128,33 @@ def test_the_entity_page_explains_the_credit_effect_on_the_draw(client, leader_w
     good = graded_pool[7]
     page = client.get(f"/registry/entities/{good.pk}/").content.decode()
     assert 'data-testid="draw-weight"' in page and "× 0.5" in page
+
+
+def test_under_the_learned_score_the_round_weighs_by_its_probability_and_verifies_offline(leader_wj, graded_pool,
+                                                                                        tmp_path):
+    """The issue's last step: with the learned score in force, a risk-proportional round takes its probabilities
+    from the learned probability × credit, freezes them in the pools, and `draw verify` reproduces the draw."""
+    from ecoenforce.registry.risk_learned import LearnedModel
+    from ecoenforce.registry.risk_services import learned_in_force, risk_policy_add
+
+    model = LearnedModel(names=("inspection_violation:365d", "inspection_violation:730d"), means=(0.1, 0.1),
+                         scales=(0.5, 0.5), weights=(0.9, 0.4), intercept=-2.5, trained_as_of="2025-12-31",
+                         labelled_until="2026-12-31", entities=700, positives=120)
+    risk_policy_add(actor=leader_wj, values={"score": "learned", "learned": model.as_dict()}, source="test")
+    assert learned_in_force() == model
+    round_ = round_draw(actor=leader_wj, round_id=_commit(leader_wj).pk, public_entropy="witness 23")
+    risky, clean = graded_pool[6].uscc, graded_pool[10].uscc
+    assert {row["source"] for row in round_.weighting.values()} == {"learned"}
+    p = {e["id"]: Decimal(e["p"]) for e in round_.pools["entities"]}
+    assert p[risky] > p[clean] and sum(p.values()) == 4 and min(p.values()) >= Decimal("0.05")
+    for t in round_.tasks.all():
+        task_record_result(actor=t.inspectors.first(), task_id=t.pk, inspected_on=TODAY, violation_found=False,
+                           findings="现场检查未发现问题")
+    round_publish(actor=leader_wj, round_id=round_.pk)
+    from django.test import Client
+
+    path = tmp_path / "round.json"
+    path.write_bytes(Client().get(f"/public/rounds/{round_.pk}/round.json").content)
+    tool = Path(sys.executable).parent / "ecoenforce"
+    run = subprocess.run([str(tool), "draw", "verify", str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "VERDICT: OK" in run.stdout, run.stdout + run.stderr

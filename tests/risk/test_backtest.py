@@ -107,3 +107,15 @@ def test_the_cli_prints_every_arm_and_refuses_dates_that_do_not_fit(tmp_path, ca
         call_command("risk", "backtest", "--history", str(path), "--cutoff", "2017-06-30")
     with pytest.raises(CommandError, match="The horizon 'soon' cannot be read"):
         call_command("risk", "backtest", "--history", str(path), "--cutoff", "2024-12-31", "--horizon", "soon")
+
+
+def test_equal_learned_scores_are_ordered_by_the_documented_rule():
+    """Ties in the learned ranking: the most recent violation found first, then the entity id — never the order the
+    entities happened to arrive in."""
+    day = dt.date(2025, 6, 30)
+    history = {"B": [(dt.date(2024, 1, 5), "penalty")], "A": [(dt.date(2023, 3, 1), "inspection_violation")],
+               "C": [(dt.date(2025, 1, 2), "inspection_violation"), (dt.date(2025, 7, 1), "penalty")], "D": [],
+               "E": [(dt.date(2024, 1, 5), "inspection_violation")]}
+    scores = {"D": 0.2, "E": 0.2, "A": 0.2, "C": 0.2, "B": 0.2, "F": 0.9}
+    assert risk_learned.rank(scores, history, day) == ["F", "C", "B", "E", "A", "D"]  # C's July penalty is after day
+    assert risk_learned.rank(dict(reversed(list(scores.items()))), history, day) == ["F", "C", "B", "E", "A", "D"]
