@@ -104,3 +104,27 @@ def test_the_firm_sees_its_own_grade_with_the_explanation_and_not_anothers(clien
     assert entity_wj.name in html and entity_xb.name not in html
     assert 'data-testid="firm-grade"' in html and 'data-testid="credit-explanation"' in html
     assert client.get(reverse("credit:list")).status_code in (403, 404)
+
+
+def test_a_rating_changes_the_draw_weight_and_the_firm_reads_why(client, entity_wj, leader_wj, enterprise_user):
+    """The incentive applied: the newest rating's grade is the multiplier of the facility's weight in risk-proportional
+    draws, and the firm's credit page says so with the same figures the bureau's pages use."""
+    from ecoenforce.registry.models import RegulatedEntity
+    from ecoenforce.registry.risk_services import CREDIT_DRAW_MULTIPLIERS, draw_weights
+
+    EnterpriseAccount.objects.create(user=enterprise_user, entity=entity_wj)
+    entity_wj.credit_grade = "red"
+    entity_wj.save(update_fields=["credit_grade"])
+    one = RegulatedEntity.objects.filter(pk=entity_wj.pk)
+    before = draw_weights(entities=one, as_of=today())[entity_wj.pk]
+    assert before.multiplier == CREDIT_DRAW_MULTIPLIERS["red"]
+    client.force_login(enterprise_user)
+    html = client.get(reverse("compliance:credit")).content.decode()
+    assert 'data-testid="firm-draw-effect"' in html and "被抽中的次数更多" in html
+
+    rating = credit_rate(actor=leader_wj, entity=entity_wj, period_start=YEAR_START, period_end=today())
+    assert rating.grade != "red"
+    after = draw_weights(entities=one, as_of=today())[entity_wj.pk]
+    assert after.multiplier == CREDIT_DRAW_MULTIPLIERS[rating.grade] and after.weight < before.weight
+    html = client.get(reverse("compliance:credit")).content.decode()
+    assert f"× {after.multiplier}" in html and "被抽中的次数更多" not in html

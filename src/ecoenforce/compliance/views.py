@@ -76,10 +76,48 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 def credit_mine(request: HttpRequest) -> HttpResponse:
     """My facilities' environmental credit: each newest grade with the explanation of every indicator."""
+    pairs = credit_for_firm(user=request.user)
+    weights = _draw_weights([e for e, _r in pairs])
     rows = [{"entity": e, "rating": r, "grade": grade_label(r.grade) if r else "",
              "lines": explanation_lines(r.explanation) if r else None,
-             "repairs": list(r.repair_requests.all()) if r else []} for e, r in credit_for_firm(user=request.user)]
+             "repairs": list(r.repair_requests.all()) if r else [], "draw": _draw_effect(weights.get(e.pk))}
+            for e, r in pairs]
     return render(request, "compliance/credit.html", {"rows": rows})
+
+
+def _draw_weights(entities) -> dict:
+    """Each facility's weight in the bureau's risk-proportional random draws (the credit incentive applied)."""
+    from ecoenforce.registry.models import RegulatedEntity
+    from ecoenforce.registry.risk_services import draw_weights
+
+    if not entities:
+        return {}
+    return draw_weights(entities=RegulatedEntity.objects.filter(pk__in=[e.pk for e in entities]),
+                        as_of=timezone.localdate())
+
+
+def _draw_effect(weight) -> dict | None:
+    """What the credit grade does to the facility's chance of being drawn, in words the firm reads: the multiplier of
+    its grade and the weight it gives (the same figures the bureau's entity page and the round's pools show)."""
+    from decimal import Decimal
+
+    from ecoenforce.registry.risk_labels import draw_weight_reason
+
+    if weight is None:
+        return None
+    if not weight.grade:
+        effect = _("No credit grade yet: the chance of being drawn in random inspections is not changed by credit.")
+    elif weight.multiplier < Decimal("1"):
+        effect = _("Your credit grade multiplies this facility's weight in the bureau's risk-weighted random "
+                   "inspections by %(m)s: it is drawn less often.") % {"m": weight.multiplier}
+    elif weight.multiplier > Decimal("1"):
+        effect = _("Your credit grade multiplies this facility's weight in the bureau's risk-weighted random "
+                   "inspections by %(m)s: it is drawn more often.") % {"m": weight.multiplier}
+    else:
+        effect = _("Your credit grade leaves this facility's weight in the bureau's risk-weighted random inspections "
+                   "unchanged (× 1).")
+    return {"effect": effect, "reason": draw_weight_reason(weight.as_dict()), "weight": weight.weight,
+            "multiplier": weight.multiplier}
 
 
 @login_required
