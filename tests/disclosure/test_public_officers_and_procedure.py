@@ -53,3 +53,17 @@ def test_the_procedure_states_the_limits_the_platform_keeps(client, db):
     client.cookies["django_language"] = "zh-hans"
     page = client.get(reverse("disclosure:procedure")).content.decode()
     assert "立案审批" in page and "个工作日内陈述、申辩和申请听证" in page
+
+
+@pytest.mark.django_db
+def test_every_public_page_links_the_whole_portal_before_and_after(client):
+    """A citizen reaches every part from every list page: before (catalogue, procedure, officers) and after (decisions,
+    rounds, facilities, typical cases, the firms' disclosure reports)."""
+    parts = ["home", "catalogue", "procedure", "officers", "rounds", "facilities", "typical_cases", "reports"]
+    for name in parts:
+        page = client.get(reverse(f"disclosure:{name}"))
+        assert page.status_code == 200, name
+        html = page.content.decode()
+        assert 'data-testid="portal-links"' in html, name
+        for other in parts:
+            assert f'href="{reverse(f"disclosure:{other}")}"' in html, (name, other)
