@@ -97,3 +97,13 @@ def test_policy_check_names_the_problem(values, code):
 
 def test_the_default_policy_passes_its_own_check():
     policy_check(DEFAULT_VALUES, KNOWN)
+
+
+def test_a_card_with_no_record_at_all_says_so_and_a_zero_per_inspector_stays_real():
+    """Zero inspections per inspector is a real zero; the card also says when no measure has any record at all."""
+    nothing = {"inspections_per_inspector": Measure(0, 3, records=0), "cases_per_inspector": Measure(0, 3, records=0)}
+    card = scorecard(DEFAULT_VALUES, nothing)
+    assert card.empty and {d.key: d for d in card.dimensions}["intensity"].score == 0.0
+    assert scorecard(DEFAULT_VALUES, {}).empty
+    some = scorecard(DEFAULT_VALUES, nothing | {"decided_in_time": Measure(1, 1, records=1)})
+    assert not some.empty and some.total is not None

@@ -375,3 +375,21 @@ def test_the_unit_page_does_not_query_per_inspector(seeded_unit, client, leader_
     with django_assert_max_num_queries(36):
         page = client.get(reverse("duty:unit", args=[org_wj.pk]) + f"?period={period.key}")
     assert page.status_code == 200 and "more_wj_7" in page.content.decode()
+
+
+def test_a_period_with_no_records_says_so_and_every_number_still_drills_down(client, leader_wj, org_wj,
+                                                                             inspector_wj):
+    """A period in which the unit has no records: a clear answer on the list, the unit and the inspector's card —
+    no score rather than zero, and the rows page of each indicator says it has no records."""
+    client.force_login(leader_wj)
+    client.cookies["django_language"] = "en"
+    q = "?period=2019"
+    for url in (reverse("duty:list") + q, reverse("duty:unit", args=[org_wj.pk]) + q,
+                reverse("duty:person", args=[org_wj.pk, inspector_wj.pk]) + q):
+        html = client.get(url).content.decode()
+        assert 'data-testid="duty-no-records"' in html and "Choose another period" in html, url
+    unit = client.get(reverse("duty:unit", args=[org_wj.pk]) + q).content.decode()
+    drills = unit.count('data-testid="duty-drill"')
+    assert drills >= 7  # every indicator is still listed and links to its (empty) records
+    rows = client.get(reverse("duty:records", args=[org_wj.pk, "detection_rate"]) + q).content.decode()
+    assert "No records in this period" in rows

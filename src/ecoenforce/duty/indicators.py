@@ -105,9 +105,9 @@ class Indicator:
         for pk in people:
             counted, total = figures.get(pk, (0, 0))
             if self.kind == "per_inspector":  # one certified inspector: a real zero when there is nothing
-                out[pk] = Measure(counted, 1)
+                out[pk] = Measure(counted, 1, records=total)
             else:
-                out[pk] = Measure(counted, total) if total else None
+                out[pk] = Measure(counted, total, records=total) if total else None
         return out
 
 
@@ -139,7 +139,7 @@ def _case_row(case: Case, counts: bool, date: dt.date | None, detail: str = "") 
 
 
 def _share(rows: list[Row]) -> Measure | None:
-    return Measure(sum(r.counts for r in rows), len(rows)) if rows else None
+    return Measure(sum(r.counts for r in rows), len(rows), records=len(rows)) if rows else None
 
 
 def _per_inspector(rows: list[Row], scope: Scope) -> Measure | None:
@@ -147,7 +147,7 @@ def _per_inspector(rows: list[Row], scope: Scope) -> Measure | None:
     staff = scope.certified_count()
     if not staff:
         return None
-    return Measure(sum(r.counts for r in rows), staff)
+    return Measure(sum(r.counts for r in rows), staff, records=len(rows))
 
 
 # --- 执法力度 --------------------------------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ def _public_answers(scope: Scope, period: Period) -> QuerySet[SatisfactionAnswer
 
 def _rating(rows: list[Row]) -> Measure | None:
     """The mean rating: the sum of the ratings over their number."""
-    return Measure(sum(r.score for r in rows), len(rows)) if rows else None
+    return Measure(sum(r.score for r in rows), len(rows), records=len(rows)) if rows else None
 
 
 def _firm_rows(scope: Scope, period: Period) -> list[Row]:

@@ -97,6 +97,9 @@ class Measure:
 
     numerator: float
     denominator: float
+    # The records behind it (None: not told). A count per inspector has a denominator even without a record, so this
+    # is what tells "zero found" from "nothing in the period at all".
+    records: int | None = None
 
     @property
     def value(self) -> float | None:
@@ -126,6 +129,7 @@ class Scorecard:
     dimensions: list[DimensionScore]
     total: float | None
     missing: list[str]  # indicator keys without data in the period
+    empty: bool = False  # no record at all behind any measure in the period
 
 
 def policy_check(values: dict, known_indicators: set[str]) -> None:
@@ -168,7 +172,12 @@ def _weighted(pairs: list[tuple[float | None, float]]) -> float | None:
 
 
 def scorecard(values: dict, measures: dict[str, Measure | None]) -> Scorecard:
-    """Score the measures (indicator key → Measure, or None when the period has no records) by the policy."""
+    """Score the measures (indicator key → Measure, or None when the period has no records) by the policy.
+
+    A per-inspector count of zero stays a real zero (certified people who recorded nothing), but the card says when
+    no measure has a record at all (`empty`: a period before the platform was used, or a scope with nothing in it), so
+    the page can answer that plainly instead of letting zeros read as a verdict."""
+    empty = not any(m is not None and m.records != 0 for m in measures.values())
     dims, missing = [], []
     for dim in DIMENSIONS:
         spec = values["dimensions"].get(dim)
@@ -185,4 +194,4 @@ def scorecard(values: dict, measures: dict[str, Measure | None]) -> Scorecard:
                                                None if s is None else round(s, 1)))
         d.score = _weighted([(i.score, i.weight) for i in d.indicators])
         dims.append(d)
-    return Scorecard(dims, _weighted([(d.score, d.weight) for d in dims]), missing)
+    return Scorecard(dims, _weighted([(d.score, d.weight) for d in dims]), missing, empty)

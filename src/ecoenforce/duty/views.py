@@ -52,9 +52,11 @@ def _period(request: HttpRequest) -> tuple[Period, list[Period], bool]:
 
 
 def _dimension_cells(card: Card) -> list[dict]:
+    # One cell per dimension, in the table's column order: a dimension the policy leaves out shows — like one
+    # without records, so the cells never shift under another dimension's heading.
     by_key = {d.key: d for d in card.card.dimensions}
     return [{"key": k, "label": DIMENSION_LABELS[k], "score": by_key[k].score if k in by_key else None}
-            for k in DIMENSIONS if k in by_key]
+            for k in DIMENSIONS]
 
 
 def _indicator_lines(card: Card) -> list[dict]:
@@ -74,7 +76,8 @@ def _context(request, period, periods, bad) -> dict:
         messages.warning(request, _("That period is not one we read (e.g. 2026, 2026Q4 or 2026-11): showing this "
                                     "quarter."))
     _values, version = duty_policy_current()
-    return {"period": period, "periods": periods, "policy_version": version, "dimensions": DIMENSION_LABELS}
+    return {"period": period, "periods": periods, "policy_version": version, "dimensions": DIMENSION_LABELS,
+            "no_data_title": _("No records in this period: left out, not counted as zero.")}
 
 
 @login_required
@@ -84,13 +87,15 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
     period, periods, bad = _period(request)
     cards = scorecard_units(user=request.user, period=period)
     rows = [{"card": c, "cells": _dimension_cells(c)} for c in cards]
+    no_records = bool(rows) and all(r["card"].card.empty for r in rows)
     if request.GET.get("export") in ("xlsx", "csv"):
         headers = [_("Unit"), _("Period"), _("Total")] + [str(DIMENSION_LABELS[k]) for k in DIMENSIONS]
         data = ([r["card"].scope.name, period.key, r["card"].card.total]
                 + [next((c["score"] for c in r["cells"] if c["key"] == k), None) for k in DIMENSIONS] for r in rows)
         return export_response(fmt=request.GET["export"], basename=f"scorecards-{period.key}", headers=headers,
                                rows=data)
-    return render(request, "duty/list.html", _context(request, period, periods, bad) | {"rows": rows})
+    return render(request, "duty/list.html", _context(request, period, periods, bad) | {"rows": rows,
+                                                                                       "no_records": no_records})
 
 
 @login_required
