@@ -101,6 +101,11 @@ def test_the_cli_prints_every_arm_and_refuses_dates_that_do_not_fit(tmp_path, ca
         "Random (uniform)", "Naive count (past violations, penalties, incidents, tips)",
         "Policy classes (special > key > general)", "Policy points", "Learned score"]
     assert out[7].startswith("Learned score fitted on")
+    top10 = {line.split(" | ")[0]: float(line.split(" | ")[2]) for line in out[2:7]}
+    wins = top10["Learned score"] > max(top10["Policy points"], top10["Naive count (past violations, penalties, "
+                                                                        "incidents, tips)"])
+    verdict = "this back-test supports switching to it." if wins else "keep the points policy, or back-test a longer"
+    assert verdict in out[7] and f"learned {top10['Learned score']:.2f}×" in out[7]
     with pytest.raises(CommandError, match=r"^The history ends on 2025-12-2\d, before the horizon after the cut-off "
                                            r"does. Choose a cut-off on or before 2024-12-2\d, or a shorter horizon."):
         call_command("risk", "backtest", "--history", str(path), "--cutoff", "2025-06-30")

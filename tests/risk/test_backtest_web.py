@@ -47,6 +47,8 @@ def test_a_leader_runs_a_backtest_and_reads_the_table_and_the_gains_curve(leader
     assert len(rows) == 5
     chart = json.loads(re.search(r'<script id="gains-chart" type="application/json">(.*?)</script>', page, re.S)[1])
     assert len(chart["series"]) == 5 and chart["series"][0]["data"][0] == [0.0, 0.0]
+    note = re.search(r'data-testid="learned-note">([^<]+)<', page)[1]
+    assert "On this history the learned score" in note and "lift in the top tenth: learned" in note
     assert chart["series"][0]["data"][-1] == [100.0, 100.0]
     zh = Client()
     zh.force_login(leader_wj)
@@ -54,6 +56,7 @@ def test_a_leader_runs_a_backtest_and_reads_the_table_and_the_gains_curve(leader
     chinese = zh.get(response["Location"]).content.decode()
     chart_zh = json.loads(re.search(r'<script id="gains-chart" type="application/json">(.*?)</script>', chinese, re.S)[1])
     assert (chart_zh["xAxis"]["name"], chart_zh["series"][-1]["name"]) == ("检查主体比例（%）", "学习评分")
+    assert "前十分之一的提升度：学习评分" in chinese
     assert chart["xAxis"]["name"] == "Entities inspected (%)" and "前 10% 提升度" in chinese and "留空 = 主体数的 10%" in chinese
     other = Client()
     other.force_login(city_leader)

@@ -72,9 +72,26 @@ def learned_note(data: dict) -> str:
                  "%(min)d are needed. The points policy stays in use.") % {
                      "n": missing.split(":", 1)[1], "min": backtest.risk_learned.MIN_POSITIVES}
     if model:
-        return _("Learned score fitted on %(n)d entities with %(p)d violations found in the periods before the "
-                 "cut-off; no event after the cut-off was read.") % {"n": model["entities"], "p": model["positives"]}
+        fitted = _("Learned score fitted on %(n)d entities with %(p)d violations found in the periods before the "
+                   "cut-off; no event after the cut-off was read.") % {"n": model["entities"], "p": model["positives"]}
+        return f"{fitted} {learned_verdict(data)}".strip()
     return ""
+
+
+def learned_verdict(data: dict) -> str:
+    """Whether this back-test supports switching: the learned score's lift in the top 10 % above both the points
+    policy's and the naive count's (the score in force and the plain rule a leader would otherwise use)."""
+    lift = {row["arm"]: row["lift"][backtest.SHARES.index(0.10)] for row in data.get("rows", [])}
+    if "learned" not in lift:
+        return ""
+    figures = {"l": f"{lift['learned']:.2f}", "p": f"{lift['policy_points']:.2f}", "n": f"{lift['naive']:.2f}"}
+    if lift["learned"] > max(lift["policy_points"], lift["naive"]):
+        return _("On this history the learned score ranks better than the points policy and the naive count (lift in "
+                 "the top tenth: learned %(l)s×, points policy %(p)s×, naive count %(n)s×): this back-test supports "
+                 "switching to it.") % figures
+    return _("On this history the learned score does not rank better than both the points policy and the naive count "
+             "(lift in the top tenth: learned %(l)s×, points policy %(p)s×, naive count %(n)s×): keep the points "
+             "policy, or back-test a longer history.") % figures
 
 
 def run_backtest(history: History, *, cutoff: dt.date, horizon: str = "12m", budget: int | None = None
