@@ -57,7 +57,7 @@ ALLOWED = {
     "sampling": {"core", "registry", "leads", "cases", "inspections", "planning", "warnings", "monitoring",
                  "notifications", "onsite"},  # 执法监测: requests from cases, leads and tasks; limits from warnings
     "duty": {"core", "registry", "cases", "leads", "inspections", "social", "compliance", "notifications"},  # scorecards read the owners' records; nothing reads duty
-    "compliance": {"core", "registry", "warnings", "credit", "notifications"},  # the enterprise's pages over the owners' services  # runs the processes and schedules the warnings desk's rule runs
+    "compliance": {"core", "registry", "warnings", "monitoring", "credit", "notifications"},  # the enterprise's pages over the owners' services (monitoring: its own devices and readings)  # runs the processes and schedules the warnings desk's rule runs
     "sync": {"core"},  # resumable uploads, idempotent replays, the web app's service worker
     "onsite": {"core", "registry", "leads", "cases", "inspections", "planning", "notifications"},  # on-site records: findings become task results, leads, cases
     "transfers": {"core", "registry", "cases", "leads", "notifications"},  # 两法衔接: hooks into cases (cases.hooks)

@@ -123,7 +123,7 @@ def test_help_visits_are_recorded_by_officers_and_seen_by_the_firm(firm, other_f
 def test_every_firm_page_opens_and_staff_pages_refuse_firms(firm, entity_wj, client_for):
     c = client_for(firm)
     for name in ("home", "rectifications", "self_inspections", "disclosures", "calendar", "help_visits", "notices",
-                 "credit"):
+                 "credit", "monitoring"):
         assert c.get(reverse(f"compliance:{name}")).status_code == 200, name
     assert c.get(reverse("compliance:self_inspection_new", args=[entity_wj.pk])).status_code == 200
     assert c.get(reverse("compliance_staff:rectifications")).status_code == 403
@@ -213,3 +213,39 @@ def test_the_daily_slot_of_the_scheduler_sends_the_reminders(firm, entity_wj, in
     near = Notification.objects.filter(recipient=firm, kind="deadline_near")
     assert [n.params["what"] for n in near if "清理雨水排口" in n.params["what"]]
     assert slot_start(slot=Slot(DAILY, end - timedelta(days=1), end)) is None  # claimed once
+
+
+def test_the_firm_reads_its_own_monitoring_devices_and_warnings_and_no_one_elses(
+        firm, entity_wj, other_firm, other_entity, operator_wj, client_for, settings, tmp_path,
+        django_capture_on_commit_callbacks):
+    """Item 1: the firm's monitoring data and warnings: its devices (no data received yet said so), the warnings on
+    its data with what the bureau did (a notice to answer linked), and nothing of another firm's."""
+    from ecoenforce.monitoring.models import MonitoringDevice
+    from ecoenforce.warnings.models import Warning
+    from ecoenforce.warnings.services import warning_notify
+
+    settings.LAKE_DIR, settings.SPOOL_DIR = tmp_path / "lake", tmp_path / "spool"
+    MonitoringDevice.objects.create(mn="CZ3204120000077", entity=entity_wj, label="1号锅炉烟气排放口")
+    MonitoringDevice.objects.create(mn="CZ3204120000088", entity=other_entity, label="另一家排放口")
+    start = timezone.now() - dt.timedelta(days=1)
+
+    def warn(entity, n):
+        return Warning.objects.create(event_id=f"firm-mon-{n}", rule="exceedance", mn="CZ3204120000077",
+                                      pollutant="a21026", entity=entity, region=entity.region, start=start,
+                                      end=start + dt.timedelta(hours=3), severity="high", value=152.5,
+                                      threshold=35.0, hits=3)
+
+    mine, open_one, theirs = warn(entity_wj, 1), warn(entity_wj, 2), warn(other_entity, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = warning_notify(actor=operator_wj, warning_id=mine.pk,
+                                deadline=timezone.localdate() + dt.timedelta(days=3), message="请说明超标原因。")
+    page = client_for(firm).get(reverse("compliance:monitoring"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "1号锅炉烟气排放口" in html and "另一家排放口" not in html
+    assert "no data received in the last 2 days" in html and "No hourly data received" in html
+    assert reverse("compliance:notice_detail", args=[notice.pk]) in html and "Being reviewed by the bureau" in html
+    assert html.count("152.5 / 35.0") == 2 and other_entity.name not in html  # theirs is not listed
+    assert theirs.pk and open_one.pk
+    assert client_for(operator_wj).get(reverse("compliance:monitoring")).status_code == 403
+    assert reverse("compliance:monitoring") in client_for(firm).get(reverse("compliance:home")).content.decode()

@@ -62,6 +62,7 @@ PAGES = [
     Page("/enterprise/self-inspections/", ("enterprise",), keys=("period", "entity", "problems")),
     Page("/enterprise/disclosures/", ("enterprise",), keys=("year", "entity", "status")),
     Page("/enterprise/calendar/", ("enterprise",), keys=("due", "what")),
+    Page("/enterprise/monitoring/", ("enterprise",), keys=("start", "what", "status")),
     Page("/enterprise/help-visits/", ("enterprise",), keys=("date", "entity", "topic")),
     Page(
         "/compliance/rectifications/", ("leader", "inspector"), keys=("deadline", "title", "entity", "status")

@@ -209,3 +209,25 @@ def officers_in_reach(*, user: User) -> QuerySet[User]:
 def help_visit_count(*, user: User, since: dt.date) -> int:
     """How many help visits the officer took part in since a day (for the duty scorecards' 指导帮扶)."""
     return HelpVisit.objects.filter(officers=user, date__gte=since).count()
+
+
+MONITORING_WARNING_DAYS = 365  # the firm's warnings page reaches back a year
+
+
+def firm_monitoring(*, user: User, today: dt.date) -> list[dict]:
+    """The firm's own facilities with their monitoring devices and the warnings raised on their data in the last
+    year, newest first (the readings themselves are read from the lake by the view). Another firm's facility never
+    appears: the facilities are `firm_entities`."""
+    from ecoenforce.monitoring.models import MonitoringDevice
+    from ecoenforce.warnings.models import Warning
+
+    entities = list(firm_entities(user=user).select_related("industry"))
+    devices: dict[int, list] = {}
+    for d in MonitoringDevice.objects.filter(entity__in=entities, active=True).select_related("point").order_by("mn"):
+        devices.setdefault(d.entity_id, []).append(d)
+    since = today - dt.timedelta(days=MONITORING_WARNING_DAYS)
+    warnings: dict[int, list] = {}
+    for w in (Warning.objects.filter(entity__in=entities, start__date__gte=since)
+              .select_related("notice").order_by("-start")):
+        warnings.setdefault(w.entity_id, []).append(w)
+    return [{"entity": e, "devices": devices.get(e.pk, []), "warnings": warnings.get(e.pk, [])} for e in entities]

@@ -24,5 +24,6 @@ urlpatterns = [
     path("disclosures/start/", views_portal.disclosure_start, name="disclosure_start"),
     path("disclosures/<int:entity_id>/<int:year>/", views_portal.disclosure_edit, name="disclosure_edit"),
     path("calendar/", views_portal.calendar, name="calendar"),
+    path("monitoring/", views_portal.monitoring, name="monitoring"),
     path("help-visits/", views_portal.help_visits, name="help_visits"),
 ]

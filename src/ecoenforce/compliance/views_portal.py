@@ -244,3 +244,32 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def help_visits(request: HttpRequest) -> HttpResponse:
     page = Paginator(help_visits_for_firm(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "compliance/help_visits.html", {"page": page, "staff": False})
+
+
+@login_required
+def monitoring(request: HttpRequest) -> HttpResponse:
+    """The firm's own monitoring: each facility's devices (online or not, the newest hourly readings the bureau
+    received) and the warnings raised on its data in the last year with what the bureau did about each."""
+    from ecoenforce.compliance.selectors import MONITORING_WARNING_DAYS, firm_monitoring
+    from ecoenforce.monitoring.factors import factor_name
+    from ecoenforce.monitoring.selectors import (
+        annotate_status,
+        lake_refresh,
+        last_frame_times,
+        latest_readings,
+    )
+    from ecoenforce.warnings.labels import rule_label
+
+    require_firm(request.user)
+    today = timezone.localdate()
+    facilities = firm_monitoring(user=request.user, today=today)
+    if any(f["devices"] for f in facilities):
+        lake_refresh()
+        times = last_frame_times()
+        for f in facilities:
+            f["devices"] = [{"device": d, "readings": latest_readings(d, kind="hour", days=3)}
+                            for d in annotate_status(f["devices"], times)]
+    for f in facilities:
+        f["warnings"] = [{"warning": w, "rule": rule_label(w.rule), "notice": getattr(w, "notice", None),
+                          "pollutant": factor_name(w.pollutant) if w.pollutant else ""} for w in f["warnings"]]
+    return render(request, "compliance/monitoring.html", {"facilities": facilities, "days": MONITORING_WARNING_DAYS})

@@ -44,6 +44,7 @@ NAV_ITEMS = [
     NavItem(_("Import the pools"), "registry:pool_import", "file-upload", frozenset({Role.UNIT_LEADER})),
     NavItem(_("Enterprise home"), "compliance:home", "home", frozenset({Role.ENTERPRISE})),
     NavItem(_("My facilities"), "registry:my_facilities", "building", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Monitoring data and warnings"), "compliance:monitoring", "antenna", frozenset({Role.ENTERPRISE})),
     NavItem(_("Electronic notices"), "compliance:notices", "mail", frozenset({Role.ENTERPRISE})),
     NavItem(_("Environmental credit"), "compliance:credit", "star", frozenset({Role.ENTERPRISE})),
     NavItem(_("Rectification tasks"), "compliance:rectifications", "tool", frozenset({Role.ENTERPRISE})),
