@@ -98,3 +98,14 @@ def test_the_cli_maps_kinds_and_refuses_unknown_ones(tmp_path, capsys, db, engli
     kinds.write_text("kind,maps_to\nviolation,inspection_violation\n", encoding="utf-8")
     call_command("risk", "score", "--as-of", "2025-06-01", "--history", str(history), "--map", str(kinds))
     assert "event:inspection_violation=1(+15)" in capsys.readouterr().out
+
+
+def test_the_commands_help_and_the_docs_list_every_accepted_kind():
+    """The vocabulary is written out in `risk --help` and docs/risk-history.md; neither may fall behind the model."""
+    from pathlib import Path
+
+    from ecoenforce.registry.management.commands.risk import HISTORY_HELP
+    from ecoenforce.registry.risk_history import VOCABULARY
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "risk-history.md").read_text(encoding="utf-8")
+    assert VOCABULARY and all(f"{kind} (" in HISTORY_HELP and f"| `{kind}` |" in docs for kind in VOCABULARY)

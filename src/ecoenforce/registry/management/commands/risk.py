@@ -25,7 +25,8 @@ from ecoenforce.registry.risk_services import (
 HISTORY_HELP = (
     "History file (.csv or .xlsx), one row per dated event. Required columns: entity_id (the credit code when the "
     "entities are in the registry), date (YYYY-MM-DD), kind. Accepted kinds: inspection_clean (inspection without "
-    "violation), inspection_violation (inspection found a violation), case_opened, penalty (penalty decided), "
+    "violation), inspection_violation (inspection found a violation), case_opened (case opened), penalty (penalty "
+    "decided), "
     "warning (monitoring warning), tip (public tip or complaint), incident (environmental incident). Any other kind "
     "is refused with its row number unless --map translates it. Optional columns, used when present: ref (a "
     "repeated entity+date+kind+ref is refused as a duplicate), industry_code, permit_class "
