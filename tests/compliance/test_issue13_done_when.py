@@ -113,5 +113,6 @@ def test_done_when_firm_leader_and_citizen(firm, entity_wj, decided_case_wj, ins
     history = citizen.get(facility_url).content.decode()
     assert decided_case_wj.decision_number in history  # the published decision, in its quarter
     assert 'data-testid="data-lag"' in history and 'data-testid="no-records"' not in history
-    reports = citizen.get(reverse("disclosure:reports"), {"year": year}).content.decode()
-    assert entity_wj.name in reports and reverse("disclosure:reports") in history  # linked from the portal's pages
+    assert f'{reverse("disclosure:reports")}?q={entity_wj.uscc}' in history  # its disclosure reports, one click
+    reports = citizen.get(reverse("disclosure:reports"), {"q": entity_wj.uscc}).content.decode()
+    assert entity_wj.name in reports and str(year) in reports
