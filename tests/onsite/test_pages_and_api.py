@@ -19,6 +19,8 @@ from PIL import Image
 from ecoenforce.core.services import api_token_create
 from ecoenforce.onsite.models import Evidence, OnSiteRecord
 
+TODAY = timezone.localdate()
+
 
 def _client(user, lang: str = "zh-hans") -> Client:
     client = Client()
@@ -44,6 +46,27 @@ def test_the_worklist_and_the_form_show_the_drawn_task_and_its_checklist(task, i
     form = client.get(f"/onsite/new/task/{task.pk}/").content.decode()
     assert "G-01" in form and "排污许可管理条例" in form and "signature_pad.umd.min.js" in form
     assert "<script>" not in form  # no inline script (CSP)
+
+
+def test_the_worklist_holds_drawn_tasks_case_checks_and_lead_verifications_with_the_entity_facts(
+        task, case_wj, lead_wj, inspector_wj, leader_wj):
+    """One work list for the three kinds of on-site work; each row links the entity's facts page (the work list's
+    links are what the service worker keeps for offline use) and the record form carries the facts too."""
+    from ecoenforce.leads.services import lead_assign
+    from ecoenforce.registry.services import entity_event_record
+
+    lead_assign(lead_id=lead_wj.pk, actor=leader_wj, assignee_id=inspector_wj.pk)
+    entity_event_record(entity=case_wj.entity, date=TODAY - dt.timedelta(days=40), ref="test:1",
+                        kind="penalty")
+    page = _client(inspector_wj).get("/onsite/").content.decode()
+    for subject, pk in (("task", task.pk), ("case", case_wj.pk), ("lead", lead_wj.pk)):
+        assert f'data-subject="{subject}-{pk}"' in page and f"/onsite/new/{subject}/{pk}/" in page
+    assert f"/registry/entities/{task.entity.pk}/" in page and f"/registry/entities/{case_wj.entity.pk}/" in page
+    assert "data-offline-prefetch" in page
+    form = _client(inspector_wj).get(f"/onsite/new/case/{case_wj.pk}/").content.decode()
+    assert 'data-testid="entity-facts"' in form and case_wj.entity.uscc in form and "作出行政处罚" in form
+    english = _client(inspector_wj, "en").get(f"/onsite/new/lead/{lead_wj.pk}/").content.decode()
+    assert "Entity facts" in english and lead_wj.entity.uscc in english
 
 
 def test_filing_the_form_with_signatures_and_a_photo(task, inspector_wj):

@@ -55,6 +55,12 @@ def worklist_for_user(*, user: User) -> list[WorkItem]:
     return sorted(items, key=lambda i: (i.due_on or dt.date.max, i.subject, i.subject_id))
 
 
+def entity_recent_events(entity: RegulatedEntity, limit: int = 5) -> list:
+    """The entity's latest dated facts (inspections, cases, penalties, warnings, tips), shown on the record forms so
+    the inspector has them in the plant, offline (the forms are cached with the work list)."""
+    return list(entity.events.order_by("-date", "-id")[:limit])
+
+
 def checklist_for_entity(entity: RegulatedEntity) -> tuple[Group, list[Item], int]:
     """The checklist in force for the entity's industry (its group's items, then the general ones) and the version."""
     checklists, version = checklists_current()

@@ -120,7 +120,7 @@ def record_new(request: HttpRequest, subject: str, subject_id: int) -> HttpRespo
         "results": [(r, result_label(r)) for r in RESULTS], "co_officers": _co_officers(request.user, target),
         "post": request.POST if request.method == "POST" else {}, "errors": errors,
         "key": request.POST.get("idempotency_key") or uuid.uuid4().hex, "now": _local_now(),
-        "subject_label": Subject(subject).label})
+        "subject_label": Subject(subject).label, "entity_events": selectors.entity_recent_events(entity)})
 
 
 @login_required
@@ -242,7 +242,8 @@ def inquiry_new(request: HttpRequest, subject: str, subject_id: int) -> HttpResp
     return render(request, "onsite/inquiry_form.html", {
         "subject": subject, "target": target, "entity": entity, "co_officers": _co_officers(request.user, target),
         "post": post, "errors": errors, "key": post.get("idempotency_key") if post else uuid.uuid4().hex,
-        "now": _local_now(), "pairs": pairs or [("", "")] * 3, "subject_label": Subject(subject).label})
+        "now": _local_now(), "pairs": pairs or [("", "")] * 3, "subject_label": Subject(subject).label,
+        "entity_events": selectors.entity_recent_events(entity)})
 
 
 @login_required
