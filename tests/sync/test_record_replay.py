@@ -89,7 +89,8 @@ def test_a_task_the_office_changed_meanwhile_is_a_conflict_that_overwrites_nothi
     phone = _client(inspector_wj, "zh-hans")
     refused = phone.post("/api/v1/onsite/records", json.dumps(_payload(task, inspector_wj)),
                          content_type="application/json", HTTP_IDEMPOTENCY_KEY="rec-" + uuid.uuid4().hex)
-    assert refused.status_code == 409 and refused.json()["message"]
+    assert refused.status_code == 409 and other.display_name in refused.json()["message"]
+    assert "未作任何更改" in refused.json()["message"]  # says, in the inspector's language, that nothing changed
     assert not OnSiteRecord.objects.exists()
     task.refresh_from_db()
     assert task.inspection.violation_found is False and task.lead is None

@@ -319,8 +319,13 @@ def onsite_record_submit(*, actor: User, idempotency_key: str, subject: str, sub
     if existing is not None:
         return existing, False
     if subject == Subject.TASK and target.status != InspectionTask.Status.ASSIGNED:
-        raise InvalidTransition(_("This task's result is already recorded; an on-site record for it was filed "
-                                  "before. Open the task to see it."))
+        # The office (or the other drawn officer) recorded the task meanwhile: say who and when, change nothing.
+        by = target.completed_by.display_name if target.completed_by_id else _("another officer")
+        at = timezone.localtime(target.completed_at).strftime("%Y-%m-%d %H:%M") if target.completed_at else ""
+        raise InvalidTransition(_("This task's result was recorded meanwhile by %(by)s at %(at)s (%(status)s), so this "
+                                  "record was not filed and nothing was changed. Open the task to see the result; if "
+                                  "your findings differ, one of its officers corrects the result with a reason.")
+                                % {"by": by, "at": at, "status": target.get_status_display()})
     errors: dict[str, list[str]] = {}
     signed = _check_officers(actor, officers, errors)
     party_name = (party_name or "").strip()

@@ -240,6 +240,9 @@
     var s = answer.status;
     if (s >= 200 && s < 300) { return answer.data; }
     var message = (answer.data && answer.data.message) || "";
+    // A refusal by the platform (403 with its code: e.g. the task's officers are someone else) stops the job with
+    // its words; a 401 or a bare 403 (sign-in expired, CSRF token of an old session) waits for the next sign-in.
+    if (s === 403 && answer.data && answer.data.code === "PermissionDenied") { throw new Stop("refused", message); }
     if (s === 401 || s === 403) { throw new Wait(msg("signin")); }
     if (s === 409) { throw new Stop("conflict", message); }
     if (s >= 400 && s < 500 && s !== 408 && s !== 429) { throw new Stop("refused", message); }
