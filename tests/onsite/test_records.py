@@ -154,6 +154,31 @@ def test_a_problem_opens_a_case_where_the_officer_asks(submit_kwargs, task, insp
     assert photo.case == case  # evidence on the record goes with its case
 
 
+def test_the_case_file_shows_the_record_and_its_evidence_with_a_printable_list(submit_kwargs, task, inspector_wj,
+                                                                              inspector_xb):
+    from django.test import Client
+
+    code = next(iter(all_compliant(task.entity)))
+    record, _created = onsite_record_submit(**submit_kwargs(findings=all_compliant(task.entity, problem=code),
+                                                            open_case=True))
+    photo = evidence_add(user=inspector_wj, data=_jpeg(), declared_sha256=None, kind="photo", record=record,
+                         original_name="旁路阀门.jpg")
+    case = record.opened_case
+    officer = Client()
+    officer.force_login(inspector_wj)
+    officer.cookies["django_language"] = "zh-hans"
+    page = officer.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="case-onsite"' in page and "现场笔录与证据" in page
+    assert record.number in page and "旁路阀门.jpg" in page and photo.sha256[:16] in page
+    listing = officer.get(f"/onsite/cases/{case.pk}/evidence/").content.decode()
+    assert photo.sha256[:32] in listing and case.number in listing
+    pdf = officer.get(f"/onsite/cases/{case.pk}/evidence/?format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    stranger = Client()
+    stranger.force_login(inspector_xb)
+    assert stranger.get(f"/onsite/cases/{case.pk}/evidence/").status_code == 404
+
+
 def test_a_lead_verification_is_recorded_by_the_assigned_officer(inspector_wj, inspector2_wj, leader_wj, region_wj,
                                                                  admin_user):
     from ecoenforce.leads.services import lead_assign

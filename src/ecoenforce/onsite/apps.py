@@ -10,3 +10,8 @@ class OnsiteConfig(AppConfig):
     name = "ecoenforce.onsite"
     label = "onsite"
     verbose_name = _("On-site enforcement")
+
+    def ready(self) -> None:
+        from ecoenforce.onsite.panels import register
+
+        register()

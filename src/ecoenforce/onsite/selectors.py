@@ -112,13 +112,20 @@ def evidence_for_record(record) -> QuerySet[Evidence]:
     return Evidence.objects.filter(**{field: record}).select_related("uploaded_by").order_by("number", "id")
 
 
-def evidence_for_case(*, user: User, case_id: object) -> QuerySet[Evidence]:
-    """Everything filed as evidence on a case: attached to it directly, or to its records."""
+def case_for_evidence(*, user: User, case_id: object) -> Case:
+    """The case whose evidence the user may read (staff whose jurisdiction covers it), else NotFound."""
     if not has_role(user, STAFF_ROLES):
         raise NotFound()
-    case = scope_by_region(Case.objects.all(), user=user).filter(pk=case_id).first() if str(case_id).isdigit() else None
+    case = (scope_by_region(Case.objects.select_related("entity", "organization"), user=user).filter(pk=case_id)
+            .first() if str(case_id).isdigit() else None)
     if case is None:
         raise NotFound()
+    return case
+
+
+def evidence_for_case(*, user: User, case_id: object) -> QuerySet[Evidence]:
+    """Everything filed as evidence on a case: attached to it directly, or to its records."""
+    case = case_for_evidence(user=user, case_id=case_id)
     return (Evidence.objects.filter(Q(case=case) | Q(onsite_record__case=case) | Q(inquiry_record__case=case))
             .select_related("uploaded_by", "onsite_record", "inquiry_record").order_by("created_at", "id"))
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/<int:record_id>/pdf/", views.record_pdf, name="record_pdf"),
     path("inquiries/new/<str:subject>/<int:subject_id>/", views.inquiry_new, name="inquiry_new"),
     path("inquiries/<int:record_id>/", views.inquiry_detail, name="inquiry"),
+    path("cases/<int:case_id>/evidence/", views.case_evidence_list, name="case_evidence"),
     path("<str:kind>/<int:record_id>/evidence/", views.evidence_list, name="evidence_list"),
     path("<str:kind>/<int:record_id>/signatures/<int:signature_id>/", views.signature_image, name="signature"),
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),

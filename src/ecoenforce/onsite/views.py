@@ -182,6 +182,22 @@ def evidence_list(request: HttpRequest, kind: str, record_id: int) -> HttpRespon
     return render(request, "onsite/evidence_list.html", {"record": record, "evidence": evidence, "kind": kind})
 
 
+@login_required
+def case_evidence_list(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Everything filed as evidence on a case (its records' photos, files added to it, the lab's report), printable
+    for the case file (and as PDF)."""
+    require_role(request.user, STAFF_ROLES)
+    evidence = list(selectors.evidence_for_case(user=request.user, case_id=case_id))
+    case = selectors.case_for_evidence(user=request.user, case_id=case_id)
+    if request.GET.get("format") == "pdf":
+        pdf = documents.evidence_list_pdf(title_number=case.number, issuer=case.organization.name,
+                                          entity_name=case.entity.name, evidence=evidence)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="evidence-case-{case.pk}.pdf"'
+        return response
+    return render(request, "onsite/evidence_list.html", {"record": case, "evidence": evidence, "kind": "cases"})
+
+
 def _blob_response(sha: str, content_type: str) -> FileResponse:
     response = FileResponse(blob_open(sha), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
