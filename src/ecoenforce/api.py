@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -60,10 +62,66 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+# What every operation may answer besides its success, all in the one {code, message, details} shape; a native app
+# reads these from the OpenAPI instead of guessing.
+ERROR_RESPONSES = {
+    400: "The request could not be read (e.g. a body too large to read).",
+    401: "No valid bearer token or session.",
+    403: "Your role cannot do this.",
+    404: "Not found, or outside your jurisdiction (never said which).",
+    409: "Not allowed in the current state (e.g. the task's result is already recorded, a chunk beyond the "
+           "server's offset, an Idempotency-Key reused for another request): nothing was written.",
+    422: "A value breaks a rule; `details` names each field with what to correct. Nothing was written.",
+    429: "Too many failed sign-ins or wrong tokens from this address: try again after Retry-After seconds.",
+}
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Optional on every write: the same key with the same request answers the first answer again "
+                   "(header Idempotent-Replayed: true) and writes nothing; with another request, 409.",
+    "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_.:\-]{8,128}$"},
+}
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "NotFound, PermissionDenied, InvalidTransition, ValidationFailed, "
+                                                  "OffsetConflict, IdempotencyConflict, …"},
+        "message": {"type": "string", "description": "what went wrong and what to do, in the request's language"},
+        "details": {"type": "object", "description": "field → messages (and facts such as an upload's `received`)"},
+    },
+}
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the error answers and the Idempotency-Key header to every operation of an OpenAPI document."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", ERROR_SCHEMA)
+    for ops in schema.get("paths", {}).values():
+        for method, op in ops.items():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            for status, text in ERROR_RESPONSES.items():
+                ref = "#/components/schemas/Error"
+                op["responses"].setdefault(status, {"description": text,
+                                                    "content": {"application/json": {"schema": {"$ref": ref}}}})
+            if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+                params = op.setdefault("parameters", [])
+                if not any(p.get("name") == "Idempotency-Key" for p in params):
+                    params.append(dict(IDEMPOTENCY_HEADER))
+    return schema
+
+
+class DocumentedAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI also says how each operation can fail (see `document_errors`)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = DocumentedAPI(
     title="ecoenforce API",
     version="1",
-    description="Eco-environmental enforcement platform: regulated entities, leads, cases.",
+    description="Eco-environmental enforcement platform: regulated entities, leads, cases, planning (plans, rounds, "
+                "tasks), on-site records and evidence, resumable uploads, sampling.",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
@@ -78,6 +136,25 @@ def application_error(request: HttpRequest, exc: ApplicationError):
     if isinstance(exc, SignInLocked):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+HTTP_ERROR_MESSAGES = {
+    400: gettext_lazy("The request could not be read (its body is not valid JSON or form data). Correct it and send it again."),
+    401: gettext_lazy("Sign in, or send a valid bearer token (Authorization: Bearer …)."),
+    403: gettext_lazy("The request was refused (sign in again if your session has expired)."),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """Django Ninja's own refusals (unreadable body, no authentication…) in the same {code, message, details} shape,
+    translated; `detail` keeps Ninja's wording."""
+    status = exc.status_code
+    code = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 429: "Throttled"}.get(
+        status, "HttpError")
+    message = HTTP_ERROR_MESSAGES.get(status) or str(exc)
+    return api.create_response(request, {"code": code, "message": str(message), "details": {}, "detail": str(exc)},
+                               status=status)
 
 
 @api.exception_handler(NinjaValidationError)

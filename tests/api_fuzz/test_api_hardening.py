@@ -110,3 +110,19 @@ def test_readings_refuse_a_reversed_or_too_long_range(client, city_leader):
     assert (reversed_.status_code, reversed_.json()["message"]) == (422, "The start must be before the end.")
     far = client.get("/api/v1/monitoring/readings", {**base, "end": "0001-01-01T00:00:00"})
     assert (far.status_code, far.json()["message"]) == (422, "The time range is outside the calendar.")
+
+
+def test_found_by_the_contract_tests_an_absurd_year_and_an_unreadable_body_are_refused_in_words(client, city_leader):
+    """Issue 9's contract tests found these: a year beyond any date answered 500, and a body that is not JSON
+    answered Ninja's bare {"detail": ...}; both now answer in the API's one translated shape."""
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(city_leader)
+    for path in ("/api/v1/planning/rounds", "/api/v1/planning/plans"):
+        year = client.get(path, {"year": 12832078})
+        assert year.status_code == 422 and year.json()["code"] == "ValidationFailed", path
+    assert client.get("/planning/rounds/", {"year": 12832078}).status_code == 200  # the page ignores it
+    garbled = client.post("/api/v1/sampling/", b"a\x0e\xffQ", content_type="application/json")
+    assert garbled.status_code == 400
+    assert garbled.json()["code"] == "BadRequest" and garbled.json()["message"].startswith("无法读取请求")
+    anonymous = client.__class__().get("/api/v1/onsite/worklist")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "Unauthorized"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from ecoenforce.core.access import STAFF_ROLES, require_role
 from ecoenforce.core.api_lists import ListQuery, list_page
@@ -62,7 +62,7 @@ class PlanDetailOut(PlanOut):
 
 
 class PlanQuery(ListQuery):
-    year: int | None = None
+    year: int | None = Field(None, ge=1990, le=2100, description="the year (1990–2100)")
     status: str = ""
 
 
@@ -111,7 +111,7 @@ class RoundDetailOut(RoundOut):
 class RoundQuery(ListQuery):
     status: str = ""
     kind: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1990, le=2100, description="the year (1990–2100)")
 
 
 class RoundPage(Schema):

@@ -44,7 +44,7 @@ def rounds_for_user(*, user: User, status: str = "", kind: str = "", year: objec
         qs = qs.filter(status=status)
     if kind in PlanLine.Kind.values:
         qs = qs.filter(kind=kind)
-    if str(year or "").isdigit():
+    if str(year or "").isdigit() and 1 <= int(year) <= 9999:  # a date's year; beyond it the lookup overflows
         qs = qs.filter(period_start__year=int(year))
     return scope_by_region(qs, user=user, field="organization__region__code").order_by("-committed_at", "-id")
 
