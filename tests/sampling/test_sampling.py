@@ -83,6 +83,10 @@ def test_request_custody_result_case_and_lead(setting, case_wj, inspector_wj, la
     client.force_login(inspector_wj)
     case_page = client.get(f"/cases/{case_wj.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert req.number in case_page and "超标 1.35 倍" in case_page and f"/sampling/{req.pk}/report/" in case_page
+    # … and the report among the case's evidence, with its hash, on the printable evidence list too.
+    assert f"/onsite/evidence/{evidence.pk}/" in case_page and evidence.sha256[:16] in case_page
+    listing = client.get(f"/onsite/cases/{case_wj.pk}/evidence/").content.decode()
+    assert evidence.sha256[:32] in listing
     page = client.get(f"/sampling/{req.pk}/").content.decode()
     assert "&lt; DL" in page and "0.02" not in page.replace("0.025", "")
     assert b"".join(client.get(f"/sampling/{req.pk}/report/").streaming_content) == PDF
