@@ -43,6 +43,7 @@ PAGES = [
     Page("/onsite/new/{onsite_form}/", ("inspector",)),
     Page("/onsite/records/{onsite_record}/", ("leader",), keys=("item", "result")),
     Page("/onsite/records/{onsite_record}/evidence/", ("leader",), keys=("no", "kind", "captured")),
+    Page("/onsite/cases/{case}/evidence/", ("leader",), keys=("no", "kind", "captured")),
     # Registry.
     Page("/registry/entities/", ("leader",), keys=("name", "county", "risk_class")),
     Page("/registry/entities/{entity}/", ("leader",)),
