@@ -190,3 +190,47 @@ def test_over_the_api_the_penalties_and_the_hearing_decide_whether_review_is_nee
     decided = client.post(url, body, content_type="application/json")
     assert decided.status_code == 200, decided.content
     assert (decided.json()["stage"], decided.json()["legal_review_opinion"]) == ("decision", "经听证，同意。")
+
+
+@pytest.mark.parametrize("language, words", [("zh-hans", ("法制审核意见", "审核通过", "退回补充调查")),
+                                             ("en", ("Legal review opinion", "Approve", "Return for further investigation"))])  # fmt: skip
+def test_the_reviewer_writes_one_opinion_and_approves_or_returns_with_it(case_wj, advance, legal_wj, language, words):
+    case = advance(case_wj, to=Stage.LEGAL_REVIEW)
+    client = Client()
+    client.force_login(legal_wj)
+    client.cookies["django_language"] = language
+    url = f"/cases/{case.pk}/"
+    page = client.get(url).content.decode()
+    form = page[page.index('data-testid="legal-review-form"'):]
+    form = form[:form.index("</form>")]
+    assert all(word in form for word in words)
+    assert form.count('name="reason"') == 1  # one opinion box …
+    assert 'value="legal_review_pass"' in form and 'value="legal_review_return"' in form  # … and a button for each
+    assert page.count('data-action="legal_review_pass"') == page.count('data-action="legal_review_return"') == 1
+    # Returning still needs the opinion: refused in the one form, what was typed is kept, nothing moves.
+    typed = " \n "
+    response = client.post(url, {"action": "legal_review_return", "expected_stage": "legal_review", "reason": typed})
+    text = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="form-error"' in text
+    assert f'name="reason" rows="4">{typed}</textarea>' in text and "is-invalid" in text
+    case.refresh_from_db()
+    assert case.stage == Stage.LEGAL_REVIEW
+    # The same box's opinion goes with the button pressed: returned, with the opinion in the record.
+    response = client.post(url, {"action": "legal_review_return", "expected_stage": "legal_review",
+                                 "reason": "证据不足，补充现场监测报告。"})  # fmt: skip
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == Stage.INVESTIGATION
+    assert AuditEvent.objects.filter(action="case.legal_review_return", reason="证据不足，补充现场监测报告。").exists()
+
+
+def test_the_reviewer_approves_from_the_one_form(case_wj, advance, legal_wj):
+    case = advance(case_wj, to=Stage.LEGAL_REVIEW)
+    client = Client()
+    client.force_login(legal_wj)
+    response = client.post(f"/cases/{case.pk}/", {"action": "legal_review_pass", "expected_stage": "legal_review",
+                                                  "reason": "事实清楚，证据确凿，同意。"})  # fmt: skip
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.stage, case.legal_reviewed_by, case.legal_review_opinion) == (Stage.NOTICE, legal_wj,
+                                                                              "事实清楚，证据确凿，同意。")  # fmt: skip

@@ -200,6 +200,25 @@ def _discretion_form(choices: dict, post) -> dict:
     }
 
 
+LEGAL_REVIEW_ACTIONS = ("legal_review_pass", "legal_review_return")
+
+
+def _legal_review_as_one_form(actions: list[dict]) -> list[dict]:
+    """The legal reviewer approves or returns with one opinion: the two steps become one form (one opinion box, a
+    button each), in the place of the first; every other step keeps its own form."""
+    review = [a for a in actions if a["t"].action in LEGAL_REVIEW_ACTIONS]
+    if len(review) < 2:
+        return actions
+    merged = {"t": review[0]["t"], "label": _("Legal review"), "review": review}
+    out = []
+    for a in actions:
+        if a["t"].action not in LEGAL_REVIEW_ACTIONS:
+            out.append(a)
+        elif a is review[0]:
+            out.append(merged)
+    return out
+
+
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case file: facts, deadlines, the steps this user may take, and the audited timeline."""
@@ -252,7 +271,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Done: the case record was updated."))
                 return redirect("cases:detail", case_id=case.pk)
-    actions = [{"t": t, "label": ACTION_LABELS.get(t.action, t.action)} for t in case_actions_for_user(user=request.user, case=case)]
+    actions = _legal_review_as_one_form(
+        [{"t": t, "label": ACTION_LABELS.get(t.action, t.action)} for t in case_actions_for_user(user=request.user, case=case)])
     deciding = any(a["t"].needs_decision or a["t"].proposes for a in actions)
     if request.method != "POST" and case.proposal:
         # The decision (or a new proposal after more evidence) opens with the proposed penalty filled in. `errors`
@@ -286,6 +306,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                   if "hearing" in records else []),
         "case": case, "actions": actions, "steps": steps, "timeline": timeline,
         "handlers": case.handlers.all(), "errors": errors, "posted": posted, "today": timezone.localdate(),
+        "legal_review_actions": LEGAL_REVIEW_ACTIONS,
         "is_closed": case.stage == Stage.CLOSED, "next": next_step(case),
         "penalty_matters": (matters_current(kind=MatterKind.PENALTY) if deciding else []),
         "discretion_form": _discretion_form(choices or discretion_choices(), posted) if deciding else None,
