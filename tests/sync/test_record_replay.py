@@ -94,3 +94,14 @@ def test_a_task_the_office_changed_meanwhile_is_a_conflict_that_overwrites_nothi
     assert not OnSiteRecord.objects.exists()
     task.refresh_from_db()
     assert task.inspection.violation_found is False and task.lead is None
+
+
+def test_a_second_record_by_the_same_officer_says_it_was_theirs(task, inspector_wj):
+    phone = _client(inspector_wj, "en")
+    first = phone.post("/api/v1/onsite/records", json.dumps(_payload(task, inspector_wj)),
+                       content_type="application/json", HTTP_IDEMPOTENCY_KEY="rec-" + uuid.uuid4().hex)
+    assert first.status_code == 201
+    again = phone.post("/api/v1/onsite/records", json.dumps(_payload(task, inspector_wj)),
+                       content_type="application/json", HTTP_IDEMPOTENCY_KEY="rec-" + uuid.uuid4().hex)
+    assert again.status_code == 409 and again.json()["message"].startswith("You already recorded this task's result")
+    assert OnSiteRecord.objects.count() == 1

@@ -322,6 +322,10 @@ def onsite_record_submit(*, actor: User, idempotency_key: str, subject: str, sub
         # The office (or the other drawn officer) recorded the task meanwhile: say who and when, change nothing.
         by = target.completed_by.display_name if target.completed_by_id else _("another officer")
         at = timezone.localtime(target.completed_at).strftime("%Y-%m-%d %H:%M") if target.completed_at else ""
+        if target.completed_by_id == actor.pk:
+            raise InvalidTransition(_("You already recorded this task's result at %(at)s (%(status)s); this record "
+                                      "was not filed again and nothing was changed. Open the task to see it.")
+                                    % {"at": at, "status": target.get_status_display()})
         raise InvalidTransition(_("This task's result was recorded meanwhile by %(by)s at %(at)s (%(status)s), so this "
                                   "record was not filed and nothing was changed. Open the task to see the result; if "
                                   "your findings differ, one of its officers corrects the result with a reason.")
