@@ -170,6 +170,7 @@ def test_the_case_file_shows_the_record_and_its_evidence_with_a_printable_list(s
     page = officer.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="case-onsite"' in page and "现场笔录与证据" in page
     assert record.number in page and "旁路阀门.jpg" in page and photo.sha256[:16] in page
+    assert f"/onsite/new/case/{case.pk}/" in page and "新建现场检查笔录" in page  # a handler records on site from here
     listing = officer.get(f"/onsite/cases/{case.pk}/evidence/").content.decode()
     assert photo.sha256[:32] in listing and case.number in listing
     pdf = officer.get(f"/onsite/cases/{case.pk}/evidence/?format=pdf")
