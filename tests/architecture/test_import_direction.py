@@ -46,7 +46,7 @@ ALLOWED = {
     "leads": {"core", "registry", "cases", "notifications"},
     "inspections": {"core", "registry", "leads", "notifications"},
     "planning": {"core", "registry", "leads", "inspections", "notifications"},
-    "social": {"core", "registry", "cases", "leads", "notifications"},  # tips are leads with a tracking code
+    "social": {"core", "registry", "cases", "leads", "grids", "notifications"},  # tips are leads with a tracking code; the tip map draws the grids
     "ops": {"core", "monitoring", "warnings"},
     "monitoring": {"core", "registry"},  # the device registry and the lake; knows nothing of warnings (monitoring.hooks)
     "warnings": {"core", "registry", "leads", "monitoring", "notifications"},  # reads the registry, raises leads
@@ -86,7 +86,7 @@ def test_nothing_imports_the_read_only_interfaces():
     assert offenders == []
 
 
-PURE = ["duty.scorecard", "sampling.workflow", "sampling.judge", "referrals.workflow", "grids.geo", "social.codes", "social.rewards", "core.workdays", "core.masking", "core.units", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
+PURE = ["duty.scorecard", "sampling.workflow", "sampling.judge", "referrals.workflow", "grids.geo", "social.codes", "social.rewards", "social.where", "core.workdays", "core.masking", "core.units", "registry.uscc", "registry.risk", "registry.backtest", "registry.risk_learned",
         "registry.risk_simulation", "credit.rating", "cases.workflow", "cases.penalty", "cases.review_gate", "monitoring.hj212", "monitoring.gateway",
         "monitoring.lake", "monitoring.feed", "monitoring.rules", "planning.draw", "planning.roundfile",
         "planning.capacity", "warnings.inputs.mosquitto", "warnings.inputs.mqtt", "ops.supervisor", "ops.schedule", "ops.runstate",

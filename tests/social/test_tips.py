@@ -105,6 +105,13 @@ def test_a_real_name_tip_seals_the_name_and_phone(region_wj):
     ("en", {"latitude": "95", "longitude": "119.9"}, "latitude", "These coordinates are not in China."),
     ("en", {"latitude": "48.85", "longitude": "2.35"}, "latitude", "These coordinates are not in China."),
     ("en", {"latitude": "31.7"}, "latitude", "Give both latitude and longitude, or neither."),
+    # latitude and longitude the wrong way round, a spot in another province, words where a number goes
+    ("en", {"latitude": "119.94", "longitude": "31.7"}, "latitude", "These coordinates are not in China."),
+    ("en", {"latitude": "39.9", "longitude": "116.4"}, "latitude", "These coordinates are not in 江苏省, where 武进区 is."),
+    ("zh-hans", {"latitude": "39.9", "longitude": "116.4"}, "latitude", "该坐标不在武进区所在的江苏省境内。"),
+    ("en", {"latitude": "north", "longitude": "119.9"}, "latitude", "The latitude is a number of degrees north"),
+    ("zh-hans", {"latitude": "31.7", "longitude": "east"}, "longitude", "经度是东经度数，例如 119.95。"),
+    ("en", {"latitude": "nan", "longitude": "inf"}, "latitude", "The latitude is a number of degrees north"),
     ("en", {"identity": "real_name", "name": "柳如烟", "phone": "call me"}, "phone", "A real-name tip needs"),
     ("en", {"observed_at": "2099-01-01T10:00"}, "observed_at", "cannot be in the future"),
     ("en", {"website": "http://spam.example"}, None, "This form could not be sent."),
@@ -116,6 +123,11 @@ def test_bad_input_is_refused_in_words_and_what_was_typed_is_kept(region_wj, lan
     assert response.status_code == 400
     assert words in page
     assert "Black water from a pipe into the canal at night" in page  # the title is still in the form
+    for name in ("latitude", "longitude"):  # and so are the coordinates, as typed, beside their error
+        if name in over:
+            assert re.search(rf'name="{name}" value="{re.escape(over[name])}"', page), name
+    if field is not None:
+        assert re.search(rf'name="{field}"[^>]*class="[^"]*is-invalid', page), field
     assert not Tip.objects.exists() and not Lead.objects.exists() and not SealedContact.objects.exists()
 
 

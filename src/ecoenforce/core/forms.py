@@ -18,6 +18,12 @@ def form_add_errors(form: forms.BaseForm, exc) -> None:
                 form.add_error(field, msg)
             elif str(msg) != top:
                 form.add_error(None, msg)
+    for name in form.errors:  # the refused fields are marked as the form's own checks mark them (style_form)
+        if name in form.fields:
+            widget = form.fields[name].widget
+            classes = widget.attrs.get("class", "").split()
+            if "is-invalid" not in classes:
+                widget.attrs["class"] = " ".join([*classes, "is-invalid"])
 
 
 class IdsField(forms.Field):

@@ -190,3 +190,11 @@ def member_choices(*, user: User, grid: Grid | None = None) -> QuerySet[User]:
         codes = [grid.region.code, grid.region.code[:4] + "00", grid.region.code[:2] + "0000"]
         qs = qs.filter(Q(organization__region__code__in=codes))
     return qs.select_related("organization").order_by("full_name", "pk")
+
+
+def public_outlines() -> list[dict]:
+    """The grids' boundaries as a public map may draw them (the tip form's map): the polygon, the town, the grid's
+    name and its county's id — never its members, plans, patrols or figures."""
+    return [{"type": "Feature", "geometry": g.boundary,
+             "properties": {"name": g.name, "town": g.town, "county": g.region_id}}
+            for g in Grid.objects.only("name", "town", "region_id", "boundary").order_by("region__code", "code")]

@@ -31,8 +31,12 @@ class TipForm(forms.Form):
                          widget=forms.Select(attrs={"data-searchable": _("Type to find a county")}))
     address = forms.CharField(label=_("Where exactly"), max_length=160, required=False,
                               help_text=_("A road and number, a village, a factory gate or a landmark."))
-    latitude = forms.FloatField(label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
-    longitude = forms.FloatField(label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    latitude = forms.FloatField(label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}),
+                                error_messages={"invalid": _("The latitude is a number of degrees north, such as "
+                                                             "31.78. Tap the spot on the map or clear it.")})
+    longitude = forms.FloatField(label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}),
+                                 error_messages={"invalid": _("The longitude is a number of degrees east, such as "
+                                                              "119.95. Tap the spot on the map or clear it.")})
     observed_at = forms.DateTimeField(label=_("When did you see it?"), required=False,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                  format="%Y-%m-%dT%H:%M"),

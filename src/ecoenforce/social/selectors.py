@@ -171,3 +171,28 @@ def tip_duplicate_candidates(*, user: User, tip: Tip) -> list[Candidate]:
         if reasons:
             found.append(Candidate(other, reasons))
     return found
+
+
+def tip_map_data() -> dict:
+    """What the tip form's map draws, all public: the patrol grids' outlines (the project's own boundaries; no
+    map tiles) and, to open on the bureau's area when no grid is drawn, the box around its registered entities'
+    coordinates (a box only: no entity is named or placed)."""
+    from django.db.models import Max, Min
+
+    from ecoenforce.core.models import Organization
+    from ecoenforce.grids.selectors import public_outlines
+    from ecoenforce.registry.models import RegulatedEntity
+    from ecoenforce.social import where
+
+    bureau = (Organization.objects.filter(parent__isnull=True, kind__in=(
+        Organization.Kind.CITY_BUREAU, Organization.Kind.COUNTY_BUREAU)).select_related("region")
+        .order_by("kind", "region__code").first())
+    prefix = bureau.region.prefix if bureau is not None and bureau.region_id else ""
+    box = RegulatedEntity.objects.filter(region__code__startswith=prefix, latitude__isnull=False,
+                                         longitude__isnull=False).aggregate(
+        s=Min("latitude"), n=Max("latitude"), w=Min("longitude"), e=Max("longitude"))
+    if box["s"] is not None:
+        extent = [float(box["s"]), float(box["n"]), float(box["w"]), float(box["e"])]
+    else:
+        extent = list(where.province_box(prefix) or where.CHINA)
+    return {"features": public_outlines(), "extent": extent}

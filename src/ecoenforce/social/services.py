@@ -35,14 +35,13 @@ from ecoenforce.core.files import HEAD, private_write, sniff_type
 from ecoenforce.core.models import Region, Role, User
 from ecoenforce.leads.models import Lead
 from ecoenforce.leads.services import lead_create
+from ecoenforce.social import where
 from ecoenforce.social.codes import ALPHABET, LENGTH, code_hash
 from ecoenforce.social.models import Tip, TipPhoto
 
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-# Where a coordinate can lie for a tip to this platform: mainland China with its islands (a box; WGS-84 degrees).
-CHINA_BOX = {"lat": (3.8, 53.6), "lon": (73.4, 135.1)}
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
@@ -106,11 +105,19 @@ def _check_location(region: Region | None, address: str, latitude, longitude) ->
     if (latitude is None) != (longitude is None):
         problems["latitude"] = [_("Give both latitude and longitude, or neither.")]
     elif latitude is not None:
-        bad = [not math.isfinite(float(v)) for v in (latitude, longitude)]
-        if any(bad) or not (CHINA_BOX["lat"][0] <= float(latitude) <= CHINA_BOX["lat"][1]
-                            and CHINA_BOX["lon"][0] <= float(longitude) <= CHINA_BOX["lon"][1]):
-            problems["latitude"] = [_("These coordinates are not in China. Use the location button again, or "
-                                      "clear them and describe the place in words.")]
+        try:
+            spot = (float(latitude), float(longitude))
+        except (TypeError, ValueError):
+            spot = (math.nan, math.nan)
+        verdict = where.problem(*spot, region.code if region is not None else "")
+        if verdict in ("number", "china"):
+            problems["latitude"] = [_("These coordinates are not in China. Tap the spot on the map again, or clear "
+                                      "them and describe the place in words.")]
+        elif verdict == "province":
+            province = Region.objects.filter(code=region.code[:2] + "0000").first()
+            problems["latitude"] = [_("These coordinates are not in %(province)s, where %(county)s is. Tap the spot "
+                                      "on the map again, or clear them and describe the place in words.") % {
+                "province": province.name if province else "—", "county": region.name}]
         else:
             lat, lon = round(Decimal(str(latitude)), 6), round(Decimal(str(longitude)), 6)
     if problems:

@@ -19,6 +19,7 @@ from ecoenforce.social.models import Tip
 from ecoenforce.social.selectors import (
     tip_duplicate_candidates,
     tip_for_lead,
+    tip_map_data,
     tip_photo_for_user,
     tip_progress,
 )
@@ -63,7 +64,8 @@ def tip_new(request: HttpRequest) -> HttpResponse:
                     return redirect("social:status", code=result[1])
         if status == 200:
             status = 400
-    return render(request, "social/tip_form.html", {"form": form, "max_photos": MAX_PHOTOS}, status=status)
+    return render(request, "social/tip_form.html", {"form": form, "max_photos": MAX_PHOTOS,
+                                                    "map_data": tip_map_data()}, status=status)
 
 
 def tip_find(request: HttpRequest) -> HttpResponse:

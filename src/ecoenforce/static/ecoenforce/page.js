@@ -32,7 +32,10 @@
         option.hidden = !show;
         if (show && option.value) { matches.push(option); }
       });
-      if (words.length && matches.length === 1) { select.value = matches[0].value; }
+      if (words.length && matches.length === 1 && select.value !== matches[0].value) {
+        select.value = matches[0].value;
+        select.dispatchEvent(new Event("change", {bubbles: true}));  // as if chosen by hand (the tip map follows it)
+      }
     });
   }
   function enhance(root) { Array.prototype.forEach.call(root.querySelectorAll("select[data-searchable]"), searchable); }

@@ -8,9 +8,12 @@
   button.addEventListener("click", function () {
     status.textContent = button.getAttribute("data-wait");
     navigator.geolocation.getCurrentPosition(function (position) {
-      document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
-      document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
+      var lat = document.getElementById("id_latitude"), lon = document.getElementById("id_longitude");
+      lat.value = position.coords.latitude.toFixed(6);
+      lon.value = position.coords.longitude.toFixed(6);
       status.textContent = "";
+      // The tip form's map (tip-map.js) moves its marker to the new spot.
+      lon.dispatchEvent(new Event("change", {bubbles: true}));
     }, function () {
       status.textContent = button.getAttribute("data-failed");
     }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
