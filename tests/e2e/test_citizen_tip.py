@@ -1,11 +1,12 @@
 """A citizen files a tip on a phone (390×844) without signing in — first without saying where (refused in words,
-what was typed kept), then with the county, an address, the phone's location and a photo — keeps the tracking code,
-and later follows the tip by typing the code: the bureau verified it and the outcome is there in plain words."""
+what was typed kept), then with the county, an address, the phone's location moved by a tap on the map, and a
+photo — keeps the tracking code, and later follows the tip by typing the code: the bureau verified it and the
+outcome is there in plain words."""
 
 from __future__ import annotations
 
 import pytest
-from browser_steps import reference, submit, wujin_staff
+from browser_steps import reference, sign_in, submit, wujin_staff
 from django.db import transaction
 from playwright.sync_api import expect
 
@@ -40,8 +41,13 @@ def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(
     page = context.new_page()
     page.set_default_timeout(15_000)
     base = live_server.url
+    # The map runs under the Content-Security-Policy (no inline script, nothing from another site).
+    page.add_init_script("""window.__csp = []; document.addEventListener('securitypolicyviolation',
+      e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));""")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    page.goto(f"{base}/tips/")
+    page.goto(f"{base}/tips/", timeout=60_000)  # the browser's first page: slow on a busy machine
     page.fill("#id_title", WHAT)
     submit(page, page.locator("[data-testid=tip-submit]"))
     assert "请选择您看到问题的区县" in page.locator("[data-testid=form-error]").inner_text()
@@ -50,9 +56,20 @@ def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(
 
     page.select_option("#id_region", str(county.pk))
     page.fill("#id_address", "武宜路88号东侧桥下")
+    tip_map = page.locator("[data-testid=tip-map]")
+    expect(tip_map).to_be_visible()  # shown by tip-map.js; without JavaScript only the two fields are there
     page.click("[data-testid=geolocate]")
     # A locator wait, not wait_for_function: the page's CSP forbids the eval its polling relies on.
-    expect(page.locator("#id_latitude")).not_to_have_value("", timeout=15_000)
+    expect(page.locator("#id_latitude")).to_have_value("31.705000", timeout=15_000)
+    expect(tip_map.locator("svg path")).to_have_count(1)  # the phone's spot is marked (no grids in this city)
+    # The citizen moves the spot by tapping the map a little to the right of it: the fields take the tapped spot.
+    box = tip_map.bounding_box()
+    tip_map.tap(position={"x": box["width"] / 2 + 40, "y": box["height"] / 2 - 20})
+    expect(page.locator("#id_longitude")).not_to_have_value("119.940000")
+    tapped = (float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude")))
+    assert abs(tapped[0] - 31.705) < 0.01 and 119.94 < tapped[1] < 119.95, tapped
+    assert tip_map.locator(".leaflet-tile").count() == 0  # no map tiles: nothing loaded from a tile server
+    assert page.evaluate("window.__csp") == [] and errors == []
     page.set_input_files("#id_photos", str(photo))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "tip-01-phone-form")
@@ -63,7 +80,17 @@ def test_a_citizen_files_a_tip_on_a_phone_and_follows_it_by_code(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "tip-02-tracking-code")
     tip = Tip.objects.select_related("lead").get()
-    assert (tip.lead.region, str(tip.latitude), tip.photos.count()) == (county, "31.705000", 1)
+    assert (tip.lead.region, float(tip.latitude), float(tip.longitude), tip.photos.count()) == (county, *tapped, 1)
+
+    # The officer sees the spot on the lead's own map.
+    staff = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    desk = staff.new_page()
+    desk.set_default_timeout(15_000)
+    sign_in(desk, base, "zhou")
+    desk.goto(f"{base}/leads/{tip.lead_id}/")
+    expect(desk.locator("[data-testid=lead-tip-map] svg path")).to_have_count(1)
+    shot(desk, "tip-02b-lead-spot")
+    staff.close()
 
     with transaction.atomic():
         lead_close(

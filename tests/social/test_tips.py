@@ -4,6 +4,7 @@ refused; the 12369 hotline enters calls; photos reach only staff who may open th
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 import uuid
@@ -234,3 +235,25 @@ def test_photos_reach_only_staff_who_may_open_the_lead(region_wj, inspector_wj, 
     outsider.force_login(inspector_xb)
     assert outsider.get(f"/tips/photos/{photo.pk}/").status_code == 404
     assert public().get(f"/tips/photos/{photo.pk}/").status_code == 302
+
+
+def test_the_form_and_the_lead_show_the_spot_on_the_grids_outlines(region_wj, leader_wj, grid_member, inspector_xb):
+    from ecoenforce.grids.services import grid_create
+
+    ring = [[119.90, 31.70], [120.00, 31.70], [120.00, 31.80], [119.90, 31.80], [119.90, 31.70]]
+    grid_create(actor=leader_wj, code="WJ-HT-01", name="湖塘镇第一网格", region=region_wj, town="湖塘镇",
+                boundary={"type": "Polygon", "coordinates": [ring]}, member_ids=[grid_member.pk])
+    client = public()
+    form = client.get("/tips/").content.decode()
+    drawn = json.loads(re.search(r'<script id="tip-map-data" type="application/json">(.*?)</script>', form).group(1))
+    # The public map: the grid's outline, town and name, and the county it lies in — nobody on it, no code.
+    assert drawn["features"] == [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+                                  "properties": {"name": "湖塘镇第一网格", "town": "湖塘镇", "county": region_wj.pk}}]
+    assert len(drawn["extent"]) == 4 and grid_member.full_name not in form and "WJ-HT-01" not in form
+    assert 'data-tip-map="tip-map-data"' in form and "vendor/leaflet/leaflet.js" in form and "{z}" not in form
+    code_from(client.post("/tips/", tip_data(client, region_wj, latitude="31.705123", longitude="119.94")))
+    staff = Client()
+    staff.force_login(leader_wj)
+    page = staff.get(f"/leads/{Tip.objects.get().lead_id}/").content.decode()
+    assert 'data-testid="lead-tip-map"' in page and 'data-tip-point="31.705123,119.940000"' in page
+    assert 'id="lead-tip-map-data"' in page

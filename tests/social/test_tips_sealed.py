@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from ecoenforce.core.models import AuditEvent
+from ecoenforce.core.models import AuditEvent, Organization, Role, User
 from ecoenforce.core.sealing import contact_may_read
 from ecoenforce.social.models import Tip
 
@@ -71,10 +71,21 @@ def test_the_web_tip_identity_is_sealed_and_its_pages_never_show_it(web_tip, per
     urls = [f"/tips/{code}/", "/tips/", "/tips/find/?code=ZZ", "/tips/ABCDEFGHJKMN/", "/tips/phone/",
             "/tips/photos/999/", "/tips/rewards/", "/tips/rewards/1/", "/leads/", "/leads/?export=csv", "/leads/?export=xlsx", f"/leads/{lead.pk}/",
             "/accounts/audit/", f"/accounts/audit/?object_type=leads.lead&object_id={lead.pk}", "/api/v1/leads/",
-            f"/api/v1/leads/{lead.pk}", "/public/", "/admin/social/tip/", "/admin/core/sealedcontact/", "/"]
+            f"/api/v1/leads/{lead.pk}", "/public/", "/admin/social/tip/", "/admin/core/sealedcontact/", "/",
+            f"/tips/same-facts/{lead.pk}/", "/work/", "/api/v1/queue/", "/assist/findings/", "/api/v1/assist/findings",
+            "/referrals/", "/api/v1/referrals/", "/grids/problems/"]
     searches = [f"/leads/?q={quote(PHONE)}", f"/api/v1/leads/?q={quote(NAME)}", f"/leads/?q={quote(NAME)}&export=csv"]
+    # A contracted third party and a partner department (police) have no need either.
+    contractor = Organization.objects.create(name="江苏常环环境技术服务有限公司", short_name="服",
+                                             kind=Organization.Kind.CONTRACTOR, region=lead.region.parent)
+    police = Organization.objects.create(name="常州市公安局环境食品药品和旅游安全保卫支队", short_name="公",
+                                         kind=Organization.Kind.PARTNER, region=lead.region.parent)
+    personas = {**personas,
+                "assistant": User.objects.create(username="assistant", role=Role.THIRD_PARTY, organization=contractor),
+                "police": User.objects.create(username="police", role=Role.PARTNER, organization=police)}
     unauthorised = ["inspector_wj", "inspector2_wj", "legal_wj", "operator", "inspector_xb", "grid_member",
-                    "enterprise_user", "admin_user", None]
+                    "enterprise_user", "admin_user", "assistant", "police", None]
+    assert not any(contact_may_read(personas[p], lead) for p in ("assistant", "police"))
     for persona in unauthorised:
         for language in ("zh-hans", "en"):
             client = client_for(personas[persona] if persona else None, language)

@@ -40,7 +40,12 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
     """Give every widget Tabler's classes and mark invalid fields, so templates stay plain."""
     for name, field in form.fields.items():
         widget = field.widget
-        base = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            base = "form-check-input"  # each choice is a small round or square box, not a text box
+        elif isinstance(widget, forms.Select):
+            base = "form-select"
+        else:
+            base = "form-control"
         if isinstance(widget, (forms.CheckboxInput, forms.HiddenInput)):
             continue
         classes = [base]

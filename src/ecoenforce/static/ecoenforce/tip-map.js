@@ -1,12 +1,43 @@
 /* The tip form's map (social/tip_form.html): the citizen taps the spot where they saw the problem and the form's
    latitude and longitude fields take it; "use my phone's location" (tip.js) and typed coordinates move the marker.
    Leaflet draws the patrol grids' own outlines on a plain background — no tile server, nothing from the internet.
-   Without JavaScript the map stays hidden and the two fields are typed by hand: the form posts the same fields. */
+   Without JavaScript the map stays hidden and the two fields are typed by hand: the form posts the same fields.
+   On a tip's lead (social/_lead_tip.html) the same map shows the spot only: data-tip-point="lat,lon". */
 (function () {
   var el = document.querySelector("[data-tip-map]");
   var source = el && document.getElementById(el.getAttribute("data-tip-map"));
-  if (!el || !source || !window.L) { return; }
+  if (!el || !source || !window.L || el.tipMap) { return; }
   var data = JSON.parse(source.textContent);
+  var features = data.features || [];
+
+  function outlinesOn(map) {
+    return L.geoJSON({type: "FeatureCollection", features: features}, {
+      style: function () { return {color: "#206bc4", weight: 1.5, fillColor: "#206bc4", fillOpacity: 0.06}; },
+      onEachFeature: function (f, layer) {
+        var p = f.properties || {};
+        // Short labels on the areas so a citizen can find their bearings; with many grids, on tap only.
+        layer.bindTooltip((p.town ? p.town + " · " : "") + (p.name || ""), {
+          permanent: features.length <= 30, direction: "center", className: "tip-map-label"
+        });
+      }
+    }).addTo(map);
+  }
+  function spot(latlng) {
+    return L.circleMarker(latlng, {radius: 9, color: "#d63939", weight: 3, fillColor: "#d63939", fillOpacity: 0.4,
+                                   interactive: false});
+  }
+
+  var point = el.getAttribute("data-tip-point");
+  if (point) {  // the lead page: the tipster's spot, nothing to change
+    var ll = point.split(",").map(parseFloat);
+    var shown = L.map(el, {attributionControl: false, zoomSnap: 0.25});
+    outlinesOn(shown);
+    spot(ll).addTo(shown);
+    shown.setView(ll, 14);
+    el.tipMap = shown;
+    return;
+  }
+
   var lat = document.getElementById("id_latitude");
   var lon = document.getElementById("id_longitude");
   var county = document.getElementById("id_region");
@@ -15,17 +46,7 @@
   if (wrap) { wrap.hidden = false; }
 
   var map = L.map(el, {attributionControl: false, zoomSnap: 0.25});
-  var features = data.features || [];
-  var outlines = L.geoJSON({type: "FeatureCollection", features: features}, {
-    style: function () { return {color: "#206bc4", weight: 1.5, fillColor: "#206bc4", fillOpacity: 0.06}; },
-    onEachFeature: function (f, layer) {
-      var p = f.properties || {};
-      // Short labels on the areas so a citizen can find their bearings; with many grids, on tap only.
-      layer.bindTooltip((p.town ? p.town + " · " : "") + (p.name || ""), {
-        permanent: features.length <= 30, direction: "center", className: "tip-map-label"
-      });
-    }
-  }).addTo(map);
+  var outlines = outlinesOn(map);
 
   function countyBounds() {
     if (!county || !county.value) { return null; }
@@ -51,10 +72,7 @@
 
   var marker = null;
   function place(latlng, pan) {
-    if (marker) { marker.setLatLng(latlng); } else {
-      marker = L.circleMarker(latlng, {radius: 9, color: "#d63939", weight: 3, fillColor: "#d63939", fillOpacity: 0.4,
-                                       interactive: false}).addTo(map);
-    }
+    if (marker) { marker.setLatLng(latlng); } else { marker = spot(latlng).addTo(map); }
     if (pan) { map.setView(latlng, Math.max(map.getZoom(), 14)); }
   }
   function unplace() {
