@@ -99,6 +99,8 @@
   }
 
   home();
-  fromFields(true);
+  // A spot the server refused (another province, say) keeps its marker but not the view: the map opens on the
+  // bureau's area, where the citizen taps the right spot.
+  fromFields(!lat.classList.contains("is-invalid") && !lon.classList.contains("is-invalid"));
   el.tipMap = map;
 })();
