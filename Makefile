@@ -49,7 +49,7 @@ test-sqlite: venv
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider --database-tests-only
 
 lint: venv
 	$(VENV)/bin/ruff check src tests bench scripts

@@ -22,6 +22,39 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# Fixtures through which a test reaches the database (pytest-django's, and the live server's).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}  # fmt: skip
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true",
+        help="run only the tests that reach the database (the second engine's pass of `make test`)",
+    )  # fmt: skip
+
+
+def touches_database(item) -> bool:
+    """True when the test can reach the configured database: a django_db mark or a database fixture. pytest-django
+    refuses database access to every other test, and the tests that start processes give those processes SQLite
+    files of their own (tests/ops), so the rest answer the same whichever engine DATABASE_URL names."""
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only (the PostgreSQL pass of `make test`), leave out the tests that cannot reach the
+    database — codecs, pure cores, Spark parity, gateway subprocesses: they ran in the SQLite pass of the same
+    `make test`, and a second engine cannot change their answer."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        (kept if touches_database(item) else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _tasks_run_in_process():
     """Background jobs run at once in tests (a test that proves a job is queued switches to DATABASE_TASKS)."""
