@@ -131,14 +131,20 @@ def identical_trends(readings: ir.Table, limits: ir.Table | None, policy: RulePo
     j = j.select("mn", "h", "p1", "p2", "v1", "v2", xy=j.v1 * j.v2, xx=j.v1 * j.v1, yy=j.v2 * j.v2)
     # Sums over the window [h − window + 1, h] (a range on the time index, so gaps never stretch it).
     span = policy.identical_window_hours - 1
-    if policy.identical_min_hours >= policy.identical_window_hours:
-        # Only a full window qualifies (a reading every step), and a full range window is exactly the last
-        # `window` rows ending `span` steps after the first: the row frame is cheaper than the range frame.
-        w = ibis.window(group_by=[j.mn, j.p1, j.p2], order_by=j.h, rows=(-span, 0))
+    key = dict(group_by=[j.mn, j.p1, j.p2], order_by=j.h)
+    full_only = policy.identical_min_hours >= policy.identical_window_hours
+    # Only a full window qualifies when the policy asks for a reading every step, and a full range window is
+    # exactly the last `window` rows ending `span` steps after the first: the row frame is cheaper than the range
+    # frame, and the `span`-th row before (one lag, hours being unique in a series) says whether it is full.
+    w = ibis.window(rows=(-span, 0), **key) if full_only else ibis.window(range=(-span, 0), **key)
+    sums = dict(sx=j.v1.sum().over(w), sy=j.v2.sum().over(w), sxx=j.xx.sum().over(w), syy=j.yy.sum().over(w),
+                sxy=j.xy.sum().over(w))  # fmt: skip
+    if full_only:  # one projection, so the engine sorts the pairs once for the lag and the sums
+        j = j.mutate(before=j.h.lag(span).over(ibis.window(**key)), **sums)
+        j = j.mutate(first=ibis.ifelse(j.h - j.before == span, j.before, ibis.null("int64")),
+                     n=ibis.literal(policy.identical_window_hours, "int64"))  # fmt: skip
     else:
-        w = ibis.window(group_by=[j.mn, j.p1, j.p2], order_by=j.h, range=(-span, 0))
-    j = j.mutate(n=j.v1.count().over(w), first=j.h.min().over(w), sx=j.v1.sum().over(w), sy=j.v2.sum().over(w),
-                 sxx=j.xx.sum().over(w), syy=j.yy.sum().over(w), sxy=j.xy.sum().over(w))  # fmt: skip
+        j = j.mutate(n=j.v1.count().over(w), first=j.h.min().over(w), **sums)
     # n² × variances and covariance; the coefficient-of-variation test is s ≥ m × cv, multiplied through by n.
     j = j.mutate(vx=j.n * j.sxx - j.sx * j.sx, vy=j.n * j.syy - j.sy * j.sy, cxy=j.n * j.sxy - j.sx * j.sy)
     cv = policy.identical_min_cv
