@@ -52,7 +52,9 @@ def start_gateway(tmp: Path, devices: int) -> tuple[subprocess.Popen, int]:
     write_snapshot(tmp / "devices.json", [DeviceInfo(f"SIM{i:08d}", "123456") for i in range(devices)])
     proc = subprocess.Popen(
         [sys.executable, "-m", "ecoenforce.monitoring.gateway.cli", "--host", "127.0.0.1", "--port", "0",
-         "--spool", str(tmp / "spool"), "--devices", str(tmp / "devices.json"), "--rate", "1000", "--burst", "2000"],
+         "--spool", str(tmp / "spool"), "--devices", str(tmp / "devices.json"), "--rate", "1000", "--burst", "2000",
+         # every simulated device connects from 127.0.0.1: without this the per-peer ceiling (500) refuses half of them
+         "--max-connections-per-peer", str(devices + 10)],
         stdout=subprocess.PIPE, env=ENV, text=True,
     )  # fmt: skip
     line = proc.stdout.readline()

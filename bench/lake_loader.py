@@ -103,7 +103,8 @@ def end_to_end(args, tmp: Path) -> dict:
     return {"offered_per_s": args.offered, "acked_per_s": summary["acked_per_s"], "seconds": args.e2e,
             "backlog_max_frames": max(f for _, f in samples) if samples else 0,
             "backlog_max_first_half": max(first), "backlog_max_second_half": max(second),
-            "drain_after_stop_s": round(drain, 1), "in_lake_frames": _accepted(spool)}  # fmt: skip
+            "drain_after_stop_s": round(drain, 1), "in_lake_frames": _accepted(spool),
+            "simulator": summary}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
