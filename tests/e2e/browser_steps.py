@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ecoenforce.core.models import Organization, Region, User
 from ecoenforce.registry.models import Industry
@@ -70,3 +72,31 @@ def submit(page, button) -> None:
     """Click a form's button and wait for the page the server answers with (a redirect or the form again)."""
     with page.expect_navigation():
         button.click()
+
+
+def wait_until(page, script: str, arg=None, what: str = "") -> None:
+    """Poll `script` in the page until it is truthy (30 s). Polled with evaluate, not wait_for_function: the
+    product's CSP forbids the eval Playwright's polling relies on."""
+    for _ in range(300):
+        if page.evaluate(script, arg):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(what)
+
+
+@contextmanager
+def phone_with_work_list(browser, base: str, username: str) -> Iterator[tuple]:
+    """(context, page): a phone-sized touch browser, signed in, on the work list with the service worker in
+    control (it keeps the day's forms for offline use); closed afterwards."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        sign_in(page, base, username)
+        page.goto(f"{base}/onsite/")
+        wait_until(page, "navigator.serviceWorker.controller !== null", what="the service worker never took the page")
+        yield context, page
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ second drawn officer records the task's result from the office; back online, the
 from __future__ import annotations
 
 import pytest
+from browser_steps import phone_with_work_list, wait_until
 from django.utils import timezone
 from test_offline_inspection import _drawn_task, _sign
 
@@ -15,35 +16,15 @@ from ecoenforce.planning.tasks import task_record_result
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _wait(page, script: str, arg=None, what: str = "") -> None:
-    for _ in range(300):  # polled with evaluate: the page's CSP forbids wait_for_function's eval
-        if page.evaluate(script, arg):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(what)
-
-
 def test_a_task_the_office_recorded_meanwhile_is_shown_as_a_conflict_and_nothing_is_overwritten(
     live_server, browser, settings, tmp_path, shot
 ):
     settings.FILES_DIR = tmp_path / "files"
     task, other = _drawn_task()
     base = live_server.url
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
     form_url = f"/onsite/new/task/{task.pk}/"
-    try:
-        from browser_steps import sign_in
-
-        sign_in(page, base, "zhou")
-        page.goto(f"{base}/onsite/")
-        _wait(
-            page, "navigator.serviceWorker.controller !== null", what="the service worker never took the page"
-        )
-        _wait(
+    with phone_with_work_list(browser, base, "zhou") as (context, page):
+        wait_until(
             page,
             "url => caches.open('ee-pages').then(c => c.match(url)).then(hit => !!hit)",
             f"{base}{form_url}",
@@ -85,8 +66,6 @@ def test_a_task_the_office_recorded_meanwhile_is_shown_as_a_conflict_and_nothing
         assert page.evaluate("() => window.ecoenforceOutbox.jobs().then(j => j.length)") == 1
         page.evaluate("() => window.ecoenforceOutbox.sync()")
         assert page.evaluate("() => window.ecoenforceOutbox.jobs().then(j => j[0].state)") == "conflict"
-    finally:
-        context.close()
 
     assert not OnSiteRecord.objects.exists()
     task.refresh_from_db()

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from browser_steps import sign_in, wujin_staff
+from browser_steps import phone_with_work_list, wait_until, wujin_staff
 from django.utils import timezone
 from PIL import Image
 
@@ -93,34 +93,15 @@ def test_an_inspection_completed_offline_arrives_once_with_its_evidence(
     settings.FILES_DIR = tmp_path / "files"
     task, other = _drawn_task()
     base = live_server.url
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        sign_in(page, base, "zhou")
-        # Online, the work list: the service worker takes the page and keeps a copy of the day's forms.
-        page.goto(f"{base}/onsite/")
-        # Polled with evaluate, not wait_for_function: the page's CSP forbids the eval its polling relies on.
-        for _ in range(300):
-            if page.evaluate("navigator.serviceWorker.controller !== null"):
-                break
-            page.wait_for_timeout(100)
-        else:
-            raise AssertionError("the service worker never took the page")
+    # Online, the work list: the service worker takes the page and keeps a copy of the day's forms.
+    with phone_with_work_list(browser, base, "zhou") as (context, page):
         form_url = f"/onsite/new/task/{task.pk}/"
-        for _ in range(
-            300
-        ):  # evaluate awaits the promise (wait_for_function would take it as truthy at once)
-            if page.evaluate(
-                "url => caches.open('ee-pages').then(c => c.match(url)).then(hit => !!hit)",
-                f"{base}{form_url}",
-            ):
-                break
-            page.wait_for_timeout(100)
-        else:
-            raise AssertionError("the work list's forms were not kept for offline use")
+        wait_until(  # evaluate awaits the promise (wait_for_function would take it as truthy at once)
+            page,
+            "url => caches.open('ee-pages').then(c => c.match(url)).then(hit => !!hit)",
+            f"{base}{form_url}",
+            what="the work list's forms were not kept for offline use",
+        )
 
         # In the plant: no signal.
         context.set_offline(True)
@@ -163,8 +144,6 @@ def test_an_inspection_completed_offline_arrives_once_with_its_evidence(
         # A second sync finds nothing to send: nothing doubles.
         page.evaluate("() => window.ecoenforceOutbox.sync()")
         assert page.evaluate("() => window.ecoenforceOutbox.jobs().then(j => j.length)") == 0
-    finally:
-        context.close()
 
     record = OnSiteRecord.objects.get()
     assert record.task_id == task.pk and record.problems_found
