@@ -25,6 +25,7 @@ LOADER = """
 import sys
 from ecoenforce.monitoring.lake.loader import load
 spool, lake, limit, who = sys.argv[1:5]
+print("READY", flush=True)  # imports done: from here on a kill lands in the loading itself
 while load(spool, lake, max_range_bytes=int(limit), loader_id=who or None).ranges:
     pass
 print("DONE", flush=True)
@@ -85,16 +86,29 @@ def _start(spool, lake, limit, who=""):
                             stdout=subprocess.PIPE, text=True, env=env)  # fmt: skip
 
 
+def _done(proc) -> bool:
+    """The loader subprocess ran to its end (its last line is DONE)."""
+    return proc.communicate(timeout=120)[0].split()[-1:] == ["DONE"]
+
+
 def test_sigkill_at_random_points_then_restart_gives_exactly_the_clean_rows(tmp_path):
     rng = random.Random(11)
     _spool(tmp_path / "spool", _frames("K", 700, rng), torn=True)
     expected = load(tmp_path / "spool", tmp_path / "clean", max_range_bytes=5000)
     assert expected.rows_written > 1000 and expected.duplicates > 0
+    # The kill points are fractions of how long a whole load takes on this machine, timed here: fixed delays
+    # landed after the end on a fast machine, before the start on a slow one.
+    proc = _start(tmp_path / "spool", tmp_path / "timed", 5000)
+    assert proc.stdout.readline().strip() == "READY"
+    started = time.perf_counter()
+    assert _done(proc)
+    whole = time.perf_counter() - started
     lake = tmp_path / "lake"
     killed = 0
     for _ in range(6):
         proc = _start(tmp_path / "spool", lake, 5000)
-        time.sleep(rng.uniform(0.3, 2.5))
+        assert proc.stdout.readline().strip() == "READY"
+        time.sleep(rng.uniform(0.05, 0.8) * whole)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
@@ -102,7 +116,7 @@ def test_sigkill_at_random_points_then_restart_gives_exactly_the_clean_rows(tmp_
         proc.stdout.close()
     assert killed  # at least one kill landed while it was loading
     proc = _start(tmp_path / "spool", lake, 5000)
-    assert proc.communicate(timeout=120)[0].strip() == "DONE"
+    assert _done(proc)
     assert _rows(lake) == _rows(tmp_path / "clean")
     keys = _keys(lake)
     assert len(keys) == len(set(keys)) == expected.rows_written
@@ -117,7 +131,7 @@ def test_two_gateways_two_loaders_one_lake(tmp_path):
     _spool(tmp_path / "gw2", _frames("B", 400, rng) + shared)
     lake = tmp_path / "lake"
     procs = [_start(tmp_path / "gw1", lake, 4000, "gw1"), _start(tmp_path / "gw2", lake, 4000, "gw2")]
-    assert [p.communicate(timeout=120)[0].strip() for p in procs] == ["DONE", "DONE"]
+    assert [_done(p) for p in procs] == [True, True]
     keys = _keys(lake)
     assert len(keys) == len(set(keys))  # nothing doubled, though both spools hold the shared frames
     one = load(tmp_path / "gw1", tmp_path / "only1")
