@@ -156,3 +156,22 @@ def test_only_accepted_records_and_spool_order_with_mixed_paths():
         ("DEV2", "w01018", 0), ("DEV2", "信息", 0), ("DEV1", "w01018", 1000), ("DEV2", "w01018", 3000),
         ("DEV2", "信息", 3000),
     ]  # fmt: skip
+
+
+def test_the_string_builder_gathers_exactly_the_byte_ranges():
+    """`_strings` (one running sum of jumps instead of arange + repeat): any ranges, empty ones, overlapping ones,
+    out of order, with and without a validity mask, are the slices of the buffer they name."""
+    import numpy as np
+
+    from ecoenforce.monitoring.lake.parse import _strings
+
+    rng = np.random.default_rng(7)
+    for trial in range(2000):
+        n = int(rng.integers(0, 9))
+        buf = np.frombuffer(bytes(rng.integers(33, 127, 48, dtype=np.uint8)), np.uint8)
+        starts = rng.integers(0, 48, n)
+        ends = np.minimum(starts + rng.integers(0, 6, n), 48)
+        valid = rng.random(n) < 0.7 if trial % 2 else None
+        want = [None if valid is not None and not valid[i] else bytes(buf[starts[i]:ends[i]]).decode()
+                for i in range(n)]  # fmt: skip
+        assert _strings(buf, starts, ends, valid).to_pylist() == want

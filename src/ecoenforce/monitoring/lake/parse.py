@@ -150,8 +150,15 @@ def _strings(
     offsets = np.zeros(len(lengths) + 1, np.int64)
     np.cumsum(lengths, out=offsets[1:])
     total = int(offsets[-1])
-    index = np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - offsets[:-1], lengths)
-    data = buf[index]
+    # The buffer positions to gather, as one running sum: +1 within a string, a jump to its start where one
+    # begins (cheaper than arange + repeat of each string's shift, which were a third of the loader's parse).
+    step = np.ones(total, np.int64)
+    filled = lengths > 0
+    if total:
+        first, begin, end = offsets[:-1][filled], starts.astype(np.int64)[filled], ends.astype(np.int64)[filled]
+        step[first[0]] = begin[0]
+        step[first[1:]] = begin[1:] - end[:-1] + 1
+    data = buf[np.cumsum(step)]
     bitmap = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
     nulls = 0 if valid is None else int(np.count_nonzero(~valid))
     return pa.Array.from_buffers(pa.large_string(), len(lengths), [bitmap, pa.py_buffer(offsets),
