@@ -353,3 +353,18 @@ def test_the_register_form_takes_the_standard_and_refuses_a_category_it_cannot_m
     page = client.post("/monitoring/register/", {**form, "category": "燃煤锅炉 特别排放限值"}, follow=True)
     assert _current("CZGAS0009") == {"a21026": 50.0}
     assert "Carbon monoxide (mg/m³): no limit in GB 13223-2011" in page.content.decode()
+
+
+def test_the_device_api_gives_each_device_its_kind_and_filters_by_it(entity_wj, operator, client):
+    services.device_bind(actor=None, mn="EZ-0001", entity=entity_wj, kind="electricity", label="脱硫塔电表")
+    imports.devices_import(actor=operator, rows=_xlsx([_gas_row(entity_wj)]))
+    client.force_login(operator)
+    listed = client.get("/api/v1/monitoring/devices").json()
+    assert sorted((d["mn"], d["device_kind"]) for d in listed) == [("CZGAS0001", "cems"), ("EZ-0001", "electricity")]
+    meters = client.get("/api/v1/monitoring/devices?device_kind=electricity").json()
+    assert [d["mn"] for d in meters] == ["EZ-0001"]
+    assert client.get("/api/v1/monitoring/devices?device_kind=video").json() == []
+    refused = client.get("/api/v1/monitoring/devices?device_kind=meter", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 422
+    message = refused.json()["message"]
+    assert "未知的设备类型" in message and "electricity" in message

@@ -14,6 +14,7 @@ from ecoenforce.core.api_lists import page_bounds
 from ecoenforce.core.errors import NotFound, ValidationFailed
 from ecoenforce.core.units import unit_normal
 from ecoenforce.monitoring import selectors, services
+from ecoenforce.monitoring.models import MonitoringDevice
 from ecoenforce.monitoring.views import VIEW_ROLES
 
 router = Router(tags=["monitoring"])
@@ -21,6 +22,7 @@ router = Router(tags=["monitoring"])
 
 class DeviceOut(Schema):
     mn: str
+    device_kind: str  # cems (automatic monitoring, HJ 212), electricity, video
     entity_id: int
     entity_name: str
     region_code: str
@@ -81,17 +83,23 @@ class RejectedOut(Schema):
 
 def _device_out(d) -> DeviceOut:
     point = getattr(d, "point", None)
-    return DeviceOut(mn=d.mn, entity_id=d.entity_id, entity_name=d.entity.name, region_code=d.entity.region.code,
+    return DeviceOut(mn=d.mn, device_kind=d.kind, entity_id=d.entity_id, entity_name=d.entity.name, region_code=d.entity.region.code,
                      outlet_code=point.outlet.code if point else None, outlet_kind=point.outlet.kind if point else None,
                      protocol=d.protocol, active=d.active, last_frame=d.last_frame, online=d.online)  # fmt: skip
 
 
 @router.get("/devices", response=list[DeviceOut])
-def list_devices(request, q: str = "", kind: str = "", status: str = "", limit: int = 200, offset: int = 0):
-    """Devices in the caller's jurisdiction with last frame and online status."""
+def list_devices(request, q: str = "", kind: str = "", status: str = "", device_kind: str = "", limit: int = 200,
+                 offset: int = 0):  # fmt: skip
+    """Devices in the caller's jurisdiction with last frame and online status; `kind` is the outlet's (gas, water),
+    `device_kind` the device's (cems, electricity, video)."""
     require_role(request.user, VIEW_ROLES)
+    if device_kind and device_kind not in MonitoringDevice.Kind.values:
+        raise ValidationFailed(_("Unknown device kind; use one of: %(kinds)s.")
+                               % {"kinds": ", ".join(MonitoringDevice.Kind.values)},
+                               details={"device_kind": [_("Unknown device kind.")]})  # fmt: skip
     selectors.lake_refresh()
-    filters = selectors.DeviceFilters(q=q, kind=kind, status=status)
+    filters = selectors.DeviceFilters(q=q, kind=kind, status=status, device_kind=device_kind)
     start, stop = page_bounds(limit=limit, offset=offset, max_limit=1000)  # the one list scaffold's checks
     qs = selectors.device_list_for_user(user=request.user, filters=filters)[start:stop]
     return [_device_out(d) for d in selectors.annotate_status(qs)]
