@@ -118,6 +118,7 @@ PAGES = [
     # Duties and scorecards.
     Page("/duty/", ("cityleader", "leader"), keys=("unit", "total")),
     Page("/duty/units/{unit}/", ("leader",), keys=("indicator", "value", "score", "person", "total")),
+    Page("/duty/units/{unit}/people/{person}/", ("leader",), keys=("indicator", "value", "score")),
     Page("/duty/units/{unit}/records/detection_rate/", ("leader",), keys=("record", "counts")),
     Page("/duty/requirements/", ("leader",), keys=("post", "requirement")),
     # The criminal link (两法衔接).
@@ -175,7 +176,7 @@ def _onsite_form() -> str:
 def demo_objects() -> dict[str, object]:
     """The demo objects the paths name: what a Wujin leader, the operator and the public can open."""
     from ecoenforce.cases.models import Case
-    from ecoenforce.core.models import Organization
+    from ecoenforce.core.models import Organization, Role, User
     from ecoenforce.disclosure.selectors import public_decision_list
     from ecoenforce.leads.models import Lead
     from ecoenforce.monitoring.models import MonitoringDevice
@@ -217,6 +218,7 @@ def demo_objects() -> dict[str, object]:
             or MonitoringDevice.objects.filter(kind=MonitoringDevice.Kind.ELECTRICITY).order_by("pk").first().mn
         ),
         "unit": Organization.objects.get(region__code=wujin, kind=Organization.Kind.COUNTY_BUREAU).pk,
+        "person": User.objects.filter(organization__region__code=wujin, role=Role.INSPECTOR).order_by("pk").first().pk,
         "decision": public_decision_list()[0].id,
         "sampling": _demo_sampling(wujin),
         "facility": Case.objects.get(pk=public_decision_list()[0].id).entity_id,
